@@ -1,0 +1,198 @@
+import PDFDocument from 'pdfkit'
+import { parseLetterBody, type LetterBlock } from './letter-body.js'
+import { letterFonts } from './letter-fonts.js'
+
+export interface LetterDocument {
+  /** Return-address block: the name, then address lines and email. */
+  requester: { name: string; lines: string[] }
+  /** Already formatted, e.g. "November 22, 2026". */
+  date: string
+  /** Recipient block, e.g. "Public Records Officer", then the agency name and address lines. */
+  agency: { name: string; lines: string[] }
+  subject: string
+  /** Plain text in the conventions of parseLetterBody: salutation first, signature block last. */
+  body: string
+  /** PDF metadata title; the subject when absent. */
+  title?: string
+}
+
+export interface RenderLetterOptions {
+  /** Stamped as the PDF creation date; fixing it makes the output byte-for-byte repeatable. */
+  createdAt?: Date
+}
+
+// A block-format US business letter on Letter paper with one-inch margins.
+export const LETTER_LAYOUT = {
+  size: 'LETTER',
+  margin: 72,
+  fontSize: 11,
+  lineGap: 2,
+  /** The space between blocks, a little under one line. */
+  blockGap: 10,
+  bulletIndent: 12,
+  bulletTextIndent: 28,
+  bulletGap: 4,
+  footerSize: 9,
+} as const
+
+const REGULAR = 'letter-regular'
+const BOLD = 'letter-bold'
+const CREATOR = 'ring-records'
+
+type Doc = PDFKit.PDFDocument
+
+/** Lays the letter out as a PDF with embedded DejaVu Serif; "Page N of M" footers only when it runs past one page. */
+export async function renderLetterPdf(letter: LetterDocument, options: RenderLetterOptions = {}): Promise<Buffer> {
+  const fonts = await letterFonts()
+  const doc = new PDFDocument({
+    size: LETTER_LAYOUT.size,
+    margin: LETTER_LAYOUT.margin,
+    bufferPages: true, // footers need the page count, known only at the end
+    lang: 'en-US',
+    displayTitle: true,
+    info: {
+      Title: letter.title ?? letter.subject,
+      Author: letter.requester.name,
+      Subject: letter.subject,
+      Creator: CREATOR,
+      CreationDate: options.createdAt ?? new Date(),
+    },
+  })
+  const pdf = collect(doc)
+  doc.registerFont(REGULAR, fonts.regular).registerFont(BOLD, fonts.bold)
+  doc.font(REGULAR).fontSize(LETTER_LAYOUT.fontSize).lineGap(LETTER_LAYOUT.lineGap)
+
+  writeHeading(doc, letter)
+  writeBody(doc, parseLetterBody(letter.body))
+  numberPages(doc)
+  doc.end()
+  return pdf
+}
+
+function writeHeading(doc: Doc, letter: LetterDocument): void {
+  const width = contentWidth(doc)
+  doc.text(cleanLines([letter.requester.name, ...letter.requester.lines]).join('\n'), { width })
+  blankLine(doc)
+  doc.text(letter.date.trim(), { width })
+  blankLine(doc)
+  doc.text(cleanLines([letter.agency.name, ...letter.agency.lines]).join('\n'), { width })
+  blankLine(doc)
+  doc.font(BOLD).text(subjectLine(letter.subject), { width }).font(REGULAR)
+  blankLine(doc)
+}
+
+/** "Re: …" unless the subject already says "Re:" or "Subject:". */
+function subjectLine(subject: string): string {
+  const trimmed = subject.trim()
+  return /^(re|subject)\s*:/i.test(trimmed) ? trimmed : `Re: ${trimmed}`
+}
+
+function writeBody(doc: Doc, blocks: LetterBlock[]): void {
+  const width = contentWidth(doc)
+  blocks.forEach((block, index) => {
+    if (index > 0) doc.y += LETTER_LAYOUT.blockGap
+    const next = blocks[index + 1]
+    // A one-line block ("Dear …:", "Sincerely,") stays on the page with what follows it.
+    const keepWithNext = next && isOneLine(doc, block) ? lineHeight(doc) + LETTER_LAYOUT.blockGap + roomFor(doc, next) : 0
+    ensureRoom(doc, Math.max(keepWithNext, roomFor(doc, block)))
+    switch (block.kind) {
+      case 'paragraph':
+        doc.text(block.text, { width })
+        break
+      case 'lines':
+        doc.text(block.lines.join('\n'), { width })
+        break
+      case 'bullets':
+        writeBullets(doc, block.items)
+        break
+    }
+  })
+}
+
+/** Bullets with a hanging indent: wrapped lines align with the item's text, not the bullet. */
+function writeBullets(doc: Doc, items: string[]): void {
+  const left = doc.page.margins.left
+  const textWidth = contentWidth(doc) - LETTER_LAYOUT.bulletTextIndent
+  items.forEach((item, index) => {
+    if (index > 0) {
+      doc.y += LETTER_LAYOUT.bulletGap
+      ensureRoom(doc, firstLinesHeight(doc, item, textWidth))
+    }
+    const y = doc.y
+    doc.text('•', left + LETTER_LAYOUT.bulletIndent, y, { lineBreak: false })
+    doc.text(item, left + LETTER_LAYOUT.bulletTextIndent, y, { width: textWidth })
+  })
+  doc.x = left
+}
+
+/** The height a block needs on the current page before it may start there. */
+function roomFor(doc: Doc, block: LetterBlock): number {
+  const width = contentWidth(doc)
+  switch (block.kind) {
+    case 'paragraph':
+      return firstLinesHeight(doc, block.text, width)
+    case 'bullets':
+      return firstLinesHeight(doc, block.items[0] ?? '', width - LETTER_LAYOUT.bulletTextIndent)
+    case 'lines': {
+      // Kept whole (a signature or an address) unless it could never fit on one page.
+      const whole = doc.heightOfString(block.lines.join('\n'), { width })
+      return whole <= pageBodyHeight(doc) ? whole : 2 * lineHeight(doc)
+    }
+  }
+}
+
+/** Two lines, so a paragraph never leaves its first line alone at the foot of a page; one if that is all it has. */
+function firstLinesHeight(doc: Doc, text: string, width: number): number {
+  return (doc.widthOfString(text) <= width ? 1 : 2) * lineHeight(doc)
+}
+
+function isOneLine(doc: Doc, block: LetterBlock): boolean {
+  return block.kind === 'paragraph' && doc.widthOfString(block.text) <= contentWidth(doc)
+}
+
+function ensureRoom(doc: Doc, height: number): void {
+  const bottom = doc.page.height - doc.page.margins.bottom
+  if (doc.y + height > bottom && doc.y > doc.page.margins.top) doc.addPage()
+}
+
+function numberPages(doc: Doc): void {
+  const { start, count } = doc.bufferedPageRange()
+  if (count < 2) return
+  doc.font(REGULAR).fontSize(LETTER_LAYOUT.footerSize)
+  for (let page = 0; page < count; page++) {
+    doc.switchToPage(start + page)
+    const label = `Page ${page + 1} of ${count}`
+    // Halfway into the bottom margin. Without lineBreak the text is placed, never flowed onto a new page.
+    const y = doc.page.height - doc.page.margins.bottom / 2 - doc.currentLineHeight() / 2
+    doc.text(label, (doc.page.width - doc.widthOfString(label)) / 2, y, { lineBreak: false })
+  }
+}
+
+function blankLine(doc: Doc): void {
+  doc.y += lineHeight(doc)
+}
+
+function lineHeight(doc: Doc): number {
+  return doc.currentLineHeight(true) + LETTER_LAYOUT.lineGap
+}
+
+function contentWidth(doc: Doc): number {
+  return doc.page.width - doc.page.margins.left - doc.page.margins.right
+}
+
+function pageBodyHeight(doc: Doc): number {
+  return doc.page.height - doc.page.margins.top - doc.page.margins.bottom
+}
+
+function cleanLines(lines: string[]): string[] {
+  return lines.map((line) => line.trim()).filter((line) => line !== '')
+}
+
+function collect(doc: Doc): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
+}

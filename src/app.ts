@@ -1,0 +1,66 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import type { AppContext } from './context.js'
+import { registerAccessControl } from './http/access.js'
+import { registerErrorHandler } from './http/error-handler.js'
+import { healthRoutes } from './http/health.js'
+import { accountRoutes } from './modules/accounts/accounts.routes.js'
+import { agencyRoutes } from './modules/agencies/agencies.routes.js'
+import { jurisdictionRoutes } from './modules/jurisdictions/jurisdictions.routes.js'
+import { requestRoutes } from './modules/requests/requests.routes.js'
+import { templateRoutes } from './modules/templates/templates.routes.js'
+
+const JSON_BODY_LIMIT = 1024 * 1024
+
+/** Builds the HTTP app on a context; never listens, so tests build exactly what the server runs. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  registerErrorHandler(app)
+  registerAccessControl(app, ctx)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ring Records API',
+        version: '1.0.0',
+        description: 'Public-records requests about police partnerships with Amazon Ring: letters, deadlines, reminders and returned documents.',
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: (input) => {
+      const transformed = jsonSchemaTransform(input)
+      const access = input.route.config?.access
+      if (access === 'user' || access === 'admin') transformed.schema = { ...transformed.schema, security: [{ bearer: [] }] }
+      return transformed
+    },
+    transformObject: jsonSchemaTransformObject,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
+
+  await app.register(healthRoutes(ctx))
+  await app.register(accountRoutes(ctx))
+  await app.register(jurisdictionRoutes(ctx))
+  await app.register(agencyRoutes(ctx))
+  await app.register(templateRoutes(ctx))
+  await app.register(requestRoutes(ctx))
+  return app
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const configSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/ring_records'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('Ring Records <records@localhost>'),
+  REPLY_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a bare domain name').default('replies.localhost'),
+  STORAGE_DIR: z.string().min(1).default('./storage'),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  SIGNUP: z.enum(['open', 'closed']).default('open'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SEED_ON_START: z.stringbool().default(true),
+})
+
+type ConfigEnv = z.output<typeof configSchema>
+
+export interface Config {
+  databaseUrl: string
+  redisUrl: string
+  host: string
+  port: number
+  publicUrl: string
+  smtpUrl: string
+  mailFrom: string
+  replyDomain: string
+  storageDir: string
+  maxUploadBytes: number
+  signup: 'open' | 'closed'
+  logLevel: (typeof LOG_LEVELS)[number]
+  seedOnStart: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment once, naming every missing or invalid setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = configSchema.safeParse(defined)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))
+  }
+  return toConfig(parsed.data)
+}
+
+function toConfig(env: ConfigEnv): Config {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    replyDomain: env.REPLY_DOMAIN.toLowerCase(),
+    storageDir: env.STORAGE_DIR,
+    maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    signup: env.SIGNUP,
+    logLevel: env.LOG_LEVEL,
+    seedOnStart: env.SEED_ON_START,
+  }
+}

@@ -1,0 +1,52 @@
+import { Redis } from 'ioredis'
+import { pino, type Logger } from 'pino'
+import { systemClock, type Clock } from './adapters/clock.js'
+import { connectDatabase, type Database, type DatabaseConnection } from './db/client.js'
+import type { Config } from './config.js'
+import { loadHolidayCalendar, type HolidayCalendar } from './modules/deadlines/holiday-calendar.js'
+import { loadTemplateCatalog, type TemplateCatalog } from './modules/templates/template-catalog.js'
+
+/** Everything the API and the worker share, opened once and closed in reverse order. */
+export interface AppContext {
+  config: Config
+  logger: Logger
+  clock: Clock
+  db: Database
+  database: DatabaseConnection
+  redis: Redis
+  templates: TemplateCatalog
+  holidays: HolidayCalendar
+  close(): Promise<void>
+}
+
+export interface ContextOverrides {
+  logger?: Logger
+  clock?: Clock
+}
+
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const logger = overrides.logger ?? pino({ level: config.logLevel })
+  const [templates, holidays] = await Promise.all([loadTemplateCatalog(), loadHolidayCalendar()])
+  const database = connectDatabase(config.databaseUrl)
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 5_000, lazyConnect: true })
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'))
+  try {
+    await redis.connect()
+  } catch (error) {
+    logger.warn({ err: error }, 'redis unavailable at start; will keep retrying')
+  }
+  return {
+    config,
+    logger,
+    clock: overrides.clock ?? systemClock,
+    db: database.db,
+    database,
+    redis,
+    templates,
+    holidays,
+    async close() {
+      redis.disconnect()
+      await database.close()
+    },
+  }
+}

@@ -1,0 +1,23 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import * as schema from './schema/index.js'
+
+export type Database = PostgresJsDatabase<typeof schema>
+/** A database handle or an open transaction: repositories accept either. */
+export type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0]
+
+export interface DatabaseConnection {
+  db: Database
+  sql: postgres.Sql
+  close(): Promise<void>
+}
+
+export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseConnection {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: 'ring-records' },
+  })
+  const db = drizzle(sql, { schema })
+  return { db, sql, close: () => sql.end({ timeout: 5 }) }
+}

@@ -1,0 +1,14 @@
+import { loadConfig } from '../config.js'
+import { connectDatabase } from './client.js'
+import { ensureDatabaseExists } from './ensure-database.js'
+import { migrateDatabase } from './migrate.js'
+
+const config = loadConfig()
+await ensureDatabaseExists(config.databaseUrl)
+const connection = connectDatabase(config.databaseUrl, { max: 1 })
+try {
+  await migrateDatabase(connection.db)
+  console.log('migrations applied')
+} finally {
+  await connection.close()
+}

@@ -1,0 +1,7 @@
+export * from './users.js'
+export * from './api-tokens.js'
+export * from './jurisdictions.js'
+export * from './agencies.js'
+export * from './agency-closures.js'
+export * from './requests.js'
+export * from './request-events.js'

@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm'
+import { boolean, check, date, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import type { Deadline } from '../../modules/deadlines/deadline.js'
+import { REQUEST_STATUSES } from '../../modules/requests/request-status.js'
+import { agencies } from './agencies.js'
+import { createdAt, id, inList, updatedAt } from './columns.js'
+import { users } from './users.js'
+
+export const VISIBILITIES = ['public', 'private'] as const
+export const SUBMISSION_CHANNELS = ['email', 'portal', 'mail', 'fax', 'in_person'] as const
+
+export const requests = pgTable(
+  'requests',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    templateSlug: text('template_slug').notNull(),
+    variables: jsonb('variables').$type<Record<string, string>>().notNull().default({}),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    visibility: text('visibility', { enum: VISIBILITIES }).notNull().default('public'),
+    status: text('status', { enum: REQUEST_STATUSES }).notNull().default('draft'),
+    submittedVia: text('submitted_via', { enum: SUBMISSION_CHANNELS }),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    dueDate: date('due_date', { mode: 'string' }),
+    deadline: jsonb('deadline').$type<Deadline>(),
+    trackingNumber: text('tracking_number'),
+    autoFollowUp: boolean('auto_follow_up').notNull().default(false),
+    /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
+    replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('requests_user_created_idx').on(table.userId, table.createdAt, table.id),
+    index('requests_created_idx').on(table.createdAt, table.id),
+    index('requests_agency_id_idx').on(table.agencyId),
+    index('requests_status_idx').on(table.status),
+    index('requests_due_date_idx').on(table.dueDate),
+    check('requests_status_check', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
+    check('requests_visibility_check', sql.raw(`visibility in (${inList(VISIBILITIES)})`)),
+    check(
+      'requests_submitted_via_check',
+      sql.raw(`submitted_via is null or submitted_via in (${inList(SUBMISSION_CHANNELS)})`),
+    ),
+  ],
+)

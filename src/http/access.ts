@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../context.js'
+import { authenticate, type AuthUser } from '../modules/accounts/accounts.service.js'
+import { ForbiddenError, UnauthorizedError } from './errors.js'
+
+export type Access = 'public' | 'user' | 'admin'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route; every route states it. */
+    access?: Access
+  }
+  interface FastifyRequest {
+    user: AuthUser | null
+  }
+}
+
+/** Authenticates on every request, before the body is read, and enforces the route's declared access. */
+export function registerAccessControl(app: FastifyInstance, ctx: AppContext): void {
+  const deps = { db: ctx.db, clock: ctx.clock, signup: ctx.config.signup }
+  app.decorateRequest('user', null)
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access ?? 'public'
+    request.user = await authenticate(deps, request.headers.authorization)
+    if (access === 'public') return
+    if (!request.user) throw new UnauthorizedError()
+    if (access === 'admin' && request.user.role !== 'admin') throw new ForbiddenError('Only administrators may do this.')
+  })
+}

@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { ProblemError } from './errors.js'
+import { problem, type Problem } from './problem.js'
+
+const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+const FASTIFY_CODES: Record<string, { status: number; code: string; title: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload-too-large', title: 'Payload too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported-media-type', title: 'Unsupported media type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'bad-request', title: 'Bad request' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'bad-request', title: 'Bad request' },
+}
+
+/** One handler for every error: domain errors, validation, Fastify's own, and hidden 5xx details. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const body = toProblem(error)
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+    return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem(404, 'not-found', 'Not found', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+  )
+}
+
+function toProblem(error: FastifyError): Problem {
+  if (error instanceof ProblemError) {
+    return problem(error.status, error.code, error.title, error.message, error.errors)
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const part = error.validationContext ?? 'body'
+    const errors = error.validation.map((issue) => ({
+      path: [part, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+      message: issue.message ?? 'is invalid',
+    }))
+    return problem(400, 'validation', 'Invalid input', `The request ${part} is invalid.`, errors)
+  }
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined
+  if (known) return problem(known.status, known.code, known.title, error.message)
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) return problem(status, 'bad-request', 'Bad request', error.message)
+  return problem(500, 'internal', 'Internal server error', 'Something went wrong on our side; it has been logged.')
+}

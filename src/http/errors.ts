@@ -1,0 +1,54 @@
+/** Domain errors with a stable code; the error handler turns them into RFC 9457 problem documents. */
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail)
+    this.name = 'ProblemError'
+  }
+}
+
+export class BadRequestError extends ProblemError {
+  constructor(detail: string, errors?: FieldError[]) {
+    super(400, 'bad-request', 'Bad request', detail, errors)
+  }
+}
+
+export class UnauthorizedError extends ProblemError {
+  constructor(detail = 'A valid bearer token is required.') {
+    super(401, 'unauthorized', 'Unauthorized', detail)
+  }
+}
+
+export class ForbiddenError extends ProblemError {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'Forbidden', detail)
+  }
+}
+
+export class NotFoundError extends ProblemError {
+  constructor(what: string, id?: string) {
+    super(404, 'not-found', 'Not found', id === undefined ? `${what} not found.` : `${what} ${id} not found.`)
+  }
+}
+
+export class ConflictError extends ProblemError {
+  constructor(code: string, detail: string) {
+    super(409, code, 'Conflict', detail)
+  }
+}
+
+export class UnprocessableError extends ProblemError {
+  constructor(detail: string, errors?: FieldError[]) {
+    super(422, 'unprocessable', 'Unprocessable input', detail, errors)
+  }
+}

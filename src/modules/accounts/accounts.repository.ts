@@ -1,0 +1,45 @@
+import { and, count, eq, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { apiTokens, users } from '../../db/schema/index.js'
+
+export type UserRow = typeof users.$inferSelect
+
+export async function countUsers(db: Executor): Promise<number> {
+  const [row] = await db.select({ value: count() }).from(users)
+  return row?.value ?? 0
+}
+
+export async function insertUser(db: Executor, values: typeof users.$inferInsert): Promise<UserRow | null> {
+  const [row] = await db
+    .insert(users)
+    .values(values)
+    .onConflictDoNothing()
+    .returning()
+  return row ?? null
+}
+
+export async function insertToken(db: Executor, userId: string, tokenHash: string): Promise<{ id: string }> {
+  const [row] = await db.insert(apiTokens).values({ userId, tokenHash }).returning({ id: apiTokens.id })
+  return row!
+}
+
+export async function findUserByTokenHash(db: Executor, tokenHash: string) {
+  const [row] = await db
+    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, tokenHash))
+  return row ?? null
+}
+
+export async function touchToken(db: Executor, tokenId: string): Promise<void> {
+  await db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, tokenId))
+}
+
+export async function deleteToken(db: Executor, userId: string, tokenId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
+    .returning({ id: apiTokens.id })
+  return deleted.length > 0
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod'
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    mailingAddress: z.string().nullable(),
+    role: z.enum(['admin', 'member']),
+  })
+  .meta({ id: 'User' })
+
+export const signUpBody = z.object({
+  email: z.email().max(254).transform((email) => email.trim()),
+  name: z.string().trim().min(1).max(200),
+  mailingAddress: z.string().trim().max(1000).nullish(),
+})
+
+export const signUpResponse = z.object({ user: userSchema, token: z.string() })
+export const tokenResponse = z.object({ id: z.uuid(), token: z.string() })
+export const tokenParams = z.object({ id: z.uuid() })

@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm'
+import type { Clock } from '../../adapters/clock.js'
+import type { Database } from '../../db/client.js'
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../http/errors.js'
+import * as repository from './accounts.repository.js'
+import { generateToken, hashToken, looksLikeToken } from './tokens.js'
+
+export interface AuthUser {
+  id: string
+  email: string
+  name: string
+  mailingAddress: string | null
+  role: 'admin' | 'member'
+}
+
+interface AccountDeps {
+  db: Database
+  clock: Clock
+  signup: 'open' | 'closed'
+}
+
+const TOKEN_TOUCH_INTERVAL_MS = 60 * 60 * 1000
+// Serialises sign-ups so exactly one first user becomes admin.
+const SIGNUP_LOCK_KEY = 7_201_001
+
+export async function signUp(
+  deps: AccountDeps,
+  caller: AuthUser | null,
+  input: { email: string; name: string; mailingAddress?: string | null },
+): Promise<{ user: AuthUser; token: string }> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SIGNUP_LOCK_KEY})`)
+    const isFirstUser = (await repository.countUsers(tx)) === 0
+    if (!isFirstUser && deps.signup === 'closed' && caller?.role !== 'admin') {
+      throw new ForbiddenError('Sign-up is closed on this server; ask an administrator to create your account.')
+    }
+    const user = await repository.insertUser(tx, {
+      email: input.email,
+      name: input.name,
+      mailingAddress: input.mailingAddress ?? null,
+      role: isFirstUser ? 'admin' : 'member',
+    })
+    if (!user) throw new ConflictError('email-taken', `An account with the email ${input.email} already exists.`)
+    const token = generateToken()
+    await repository.insertToken(tx, user.id, hashToken(token))
+    return { user: toAuthUser(user), token }
+  })
+}
+
+/** Resolves a bearer token to its user; a malformed or unknown token is a 401, never a silent anonymous call. */
+export async function authenticate(deps: AccountDeps, authorization: string | undefined): Promise<AuthUser | null> {
+  if (authorization === undefined) return null
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+  if (!match?.[1] || !looksLikeToken(match[1])) throw new UnauthorizedError('The Authorization header must be "Bearer <token>" with a token this server issued.')
+  const found = await repository.findUserByTokenHash(deps.db, hashToken(match[1]))
+  if (!found) throw new UnauthorizedError('The token is unknown or has been revoked.')
+  const now = deps.clock.now().getTime()
+  if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > TOKEN_TOUCH_INTERVAL_MS) {
+    await repository.touchToken(deps.db, found.tokenId)
+  }
+  return toAuthUser(found.user)
+}
+
+export async function createToken(deps: AccountDeps, user: AuthUser): Promise<{ id: string; token: string }> {
+  const token = generateToken()
+  const { id } = await repository.insertToken(deps.db, user.id, hashToken(token))
+  return { id, token }
+}
+
+export async function revokeToken(deps: AccountDeps, user: AuthUser, tokenId: string): Promise<void> {
+  if (!(await repository.deleteToken(deps.db, user.id, tokenId))) throw new NotFoundError('Token', tokenId)
+}
+
+function toAuthUser(row: repository.UserRow): AuthUser {
+  return { id: row.id, email: row.email, name: row.name, mailingAddress: row.mailingAddress, role: row.role }
+}

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppContext } from '../../context.js'
+import { pageSchema } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.js'
+import {
+  agencyListQuery,
+  agencyParams,
+  agencySchema,
+  createAgencyBody,
+  importResponse,
+  updateAgencyBody,
+} from './agencies.schemas.js'
+import * as agencies from './agencies.service.js'
+
+const CSV_BODY_LIMIT = 5 * 1024 * 1024
+
+export const agencyRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_request, body, done) =>
+      done(null, body),
+    )
+
+    app.get('/v1/agencies', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Find agencies by state, name or city words, and Ring partnership',
+        querystring: agencyListQuery,
+        response: { 200: pageSchema(agencySchema), ...problemResponses },
+      },
+      handler: async (request) => agencies.listAgencies(ctx.db, request.query),
+    })
+
+    app.get('/v1/agencies/:id', {
+      config: { access: 'public' },
+      schema: { tags: ['agencies'], summary: 'One agency', params: agencyParams, response: { 200: agencySchema, ...problemResponses } },
+      handler: async (request) => agencies.getAgency(ctx.db, request.params.id),
+    })
+
+    app.post('/v1/agencies', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Add an agency that is not listed yet',
+        body: createAgencyBody,
+        response: { 201: agencySchema, ...problemResponses },
+      },
+      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx.db, request.user!, request.body)),
+    })
+
+    app.patch('/v1/agencies/:id', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Correct an agency or set its closure days (admin)',
+        params: agencyParams,
+        body: updateAgencyBody,
+        response: { 200: agencySchema, ...problemResponses },
+      },
+      handler: async (request) => agencies.updateAgency(ctx.db, request.params.id, request.body),
+    })
+
+    app.post('/v1/agencies/import', {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Import agencies from CSV (admin)',
+        description:
+          'Body: text/csv with a header row. Columns (any order, case-insensitive): name (or agency_name), state, city, county, kind (or agency_type), email, portal_url, mailing_address, phone, ring_partner (true/false), ring_partner_since (or joined_date; YYYY-MM-DD or YYYY-MM). Rows are matched to existing agencies by state + name + city; empty cells leave existing values alone.',
+        body: z.string().max(CSV_BODY_LIMIT),
+        response: { 200: importResponse, ...problemResponses },
+      },
+      handler: async (request) => agencies.importAgencies(ctx.db, request.user!, request.body),
+    })
+  }

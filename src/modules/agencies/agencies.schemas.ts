@@ -1,0 +1,76 @@
+import { z } from 'zod'
+import { AGENCY_KINDS, DATE_PRECISIONS } from '../../db/schema/agencies.js'
+import { paginationQuery } from '../../http/pagination.js'
+import { agencyFields, isRealDate, partnerSince } from './agency-fields.js'
+
+export const closureSchema = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date'),
+  reason: z.string().trim().min(1).max(200),
+})
+
+export const agencySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    state: z.string(),
+    city: z.string().nullable(),
+    county: z.string().nullable(),
+    kind: z.enum(AGENCY_KINDS),
+    email: z.string().nullable(),
+    portalUrl: z.string().nullable(),
+    mailingAddress: z.string().nullable(),
+    phone: z.string().nullable(),
+    ringPartner: z.boolean(),
+    ringPartnerSince: z.string().nullable().describe('YYYY-MM-DD; see ringPartnerSincePrecision'),
+    ringPartnerSincePrecision: z.enum(DATE_PRECISIONS).nullable().describe('"month" when the source gives only the month'),
+    closures: z.array(closureSchema).describe('Office closure days beyond the state’s legal holidays; they stop business-day clocks'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Agency' })
+
+export const agencyListQuery = z.object({
+  state: agencyFields.state.optional(),
+  q: z.string().trim().max(200).optional(),
+  ringPartner: z.stringbool().optional(),
+  ...paginationQuery,
+})
+
+export const agencyParams = z.object({ id: z.uuid() })
+
+const editableFields = {
+  city: agencyFields.city,
+  county: agencyFields.county,
+  email: agencyFields.email,
+  portalUrl: agencyFields.portalUrl,
+  mailingAddress: agencyFields.mailingAddress,
+  phone: agencyFields.phone,
+  ringPartnerSince: partnerSince.nullish(),
+}
+
+export const createAgencyBody = z.strictObject({
+  name: agencyFields.name,
+  state: agencyFields.state,
+  kind: agencyFields.kind,
+  ringPartner: agencyFields.ringPartner.default(false),
+  ...editableFields,
+})
+
+export const updateAgencyBody = z
+  .strictObject({
+    name: agencyFields.name.optional(),
+    kind: agencyFields.kind.optional(),
+    ringPartner: agencyFields.ringPartner.optional(),
+    closures: z.array(closureSchema).max(366).optional().describe('Replaces the agency’s closure days'),
+    ...editableFields,
+  })
+  .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
+
+export const importResponse = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  rejected: z.array(z.object({ line: z.number().int(), reasons: z.array(z.string()) })),
+})
+
+export type CreateAgencyInput = z.output<typeof createAgencyBody>
+export type UpdateAgencyInput = z.output<typeof updateAgencyBody>

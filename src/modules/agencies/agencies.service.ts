@@ -1,0 +1,115 @@
+import { z } from 'zod'
+import type { Database } from '../../db/client.js'
+import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../../http/errors.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import type { AuthUser } from '../accounts/accounts.service.js'
+import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
+import { AgencyCsvError, identityKey, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
+import * as repository from './agencies.repository.js'
+import type { CreateAgencyInput, UpdateAgencyInput } from './agencies.schemas.js'
+
+export type Agency = ReturnType<typeof toAgency>
+
+export function toAgency(row: repository.AgencyRow, closures: repository.AgencyClosure[]) {
+  return {
+    id: row.id,
+    name: row.name,
+    state: row.state,
+    city: row.city,
+    county: row.county,
+    kind: row.kind,
+    email: row.email,
+    portalUrl: row.portalUrl,
+    mailingAddress: row.mailingAddress,
+    phone: row.phone,
+    ringPartner: row.ringPartner,
+    ringPartnerSince: row.ringPartnerSince,
+    ringPartnerSincePrecision: row.ringPartnerSincePrecision,
+    closures,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+const agencyCursor = z.tuple([z.string(), z.uuid()])
+
+export async function listAgencies(
+  db: Database,
+  query: { state?: string; q?: string; ringPartner?: boolean; limit: number; cursor?: string },
+) {
+  const after = query.cursor ? decodeCursor(query.cursor, agencyCursor) : undefined
+  const rows = await repository.listAgencies(db, { ...query, after })
+  const closures = await repository.closuresOf(db, rows.map((row) => row.id))
+  return toPage(rows, query.limit, (row) => toAgency(row, closures.get(row.id) ?? []), (row) => [row.name, row.id])
+}
+
+export async function getAgency(db: Database, id: string): Promise<Agency> {
+  const row = await repository.findAgency(db, id)
+  if (!row) throw new NotFoundError('Agency', id)
+  const closures = await repository.closuresOf(db, [id])
+  return toAgency(row, closures.get(id) ?? [])
+}
+
+async function assertKnownState(db: Database, state: string): Promise<void> {
+  if (!(await findJurisdiction(db, state))) {
+    throw new UnprocessableError(`No records law is known for state "${state}".`, [{ path: 'body.state', message: 'Unknown state code' }])
+  }
+}
+
+function sinceColumns(since: { date: string; precision: 'day' | 'month' } | null | undefined) {
+  if (since === undefined) return {}
+  return { ringPartnerSince: since?.date ?? null, ringPartnerSincePrecision: since?.precision ?? null }
+}
+
+export async function createAgency(db: Database, user: AuthUser, input: CreateAgencyInput): Promise<Agency> {
+  await assertKnownState(db, input.state)
+  const { ringPartnerSince, ...fields } = input
+  const row = await repository.insertAgency(db, { ...fields, ...sinceColumns(ringPartnerSince), createdBy: user.id })
+  if (!row) {
+    const existing = await repository.findAgencyByIdentity(db, identityKey(input))
+    throw new ConflictError('agency-exists', `${input.name} (${input.city ?? input.state}) is already listed as agency ${existing?.id}.`)
+  }
+  return toAgency(row, [])
+}
+
+export async function updateAgency(db: Database, id: string, input: UpdateAgencyInput): Promise<Agency> {
+  const { closures, ringPartnerSince, ...fields } = input
+  if (closures && new Set(closures.map((closure) => closure.date)).size !== closures.length) {
+    throw new BadRequestError('Each closure date may appear once.', [{ path: 'body.closures', message: 'Duplicate date' }])
+  }
+  return db
+    .transaction(async (tx) => {
+      const row = await repository.updateAgency(tx, id, { ...fields, ...sinceColumns(ringPartnerSince) })
+      if (!row) throw new NotFoundError('Agency', id)
+      if (closures) await repository.replaceClosures(tx, id, closures)
+      return row
+    })
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === '23505') {
+        throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
+      }
+      throw error
+    })
+    .then(async (row) => toAgency(row, (await repository.closuresOf(db, [id])).get(id) ?? []))
+}
+
+export async function importAgencies(db: Database, user: AuthUser, csvText: string) {
+  let parsed
+  try {
+    parsed = parseAgencyCsv(csvText)
+  } catch (error) {
+    if (error instanceof AgencyCsvError) throw new UnprocessableError(error.message)
+    throw error
+  }
+  const known = new Set((await db.query.jurisdictions.findMany({ columns: { code: true } })).map((row) => row.code))
+  const rejected = [...parsed.rejected]
+  const accepted = parsed.rows.filter((row) => {
+    if (known.has(row.state)) return true
+    rejected.push({ line: row.line, reasons: [`state: no records law is known for "${row.state}"`] })
+    return false
+  })
+  const counts = await db.transaction((tx) =>
+    repository.upsertAgencies(tx, accepted.map((row) => ({ ...toAgencyValues(row), createdBy: user.id })), { insertOnly: false }),
+  )
+  return { ...counts, rejected: rejected.sort((a, b) => a.line - b.line) }
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod'
+import { AGENCY_KINDS } from '../../db/schema/agencies.js'
+
+// Zero-width and bidirectional marks that the source data carries around some names.
+const INVISIBLE_MARKS = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g
+
+/** Trims, drops invisible marks, folds typographic apostrophes and inner runs of spaces. */
+export function cleanText(value: string): string {
+  return value.normalize('NFC').replace(INVISIBLE_MARKS, '').replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim()
+}
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max * 4)
+    .transform(cleanText)
+    .pipe(z.string().min(1).max(max))
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max * 4)
+    .transform(cleanText)
+    .pipe(z.string().max(max))
+    .transform((value) => (value === '' ? null : value))
+    .nullish()
+
+/** `YYYY-MM-DD`, or `YYYY-MM` when only the month is known (stored as the 1st with precision "month"). */
+export const partnerSince = z
+  .string()
+  .regex(/^\d{4}-\d{2}(-\d{2})?$/, 'must be YYYY-MM-DD or YYYY-MM')
+  .refine((value) => isRealDate(value.length === 7 ? `${value}-01` : value), 'is not a real date')
+  .transform((value) =>
+    value.length === 7
+      ? { date: `${value}-01`, precision: 'month' as const }
+      : { date: value, precision: 'day' as const },
+  )
+
+export function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+}
+
+/** Fields a caller may set on an agency; shared by the JSON API and the CSV import. */
+export const agencyFields = {
+  name: text(300),
+  state: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
+    .transform((code) => code.toUpperCase()),
+  city: optionalText(200),
+  county: optionalText(200),
+  kind: z.enum(AGENCY_KINDS),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .transform((value) => (value === '' ? null : value))
+    .pipe(z.email().nullable())
+    .nullish(),
+  portalUrl: z
+    .string()
+    .trim()
+    .max(2000)
+    .transform((value) => (value === '' ? null : value))
+    .pipe(z.url({ protocol: /^https?$/ }).nullable())
+    .nullish(),
+  mailingAddress: optionalText(1000),
+  phone: optionalText(50),
+  ringPartner: z.boolean(),
+}

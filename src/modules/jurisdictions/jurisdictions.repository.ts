@@ -1,0 +1,27 @@
+import { asc, eq } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { jurisdictions } from '../../db/schema/index.js'
+import type { Jurisdiction } from './jurisdiction.js'
+
+const columns = {
+  code: jurisdictions.code,
+  name: jurisdictions.name,
+  lawName: jurisdictions.lawName,
+  citation: jurisdictions.citation,
+  responseDays: jurisdictions.responseDays,
+  dayType: jurisdictions.dayType,
+  extensionDays: jurisdictions.extensionDays,
+  responseRuleText: jurisdictions.responseRuleText,
+  appealProcess: jurisdictions.appealProcess,
+  feeNotes: jurisdictions.feeNotes,
+  timezone: jurisdictions.timezone,
+}
+
+export async function listJurisdictions(db: Executor): Promise<Jurisdiction[]> {
+  return db.select(columns).from(jurisdictions).orderBy(asc(jurisdictions.name))
+}
+
+export async function findJurisdiction(db: Executor, code: string): Promise<Jurisdiction | null> {
+  const [row] = await db.select(columns).from(jurisdictions).where(eq(jurisdictions.code, code))
+  return row ?? null
+}

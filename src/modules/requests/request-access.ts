@@ -1,0 +1,27 @@
+import { ForbiddenError, NotFoundError } from '../../http/errors.js'
+import type { AuthUser } from '../accounts/accounts.service.js'
+import * as repository from './requests.repository.js'
+
+type Executor = Parameters<typeof repository.findRequest>[0]
+
+export function canSee(user: AuthUser, request: repository.RequestRow): boolean {
+  return user.role === 'admin' || request.userId === user.id || (request.visibility === 'public' && request.status !== 'draft')
+}
+
+function canChange(user: AuthUser, request: repository.RequestRow): boolean {
+  return user.role === 'admin' || request.userId === user.id
+}
+
+/** The request if the caller may see it; otherwise 404, so private requests do not reveal that they exist. */
+export async function findVisibleRequest(db: Executor, user: AuthUser, id: string): Promise<repository.RequestWithAgency> {
+  const found = await repository.findRequest(db, id)
+  if (!found || !canSee(user, found.request)) throw new NotFoundError('Request', id)
+  return found
+}
+
+export async function findChangeableRequest(db: Executor, user: AuthUser, id: string): Promise<repository.RequestWithAgency> {
+  const found = await findVisibleRequest(db, user, id)
+  if (!canChange(user, found.request)) throw new ForbiddenError('Only the requester or an administrator may change this request.')
+  return found
+}
+

@@ -1,0 +1,115 @@
+import { and, asc, desc, eq, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { agencies, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
+import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
+
+export type RequestRow = typeof requests.$inferSelect
+export type RequestEventRow = typeof requestEvents.$inferSelect
+export type AgencySummary = Pick<
+  typeof agencies.$inferSelect,
+  'id' | 'name' | 'state' | 'city' | 'kind' | 'email' | 'portalUrl' | 'mailingAddress'
+>
+export interface RequestWithAgency {
+  request: RequestRow
+  agency: AgencySummary
+  timezone: string
+}
+
+const withAgencyColumns = {
+  request: requests,
+  agency: {
+    id: agencies.id,
+    name: agencies.name,
+    state: agencies.state,
+    city: agencies.city,
+    kind: agencies.kind,
+    email: agencies.email,
+    portalUrl: agencies.portalUrl,
+    mailingAddress: agencies.mailingAddress,
+  },
+  timezone: jurisdictions.timezone,
+}
+
+function selectWithAgency(db: Executor) {
+  return db
+    .select(withAgencyColumns)
+    .from(requests)
+    .innerJoin(agencies, eq(agencies.id, requests.agencyId))
+    .innerJoin(jurisdictions, eq(jurisdictions.code, agencies.state))
+}
+
+export async function findRequest(db: Executor, id: string): Promise<RequestWithAgency | null> {
+  const [row] = await selectWithAgency(db).where(eq(requests.id, id))
+  return row ?? null
+}
+
+/** Locks the request row for the rest of the transaction so status changes apply one at a time. */
+export async function lockRequest(db: Executor, id: string): Promise<RequestRow | null> {
+  const [row] = await db.select().from(requests).where(eq(requests.id, id)).for('update')
+  return row ?? null
+}
+
+export interface RequestFilter {
+  userId?: string
+  status?: RequestStatus
+  agencyId?: string
+  state?: string
+  overdueAt?: { now: Date; overdue: boolean }
+  before?: readonly [string, string]
+  limit: number
+}
+
+/** Newest first, keyset-paginated on (createdAt, id). */
+export async function listRequests(db: Executor, filter: RequestFilter): Promise<RequestWithAgency[]> {
+  const conditions: SQL[] = []
+  if (filter.userId) conditions.push(eq(requests.userId, filter.userId))
+  if (filter.status) conditions.push(eq(requests.status, filter.status))
+  if (filter.agencyId) conditions.push(eq(requests.agencyId, filter.agencyId))
+  if (filter.state) conditions.push(eq(agencies.state, filter.state))
+  if (filter.overdueAt) {
+    const isOverdue = sql`(${requests.dueDate} < (${filter.overdueAt.now.toISOString()}::timestamptz at time zone ${jurisdictions.timezone})::date
+      and ${notInArray(requests.status, [...CLOSED_STATUSES, 'draft'])})`
+    conditions.push(filter.overdueAt.overdue ? isOverdue : sql`not coalesce(${isOverdue}, false)`)
+  }
+  if (filter.before) {
+    const [createdAt, id] = filter.before
+    const at = new Date(createdAt)
+    conditions.push(or(lt(requests.createdAt, at), and(eq(requests.createdAt, at), lt(requests.id, id)))!)
+  }
+  return selectWithAgency(db)
+    .where(and(...conditions))
+    .orderBy(desc(requests.createdAt), desc(requests.id))
+    .limit(filter.limit + 1)
+}
+
+export async function insertRequest(db: Executor, values: typeof requests.$inferInsert): Promise<RequestRow> {
+  const [row] = await db.insert(requests).values(values).returning()
+  return row!
+}
+
+export async function updateRequest(db: Executor, id: string, values: Partial<typeof requests.$inferInsert>): Promise<RequestRow> {
+  const [row] = await db
+    .update(requests)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(requests.id, id))
+    .returning()
+  return row!
+}
+
+export async function insertEvent(db: Executor, values: typeof requestEvents.$inferInsert): Promise<RequestEventRow> {
+  const [row] = await db.insert(requestEvents).values(values).returning()
+  return row!
+}
+
+export async function listEvents(db: Executor, requestId: string): Promise<RequestEventRow[]> {
+  return db
+    .select()
+    .from(requestEvents)
+    .where(eq(requestEvents.requestId, requestId))
+    .orderBy(asc(requestEvents.occurredAt), asc(requestEvents.createdAt), asc(requestEvents.id))
+}
+
+export async function setEventDueDate(db: Executor, eventId: string, dueDate: string | null): Promise<RequestEventRow> {
+  const [row] = await db.update(requestEvents).set({ dueDateAfter: dueDate }).where(eq(requestEvents.id, eventId)).returning()
+  return row!
+}

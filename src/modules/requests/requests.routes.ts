@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppContext } from '../../context.js'
+import { pageSchema } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.js'
+import { renderRequestPdf } from './request-letters.js'
+import {
+  createEventBody,
+  createRequestBody,
+  eventSchema,
+  requestListQuery,
+  requestParams,
+  requestSchema,
+  submitRequestBody,
+  updateRequestBody,
+} from './requests.schemas.js'
+import * as requests from './requests.service.js'
+
+export const requestRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post('/v1/requests', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'Start a request: renders the letter from a template into a draft',
+        body: createRequestBody,
+        response: { 201: requestSchema, ...problemResponses },
+      },
+      handler: async (request, reply) => reply.code(201).send(await requests.createRequest(ctx, request.user!, request.body)),
+    })
+
+    app.get('/v1/requests', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'The caller’s requests, newest first (admins see all)',
+        querystring: requestListQuery,
+        response: { 200: pageSchema(requestSchema), ...problemResponses },
+      },
+      handler: async (request) => requests.listRequests(ctx, request.user!, request.query),
+    })
+
+    app.get('/v1/requests/:id', {
+      config: { access: 'user' },
+      schema: { tags: ['requests'], summary: 'One request', params: requestParams, response: { 200: requestSchema, ...problemResponses } },
+      handler: async (request) => requests.getRequest(ctx, request.user!, request.params.id),
+    })
+
+    app.patch('/v1/requests/:id', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'Edit the letter (drafts only), visibility, tracking number or automatic follow-ups',
+        params: requestParams,
+        body: updateRequestBody,
+        response: { 200: requestSchema, ...problemResponses },
+      },
+      handler: async (request) => requests.updateRequest(ctx, request.user!, request.params.id, request.body),
+    })
+
+    app.get('/v1/requests/:id/letter.pdf', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'The letter as a PDF, as it was (or will be) sent',
+        params: requestParams,
+        produces: ['application/pdf'],
+        response: { 200: z.any().describe('application/pdf'), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        const { pdf, filename } = await renderRequestPdf(ctx, request.user!, request.params.id)
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf)
+      },
+    })
+
+    app.post('/v1/requests/:id/submit', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'Mark the request filed; computes its statutory due date',
+        description: 'With via "email" the letter is emailed to the agency with the PDF attached (202: delivery happens in the background).',
+        params: requestParams,
+        body: submitRequestBody,
+        response: { 200: requestSchema, 202: requestSchema, ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        const submitted = await requests.submitRequest(ctx, request.user!, request.params.id, request.body)
+        return reply.code(request.body.via === 'email' ? 202 : 200).send(submitted)
+      },
+    })
+
+    app.post('/v1/requests/:id/events', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'Log what the agency did (or a note); 409 when the status does not allow it',
+        params: requestParams,
+        body: createEventBody,
+        response: { 201: eventSchema, ...problemResponses },
+      },
+      handler: async (request, reply) => reply.code(201).send(await requests.addEvent(ctx, request.user!, request.params.id, request.body)),
+    })
+
+    app.get('/v1/requests/:id/events', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'The timeline, oldest first',
+        params: requestParams,
+        response: { 200: z.array(eventSchema), ...problemResponses },
+      },
+      handler: async (request) => requests.listEvents(ctx, request.user!, request.params.id),
+    })
+  }

@@ -1,0 +1,139 @@
+import { z } from 'zod'
+import { AGENCY_KINDS } from '../../db/schema/agencies.js'
+import { SUBMISSION_CHANNELS, VISIBILITIES } from '../../db/schema/requests.js'
+import { paginationQuery } from '../../http/pagination.js'
+import { isRealDate } from '../agencies/agency-fields.js'
+import { EVENT_TYPES, REQUEST_STATUSES, SYSTEM_EVENT_TYPES } from './request-status.js'
+
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date')
+const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value))
+
+export const MAX_SUBJECT_LENGTH = 300
+export const MAX_BODY_LENGTH = 50_000
+export const MAX_NOTE_LENGTH = 10_000
+
+export const deadlineSchema = z
+  .object({
+    dueDate: z.string().nullable(),
+    rule: z.string(),
+    countedFrom: z.string(),
+    skipped: z.array(z.object({ date: z.string(), reason: z.string() })),
+    pausedDays: z.number().int(),
+    pausedSince: z.string().nullable().describe('Set while the clock is paused awaiting a fee or clarification'),
+  })
+  .meta({ id: 'Deadline', description: 'How dueDate was reached, to quote to a records officer' })
+
+export const requestAgencySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  state: z.string(),
+  city: z.string().nullable(),
+  kind: z.enum(AGENCY_KINDS),
+  email: z.string().nullable(),
+  portalUrl: z.string().nullable(),
+  mailingAddress: z.string().nullable(),
+})
+
+export const requestSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(REQUEST_STATUSES),
+    agency: requestAgencySchema,
+    templateSlug: z.string(),
+    subject: z.string(),
+    body: z.string(),
+    visibility: z.enum(VISIBILITIES),
+    submittedVia: z.enum(SUBMISSION_CHANNELS).nullable(),
+    submittedAt: z.string().nullable(),
+    dueDate: z.string().nullable(),
+    overdue: z.boolean(),
+    deadline: deadlineSchema.nullable(),
+    trackingNumber: z.string().nullable(),
+    autoFollowUp: z.boolean(),
+    replyAddress: z.string(),
+    allowedEvents: z.array(z.enum(EVENT_TYPES)).describe('Events the status machine allows now'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Request' })
+
+export const createRequestBody = z.strictObject({
+  agencyId: z.uuid(),
+  templateSlug: z.string().min(1).max(100),
+  variables: z.record(z.string().max(100), z.unknown()).optional(),
+  visibility: z.enum(VISIBILITIES).default('public'),
+})
+
+export const updateRequestBody = z
+  .strictObject({
+    subject: z.string().trim().min(1).max(MAX_SUBJECT_LENGTH).optional(),
+    body: z.string().min(1).max(MAX_BODY_LENGTH).optional(),
+    visibility: z.enum(VISIBILITIES).optional(),
+    trackingNumber: z.string().trim().max(200).nullable().optional(),
+    autoFollowUp: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
+
+export const submitRequestBody = z.strictObject({
+  via: z.enum(SUBMISSION_CHANNELS),
+  submittedAt: instant.optional().describe('Defaults to now; may lie in the past for a request filed before it was tracked here'),
+})
+
+export const requestParams = z.object({ id: z.uuid() })
+
+export const requestListQuery = z.object({
+  status: z.enum(REQUEST_STATUSES).optional(),
+  agencyId: z.uuid().optional(),
+  state: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
+    .transform((code) => code.toUpperCase())
+    .optional(),
+  overdue: z.stringbool().optional(),
+  ...paginationQuery,
+})
+
+export const createEventBody = z
+  .strictObject({
+    type: z.enum(EVENT_TYPES),
+    occurredAt: instant.optional(),
+    note: z.string().max(MAX_NOTE_LENGTH).optional(),
+    extensionDays: z.number().int().min(1).max(365).optional(),
+    newDueDate: calendarDate.optional(),
+    amount: z.number().min(0).max(1_000_000_000).multipleOf(0.01).optional(),
+  })
+  .superRefine((event, issues) => {
+    const fail = (path: string, message: string) => issues.addIssue({ code: 'custom', path: [path], message })
+    if (event.type === 'extended' && (event.extensionDays === undefined) === (event.newDueDate === undefined)) {
+      fail('extensionDays', 'an extension needs exactly one of extensionDays or newDueDate')
+    }
+    if (event.extensionDays !== undefined && event.type !== 'extended') fail('extensionDays', 'only an "extended" event carries extensionDays')
+    if (event.newDueDate !== undefined && event.type !== 'extended' && event.type !== 'appealed') {
+      fail('newDueDate', 'only "extended" and "appealed" events carry newDueDate')
+    }
+    if (event.amount !== undefined && event.type !== 'fee_requested' && event.type !== 'fee_paid') {
+      fail('amount', 'only "fee_requested" and "fee_paid" events carry an amount')
+    }
+  })
+
+export const eventSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum([...SYSTEM_EVENT_TYPES, ...EVENT_TYPES]),
+    occurredAt: z.string(),
+    note: z.string().nullable(),
+    extensionDays: z.number().int().nullable(),
+    newDueDate: z.string().nullable(),
+    amount: z.number().nullable(),
+    statusBefore: z.enum(REQUEST_STATUSES).nullable(),
+    statusAfter: z.enum(REQUEST_STATUSES),
+    dueDateAfter: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RequestEvent' })
+
+export type CreateRequestInput = z.output<typeof createRequestBody>
+export type UpdateRequestInput = z.output<typeof updateRequestBody>
+export type SubmitRequestInput = z.output<typeof submitRequestBody>
+export type CreateEventInput = z.output<typeof createEventBody>
+export type RequestListQuery = z.output<typeof requestListQuery>

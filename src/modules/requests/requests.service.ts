@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import type { AppContext } from '../../context.js'
+import { ConflictError, UnprocessableError } from '../../http/errors.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import type { AuthUser } from '../accounts/accounts.service.js'
+import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
+import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline.js'
+import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
+import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
+import { findChangeableRequest, findVisibleRequest } from './request-access.js'
+import { renderLetterFor } from './request-letters.js'
+import { allowedEvents, isClosed, nextStatus, type EventType, type RequestStatus } from './request-status.js'
+import * as repository from './requests.repository.js'
+import type {
+  CreateEventInput,
+  CreateRequestInput,
+  RequestListQuery,
+  SubmitRequestInput,
+  UpdateRequestInput,
+} from './requests.schemas.js'
+
+export type RequestDeps = Pick<AppContext, 'db' | 'clock' | 'templates' | 'holidays' | 'config'>
+type Executor = Parameters<typeof repository.findRequest>[0]
+
+// A client clock a little ahead of ours is not an event "in the future".
+const CLOCK_SKEW_MS = 5 * 60 * 1000
+
+export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: repository.RequestWithAgency) {
+  const { request, agency, timezone } = found
+  return {
+    id: request.id,
+    status: request.status,
+    agency,
+    templateSlug: request.templateSlug,
+    subject: request.subject,
+    body: request.body,
+    visibility: request.visibility,
+    submittedVia: request.submittedVia,
+    submittedAt: request.submittedAt?.toISOString() ?? null,
+    dueDate: request.dueDate,
+    overdue: isRequestOverdue(request, deps.clock.now(), timezone),
+    deadline: request.deadline,
+    trackingNumber: request.trackingNumber,
+    autoFollowUp: request.autoFollowUp,
+    replyAddress: `${request.replyKey}@${deps.config.replyDomain}`,
+    allowedEvents: allowedEvents(request.status),
+    createdAt: request.createdAt.toISOString(),
+    updatedAt: request.updatedAt.toISOString(),
+  }
+}
+
+export type RequestView = ReturnType<typeof toRequest>
+
+function isRequestOverdue(request: repository.RequestRow, now: Date, timezone: string): boolean {
+  if (request.status === 'draft' || isClosed(request.status) || !request.deadline) return false
+  return isOverdue(request.deadline, now, timezone)
+}
+
+function newReplyKey(): string {
+  return `request-${randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x')}`
+}
+
+export async function createRequest(deps: RequestDeps, user: AuthUser, input: CreateRequestInput): Promise<RequestView> {
+  const agency = await findAgency(deps.db, input.agencyId)
+  if (!agency) throw new UnprocessableError(`Agency ${input.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
+  const template = deps.templates.get(input.templateSlug)
+  if (!template || template.kind !== 'request') {
+    throw new UnprocessableError(`"${input.templateSlug}" is not a request letter template.`, [
+      { path: 'body.templateSlug', message: 'Unknown request template' },
+    ])
+  }
+  const jurisdiction = await requireJurisdiction(deps.db, agency.state)
+  const letter = renderLetterFor(deps, { template, agency, jurisdiction, requester: user, variables: input.variables ?? {}, request: null })
+  return deps.db.transaction(async (tx) => {
+    const request = await repository.insertRequest(tx, {
+      userId: user.id,
+      agencyId: agency.id,
+      templateSlug: template.slug,
+      variables: letter.variables,
+      subject: letter.subject,
+      body: letter.body,
+      visibility: input.visibility,
+      replyKey: newReplyKey(),
+    })
+    await repository.insertEvent(tx, {
+      requestId: request.id,
+      type: 'created',
+      occurredAt: deps.clock.now(),
+      statusAfter: 'draft',
+      createdBy: user.id,
+    })
+    return toRequest(deps, (await repository.findRequest(tx, request.id))!)
+  })
+}
+
+async function requireJurisdiction(db: Executor, code: string): Promise<Jurisdiction> {
+  const jurisdiction = await findJurisdiction(db, code)
+  if (!jurisdiction) throw new Error(`agency state ${code} has no jurisdiction row`)
+  return jurisdiction
+}
+
+export async function getRequest(deps: RequestDeps, user: AuthUser, id: string): Promise<RequestView> {
+  return toRequest(deps, await findVisibleRequest(deps.db, user, id))
+}
+
+const requestCursor = z.tuple([z.iso.datetime(), z.uuid()])
+
+export async function listRequests(deps: RequestDeps, user: AuthUser, query: RequestListQuery) {
+  const before = query.cursor ? decodeCursor(query.cursor, requestCursor) : undefined
+  const rows = await repository.listRequests(deps.db, {
+    userId: user.role === 'admin' ? undefined : user.id,
+    status: query.status,
+    agencyId: query.agencyId,
+    state: query.state,
+    overdueAt: query.overdue === undefined ? undefined : { now: deps.clock.now(), overdue: query.overdue },
+    before,
+    limit: query.limit,
+  })
+  return toPage(rows, query.limit, (row) => toRequest(deps, row), (row) => [row.request.createdAt.toISOString(), row.request.id])
+}
+
+export async function updateRequest(deps: RequestDeps, user: AuthUser, id: string, input: UpdateRequestInput): Promise<RequestView> {
+  return deps.db.transaction(async (tx) => {
+    const { request } = await findChangeableRequest(tx, user, id)
+    const locked = (await repository.lockRequest(tx, id))!
+    if ((input.subject !== undefined || input.body !== undefined) && locked.status !== 'draft') {
+      throw new ConflictError('letter-sent', `The letter can only be edited while the request is a draft; it is ${locked.status}.`)
+    }
+    await repository.updateRequest(tx, request.id, input)
+    return toRequest(deps, (await repository.findRequest(tx, id))!)
+  })
+}
+
+function assertNotInFuture(deps: RequestDeps, at: Date, path: string): void {
+  if (at.getTime() > deps.clock.now().getTime() + CLOCK_SKEW_MS) {
+    throw new UnprocessableError('That time is in the future.', [{ path, message: 'must not be in the future' }])
+  }
+}
+
+function transitionOrConflict(status: RequestStatus, event: EventType | 'submit'): RequestStatus {
+  const next = nextStatus(status, event)
+  if (!next) {
+    throw new ConflictError('event-not-allowed', `A "${event}" event is not allowed while the request is ${status}.`)
+  }
+  return next
+}
+
+export async function submitRequest(deps: RequestDeps, user: AuthUser, id: string, input: SubmitRequestInput): Promise<RequestView> {
+  const submittedAt = input.submittedAt ?? deps.clock.now()
+  assertNotInFuture(deps, submittedAt, 'body.submittedAt')
+  return deps.db.transaction(async (tx) => {
+    const { agency } = await findChangeableRequest(tx, user, id)
+    const locked = (await repository.lockRequest(tx, id))!
+    const status = transitionOrConflict(locked.status, 'submit')
+    if (input.via === 'email' && !agency.email) {
+      throw new UnprocessableError(`${agency.name} has no email address on file; submit through its portal or by mail, or add its address first.`, [
+        { path: 'body.via', message: 'The agency has no email address' },
+      ])
+    }
+    const deadline = await recomputeDeadline(deps, tx, { ...locked, submittedAt })
+    await repository.insertEvent(tx, {
+      requestId: id,
+      type: 'submitted',
+      occurredAt: submittedAt,
+      note: `Submitted by ${input.via.replace('_', ' ')}`,
+      statusBefore: locked.status,
+      statusAfter: status,
+      dueDateAfter: deadline.dueDate,
+      createdBy: user.id,
+    })
+    await repository.updateRequest(tx, id, { status, submittedVia: input.via, submittedAt, deadline, dueDate: deadline.dueDate })
+    return toRequest(deps, (await repository.findRequest(tx, id))!)
+  })
+}
+
+export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, input: CreateEventInput) {
+  return deps.db.transaction(async (tx) => {
+    await findChangeableRequest(tx, user, id)
+    const locked = (await repository.lockRequest(tx, id))!
+    const status = transitionOrConflict(locked.status, input.type)
+    const occurredAt = input.occurredAt ?? deps.clock.now()
+    assertNotInFuture(deps, occurredAt, 'body.occurredAt')
+    if (locked.submittedAt && occurredAt < locked.submittedAt) {
+      throw new UnprocessableError('An event cannot happen before the request was submitted.', [
+        { path: 'body.occurredAt', message: `must not be before ${locked.submittedAt.toISOString()}` },
+      ])
+    }
+    const event = await repository.insertEvent(tx, {
+      requestId: id,
+      type: input.type,
+      occurredAt,
+      note: input.note ?? null,
+      extensionDays: input.extensionDays ?? null,
+      newDueDate: input.newDueDate ?? null,
+      amount: input.amount === undefined ? null : input.amount.toFixed(2),
+      statusBefore: locked.status,
+      statusAfter: status,
+      createdBy: user.id,
+    })
+    const deadline = locked.submittedAt ? await recomputeDeadline(deps, tx, locked) : null
+    await repository.updateRequest(tx, id, { status, ...(deadline ? { deadline, dueDate: deadline.dueDate } : {}) })
+    const recorded = await repository.setEventDueDate(tx, event.id, deadline ? deadline.dueDate : locked.dueDate)
+    return toEvent(recorded)
+  })
+}
+
+export async function listEvents(deps: RequestDeps, user: AuthUser, id: string) {
+  await findVisibleRequest(deps.db, user, id)
+  return (await repository.listEvents(deps.db, id)).map(toEvent)
+}
+
+export function toEvent(event: repository.RequestEventRow) {
+  return {
+    id: event.id,
+    type: event.type as EventType | 'created' | 'submitted',
+    occurredAt: event.occurredAt.toISOString(),
+    note: event.note,
+    extensionDays: event.extensionDays,
+    newDueDate: event.newDueDate,
+    amount: event.amount === null ? null : Number(event.amount),
+    statusBefore: event.statusBefore,
+    statusAfter: event.statusAfter,
+    dueDateAfter: event.dueDateAfter,
+    createdAt: event.createdAt.toISOString(),
+  }
+}
+
+/** Recomputes the due date from the submission and the whole timeline (events may be logged out of order). */
+async function recomputeDeadline(deps: RequestDeps, tx: Executor, request: repository.RequestRow & { submittedAt: Date | null }): Promise<Deadline> {
+  const agency = (await findAgency(tx, request.agencyId))!
+  const [jurisdiction, closures, events] = await Promise.all([
+    requireJurisdiction(tx, agency.state),
+    closuresOf(tx, [agency.id]),
+    repository.listEvents(tx, request.id),
+  ])
+  return computeDeadline({
+    submittedAt: request.submittedAt!,
+    jurisdiction,
+    holidays: deps.holidays,
+    agencyClosures: closures.get(agency.id) ?? [],
+    events: events.map((event) => ({
+      type: event.type,
+      occurredAt: event.occurredAt,
+      extensionDays: event.extensionDays,
+      newDueDate: event.newDueDate,
+    })),
+  })
+}

@@ -1,0 +1,233 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Template } from 'liquidjs'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { LETTER_CONTEXT_FIELDS } from './letter-context.js'
+import { letterEngine, parseLetterLiquid } from './letter-engine.js'
+import { TEMPLATE_KINDS, type LetterTemplate, type TemplateKind, type TemplateSummary } from './template.types.js'
+
+export const LETTER_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/letters/', import.meta.url))
+
+export const TEMPLATE_SLUG = /^[a-z0-9-]+$/
+const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/
+
+export interface TemplateCatalog {
+  /** Request templates first, then follow-ups, then appeals; by slug within a kind. */
+  list(): LetterTemplate[]
+  get(slug: string): LetterTemplate | undefined
+}
+
+/** A template file that cannot be used; the message names the file and every problem found. */
+export class TemplateLoadError extends Error {
+  override readonly name = 'TemplateLoadError'
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`)
+  }
+}
+
+const frontMatterSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1).max(2_000),
+    kind: z.enum(TEMPLATE_KINDS),
+    subject: z.string().trim().min(1).max(1_000),
+    variables: z
+      .array(
+        z
+          .strictObject({
+            name: z.string().regex(VARIABLE_NAME, 'must be snake_case (a-z, 0-9, _), starting with a letter'),
+            description: z.string().trim().min(1),
+            required: z.boolean(),
+            default: z.string().optional(),
+          })
+          .refine((variable) => !(variable.required && variable.default !== undefined), {
+            message: 'a required variable cannot have a default',
+          }),
+      )
+      .default([])
+      .refine((variables) => new Set(variables.map((v) => v.name)).size === variables.length, {
+        message: 'variable names must be unique',
+      }),
+  })
+
+const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.')
+    return `front matter${path ? ` ${path}` : ''}: ${issue.message}`
+  })
+}
+
+/** The fields a template may read from the context, for the checks below. */
+function fieldsOf(root: string, kind: TemplateKind, variableNames: ReadonlySet<string>): ReadonlySet<string> | null {
+  switch (root) {
+    case 'requester':
+    case 'agency':
+    case 'jurisdiction':
+      return new Set(Object.keys(LETTER_CONTEXT_FIELDS[root]))
+    case 'request':
+      // New requests render with `request: null`; only follow-ups and appeals have one.
+      return kind === 'request' ? null : new Set(Object.keys(LETTER_CONTEXT_FIELDS.request))
+    case 'variables':
+      return variableNames
+    default:
+      return null
+  }
+}
+
+/**
+ * Checks every context path a template reads against the context's shape and the declared
+ * variables, so a misspelt field or an undeclared variable fails at boot instead of at the first
+ * render. Dynamic lookups (`variables[x]`) are refused because they cannot be checked.
+ */
+function checkReferences(templates: Template[], kind: TemplateKind, variableNames: ReadonlySet<string>): string[] {
+  const problems: string[] = []
+  for (const segments of letterEngine.globalVariableSegmentsSync(templates)) {
+    const [root, field, ...rest] = segments
+    const shown = segments.map((segment) => (Array.isArray(segment) ? `[${segment.join('.')}]` : String(segment))).join('.')
+    if (root === 'today') {
+      if (field !== undefined && !(field === 'size' && rest.length === 0)) problems.push(`"${shown}": today is a string`)
+      continue
+    }
+    const fields = typeof root === 'string' ? fieldsOf(root, kind, variableNames) : null
+    if (fields === null) {
+      problems.push(
+        root === 'request'
+          ? `"${shown}": request templates have no request (it is null for new requests)`
+          : `"${shown}": unknown variable; available: requester, agency, jurisdiction, today, variables, request`,
+      )
+    } else if (typeof field !== 'string') {
+      problems.push(`"${shown}": name a field of ${String(root)} (no whole objects, no dynamic lookups)`)
+    } else if (!fields.has(field)) {
+      problems.push(
+        root === 'variables'
+          ? `"${shown}": variable "${field}" is not declared in the front matter`
+          : `"${shown}": ${root} has no field "${field}"`,
+      )
+    } else if (rest.length > 0 && !(rest.length === 1 && rest[0] === 'size')) {
+      problems.push(`"${shown}": ${root}.${field} is a plain value`)
+    }
+  }
+  return [...new Set(problems)]
+}
+
+function parseLiquidPart(source: string, part: 'subject' | 'body', problems: string[]): Template[] | null {
+  try {
+    return parseLetterLiquid(source)
+  } catch (error) {
+    problems.push(`${part}: ${error instanceof Error ? error.message : String(error)}`)
+    return null
+  }
+}
+
+/**
+ * Parses one template file's text: YAML front matter between `---` lines, then the Liquid body.
+ * Throws TemplateLoadError naming `file` and every problem found.
+ */
+export function parseLetterTemplate(text: string, slug: string, file: string): LetterTemplate {
+  if (!TEMPLATE_SLUG.test(slug)) {
+    throw new TemplateLoadError(file, [`slug "${slug}" must match ${TEMPLATE_SLUG.source}`])
+  }
+  const match = FRONT_MATTER.exec(text)
+  if (!match) throw new TemplateLoadError(file, ['expected YAML front matter between "---" lines at the top'])
+  const [, yamlText = '', body = ''] = match
+
+  let data: unknown
+  try {
+    data = parseYaml(yamlText)
+  } catch (error) {
+    throw new TemplateLoadError(file, [`front matter is not valid YAML: ${error instanceof Error ? error.message : String(error)}`])
+  }
+  const parsed = frontMatterSchema.safeParse(data ?? {})
+  if (!parsed.success) throw new TemplateLoadError(file, describeIssues(parsed.error))
+  const meta = parsed.data
+
+  if (body.trim() === '') throw new TemplateLoadError(file, ['body is empty'])
+  const problems: string[] = []
+  const subjectTemplate = parseLiquidPart(meta.subject, 'subject', problems)
+  const bodyTemplate = parseLiquidPart(body, 'body', problems)
+  if (!subjectTemplate || !bodyTemplate) throw new TemplateLoadError(file, problems)
+
+  const variableNames = new Set(meta.variables.map((variable) => variable.name))
+  problems.push(...checkReferences(subjectTemplate, meta.kind, variableNames).map((p) => `subject: ${p}`))
+  problems.push(...checkReferences(bodyTemplate, meta.kind, variableNames).map((p) => `body: ${p}`))
+  if (problems.length > 0) throw new TemplateLoadError(file, problems)
+
+  return {
+    slug,
+    title: meta.title,
+    description: meta.description,
+    kind: meta.kind,
+    variables: meta.variables.map((variable) => ({
+      name: variable.name,
+      description: variable.description,
+      required: variable.required,
+      default: variable.default ?? null,
+    })),
+    source: file,
+    subjectTemplate,
+    bodyTemplate,
+  }
+}
+
+const KIND_ORDER: Record<TemplateKind, number> = { request: 0, follow_up: 1, appeal: 2 }
+
+/** A catalog over already parsed templates; slugs must be unique. */
+export function createTemplateCatalog(templates: readonly LetterTemplate[]): TemplateCatalog {
+  const bySlug = new Map<string, LetterTemplate>()
+  for (const template of templates) {
+    if (bySlug.has(template.slug)) throw new TemplateLoadError(template.source, [`duplicate slug "${template.slug}"`])
+    bySlug.set(template.slug, template)
+  }
+  const ordered = [...bySlug.values()].sort(
+    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0),
+  )
+  return {
+    list: () => [...ordered],
+    get: (slug) => bySlug.get(slug),
+  }
+}
+
+/**
+ * Reads and parses every `*.liquid` file in `dir` once, at boot. Throws if any file is invalid
+ * (the error lists every bad file) or if there is none.
+ */
+export async function loadTemplateCatalog(dir: string | URL = LETTER_TEMPLATES_DIR): Promise<TemplateCatalog> {
+  const directory = dir instanceof URL ? fileURLToPath(dir) : dir
+  const files = (await readdir(directory)).filter((name) => name.endsWith('.liquid')).sort()
+  if (files.length === 0) throw new Error(`No letter templates (*.liquid) found in ${directory}`)
+
+  const templates: LetterTemplate[] = []
+  const failures: TemplateLoadError[] = []
+  for (const name of files) {
+    const file = join(directory, name)
+    try {
+      templates.push(parseLetterTemplate(await readFile(file, 'utf8'), name.slice(0, -'.liquid'.length), file))
+    } catch (error) {
+      if (!(error instanceof TemplateLoadError)) throw error
+      failures.push(error)
+    }
+  }
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) {
+    throw new Error(`Invalid letter templates:\n${failures.map((failure) => `- ${failure.message}`).join('\n')}`)
+  }
+  return createTemplateCatalog(templates)
+}
+
+/** The serialisable part of a template, for the API. */
+export function toTemplateSummary(template: LetterTemplate): TemplateSummary {
+  return {
+    slug: template.slug,
+    title: template.title,
+    description: template.description,
+    kind: template.kind,
+    variables: template.variables.map((variable) => ({ ...variable })),
+  }
+}

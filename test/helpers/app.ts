@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify'
+import { pino } from 'pino'
+import { buildApp } from '../../src/app.js'
+import type { Clock } from '../../src/adapters/clock.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { createContext, type AppContext } from '../../src/context.js'
+import { createTestDatabase } from './database.js'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  ctx: AppContext
+  config: Config
+}
+
+/** A fully wired app on its own cloned database; torn down with the test. */
+export async function buildTestApp(
+  t: Teardown,
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase()
+  t.teardown(() => database.drop())
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://records.test', REPLY_DOMAIN: 'replies.records.test', ...options.env })
+  const ctx = await createContext(config, { logger: pino({ level: 'silent' }), clock: options.clock })
+  t.teardown(() => ctx.close())
+  const app = await buildApp(ctx)
+  t.teardown(() => app.close())
+  await app.ready()
+  return { app, ctx, config }
+}
+
+/** A clock tests can set and move. */
+export function manualClock(start: string | Date): Clock & { set(at: string | Date): void; advance(ms: number): void } {
+  let now = new Date(start)
+  return {
+    now: () => new Date(now),
+    set: (at) => {
+      now = new Date(at)
+    },
+    advance: (ms) => {
+      now = new Date(now.getTime() + ms)
+    },
+  }
+}
+
+export interface TestUser {
+  id: string
+  token: string
+  role: 'admin' | 'member'
+  headers: { authorization: string }
+}
+
+let userCounter = 0
+
+export async function signUp(app: FastifyInstance, fields: { email?: string; name?: string; mailingAddress?: string } = {}): Promise<TestUser> {
+  userCounter += 1
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/users',
+    payload: { email: fields.email ?? `user${userCounter}@example.org`, name: fields.name ?? `User ${userCounter}`, mailingAddress: fields.mailingAddress },
+  })
+  if (response.statusCode !== 201) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`)
+  const body = response.json()
+  return { id: body.user.id, token: body.token, role: body.user.role, headers: { authorization: `Bearer ${body.token}` } }
+}
+
+export async function findAgencyId(app: FastifyInstance, query: string): Promise<string> {
+  const response = await app.inject({ method: 'GET', url: `/v1/agencies?${query}` })
+  const id = response.json().items?.[0]?.id
+  if (!id) throw new Error(`no agency for ${query}: ${response.body}`)
+  return id
+}

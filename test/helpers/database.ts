@@ -1,0 +1,50 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import postgres from 'postgres'
+
+const ROOT = new URL('../../', import.meta.url)
+export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** The migrated, seeded template database; its name changes whenever migrations or seed data change. */
+export function templateDatabaseName(): string {
+  const hash = createHash('sha256')
+  for (const folder of ['drizzle', 'data']) {
+    for (const file of readdirSync(new URL(`${folder}/`, ROOT)).sort()) {
+      if (file.endsWith('.sql') || file.endsWith('.csv')) hash.update(file).update(readFileSync(new URL(`${folder}/${file}`, ROOT)))
+    }
+  }
+  return `rr_test_template_${hash.digest('hex').slice(0, 12)}`
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_DATABASE_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+export function adminConnection() {
+  return postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} })
+}
+
+/** A fresh database cloned from the template, for one test file. */
+export async function createTestDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `rr_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = adminConnection()
+  try {
+    await admin.unsafe(`create database "${name}" template "${templateDatabaseName()}"`)
+  } finally {
+    await admin.end()
+  }
+  return {
+    name,
+    url: databaseUrl(name),
+    async drop() {
+      const sql = adminConnection()
+      try {
+        await sql.unsafe(`drop database if exists "${name}" with (force)`)
+      } finally {
+        await sql.end()
+      }
+    },
+  }
+}

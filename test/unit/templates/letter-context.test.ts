@@ -1,0 +1,84 @@
+import t from 'tap'
+import { buildLetterContext, calendarDaysBetween, formatLongDate } from '../../../src/modules/templates/letter-context.js'
+import { law } from './fixtures/letter-fixtures.js'
+
+t.test('formatLongDate writes US long dates from calendar dates', async (t) => {
+  t.equal(formatLongDate('2026-11-22'), 'November 22, 2026')
+  t.equal(formatLongDate('2026-01-01'), 'January 1, 2026')
+  t.equal(formatLongDate('2024-02-29'), 'February 29, 2024')
+  for (const bad of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-1-5', '22/11/2026', '2026-11-22T00:00:00Z', '']) {
+    t.throws(() => formatLongDate(bad), RangeError, bad)
+  }
+})
+
+t.test('calendarDaysBetween counts across months and DST changes', async (t) => {
+  t.equal(calendarDaysBetween('2026-03-02', '2026-03-30'), 28)
+  t.equal(calendarDaysBetween('2026-03-07', '2026-03-09'), 2, 'US DST starts on 2026-03-08')
+  t.equal(calendarDaysBetween('2026-12-31', '2027-01-01'), 1)
+  t.equal(calendarDaysBetween('2026-03-09', '2026-03-02'), -7)
+})
+
+const base = {
+  requester: { name: '  José   Núñez ', email: 'jose@example.org', mailingAddress: ' 123 Main St \r\n\r\n  Spokane, WA 99201  \n' },
+  agency: { name: 'Spokane Police Department', city: '', state: 'WA' },
+  today: '2026-03-30',
+  variables: { date_from: 'January 1, 2018' },
+}
+
+t.test('buildLetterContext for a new request', async (t) => {
+  const context = buildLetterContext({ ...base, jurisdiction: law('WA') })
+  t.same(context.requester, { name: 'José Núñez', email: 'jose@example.org', mailingAddress: '123 Main St\nSpokane, WA 99201' })
+  t.same(context.agency, { name: 'Spokane Police Department', city: null, state: 'WA', mailingAddress: null })
+  t.equal(context.today, 'March 30, 2026')
+  t.equal(context.request, null)
+  t.equal(context.jurisdiction.responsePeriod, 'five business days')
+  t.equal(context.jurisdiction.lawName, 'Washington Public Records Act (PRA)')
+  t.same(context.variables, { date_from: 'January 1, 2018' })
+  t.not(context.variables, base.variables, 'variables are copied, not shared')
+})
+
+t.test('buildLetterContext keeps only Jurisdiction fields (a database row carries more)', async (t) => {
+  const row = { ...law('AZ'), sources: 'https://example.org', notes: '[high] internal research note' }
+  const context = buildLetterContext({ ...base, jurisdiction: row })
+  t.notOk('notes' in context.jurisdiction)
+  t.notOk('sources' in context.jurisdiction)
+  t.equal(context.jurisdiction.responsePeriod, null, 'Arizona has no fixed period')
+})
+
+t.test('buildLetterContext for a follow-up: dates in words and days counted', async (t) => {
+  const request = {
+    subject: ' Ring partnership\nrecords ',
+    submittedOn: '2026-03-02',
+    dueOn: '2026-03-09',
+    trackingNumber: ' ',
+    status: 'acknowledged',
+  } as const
+  const late = buildLetterContext({ ...base, jurisdiction: law('WA'), request })
+  t.same(late.request, {
+    subject: 'Ring partnership records',
+    submittedOn: 'March 2, 2026',
+    dueOn: 'March 9, 2026',
+    trackingNumber: null,
+    daysLate: 21,
+    daysSinceSubmitted: 28,
+    status: 'acknowledged',
+    statusLabel: 'acknowledged',
+  })
+
+  const early = buildLetterContext({ ...base, today: '2026-03-05', jurisdiction: law('WA'), request })
+  t.equal(early.request?.daysLate, 0, 'not yet due is 0 days late, never negative')
+
+  const noDeadline = buildLetterContext({
+    ...base,
+    jurisdiction: law('AZ'),
+    request: { ...request, dueOn: null, trackingNumber: 'AZ-7', status: 'rejected' },
+  })
+  t.equal(noDeadline.request?.dueOn, null)
+  t.equal(noDeadline.request?.daysLate, null)
+  t.equal(noDeadline.request?.trackingNumber, 'AZ-7')
+  t.equal(noDeadline.request?.statusLabel, 'denied')
+})
+
+t.test('buildLetterContext rejects malformed dates', async (t) => {
+  t.throws(() => buildLetterContext({ ...base, today: '2026-02-31', jurisdiction: law('WA') }), RangeError)
+})
