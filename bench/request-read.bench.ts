@@ -28,17 +28,29 @@ const agency: { id: string } = (await (await fetch(`${ours}/v1/agencies?state=WA
 const created = (await (await fetch(`${ours}/v1/requests`, { method: 'POST', headers, body: JSON.stringify({ agencyId: agency.id, templateSlug: 'ring-partnership' }) })).json()) as { id: string }
 await fetch(`${ours}/v1/requests/${created.id}/submit`, { method: 'POST', headers, body: JSON.stringify({ via: 'portal' }) })
 
-// The bare route: the same two statements our handler runs (token lookup, request with agency), no framework layers.
+const oursUrl = `${ours}/v1/requests/${created.id}`
+
+// Capture the exact SQL our handler sends (token lookup, then the request with its agency).
 const sql = ctx.database.sql
+const unsafe = sql.unsafe.bind(sql)
+const statements: string[] = []
+for (let call = 0; call < 2; call += 1) await fetch(oursUrl, { headers }) // first call also touches the token
+sql.unsafe = ((query: string, ...rest: unknown[]) => {
+  statements.push(query)
+  return (unsafe as (...args: unknown[]) => unknown)(query, ...rest)
+}) as typeof sql.unsafe
+await fetch(oursUrl, { headers })
+sql.unsafe = unsafe
+const [tokenQuery, requestQuery] = statements
+if (statements.length !== 2 || !tokenQuery || !requestQuery) throw new Error(`expected 2 statements, saw ${statements.length}`)
+
+// The bare route: the same two statements through postgres.js, no framework layers beyond Fastify.
 const bare = Fastify({ logger: false })
 bare.get('/bare/requests/:id', async (request) => {
   const token = (request.headers.authorization ?? '').slice('Bearer '.length)
-  const [user] = await sql`select u.id, u.role, t.last_used_at from api_tokens t join users u on u.id = t.user_id where t.token_hash = ${hashToken(token)}`
+  const [user] = await sql.unsafe(tokenQuery, [hashToken(token)], { prepare: true })
   if (!user) throw new Error('unauthorised')
-  const [row] = await sql`
-    select r.*, a.id as agency_id, a.name, a.state, a.city, a.kind, a.email, a.portal_url, a.mailing_address, j.timezone
-    from requests r join agencies a on a.id = r.agency_id join jurisdictions j on j.code = a.state
-    where r.id = ${(request.params as { id: string }).id}`
+  const [row] = await sql.unsafe(requestQuery, [(request.params as { id: string }).id], { prepare: true })
   return row
 })
 await bare.listen({ host: '127.0.0.1', port: 0 })
@@ -50,7 +62,6 @@ async function load(url: string): Promise<number> {
   return result.requests.average
 }
 
-const oursUrl = `${ours}/v1/requests/${created.id}`
 const bareRouteUrl = `${bareUrl}/bare/requests/${created.id}`
 await load(oursUrl) // warm-up
 await load(bareRouteUrl)

@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client.js'
+import { preparedPer, type Executor } from '../../db/client.js'
 import { apiTokens, users } from '../../db/schema/index.js'
 
 export type UserRow = typeof users.$inferSelect
@@ -23,12 +23,18 @@ export async function insertToken(db: Executor, userId: string, tokenHash: strin
   return row!
 }
 
-export async function findUserByTokenHash(db: Executor, tokenHash: string) {
-  const [row] = await db
+// Runs on every authenticated request.
+const findUserByTokenHashQuery = preparedPer((db) =>
+  db
     .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, tokenHash))
+    .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('find_user_by_token_hash'),
+)
+
+export async function findUserByTokenHash(db: Executor, tokenHash: string) {
+  const [row] = await findUserByTokenHashQuery(db).execute({ tokenHash })
   return row ?? null
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
-import type { Executor } from '../../db/client.js'
+import { preparedPer, type Executor } from '../../db/client.js'
 import { agencies, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
@@ -38,8 +38,12 @@ function selectWithAgency(db: Executor) {
     .innerJoin(jurisdictions, eq(jurisdictions.code, agencies.state))
 }
 
+const findRequestQuery = preparedPer((db) =>
+  selectWithAgency(db).where(eq(requests.id, sql.placeholder('id'))).prepare('find_request_with_agency'),
+)
+
 export async function findRequest(db: Executor, id: string): Promise<RequestWithAgency | null> {
-  const [row] = await selectWithAgency(db).where(eq(requests.id, id))
+  const [row] = await findRequestQuery(db).execute({ id })
   return row ?? null
 }
 
