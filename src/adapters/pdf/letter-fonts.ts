@@ -32,8 +32,8 @@ export interface LetterFonts {
 }
 
 const require = createRequire(import.meta.url)
-// The fontkit that pdfkit itself depends on, so the parsed fonts are the kind pdfkit expects.
-const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Uint8Array): ParsedFont }
+// Declared at the version pdfkit depends on, so npm shares one copy and the parsed fonts are the kind pdfkit expects.
+const fontkit = require('fontkit') as { create(data: Uint8Array): ParsedFont }
 
 let files: Promise<FontFiles> | undefined
 let parsed: Promise<LetterFonts> | undefined

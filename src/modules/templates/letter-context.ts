@@ -1,8 +1,8 @@
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import type { RequestStatus } from '../requests/request-status.js'
+import { daysBetween, formatLongDate, type CalendarDate } from '../deadlines/calendar-date.js'
 import { describeResponsePeriod } from './response-period.js'
 import type {
-  CalendarDate,
   LetterAgency,
   LetterContext,
   LetterJurisdiction,
@@ -78,48 +78,6 @@ export const LETTER_CONTEXT_FIELDS = {
   } satisfies Record<keyof LetterRequest, true>,
 } as const
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const
-
-const MS_PER_DAY = 86_400_000
-
-/** Days since 1970-01-01 for a `YYYY-MM-DD` date; throws on anything that is not a real date. */
-function epochDay(date: CalendarDate): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  if (match) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
-    const time = Date.UTC(year, month - 1, day)
-    const check = new Date(time)
-    if (check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
-      return time / MS_PER_DAY
-    }
-  }
-  throw new RangeError(`Expected a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`)
-}
-
-/** "2026-11-22" → "November 22, 2026" (US long form, as letters date things). */
-export function formatLongDate(date: CalendarDate): string {
-  const d = new Date(epochDay(date) * MS_PER_DAY)
-  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`
-}
-
-/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export function calendarDaysBetween(from: CalendarDate, to: CalendarDate): number {
-  return epochDay(to) - epochDay(from)
-}
-
 function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim()
 }
@@ -179,8 +137,8 @@ export function buildLetterContext(input: LetterContextInput): LetterContext {
           submittedOn: formatLongDate(request.submittedOn),
           dueOn: request.dueOn === null ? null : formatLongDate(request.dueOn),
           trackingNumber: emptyToNull(request.trackingNumber),
-          daysLate: request.dueOn === null ? null : Math.max(0, calendarDaysBetween(request.dueOn, input.today)),
-          daysSinceSubmitted: Math.max(0, calendarDaysBetween(request.submittedOn, input.today)),
+          daysLate: request.dueOn === null ? null : Math.max(0, daysBetween(request.dueOn, input.today)),
+          daysSinceSubmitted: Math.max(0, daysBetween(request.submittedOn, input.today)),
           status: request.status,
           statusLabel: STATUS_LABELS[request.status],
         }

@@ -33,9 +33,6 @@ export interface LetterTemplate extends TemplateSummary {
   bodyTemplate: Template[]
 }
 
-/** A calendar date `YYYY-MM-DD` (a legal day, no time zone). */
-export type CalendarDate = string
-
 export interface LetterRequester {
   name: string
   email: string

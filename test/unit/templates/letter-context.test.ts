@@ -1,22 +1,6 @@
 import t from 'tap'
-import { buildLetterContext, calendarDaysBetween, formatLongDate } from '../../../src/modules/templates/letter-context.js'
+import { buildLetterContext } from '../../../src/modules/templates/letter-context.js'
 import { law } from './fixtures/letter-fixtures.js'
-
-t.test('formatLongDate writes US long dates from calendar dates', async (t) => {
-  t.equal(formatLongDate('2026-11-22'), 'November 22, 2026')
-  t.equal(formatLongDate('2026-01-01'), 'January 1, 2026')
-  t.equal(formatLongDate('2024-02-29'), 'February 29, 2024')
-  for (const bad of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-1-5', '22/11/2026', '2026-11-22T00:00:00Z', '']) {
-    t.throws(() => formatLongDate(bad), RangeError, bad)
-  }
-})
-
-t.test('calendarDaysBetween counts across months and DST changes', async (t) => {
-  t.equal(calendarDaysBetween('2026-03-02', '2026-03-30'), 28)
-  t.equal(calendarDaysBetween('2026-03-07', '2026-03-09'), 2, 'US DST starts on 2026-03-08')
-  t.equal(calendarDaysBetween('2026-12-31', '2027-01-01'), 1)
-  t.equal(calendarDaysBetween('2026-03-09', '2026-03-02'), -7)
-})
 
 const base = {
   requester: { name: '  José   Núñez ', email: 'jose@example.org', mailingAddress: ' 123 Main St \r\n\r\n  Spokane, WA 99201  \n' },
