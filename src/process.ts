@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { ConfigError, loadConfig, type Config } from './config.js'
 
 const SHUTDOWN_GRACE_MS = 25_000
 
@@ -23,4 +24,15 @@ export function runUntilSignalled(logger: Logger, shutdown: () => Promise<void>)
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
+}
+
+/** The configuration, or a plain message naming every bad setting and exit code 1 (no stack trace). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
 }

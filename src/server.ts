@@ -1,11 +1,10 @@
 import { buildApp } from './app.js'
-import { loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { ensureDatabaseExists } from './db/ensure-database.js'
 import { prepareDatabase } from './db/prepare.js'
-import { runUntilSignalled } from './process.js'
+import { loadConfigOrExit, runUntilSignalled } from './process.js'
 
-const config = loadConfig()
+const config = loadConfigOrExit()
 await ensureDatabaseExists(config.databaseUrl)
 const ctx = await createContext(config)
 await prepareDatabase(ctx)

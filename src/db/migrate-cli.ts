@@ -1,9 +1,9 @@
-import { loadConfig } from '../config.js'
 import { connectDatabase } from './client.js'
+import { loadConfigOrExit } from '../process.js'
 import { ensureDatabaseExists } from './ensure-database.js'
 import { migrateDatabase } from './migrate.js'
 
-const config = loadConfig()
+const config = loadConfigOrExit()
 await ensureDatabaseExists(config.databaseUrl)
 const connection = connectDatabase(config.databaseUrl, { max: 1 })
 try {

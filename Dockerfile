@@ -1,0 +1,20 @@
+# The API image. Runs TypeScript directly with tsx (npm start); there is no build step.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+
+# Dependencies first, so that source changes do not reinstall them.
+COPY package.json package-lock.json ./
+RUN npm ci && npm cache clean --force
+
+# Source is owned by root and read-only to the app; only STORAGE_DIR is writable.
+COPY . .
+RUN mkdir -p /data/storage && chown node:node /data/storage
+
+ENV HOST=0.0.0.0 \
+    PORT=3000 \
+    STORAGE_DIR=/data/storage
+
+USER node
+EXPOSE 3000
+CMD ["npm", "start"]
