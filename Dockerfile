@@ -5,7 +5,7 @@ WORKDIR /app
 
 # Dependencies first, so that source changes do not reinstall them.
 COPY package.json package-lock.json ./
-RUN npm ci && npm cache clean --force
+RUN npm install --no-audit --no-fund && npm cache clean --force
 
 # Source is owned by root and read-only to the app; only STORAGE_DIR is writable.
 COPY . .
