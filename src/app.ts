@@ -12,6 +12,7 @@ import type { AppContext } from './context.js'
 import { registerAccessControl } from './http/access.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
+import { registerInputGuards } from './http/input-guards.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
 import { jurisdictionRoutes } from './modules/jurisdictions/jurisdictions.routes.js'
@@ -33,6 +34,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
   registerAccessControl(app, ctx)
+  registerInputGuards(app)
 
   await app.register(swagger, {
     openapi: {

@@ -1,9 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { postgresCode } from '../db/errors.js'
 import { ProblemError } from './errors.js'
 import { problem, type Problem } from './problem.js'
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+// PostgreSQL errors that only bad input can cause (text it cannot store); a safety net behind validation.
+const POSTGRES_INPUT_CODES = new Set(['22021', '22P05', '22007', '22008'])
 
 const FASTIFY_CODES: Record<string, { status: number; code: string; title: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload-too-large', title: 'Payload too large' },
@@ -34,11 +38,17 @@ function toProblem(error: FastifyError): Problem {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = error.validationContext ?? 'body'
-    const errors = error.validation.map((issue) => ({
-      path: [part, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-      message: issue.message ?? 'is invalid',
-    }))
+    const errors = error.validation.flatMap((issue) => {
+      const path = [part, ...issue.instancePath.split('/').filter(Boolean)]
+      // Name each unknown field rather than the object that holds it.
+      const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params as { keys?: string[] }).keys : undefined
+      if (unknownKeys?.length) return unknownKeys.map((key) => ({ path: [...path, key].join('.'), message: 'is not a known field' }))
+      return [{ path: path.join('.'), message: issue.message ?? 'is invalid' }]
+    })
     return problem(400, 'validation', 'Invalid input', `The request ${part} is invalid.`, errors)
+  }
+  if (POSTGRES_INPUT_CODES.has(postgresCode(error) ?? '')) {
+    return problem(400, 'bad-request', 'Bad request', 'The input holds a value the database cannot store.')
   }
   const known = error.code ? FASTIFY_CODES[error.code] : undefined
   if (known) return problem(known.status, known.code, known.title, error.message)

@@ -63,10 +63,22 @@ export async function renderLetterPdf(letter: LetterDocument, options: RenderLet
   doc.font(REGULAR).fontSize(LETTER_LAYOUT.fontSize).lineGap(LETTER_LAYOUT.lineGap)
 
   writeHeading(doc, letter)
-  writeBody(doc, parseLetterBody(letter.body))
+  writeBody(doc, parseLetterBody(breakLongRuns(letter.body)))
   numberPages(doc)
   doc.end()
   return pdf
+}
+
+const LONG_RUN = /\S{41,}/g
+const RUN_PIECE = /[\s\S]{1,40}/gu
+
+/**
+ * pdfkit wraps a word wider than the line in time that grows with the square of its length (a
+ * 50,000-character "word" took most of a minute), so runs of more than 40 characters without a
+ * space get a zero-width space every 40 characters: a break opportunity that prints nothing.
+ */
+export function breakLongRuns(text: string): string {
+  return text.replace(LONG_RUN, (run) => run.match(RUN_PIECE)!.join('\u200B'))
 }
 
 function writeHeading(doc: Doc, letter: LetterDocument): void {
@@ -77,7 +89,7 @@ function writeHeading(doc: Doc, letter: LetterDocument): void {
   blankLine(doc)
   doc.text(cleanLines([letter.agency.name, ...letter.agency.lines]).join('\n'), { width })
   blankLine(doc)
-  doc.font(BOLD).text(subjectLine(letter.subject), { width }).font(REGULAR)
+  doc.font(BOLD).text(breakLongRuns(subjectLine(letter.subject)), { width }).font(REGULAR)
   blankLine(doc)
 }
 

@@ -28,10 +28,12 @@ export const agencies = pgTable(
     ringPartnerSincePrecision: text('ring_partner_since_precision', { enum: DATE_PRECISIONS }),
     /** EFF Atlas of Surveillance row id, for rows seeded from data/ring-agencies.csv. */
     atlasId: text('atlas_id'),
-    /** One agency per name and city within a state; imports and the seed upsert on it. */
-    identityKey: text('identity_key')
-      .notNull()
-      .generatedAlwaysAs(sql`state || '|' || lower(name) || '|' || lower(coalesce(city, ''))`),
+    /**
+     * One agency per name and city within a state; imports and the seed upsert on it. Computed in
+     * JavaScript (agencyIdentityKey) so that deduplication before an insert folds case exactly as
+     * the unique index does.
+     */
+    identityKey: text('identity_key').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -3,7 +3,7 @@ import { boolean, check, date, index, jsonb, pgTable, text, timestamp, uuid } fr
 import type { Deadline } from '../../modules/deadlines/deadline.js'
 import { REQUEST_STATUSES } from '../../modules/requests/request-status.js'
 import { agencies } from './agencies.js'
-import { createdAt, id, inList, updatedAt } from './columns.js'
+import { id, inList, updatedAt } from './columns.js'
 import { users } from './users.js'
 
 export const VISIBILITIES = ['public', 'private'] as const
@@ -33,7 +33,8 @@ export const requests = pgTable(
     autoFollowUp: boolean('auto_follow_up').notNull().default(false),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
     replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
-    createdAt: createdAt(),
+    // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },
   (table) => [

@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { AGENCY_KINDS, DATE_PRECISIONS } from '../../db/schema/agencies.js'
 import { paginationQuery } from '../../http/pagination.js'
-import { agencyFields, isRealDate, partnerSince } from './agency-fields.js'
+import { calendarDateSchema } from '../../http/schemas.js'
+import { agencyFields, partnerSince } from './agency-fields.js'
 
 export const closureSchema = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date'),
+  date: calendarDateSchema,
   reason: z.string().trim().min(1).max(200),
 })
 

@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import type { Database } from '../../db/client.js'
+import { isUniqueViolation } from '../../db/errors.js'
 import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
-import { AgencyCsvError, identityKey, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
+import { AgencyCsvError, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
+import { agencyIdentityKey } from './agency-fields.js'
 import * as repository from './agencies.repository.js'
 import type { CreateAgencyInput, UpdateAgencyInput } from './agencies.schemas.js'
 
@@ -64,9 +66,10 @@ function sinceColumns(since: { date: string; precision: 'day' | 'month' } | null
 export async function createAgency(db: Database, user: AuthUser, input: CreateAgencyInput): Promise<Agency> {
   await assertKnownState(db, input.state)
   const { ringPartnerSince, ...fields } = input
-  const row = await repository.insertAgency(db, { ...fields, ...sinceColumns(ringPartnerSince), createdBy: user.id })
+  const identityKey = agencyIdentityKey(input)
+  const row = await repository.insertAgency(db, { ...fields, ...sinceColumns(ringPartnerSince), identityKey, createdBy: user.id })
   if (!row) {
-    const existing = await repository.findAgencyByIdentity(db, identityKey(input))
+    const existing = await repository.findAgencyByIdentity(db, identityKey)
     throw new ConflictError('agency-exists', `${input.name} (${input.city ?? input.state}) is already listed as agency ${existing?.id}.`)
   }
   return toAgency(row, [])
@@ -77,20 +80,24 @@ export async function updateAgency(db: Database, id: string, input: UpdateAgency
   if (closures && new Set(closures.map((closure) => closure.date)).size !== closures.length) {
     throw new BadRequestError('Each closure date may appear once.', [{ path: 'body.closures', message: 'Duplicate date' }])
   }
-  return db
+  const updated = await db
     .transaction(async (tx) => {
-      const row = await repository.updateAgency(tx, id, { ...fields, ...sinceColumns(ringPartnerSince) })
-      if (!row) throw new NotFoundError('Agency', id)
-      if (closures) await repository.replaceClosures(tx, id, closures)
-      return row
-    })
+    const current = await repository.findAgency(tx, id)
+    if (!current) throw new NotFoundError('Agency', id)
+    const identityKey = agencyIdentityKey({ ...current, ...fields })
+    if (identityKey !== current.identityKey && (await repository.findAgencyByIdentity(tx, identityKey))) {
+      throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
+    }
+    const row = await repository.updateAgency(tx, id, { ...fields, ...sinceColumns(ringPartnerSince), identityKey })
+    if (closures) await repository.replaceClosures(tx, id, closures)
+    return row!
+  })
     .catch((error: unknown) => {
-      if ((error as { code?: string }).code === '23505') {
-        throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
-      }
+      // Another update took the same name at the same moment.
+      if (isUniqueViolation(error)) throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
       throw error
     })
-    .then(async (row) => toAgency(row, (await repository.closuresOf(db, [id])).get(id) ?? []))
+  return toAgency(updated, (await repository.closuresOf(db, [id])).get(id) ?? [])
 }
 
 export async function importAgencies(db: Database, user: AuthUser, csvText: string) {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
 import { AGENCY_KINDS } from '../../db/schema/agencies.js'
-import { agencyFields, cleanText, partnerSince } from './agency-fields.js'
+import { agencyFields, agencyIdentityKey, cleanText, partnerSince } from './agency-fields.js'
 
 export const MAX_IMPORT_ROWS = 10_000
 
@@ -118,16 +118,13 @@ export function parseAgencyCsv(text: string, defaults: { ringPartner?: boolean }
       return
     }
     const row: AgencyImportRow = { ...parsed.data, ringPartner: parsed.data.ringPartner ?? defaults.ringPartner, line }
-    const key = identityKey(row)
+    const key = agencyIdentityKey(row)
     const earlier = byIdentity.get(key)
     byIdentity.set(key, earlier ? mergeDuplicate(earlier, row) : row)
   })
   return { rows: [...byIdentity.values()], rejected }
 }
 
-export function identityKey(row: { state: string; name: string; city?: string | null }): string {
-  return `${row.state}|${row.name.toLowerCase()}|${(row.city ?? '').toLowerCase()}`
-}
 
 function mergeDuplicate(earlier: AgencyImportRow, later: AgencyImportRow): AgencyImportRow {
   const merged = { ...earlier }
@@ -147,5 +144,6 @@ export function toAgencyValues(row: AgencyImportRow) {
     ringPartner: ringPartner ?? false,
     ringPartnerSince: ringPartnerSince?.date ?? null,
     ringPartnerSincePrecision: ringPartnerSince?.precision ?? null,
+    identityKey: agencyIdentityKey(fields),
   }
 }

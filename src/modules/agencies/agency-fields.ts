@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { calendarDateSchema } from '../../http/schemas.js'
 import { AGENCY_KINDS } from '../../db/schema/agencies.js'
 
 // Zero-width and bidirectional marks that the source data carries around some names.
@@ -9,12 +10,35 @@ export function cleanText(value: string): string {
   return value.normalize('NFC').replace(INVISIBLE_MARKS, '').replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim()
 }
 
+/** The key that makes an agency unique: state, and name and city without regard to case. */
+export function agencyIdentityKey(agency: { state: string; name: string; city?: string | null }): string {
+  return `${agency.state}|${agency.name.toLowerCase()}|${(agency.city ?? '').toLowerCase()}`
+}
+
 const text = (max: number) =>
   z
     .string()
     .max(max * 4)
     .transform(cleanText)
     .pipe(z.string().min(1).max(max))
+
+/** Cleans each line of an address but keeps the line breaks a letter needs. */
+export function cleanLines(value: string): string {
+  return value
+    .split(/\r\n?|\n/)
+    .map(cleanText)
+    .filter(Boolean)
+    .join('\n')
+}
+
+const optionalLines = (max: number) =>
+  z
+    .string()
+    .max(max * 4)
+    .transform(cleanLines)
+    .pipe(z.string().max(max))
+    .transform((value) => (value === '' ? null : value))
+    .nullish()
 
 const optionalText = (max: number) =>
   z
@@ -29,16 +53,11 @@ const optionalText = (max: number) =>
 export const partnerSince = z
   .string()
   .regex(/^\d{4}-\d{2}(-\d{2})?$/, 'must be YYYY-MM-DD or YYYY-MM')
-  .refine((value) => isRealDate(value.length === 7 ? `${value}-01` : value), 'is not a real date')
-  .transform((value) =>
-    value.length === 7
-      ? { date: `${value}-01`, precision: 'month' as const }
-      : { date: value, precision: 'day' as const },
-  )
+  .refine((value) => calendarDateSchema.safeParse(monthStart(value)).success, 'is not a real date between 1900 and 2199')
+  .transform((value) => ({ date: monthStart(value), precision: value.length === 7 ? ('month' as const) : ('day' as const) }))
 
-export function isRealDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+function monthStart(value: string): string {
+  return value.length === 7 ? `${value}-01` : value
 }
 
 /** Fields a caller may set on an agency; shared by the JSON API and the CSV import. */
@@ -65,7 +84,7 @@ export const agencyFields = {
     .transform((value) => (value === '' ? null : value))
     .pipe(z.url({ protocol: /^https?$/ }).nullable())
     .nullish(),
-  mailingAddress: optionalText(1000),
+  mailingAddress: optionalLines(1000),
   phone: optionalText(50),
   ringPartner: z.boolean(),
 }

@@ -2,11 +2,9 @@ import { z } from 'zod'
 import { AGENCY_KINDS } from '../../db/schema/agencies.js'
 import { SUBMISSION_CHANNELS, VISIBILITIES } from '../../db/schema/requests.js'
 import { paginationQuery } from '../../http/pagination.js'
-import { isRealDate } from '../agencies/agency-fields.js'
+import { calendarDateSchema, instantSchema } from '../../http/schemas.js'
 import { EVENT_TYPES, REQUEST_STATUSES, SYSTEM_EVENT_TYPES } from './request-status.js'
 
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date')
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value))
 
 export const MAX_SUBJECT_LENGTH = 300
 export const MAX_BODY_LENGTH = 50_000
@@ -76,7 +74,7 @@ export const updateRequestBody = z
 
 export const submitRequestBody = z.strictObject({
   via: z.enum(SUBMISSION_CHANNELS),
-  submittedAt: instant.optional().describe('Defaults to now; may lie in the past for a request filed before it was tracked here'),
+  submittedAt: instantSchema.optional().describe('Defaults to now; may lie in the past for a request filed before it was tracked here'),
 })
 
 export const requestParams = z.object({ id: z.uuid() })
@@ -96,10 +94,10 @@ export const requestListQuery = z.object({
 export const createEventBody = z
   .strictObject({
     type: z.enum(EVENT_TYPES),
-    occurredAt: instant.optional(),
+    occurredAt: instantSchema.optional(),
     note: z.string().max(MAX_NOTE_LENGTH).optional(),
     extensionDays: z.number().int().min(1).max(365).optional(),
-    newDueDate: calendarDate.optional(),
+    newDueDate: calendarDateSchema.optional(),
     amount: z.number().min(0).max(1_000_000_000).multipleOf(0.01).optional(),
   })
   .superRefine((event, issues) => {
@@ -114,7 +112,8 @@ export const createEventBody = z
     if (event.amount !== undefined && event.type !== 'fee_requested' && event.type !== 'fee_paid') {
       fail('amount', 'only "fee_requested" and "fee_paid" events carry an amount')
     }
-  })
+    // Runs even when other fields failed, so one answer lists every problem; it only compares values.
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null })
 
 export const eventSchema = z
   .object({

@@ -3,8 +3,10 @@ import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { ConflictError, UnprocessableError } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
+import { instantSchema } from '../../http/schemas.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
+import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
@@ -104,7 +106,7 @@ export async function getRequest(deps: RequestDeps, user: AuthUser, id: string):
   return toRequest(deps, await findVisibleRequest(deps.db, user, id))
 }
 
-const requestCursor = z.tuple([z.iso.datetime(), z.uuid()])
+const requestCursor = z.tuple([z.string().refine((value) => instantSchema.safeParse(value).success), z.uuid()])
 
 export async function listRequests(deps: RequestDeps, user: AuthUser, query: RequestListQuery) {
   const before = query.cursor ? decodeCursor(query.cursor, requestCursor) : undefined
@@ -176,15 +178,14 @@ export async function submitRequest(deps: RequestDeps, user: AuthUser, id: strin
 
 export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, input: CreateEventInput) {
   return deps.db.transaction(async (tx) => {
-    await findChangeableRequest(tx, user, id)
+    const { timezone } = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
     const status = transitionOrConflict(locked.status, input.type)
     const occurredAt = input.occurredAt ?? deps.clock.now()
     assertNotInFuture(deps, occurredAt, 'body.occurredAt')
-    if (locked.submittedAt && occurredAt < locked.submittedAt) {
-      throw new UnprocessableError('An event cannot happen before the request was submitted.', [
-        { path: 'body.occurredAt', message: `must not be before ${locked.submittedAt.toISOString()}` },
-      ])
+    await assertInTimelineOrder(tx, locked, input.type, occurredAt)
+    if (input.newDueDate !== undefined) {
+      assertNewDueDateLater(locked, { type: input.type, newDueDate: input.newDueDate }, localDateOf(occurredAt, timezone), timezone)
     }
     const event = await repository.insertEvent(tx, {
       requestId: id,
@@ -223,6 +224,43 @@ export function toEvent(event: repository.RequestEventRow) {
     statusAfter: event.statusAfter,
     dueDateAfter: event.dueDateAfter,
     createdAt: event.createdAt.toISOString(),
+  }
+}
+
+/**
+ * The status follows events in the order they are logged while the deadline follows their dates, so
+ * an event that changes anything may not be dated before the last such event (notes may be).
+ */
+async function assertInTimelineOrder(tx: Executor, request: repository.RequestRow, type: EventType, occurredAt: Date): Promise<void> {
+  const floor = request.submittedAt
+  if (floor && occurredAt < floor) {
+    throw new UnprocessableError('An event cannot happen before the request was submitted.', [
+      { path: 'body.occurredAt', message: `must not be before ${floor.toISOString()}` },
+    ])
+  }
+  if (type === 'note') return
+  // 'created' is when tracking began here, which a backfilled request's events may precede.
+  const latest = (await repository.listEvents(tx, request.id)).filter((event) => event.type !== 'note' && event.type !== 'created').at(-1)
+  if (latest && occurredAt < latest.occurredAt) {
+    throw new UnprocessableError(`The last event logged ("${latest.type}") happened later; log events in the order they happened.`, [
+      { path: 'body.occurredAt', message: `must not be before ${latest.occurredAt.toISOString()}` },
+    ])
+  }
+}
+
+/** A new due date moves the deadline later: past the current due date, or past the day of an appeal. */
+function assertNewDueDateLater(
+  request: repository.RequestRow,
+  event: { type: EventType; newDueDate: string },
+  eventDate: string,
+  timezone: string,
+): void {
+  const earliest =
+    event.type === 'appealed' || !request.submittedAt ? eventDate : (request.dueDate ?? localDateOf(request.submittedAt, timezone))
+  if (compareDates(event.newDueDate, earliest) < 0) {
+    throw new UnprocessableError('The new due date is earlier than the deadline it replaces.', [
+      { path: 'body.newDueDate', message: `must not be before ${earliest}` },
+    ])
   }
 }
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { breakLongRuns } from '../../../src/adapters/pdf/letter-pdf.js'
 import { parseLetterBody, SHORT_LINE } from '../../../src/adapters/pdf/letter-body.js'
 
 const LONG_A = 'Under the Public Records Act, I request copies of the records described below that relate'
@@ -82,4 +83,12 @@ t.test('tabs and runs of spaces become single spaces; lines are trimmed', async 
     { kind: 'paragraph', text: 'Dear Records Officer:' },
     { kind: 'bullets', items: ['a b'] },
   ])
+})
+
+t.test('runs of more than 40 characters without a space get invisible break points', async (t) => {
+  const url = `https://example.org/${'a'.repeat(100)}`
+  const broken = breakLongRuns(`See ${url} now`)
+  t.equal(broken.replaceAll('\u200B', ''), `See ${url} now`, 'nothing visible changes')
+  t.equal(broken.split('\u200B').length, 3, '120 characters: three pieces of 40')
+  t.equal(breakLongRuns('short words stay as they are'), 'short words stay as they are')
 })
