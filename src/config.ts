@@ -16,6 +16,14 @@ const configSchema = z.object({
   SIGNUP: z.enum(['open', 'closed']).default('open'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SEED_ON_START: z.stringbool().default(true),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('rr'),
+  FOLLOW_UP_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  DELIVERY_LEASE_SECONDS: z.coerce.number().positive().max(86_400).default(300),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(20),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
 })
 
 type ConfigEnv = z.output<typeof configSchema>
@@ -34,6 +42,9 @@ export interface Config {
   signup: 'open' | 'closed'
   logLevel: (typeof LOG_LEVELS)[number]
   seedOnStart: boolean
+  queuePrefix: string
+  reminders: { followUpIntervalDays: number; hour: number }
+  delivery: { maxAttempts: number; retryBaseSeconds: number; leaseSeconds: number; sweepIntervalSeconds: number; concurrency: number }
 }
 
 export class ConfigError extends Error {
@@ -68,5 +79,14 @@ function toConfig(env: ConfigEnv): Config {
     signup: env.SIGNUP,
     logLevel: env.LOG_LEVEL,
     seedOnStart: env.SEED_ON_START,
+    queuePrefix: env.QUEUE_PREFIX,
+    reminders: { followUpIntervalDays: env.FOLLOW_UP_INTERVAL_DAYS, hour: env.REMINDER_HOUR },
+    delivery: {
+      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+      retryBaseSeconds: env.DELIVERY_RETRY_BASE_SECONDS,
+      leaseSeconds: env.DELIVERY_LEASE_SECONDS,
+      sweepIntervalSeconds: env.SWEEP_INTERVAL_SECONDS,
+      concurrency: env.WORKER_CONCURRENCY,
+    },
   }
 }

@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino'
 import { systemClock, type Clock } from './adapters/clock.js'
 import { connectDatabase, type Database, type DatabaseConnection } from './db/client.js'
 import type { Config } from './config.js'
+import { createDeliveryQueue, type DeliveryQueue } from './jobs/queues.js'
 import { loadHolidayCalendar, type HolidayCalendar } from './modules/deadlines/holiday-calendar.js'
 import { loadTemplateCatalog, type TemplateCatalog } from './modules/templates/template-catalog.js'
 
@@ -14,6 +15,8 @@ export interface AppContext {
   db: Database
   database: DatabaseConnection
   redis: Redis
+  /** Wakes the worker for each delivery at its send time. */
+  deliveries: DeliveryQueue
   templates: TemplateCatalog
   holidays: HolidayCalendar
   close(): Promise<void>
@@ -35,6 +38,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   } catch (error) {
     logger.warn({ err: error }, 'redis unavailable at start; will keep retrying')
   }
+  const deliveries = createDeliveryQueue(redis, config.queuePrefix, logger)
   return {
     config,
     logger,
@@ -42,9 +46,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     db: database.db,
     database,
     redis,
+    deliveries,
     templates,
     holidays,
     async close() {
+      await deliveries.close().catch(() => {})
       redis.disconnect()
       await database.close()
     },

@@ -1,9 +1,20 @@
+import { drizzle } from 'drizzle-orm/postgres-js'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import { fileURLToPath } from 'node:url'
-import type { Database } from './client.js'
+import postgres from 'postgres'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url))
 
-export async function migrateDatabase(db: Database): Promise<void> {
-  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+// The API and the worker may start together; one applies the migrations while the other waits.
+const MIGRATION_LOCK_KEY = 7_201_003
+
+/** Applies pending migrations over one dedicated connection holding a session advisory lock. */
+export async function migrateDatabase(databaseUrl: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  try {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
+    await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER })
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
 }

@@ -20,7 +20,7 @@ t.test('accounts', async (t) => {
 
     const me = await app.inject({ method: 'GET', url: '/v1/me', headers: admin.headers })
     t.equal(me.statusCode, 200)
-    t.same(me.json(), { id: admin.id, email: 'first@example.org', name: 'Zoë Ødegård', mailingAddress: null, role: 'admin' })
+    t.same(me.json(), { id: admin.id, email: 'first@example.org', name: 'Zoë Ødegård', mailingAddress: null, role: 'admin', remindersMuted: false })
   })
 
   t.test('sign-up rejects bad input with every invalid field listed', async (t) => {

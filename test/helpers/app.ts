@@ -23,9 +23,20 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://records.test', REPLY_DOMAIN: 'replies.records.test', ...options.env })
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://records.test',
+    REPLY_DOMAIN: 'replies.records.test',
+    // Each test file gets its own BullMQ key space in the shared Redis.
+    QUEUE_PREFIX: `rrtest-${database.name}`,
+    ...options.env,
+  })
   const ctx = await createContext(config, { logger: pino({ level: 'silent' }), clock: options.clock })
-  t.teardown(() => ctx.close())
+  t.teardown(async () => {
+    await ctx.deliveries.queue.obliterate({ force: true }).catch(() => {})
+    await ctx.close()
+  })
   const app = await buildApp(ctx)
   t.teardown(() => app.close())
   await app.ready()

@@ -31,6 +31,7 @@ export const requests = pgTable(
     deadline: jsonb('deadline').$type<Deadline>(),
     trackingNumber: text('tracking_number'),
     autoFollowUp: boolean('auto_follow_up').notNull().default(false),
+    remindersMuted: boolean('reminders_muted').notNull().default(false),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
     replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
     // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.

@@ -18,6 +18,11 @@ export async function insertUser(db: Executor, values: typeof users.$inferInsert
   return row ?? null
 }
 
+export async function updateUser(db: Executor, id: string, values: Partial<typeof users.$inferInsert>): Promise<UserRow> {
+  const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning()
+  return row!
+}
+
 export async function insertToken(db: Executor, userId: string, tokenHash: string): Promise<{ id: string }> {
   const [row] = await db.insert(apiTokens).values({ userId, tokenHash }).returning({ id: apiTokens.id })
   return row!

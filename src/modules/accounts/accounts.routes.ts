@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { problemResponses } from '../../http/problem.js'
-import { signUpBody, signUpResponse, tokenParams, tokenResponse, userSchema } from './accounts.schemas.js'
+import { signUpBody, signUpResponse, tokenParams, tokenResponse, updateMeBody, userSchema } from './accounts.schemas.js'
 import * as accounts from './accounts.service.js'
 
 export const accountRoutes =
@@ -25,6 +25,17 @@ export const accountRoutes =
       config: { access: 'user' },
       schema: { tags: ['accounts'], summary: 'The caller', response: { 200: userSchema, ...problemResponses } },
       handler: async (request) => request.user!,
+    })
+
+    app.patch('/v1/me', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Update the caller’s name, mailing address, or mute all reminders',
+        body: updateMeBody,
+        response: { 200: userSchema, ...problemResponses },
+      },
+      handler: async (request) => accounts.updateMe(ctx, request.user!, request.body),
     })
 
     app.post('/v1/tokens', {

@@ -7,6 +7,7 @@ export const userSchema = z
     name: z.string(),
     mailingAddress: z.string().nullable(),
     role: z.enum(['admin', 'member']),
+    remindersMuted: z.boolean().describe('No reminder emails for any of the user’s requests'),
   })
   .meta({ id: 'User' })
 
@@ -15,6 +16,14 @@ export const signUpBody = z.object({
   name: z.string().trim().min(1).max(200),
   mailingAddress: z.string().trim().max(1000).nullish(),
 })
+
+export const updateMeBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    mailingAddress: z.string().trim().max(1000).nullable().optional(),
+    remindersMuted: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
 
 export const signUpResponse = z.object({ user: userSchema, token: z.string() })
 export const tokenResponse = z.object({ id: z.uuid(), token: z.string() })

@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm'
 import type { Clock } from '../../adapters/clock.js'
+import type { AppContext } from '../../context.js'
+import type { DeliveryJob } from '../../jobs/queues.js'
+import { syncReminders, type ReminderDeps } from '../reminders/reminders.service.js'
+import { openRequestIdsOf } from '../requests/requests.repository.js'
 import type { Database } from '../../db/client.js'
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../http/errors.js'
 import * as repository from './accounts.repository.js'
@@ -11,6 +15,7 @@ export interface AuthUser {
   name: string
   mailingAddress: string | null
   role: 'admin' | 'member'
+  remindersMuted: boolean
 }
 
 interface AccountDeps {
@@ -72,5 +77,23 @@ export async function revokeToken(deps: AccountDeps, user: AuthUser, tokenId: st
 }
 
 function toAuthUser(row: repository.UserRow): AuthUser {
-  return { id: row.id, email: row.email, name: row.name, mailingAddress: row.mailingAddress, role: row.role }
+  return { id: row.id, email: row.email, name: row.name, mailingAddress: row.mailingAddress, role: row.role, remindersMuted: row.remindersMuted }
+}
+
+/** Updates the caller's profile; muting or unmuting reminders re-plans every open request of theirs. */
+export async function updateMe(
+  deps: ReminderDeps & Pick<AppContext, 'db' | 'deliveries'>,
+  user: AuthUser,
+  input: { name?: string; mailingAddress?: string | null; remindersMuted?: boolean },
+): Promise<AuthUser> {
+  const queue: DeliveryJob[] = []
+  const updated = await deps.db.transaction(async (tx) => {
+    const row = await repository.updateUser(tx, user.id, input)
+    if (input.remindersMuted !== undefined && input.remindersMuted !== user.remindersMuted) {
+      for (const requestId of await openRequestIdsOf(tx, user.id)) queue.push(...(await syncReminders(deps, tx, requestId)))
+    }
+    return row
+  })
+  await deps.deliveries.enqueue(queue)
+  return toAuthUser(updated)
 }

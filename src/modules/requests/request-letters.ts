@@ -77,18 +77,27 @@ function filenameFor(agencyName: string): string {
   return `records-request-${slug || 'agency'}.pdf`
 }
 
-/** The letter as it was sent (dated the day it was submitted) or as it will be sent (dated today). */
-export async function renderRequestPdf(deps: Pick<AppContext, 'db' | 'clock'>, user: AuthUser, id: string) {
-  const found = await findVisibleRequest(deps.db, user, id)
-  const { request, agency, timezone } = found
-  const [requester] = await deps.db
+export interface Requester {
+  name: string
+  email: string
+  mailingAddress: string | null
+}
+
+export async function findRequester(db: AppContext['db'], userId: string): Promise<Requester> {
+  const [requester] = await db
     .select({ name: users.name, email: users.email, mailingAddress: users.mailingAddress })
     .from(users)
-    .where(eq(users.id, request.userId))
-  const letterDate = localDateOf(request.submittedAt ?? deps.clock.now(), timezone)
+    .where(eq(users.id, userId))
+  return requester!
+}
+
+/** The letter PDF, dated the day it was submitted (or today while a draft). */
+export async function letterPdfOf(found: RequestWithAgency, requester: Requester, now: Date): Promise<{ pdf: Buffer; filename: string }> {
+  const { request, agency, timezone } = found
+  const letterDate = localDateOf(request.submittedAt ?? now, timezone)
   const agencyLines = addressLines(agency.mailingAddress)
   const pdf = await renderLetterPdf({
-    requester: { name: requester!.name, lines: [...addressLines(requester!.mailingAddress), requester!.email] },
+    requester: { name: requester.name, lines: [...addressLines(requester.mailingAddress), requester.email] },
     date: formatLongDate(letterDate),
     agency: {
       name: 'Public Records Officer',
@@ -98,4 +107,10 @@ export async function renderRequestPdf(deps: Pick<AppContext, 'db' | 'clock'>, u
     body: request.body,
   })
   return { pdf, filename: filenameFor(agency.name) }
+}
+
+/** The letter as it was sent (dated the day it was submitted) or as it will be sent (dated today). */
+export async function renderRequestPdf(deps: Pick<AppContext, 'db' | 'clock'>, user: AuthUser, id: string) {
+  const found = await findVisibleRequest(deps.db, user, id)
+  return letterPdfOf(found, await findRequester(deps.db, found.request.userId), deps.clock.now())
 }

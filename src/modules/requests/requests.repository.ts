@@ -86,6 +86,14 @@ export async function listRequests(db: Executor, filter: RequestFilter): Promise
     .limit(filter.limit + 1)
 }
 
+export async function openRequestIdsOf(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(eq(requests.userId, userId), notInArray(requests.status, [...CLOSED_STATUSES, 'draft'])))
+  return rows.map((row) => row.id)
+}
+
 export async function insertRequest(db: Executor, values: typeof requests.$inferInsert): Promise<RequestRow> {
   const [row] = await db.insert(requests).values(values).returning()
   return row!

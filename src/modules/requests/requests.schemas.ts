@@ -48,6 +48,7 @@ export const requestSchema = z
     deadline: deadlineSchema.nullable(),
     trackingNumber: z.string().nullable(),
     autoFollowUp: z.boolean(),
+    remindersMuted: z.boolean().describe('No reminder emails to the requester for this request'),
     replyAddress: z.string(),
     allowedEvents: z.array(z.enum(EVENT_TYPES)).describe('Events the status machine allows now'),
     createdAt: z.string(),
@@ -69,6 +70,7 @@ export const updateRequestBody = z
     visibility: z.enum(VISIBILITIES).optional(),
     trackingNumber: z.string().trim().max(200).nullable().optional(),
     autoFollowUp: z.boolean().optional(),
+    remindersMuted: z.boolean().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
 

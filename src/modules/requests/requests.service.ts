@@ -12,6 +12,9 @@ import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { findChangeableRequest, findVisibleRequest } from './request-access.js'
 import { renderLetterFor } from './request-letters.js'
+import type { DeliveryJob } from '../../jobs/queues.js'
+import { insertDeliveries } from '../reminders/reminders.repository.js'
+import { syncReminders } from '../reminders/reminders.service.js'
 import { allowedEvents, isClosed, nextStatus, type EventType, type RequestStatus } from './request-status.js'
 import * as repository from './requests.repository.js'
 import type {
@@ -22,7 +25,7 @@ import type {
   UpdateRequestInput,
 } from './requests.schemas.js'
 
-export type RequestDeps = Pick<AppContext, 'db' | 'clock' | 'templates' | 'holidays' | 'config'>
+export type RequestDeps = Pick<AppContext, 'db' | 'clock' | 'templates' | 'holidays' | 'config' | 'deliveries'>
 type Executor = Parameters<typeof repository.findRequest>[0]
 
 // A client clock a little ahead of ours is not an event "in the future".
@@ -45,6 +48,7 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
     deadline: request.deadline,
     trackingNumber: request.trackingNumber,
     autoFollowUp: request.autoFollowUp,
+    remindersMuted: request.remindersMuted,
     replyAddress: `${request.replyKey}@${deps.config.replyDomain}`,
     allowedEvents: allowedEvents(request.status),
     createdAt: request.createdAt.toISOString(),
@@ -122,8 +126,23 @@ export async function listRequests(deps: RequestDeps, user: AuthUser, query: Req
   return toPage(rows, query.limit, (row) => toRequest(deps, row), (row) => [row.request.createdAt.toISOString(), row.request.id])
 }
 
+/**
+ * Runs a change to one request in a transaction that also brings its reminders in line, then
+ * queues the deliveries that changed once the transaction has committed.
+ */
+async function changeRequest<T>(deps: RequestDeps, id: string, change: (tx: Executor, queue: DeliveryJob[]) => Promise<T>): Promise<T> {
+  const queue: DeliveryJob[] = []
+  const result = await deps.db.transaction(async (tx) => {
+    const value = await change(tx, queue)
+    queue.push(...(await syncReminders(deps, tx, id)))
+    return value
+  })
+  await deps.deliveries.enqueue(queue)
+  return result
+}
+
 export async function updateRequest(deps: RequestDeps, user: AuthUser, id: string, input: UpdateRequestInput): Promise<RequestView> {
-  return deps.db.transaction(async (tx) => {
+  return changeRequest(deps, id, async (tx) => {
     const { request } = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
     if ((input.subject !== undefined || input.body !== undefined) && locked.status !== 'draft') {
@@ -151,7 +170,7 @@ function transitionOrConflict(status: RequestStatus, event: EventType | 'submit'
 export async function submitRequest(deps: RequestDeps, user: AuthUser, id: string, input: SubmitRequestInput): Promise<RequestView> {
   const submittedAt = input.submittedAt ?? deps.clock.now()
   assertNotInFuture(deps, submittedAt, 'body.submittedAt')
-  return deps.db.transaction(async (tx) => {
+  return changeRequest(deps, id, async (tx, queue) => {
     const { agency } = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
     const status = transitionOrConflict(locked.status, 'submit')
@@ -172,12 +191,16 @@ export async function submitRequest(deps: RequestDeps, user: AuthUser, id: strin
       createdBy: user.id,
     })
     await repository.updateRequest(tx, id, { status, submittedVia: input.via, submittedAt, deadline, dueDate: deadline.dueDate })
+    if (input.via === 'email') {
+      const letter = await insertDeliveries(tx, [{ requestId: id, kind: 'letter', recipient: 'agency', sendAt: deps.clock.now() }])
+      queue.push(...letter.map((row) => ({ id: row.id, sendAt: row.sendAt })))
+    }
     return toRequest(deps, (await repository.findRequest(tx, id))!)
   })
 }
 
 export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, input: CreateEventInput) {
-  return deps.db.transaction(async (tx) => {
+  return changeRequest(deps, id, async (tx) => {
     const { timezone } = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
     const status = transitionOrConflict(locked.status, input.type)

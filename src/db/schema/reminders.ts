@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm'
+import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { createdAt, id, inList, updatedAt } from './columns.js'
+import { requests } from './requests.js'
+
+/** Reminders the requester sees, plus the two other emails that share their delivery machinery. */
+export const REMINDER_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up'] as const
+export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'delivery_failed'] as const
+export const DELIVERY_RECIPIENTS = ['requester', 'agency'] as const
+/** `sending` is a claimed row: a worker is delivering it now (or died doing so; see claimed_at). */
+export const DELIVERY_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const
+
+/**
+ * Every email the service owes someone. The row is the truth; queue jobs only wake a worker at
+ * send_at. A worker claims a row (status scheduled → sending) before sending and marks it sent after.
+ */
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: id(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: DELIVERY_KINDS }).notNull(),
+    recipient: text('recipient', { enum: DELIVERY_RECIPIENTS }).notNull(),
+    sequence: integer('sequence').notNull().default(0),
+    /** The due date this reminder was planned for; a moved deadline plans new ones. */
+    dueDate: date('due_date', { mode: 'string' }),
+    sendAt: timestamp('send_at', { withTimezone: true, precision: 3 }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('scheduled'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** For delivery_failed notices: the delivery that failed. */
+    aboutId: uuid('about_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('reminders_request_kind_recipient_sequence_key').on(table.requestId, table.kind, table.recipient, table.sequence),
+    index('reminders_due_idx').on(table.sendAt).where(sql`status = 'scheduled'`),
+    index('reminders_claimed_idx').on(table.claimedAt).where(sql`status = 'sending'`),
+    index('reminders_request_idx').on(table.requestId, table.sendAt),
+    check('reminders_kind_check', sql.raw(`kind in (${inList(DELIVERY_KINDS)})`)),
+    check('reminders_recipient_check', sql.raw(`recipient in (${inList(DELIVERY_RECIPIENTS)})`)),
+    check('reminders_status_check', sql.raw(`status in (${inList(DELIVERY_STATUSES)})`)),
+  ],
+)

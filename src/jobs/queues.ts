@@ -1,0 +1,61 @@
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { deliverJobId, JOBS, QUEUE_NAMES } from './catalog.js'
+
+export interface DeliveryJob {
+  id: string
+  sendAt: Date
+}
+
+/** How the API and the worker ask for deliveries to be woken at their send time. */
+export interface DeliveryQueue {
+  /** Adds one delayed job per delivery. Never throws: a delivery not queued now is found by the worker's sweep. */
+  enqueue(deliveries: readonly DeliveryJob[]): Promise<void>
+  queue: Queue
+  close(): Promise<void>
+}
+
+const ENQUEUE_TIMEOUT_MS = 3_000
+const BULK_CHUNK = 1_000
+
+export function deliveryJobs(deliveries: readonly DeliveryJob[], now: number) {
+  return deliveries.map((delivery) => ({
+    name: JOBS.deliver.name,
+    data: { deliveryId: delivery.id },
+    opts: {
+      jobId: deliverJobId(delivery.id, delivery.sendAt),
+      delay: Math.max(0, delivery.sendAt.getTime() - now),
+      removeOnComplete: true,
+      removeOnFail: 1_000,
+    },
+  }))
+}
+
+export function createDeliveryQueue(connection: Redis, prefix: string, logger: Logger): DeliveryQueue {
+  const queue = new Queue(QUEUE_NAMES.deliveries, { connection, prefix })
+  queue.on('error', (error) => logger.warn({ err: error }, 'delivery queue error'))
+  return {
+    queue,
+    async enqueue(deliveries) {
+      if (deliveries.length === 0) return
+      let timer: NodeJS.Timeout | undefined
+      try {
+        const added = (async () => {
+          for (let start = 0; start < deliveries.length; start += BULK_CHUNK) {
+            await queue.addBulk(deliveryJobs(deliveries.slice(start, start + BULK_CHUNK), Date.now()))
+          }
+        })()
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS)
+        })
+        await Promise.race([added, timeout])
+      } catch (error) {
+        logger.warn({ err: error, count: deliveries.length }, 'could not queue deliveries now; the worker sweep will pick them up')
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    close: () => queue.close(),
+  }
+}

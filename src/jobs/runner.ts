@@ -1,0 +1,108 @@
+import { Queue, Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import { JOBS, QUEUE_NAMES, SWEEP_SCHEDULER_ID } from './catalog.js'
+import type { DeliveryQueue } from './queues.js'
+
+export interface DeliveryHandlers {
+  /** Sends one delivery if it is still owed (claims its row first). */
+  deliver(deliveryId: string): Promise<void>
+  /** Queues deliveries that are due or were abandoned mid-send; returns how many. */
+  sweep(): Promise<number>
+  /** Queues every scheduled delivery (BullMQ ignores ones already queued); returns how many. */
+  reconcile(): Promise<number>
+}
+
+export class EvictingRedisError extends Error {}
+
+// Redis loses BullMQ jobs silently under any eviction policy but noeviction.
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string]
+  if (policy !== 'noeviction') {
+    throw new EvictingRedisError(`Redis maxmemory-policy is "${policy}"; the worker needs "noeviction" (redis-server --maxmemory-policy noeviction).`)
+  }
+}
+
+export interface RunningWorker {
+  close(): Promise<void>
+}
+
+/**
+ * Starts the delivery and maintenance workers, the sweep scheduler, a full reconciliation, and a
+ * watch that redoes both when Redis comes back empty (flushed or restarted without its data).
+ */
+export async function startWorkers(
+  config: Config,
+  logger: Logger,
+  deliveries: DeliveryQueue,
+  handlers: DeliveryHandlers,
+): Promise<RunningWorker> {
+  const connections: Redis[] = []
+  // BullMQ workers block on their connection, so each gets its own; this function closes them all.
+  const connection = (): Redis => {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
+    redis.on('error', (error) => logger.warn({ err: error }, 'worker redis connection error'))
+    connections.push(redis)
+    return redis
+  }
+  const control = connection()
+  await assertNoEviction(control)
+  const prefix = config.queuePrefix
+  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection: control, prefix })
+  // A key that exists only while Redis still holds what this worker put there.
+  const sentinelKey = `${prefix}:worker-sentinel`
+
+  const deliveryWorker = new Worker(
+    QUEUE_NAMES.deliveries,
+    async (job: Job) => handlers.deliver(JOBS.deliver.payload.parse(job.data).deliveryId),
+    { connection: connection(), prefix, concurrency: config.delivery.concurrency },
+  )
+  const maintenanceWorker = new Worker(
+    QUEUE_NAMES.maintenance,
+    async (job: Job) => {
+      if (job.name === JOBS.sweep.name) return { queued: await handlers.sweep() }
+      throw new Error(`unknown maintenance job ${job.name}`)
+    },
+    { connection: connection(), prefix, concurrency: 1 },
+  )
+  for (const worker of [deliveryWorker, maintenanceWorker]) {
+    worker.on('failed', (job, error) => logger.error({ err: error, job: job?.id }, 'job failed'))
+    worker.on('error', (error) => logger.warn({ err: error }, 'worker error'))
+  }
+
+  async function restore(reason: string): Promise<void> {
+    await maintenance.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { every: config.delivery.sweepIntervalSeconds * 1000 },
+      { name: JOBS.sweep.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    )
+    const queued = await handlers.reconcile()
+    await control.set(sentinelKey, new Date().toISOString())
+    logger.info({ reason, queued }, 'delivery queue reconciled with the database')
+  }
+
+  await restore('worker start')
+  let checking = false
+  const watch = setInterval(() => {
+    if (checking) return
+    checking = true
+    control
+      .exists(sentinelKey)
+      .then((present) => (present ? undefined : restore('redis lost its data')))
+      .catch((error: unknown) => logger.warn({ err: error }, 'redis check failed'))
+      .finally(() => {
+        checking = false
+      })
+  }, config.delivery.sweepIntervalSeconds * 1000)
+
+  return {
+    async close() {
+      clearInterval(watch)
+      // Worker.close() waits for jobs in flight to finish.
+      await Promise.all([deliveryWorker.close(), maintenanceWorker.close()])
+      await maintenance.close()
+      for (const redis of connections) redis.disconnect()
+    },
+  }
+}

@@ -1,0 +1,410 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Liquid, type Template } from 'liquidjs'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { LETTER_LIMITS } from '../templates/letter-engine.js'
+import { normalizeLetterText } from '../templates/letter-renderer.js'
+import { TemplateLoadError } from '../templates/template-catalog.js'
+
+export const EMAIL_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/emails/', import.meta.url))
+
+export const REMINDER_EMAIL_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up'] as const
+export type ReminderEmailKind = (typeof REMINDER_EMAIL_KINDS)[number]
+
+/**
+ * Every email template; each is two files in EMAIL_TEMPLATES_DIR: `<name>.txt.liquid` (YAML front
+ * matter with the subject, then the plain-text body) and `<name>.html.liquid` (the HTML body).
+ */
+export const EMAIL_TEMPLATE_NAMES = [
+  'reminder-due_soon',
+  'reminder-due_today',
+  'reminder-overdue',
+  'reminder-follow_up',
+  'agency-follow-up',
+  'letter',
+  'delivery-failed',
+] as const
+export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number]
+
+/** A letter rendered from a letter template (renderLetter): one-line subject, plain-text body. */
+export interface EmailLetter {
+  subject: string
+  body: string
+}
+
+/** A reminder to the requester about their request's statutory deadline. */
+export interface ReminderEmailContext {
+  kind: ReminderEmailKind
+  requester: { name: string; email: string }
+  /** email: where letters to the agency go; null when the agency takes requests another way. */
+  agency: { name: string; email: string | null }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+    /** Mutes reminders for this request, http(s) only. */
+    muteUrl: string
+    /** Long date, "March 2, 2026". */
+    submittedOn: string
+  }
+  law: { name: string; citation: string }
+  /** Long date, "December 1, 2026". */
+  dueOn: string
+  /** Calendar days past the due date (0 when not late). */
+  daysLate: number
+  /** The `follow-up` letter, ready to send; required for overdue and follow_up, else null. */
+  followUpLetter: EmailLetter | null
+}
+
+/**
+ * A letter emailed to the agency: the request letter on submission (`letter`, the caller attaches
+ * the PDF) or a follow-up (`agency-follow-up`). The email's subject and body are the letter's.
+ */
+export interface AgencyLetterEmailContext {
+  letter: EmailLetter
+}
+
+/** Tells the requester that a letter to the agency bounced or could not be sent. */
+export interface DeliveryFailedEmailContext {
+  requester: { name: string; email: string }
+  agency: { name: string }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+  }
+  failure: {
+    /** Which email failed: the request letter or a follow-up letter. */
+    what: 'letter' | 'follow_up'
+    /** The address it was sent to. */
+    sentTo: string
+    /** Long date of the last attempt. */
+    attemptedOn: string
+    /** true: the agency's mail server refused it (a bounce); false: it kept failing and we gave up. */
+    permanent: boolean
+    /** Attempts made (1 for an immediate bounce). */
+    attempts: number
+    /** The server's answer or the error, e.g. "550 5.1.1 Mailbox unavailable". */
+    reason: string
+    /** The undelivered letter, so the requester can send it another way. */
+    letter: EmailLetter
+  }
+}
+
+export interface RenderedEmail {
+  /** One line. */
+  subject: string
+  /** Plain text: LF line endings, paragraphs separated by one blank line, nothing wrapped. */
+  text: string
+  /** A complete HTML document; every value in it is HTML-escaped. */
+  html: string
+}
+
+export interface EmailTemplates {
+  reminder(ctx: ReminderEmailContext): RenderedEmail
+  agencyFollowUp(ctx: AgencyLetterEmailContext): RenderedEmail
+  letter(ctx: AgencyLetterEmailContext): RenderedEmail
+  deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
+}
+
+/** An email could not be rendered (a caller passed a context the template cannot use). */
+export class EmailRenderError extends Error {
+  override readonly name = 'EmailRenderError'
+  readonly code = 'EMAIL_RENDER_FAILED'
+  constructor(
+    readonly template: EmailTemplateName,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Email template "${template}": ${message}`, options)
+  }
+}
+
+/*
+ * Two engines with the letter engine's safety settings (see letter-engine.ts): strict variables and
+ * filters, own properties only, no file access or file tags, bounded parse and render. They differ
+ * only in escaping: the HTML engine escapes every output and has no `raw` filter to opt out, so a
+ * value can never become markup; the text engine (subjects and text parts) escapes nothing.
+ */
+const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const
+
+function days(value: unknown): string {
+  const count = Number(value)
+  return `${count} ${count === 1 ? 'day' : 'days'}`
+}
+
+function createEmailEngine(escape: boolean): Liquid {
+  const engine = new Liquid({
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    templates: {},
+    relativeReference: false,
+    dynamicPartials: false,
+    jsTruthy: false,
+    cache: false,
+    ...(escape ? { outputEscape: 'escape' as const } : {}),
+    ...LETTER_LIMITS,
+  })
+  for (const tag of FILE_TAGS) delete engine.tags[tag]
+  if (escape) delete engine.filters['raw']
+  // "1 day", "3 days".
+  engine.registerFilter('days', days)
+  return engine
+}
+
+const textEngine = createEmailEngine(false)
+const htmlEngine = createEmailEngine(true)
+
+/**
+ * What each template may read, checked at load so a misspelt field fails at boot rather than at
+ * the first send: a plain value, or an object and the fields it has.
+ */
+type ContextFields<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends string | number | boolean ? 'value' : ReadonlyArray<keyof NonNullable<T[K]> & string>
+}
+
+const REMINDER_FIELDS: ContextFields<ReminderEmailContext> = {
+  kind: 'value',
+  requester: ['name', 'email'],
+  agency: ['name', 'email'],
+  request: ['id', 'subject', 'trackingNumber', 'url', 'muteUrl', 'submittedOn'],
+  law: ['name', 'citation'],
+  dueOn: 'value',
+  daysLate: 'value',
+  followUpLetter: ['subject', 'body'],
+}
+const AGENCY_LETTER_FIELDS: ContextFields<AgencyLetterEmailContext> = { letter: ['subject', 'body'] }
+const DELIVERY_FAILED_FIELDS: ContextFields<DeliveryFailedEmailContext> = {
+  requester: ['name', 'email'],
+  agency: ['name'],
+  request: ['id', 'subject', 'trackingNumber', 'url'],
+  failure: ['what', 'sentTo', 'attemptedOn', 'permanent', 'attempts', 'reason', 'letter'],
+}
+// failure.letter is the one nested object; its fields are listed here.
+const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
+
+type AnyFields = Readonly<Record<string, 'value' | readonly string[]>>
+const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
+  'reminder-due_soon': REMINDER_FIELDS,
+  'reminder-due_today': REMINDER_FIELDS,
+  'reminder-overdue': REMINDER_FIELDS,
+  'reminder-follow_up': REMINDER_FIELDS,
+  'agency-follow-up': AGENCY_LETTER_FIELDS,
+  letter: AGENCY_LETTER_FIELDS,
+  'delivery-failed': DELIVERY_FAILED_FIELDS,
+}
+
+function isSizeOnly(rest: readonly unknown[]): boolean {
+  return rest.length === 0 || (rest.length === 1 && rest[0] === 'size')
+}
+
+function checkReferences(engine: Liquid, templates: Template[], fields: AnyFields): string[] {
+  const problems: string[] = []
+  for (const segments of engine.globalVariableSegmentsSync(templates)) {
+    const [root, field, ...rest] = segments
+    const shown = segments.map((segment) => (Array.isArray(segment) ? `[${segment.join('.')}]` : String(segment))).join('.')
+    const allowed = typeof root === 'string' && Object.hasOwn(fields, root) ? fields[root] : undefined
+    if (allowed === undefined) {
+      problems.push(`"${shown}": unknown variable; available: ${Object.keys(fields).join(', ')}`)
+    } else if (allowed === 'value') {
+      if (field !== undefined && !isSizeOnly([field, ...rest])) problems.push(`"${shown}": ${String(root)} is a plain value`)
+    } else if (field === undefined) {
+      // The object itself: only its truthiness is useful (`{% if followUpLetter %}`).
+    } else if (typeof field !== 'string') {
+      problems.push(`"${shown}": name a field of ${String(root)} (no dynamic lookups)`)
+    } else if (!allowed.includes(field)) {
+      problems.push(`"${shown}": ${String(root)} has no field "${field}"`)
+    } else {
+      const nested = NESTED_FIELDS[`${String(root)}.${field}`]
+      if (nested === undefined) {
+        if (!isSizeOnly(rest)) problems.push(`"${shown}": ${String(root)}.${field} is a plain value`)
+      } else {
+        const [inner, ...more] = rest
+        if (inner !== undefined && (typeof inner !== 'string' || !nested.includes(inner) || !isSizeOnly(more))) {
+          problems.push(`"${shown}": ${String(root)}.${field} has the fields ${nested.join(', ')}`)
+        }
+      }
+    }
+  }
+  return [...new Set(problems)]
+}
+
+interface EmailTemplate {
+  name: EmailTemplateName
+  subject: Template[]
+  text: Template[]
+  html: Template[]
+}
+
+const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/
+
+const frontMatterSchema = z.strictObject({
+  /** What the email is for, for whoever edits it. */
+  description: z.string().trim().min(1).max(2_000),
+  /** Liquid, rendered with the text engine and collapsed to one line. */
+  subject: z.string().trim().min(1).max(1_000),
+})
+
+function parseLiquid(engine: Liquid, source: string, part: string, problems: string[]): Template[] | null {
+  try {
+    return engine.parse(source)
+  } catch (error) {
+    problems.push(`${part}: ${error instanceof Error ? error.message : String(error)}`)
+    return null
+  }
+}
+
+/** Parses one template's two files; throws TemplateLoadError naming the file at fault. */
+export function parseEmailTemplate(name: EmailTemplateName, text: { file: string; source: string }, html: { file: string; source: string }): EmailTemplate {
+  const fields = FIELDS_BY_TEMPLATE[name]
+  const match = FRONT_MATTER.exec(text.source)
+  if (!match) throw new TemplateLoadError(text.file, ['expected YAML front matter (description, subject) between "---" lines at the top'])
+  const [, yamlText = '', textBody = ''] = match
+  let data: unknown
+  try {
+    data = parseYaml(yamlText)
+  } catch (error) {
+    throw new TemplateLoadError(text.file, [`front matter is not valid YAML: ${error instanceof Error ? error.message : String(error)}`])
+  }
+  const meta = frontMatterSchema.safeParse(data ?? {})
+  if (!meta.success) {
+    throw new TemplateLoadError(
+      text.file,
+      meta.error.issues.map((issue) => `front matter${issue.path.length > 0 ? ` ${issue.path.map(String).join('.')}` : ''}: ${issue.message}`),
+    )
+  }
+
+  const textProblems: string[] = []
+  if (textBody.trim() === '') textProblems.push('body is empty')
+  const subject = parseLiquid(textEngine, meta.data.subject, 'subject', textProblems)
+  const textTemplate = parseLiquid(textEngine, textBody, 'body', textProblems)
+  if (subject) textProblems.push(...checkReferences(textEngine, subject, fields).map((p) => `subject: ${p}`))
+  if (textTemplate) textProblems.push(...checkReferences(textEngine, textTemplate, fields).map((p) => `body: ${p}`))
+  if (textProblems.length > 0 || !subject || !textTemplate) throw new TemplateLoadError(text.file, textProblems)
+
+  const htmlProblems: string[] = []
+  if (html.source.trim() === '') htmlProblems.push('body is empty')
+  if (/^\uFEFF?---[ \t]*\r?\n/.test(html.source)) htmlProblems.push('front matter belongs in the .txt.liquid part')
+  const htmlTemplate = parseLiquid(htmlEngine, html.source, 'body', htmlProblems)
+  if (htmlTemplate) htmlProblems.push(...checkReferences(htmlEngine, htmlTemplate, fields).map((p) => `body: ${p}`))
+  if (htmlProblems.length > 0 || !htmlTemplate) throw new TemplateLoadError(html.file, htmlProblems)
+
+  return { name, subject, text: textTemplate, html: htmlTemplate }
+}
+
+function renderPart(template: EmailTemplate, part: 'subject' | 'text' | 'html', context: object): string {
+  const engine = part === 'html' ? htmlEngine : textEngine
+  try {
+    return String(engine.renderSync(template[part], context))
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new EmailRenderError(template.name, `${part}: ${reason}`, { cause: error })
+  }
+}
+
+/** Pure: the same template and context give the same email. */
+function renderEmail(template: EmailTemplate, context: object): RenderedEmail {
+  const subject = renderPart(template, 'subject', context).replace(/\s+/g, ' ').trim()
+  if (subject === '') throw new EmailRenderError(template.name, 'subject: rendered empty')
+  return {
+    subject,
+    text: normalizeLetterText(renderPart(template, 'text', context)),
+    html: `${renderPart(template, 'html', context).trim()}\n`,
+  }
+}
+
+// Links are rendered into href attributes: escaping stops markup, only the scheme check stops javascript:.
+function assertWebLink(name: EmailTemplateName, field: string, value: string): void {
+  let protocol: string | null = null
+  try {
+    protocol = new URL(value).protocol
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new EmailRenderError(name, `${field} must be an http(s) URL, got ${JSON.stringify(value)}`)
+  }
+}
+
+function reminderTemplateName(kind: unknown): EmailTemplateName {
+  if (!REMINDER_EMAIL_KINDS.includes(kind as ReminderEmailKind)) {
+    throw new EmailRenderError('reminder-due_soon', `unknown reminder kind ${JSON.stringify(kind)}`)
+  }
+  return `reminder-${kind as ReminderEmailKind}`
+}
+
+/** Builds the renderers over parsed templates (one per EMAIL_TEMPLATE_NAMES entry). */
+function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTemplate>): EmailTemplates {
+  const get = (name: EmailTemplateName): EmailTemplate => {
+    const template = templates.get(name)
+    if (!template) throw new EmailRenderError(name, 'not loaded')
+    return template
+  }
+  return {
+    reminder(ctx) {
+      const name = reminderTemplateName(ctx.kind)
+      assertWebLink(name, 'request.url', ctx.request.url)
+      assertWebLink(name, 'request.muteUrl', ctx.request.muteUrl)
+      if (!Number.isInteger(ctx.daysLate) || ctx.daysLate < 0) {
+        throw new EmailRenderError(name, `daysLate must be a whole number ≥ 0, got ${ctx.daysLate}`)
+      }
+      if ((ctx.kind === 'overdue' || ctx.kind === 'follow_up') && ctx.followUpLetter === null) {
+        throw new EmailRenderError(name, `an ${ctx.kind} reminder carries the follow-up letter (followUpLetter is null)`)
+      }
+      return renderEmail(get(name), ctx)
+    },
+    agencyFollowUp: (ctx) => renderEmail(get('agency-follow-up'), ctx),
+    letter: (ctx) => renderEmail(get('letter'), ctx),
+    deliveryFailed(ctx) {
+      assertWebLink('delivery-failed', 'request.url', ctx.request.url)
+      return renderEmail(get('delivery-failed'), ctx)
+    },
+  }
+}
+
+/**
+ * Reads and parses every email template in `dir` once, at boot. Throws if a template is missing,
+ * invalid or unknown (the error names each file at fault).
+ */
+export async function loadEmailTemplates(dir: string | URL = EMAIL_TEMPLATES_DIR): Promise<EmailTemplates> {
+  const directory = dir instanceof URL ? fileURLToPath(dir) : dir
+  const present = new Set((await readdir(directory)).filter((file) => file.endsWith('.liquid')))
+  const expected = new Set(EMAIL_TEMPLATE_NAMES.flatMap((name) => [`${name}.txt.liquid`, `${name}.html.liquid`]))
+
+  const failures: TemplateLoadError[] = []
+  for (const file of [...present].filter((f) => !expected.has(f)).sort()) {
+    const problem = `not an email template; expected <name>.txt.liquid and <name>.html.liquid for ${EMAIL_TEMPLATE_NAMES.join(', ')}`
+    failures.push(new TemplateLoadError(join(directory, file), [problem]))
+  }
+  const templates = new Map<EmailTemplateName, EmailTemplate>()
+  for (const name of EMAIL_TEMPLATE_NAMES) {
+    const parts = [`${name}.txt.liquid`, `${name}.html.liquid`] as const
+    const missing = parts.filter((file) => !present.has(file))
+    if (missing.length > 0) {
+      failures.push(...missing.map((file) => new TemplateLoadError(join(directory, file), ['missing'])))
+      continue
+    }
+    const [text, html] = parts.map((file) => join(directory, file)) as [string, string]
+    try {
+      const parsed = parseEmailTemplate(
+        name,
+        { file: text, source: await readFile(text, 'utf8') },
+        { file: html, source: await readFile(html, 'utf8') },
+      )
+      templates.set(name, parsed)
+    } catch (error) {
+      if (!(error instanceof TemplateLoadError)) throw error
+      failures.push(error)
+    }
+  }
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) throw new Error(`Invalid email templates:\n${failures.map((failure) => `- ${failure.message}`).join('\n')}`)
+  return createEmailTemplates(templates)
+}

@@ -1,0 +1,31 @@
+import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js'
+import { createContext } from './context.js'
+import { ensureDatabaseExists } from './db/ensure-database.js'
+import { prepareDatabase } from './db/prepare.js'
+import { EvictingRedisError, startWorkers } from './jobs/runner.js'
+import { createDeliveryHandlers } from './modules/reminders/deliveries.service.js'
+import { loadEmailTemplates } from './modules/reminders/reminder-emails.js'
+import { loadConfigOrExit, runUntilSignalled } from './process.js'
+
+const config = loadConfigOrExit()
+await ensureDatabaseExists(config.databaseUrl)
+const ctx = await createContext(config)
+await prepareDatabase(ctx)
+const mailer = createSmtpMailer(config.smtpUrl)
+const emails = await loadEmailTemplates()
+let running
+try {
+  running = await startWorkers(config, ctx.logger, ctx.deliveries, createDeliveryHandlers({ ...ctx, mailer, emails }))
+} catch (error) {
+  if (!(error instanceof EvictingRedisError)) throw error
+  ctx.logger.fatal(error.message)
+  await ctx.close()
+  process.exit(1)
+}
+ctx.logger.info({ prefix: config.queuePrefix, concurrency: config.delivery.concurrency }, 'worker started')
+
+runUntilSignalled(ctx.logger, async () => {
+  await running.close()
+  mailer.close()
+  await ctx.close()
+})

@@ -1,0 +1,40 @@
+import { pino } from 'pino'
+import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
+import type { AppContext } from '../../src/context.js'
+import { startWorkers, type RunningWorker } from '../../src/jobs/runner.js'
+import { createDeliveryHandlers } from '../../src/modules/reminders/deliveries.service.js'
+import { loadEmailTemplates } from '../../src/modules/reminders/reminder-emails.js'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+/** The worker's jobs running in this process against the test app's database, Redis prefix and SMTP. */
+export async function startTestWorker(t: Teardown, ctx: AppContext, smtpUrl: string): Promise<RunningWorker> {
+  const mailer = createSmtpMailer(smtpUrl)
+  const emails = await loadEmailTemplates()
+  const handlers = createDeliveryHandlers({ ...ctx, logger: pino({ level: 'silent' }), mailer, emails })
+  const running = await startWorkers(ctx.config, pino({ level: 'silent' }), ctx.deliveries, handlers)
+  let closed = false
+  t.teardown(async () => {
+    if (!closed) await running.close()
+    mailer.close()
+  })
+  return {
+    async close() {
+      closed = true
+      await running.close()
+    },
+  }
+}
+
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
