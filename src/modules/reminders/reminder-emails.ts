@@ -262,7 +262,7 @@ function parseLiquid(engine: Liquid, source: string, part: string, problems: str
 }
 
 /** Parses one template's two files; throws TemplateLoadError naming the file at fault. */
-export function parseEmailTemplate(name: EmailTemplateName, text: { file: string; source: string }, html: { file: string; source: string }): EmailTemplate {
+function parseEmailTemplate(name: EmailTemplateName, text: { file: string; source: string }, html: { file: string; source: string }): EmailTemplate {
   const fields = FIELDS_BY_TEMPLATE[name]
   const match = FRONT_MATTER.exec(text.source)
   if (!match) throw new TemplateLoadError(text.file, ['expected YAML front matter (description, subject) between "---" lines at the top'])
