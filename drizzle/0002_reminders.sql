@@ -20,6 +20,7 @@ CREATE TABLE "reminders" (
 );
 --> statement-breakpoint
 ALTER TABLE "requests" ADD COLUMN "reminders_muted" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "requests" ADD COLUMN "mute_token" text DEFAULT replace(gen_random_uuid()::text, '-', '') NOT NULL;--> statement-breakpoint
 ALTER TABLE "reminders" ADD CONSTRAINT "reminders_request_id_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "public"."requests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "reminders_request_kind_recipient_sequence_key" ON "reminders" USING btree ("request_id","kind","recipient","sequence");--> statement-breakpoint
 CREATE INDEX "reminders_due_idx" ON "reminders" USING btree ("send_at") WHERE status = 'scheduled';--> statement-breakpoint

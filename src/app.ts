@@ -16,6 +16,7 @@ import { registerInputGuards } from './http/input-guards.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
 import { jurisdictionRoutes } from './modules/jurisdictions/jurisdictions.routes.js'
+import { muteRoutes } from './modules/reminders/mute.routes.js'
 import { reminderRoutes } from './modules/reminders/reminders.routes.js'
 import { requestRoutes } from './modules/requests/requests.routes.js'
 import { templateRoutes } from './modules/templates/templates.routes.js'
@@ -66,5 +67,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(templateRoutes(ctx))
   await app.register(requestRoutes(ctx))
   await app.register(reminderRoutes(ctx))
+  await app.register(muteRoutes(ctx))
   return app
 }

@@ -40,6 +40,8 @@ t.test('reminders and letters go out by email, once', async (t) => {
     t.match(mail!.text, new RegExp(`records\\.test/v1/requests/${request.id}`))
     t.match(mail!.text, /Dear Records Officer/, 'carries a follow-up letter to forward')
     t.match(mail!.messageId, /^<delivery-[0-9a-f-]+@replies\.records\.test>$/)
+    t.match(mail!.headers['list-unsubscribe'], new RegExp(`/v1/requests/${request.id}/mute\\?token=[0-9a-f]{32}`))
+    t.equal(mail!.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click')
     const reminders = await eventually(async () => {
       const list = await remindersOf(request.id)
       return list.some((reminder) => reminder.status === 'sent') ? list : null

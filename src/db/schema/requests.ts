@@ -32,6 +32,10 @@ export const requests = pgTable(
     trackingNumber: text('tracking_number'),
     autoFollowUp: boolean('auto_follow_up').notNull().default(false),
     remindersMuted: boolean('reminders_muted').notNull().default(false),
+    /** Secret in the one-click mute link of reminder emails (not the reply key: agencies see that). */
+    muteToken: text('mute_token')
+      .notNull()
+      .default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
     replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
     // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.

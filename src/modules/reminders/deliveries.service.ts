@@ -9,6 +9,7 @@ import { findRequester, letterPdfOf, letterRequestOf, renderLetterFor, type Requ
 import { findRequest, type RequestWithAgency } from '../requests/requests.repository.js'
 import type { EmailTemplates } from './reminder-emails.js'
 import * as repository from './reminders.repository.js'
+import { muteUrl } from './mute.routes.js'
 import { syncReminders } from './reminders.service.js'
 
 export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holidays' | 'templates' | 'deliveries' | 'logger'> & {
@@ -145,7 +146,14 @@ async function compose(deps: DeliveryDeps, delivery: repository.DeliveryRow, fou
         const rendered = deps.emails.agencyFollowUp({ letter: await followUpLetter(deps, found, requester) })
         return { ...base, from, replyTo: from, to: agencyAddress(found), ...rendered }
       }
-      return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await reminderEmail(deps, delivery, found, requester)) }
+      const unsubscribe = muteUrl(deps.config.publicUrl, found.request.id, found.request.muteToken)
+      return {
+        ...base,
+        headers: { ...base.headers, 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        from: deps.config.mailFrom,
+        to: requester.email,
+        ...(await reminderEmail(deps, delivery, found, requester)),
+      }
     }
   }
 }
@@ -182,7 +190,7 @@ async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRo
       subject: request.subject,
       trackingNumber: request.trackingNumber,
       url,
-      muteUrl: url,
+      muteUrl: muteUrl(deps.config.publicUrl, request.id, request.muteToken),
       submittedOn: formatLongDate(localDateOf(request.submittedAt, timezone)),
     },
     law: { name: jurisdiction.lawName, citation: jurisdiction.citation },

@@ -1,0 +1,76 @@
+import { timingSafeEqual } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppContext } from '../../context.js'
+import { requests } from '../../db/schema/index.js'
+import { NotFoundError } from '../../http/errors.js'
+import { problemResponses } from '../../http/problem.js'
+import { syncReminders } from './reminders.service.js'
+
+const muteParams = z.object({ id: z.uuid() })
+const muteQuery = z.object({ token: z.string().regex(/^[0-9a-f]{32}$/, 'must be the token from the email') })
+
+/** The link in reminder emails: `/v1/requests/{id}/mute?token=…`. */
+export function muteUrl(publicUrl: string, requestId: string, muteToken: string): string {
+  return `${publicUrl}/v1/requests/${requestId}/mute?token=${muteToken}`
+}
+
+function sameToken(expected: string, given: string): boolean {
+  return expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given))
+}
+
+const page = (body: string) =>
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Reminders</title><body style="font-family:sans-serif;max-width:36em;margin:3em auto">${body}</body></html>`
+
+/**
+ * One-click muting from a reminder email without signing in. GET only shows a button (mail
+ * scanners follow links); the POST mutes, and is what RFC 8058 List-Unsubscribe-Post clients send.
+ */
+export const muteRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    async function findByToken(id: string, token: string) {
+      const [row] = await ctx.db.select({ id: requests.id, muteToken: requests.muteToken }).from(requests).where(eq(requests.id, id))
+      if (!row || !sameToken(row.muteToken, token)) throw new NotFoundError('Request', id)
+      return row
+    }
+
+    app.get('/v1/requests/:id/mute', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['reminders'],
+        summary: 'The page behind the mute link in reminder emails (a button that POSTs)',
+        params: muteParams,
+        querystring: muteQuery,
+        produces: ['text/html'],
+        response: { 200: z.string(), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        await findByToken(request.params.id, request.query.token)
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(page(`<p>Stop the reminder emails for this request?</p><form method="post"><button type="submit">Mute reminders</button></form>`))
+      },
+    })
+
+    app.post('/v1/requests/:id/mute', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['reminders'],
+        summary: 'Mute a request’s reminders with the token from a reminder email',
+        params: muteParams,
+        querystring: muteQuery,
+        response: { 200: z.string(), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        const { id } = await findByToken(request.params.id, request.query.token)
+        const queue = await ctx.db.transaction(async (tx) => {
+          await tx.update(requests).set({ remindersMuted: true }).where(eq(requests.id, id))
+          return syncReminders(ctx, tx, id)
+        })
+        await ctx.deliveries.enqueue(queue)
+        return reply.type('text/html; charset=utf-8').send(page('<p>Reminders for this request are muted.</p>'))
+      },
+    })
+  }
