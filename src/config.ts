@@ -23,7 +23,11 @@ const configSchema = z.object({
   DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
   DELIVERY_LEASE_SECONDS: z.coerce.number().positive().max(86_400).default(300),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(20),
+  DELIVERY_LOOKAHEAD_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+}).refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
+  path: ['DELIVERY_LOOKAHEAD_SECONDS'],
+  message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',
 })
 
 type ConfigEnv = z.output<typeof configSchema>
@@ -44,7 +48,15 @@ export interface Config {
   seedOnStart: boolean
   queuePrefix: string
   reminders: { followUpIntervalDays: number; hour: number }
-  delivery: { maxAttempts: number; retryBaseSeconds: number; leaseSeconds: number; sweepIntervalSeconds: number; concurrency: number }
+  delivery: {
+    maxAttempts: number
+    retryBaseSeconds: number
+    leaseSeconds: number
+    sweepIntervalSeconds: number
+    /** Deliveries due within this many seconds get a queue job; later ones wait in the database for the sweep. */
+    lookaheadSeconds: number
+    concurrency: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -86,6 +98,7 @@ function toConfig(env: ConfigEnv): Config {
       retryBaseSeconds: env.DELIVERY_RETRY_BASE_SECONDS,
       leaseSeconds: env.DELIVERY_LEASE_SECONDS,
       sweepIntervalSeconds: env.SWEEP_INTERVAL_SECONDS,
+      lookaheadSeconds: env.DELIVERY_LOOKAHEAD_SECONDS,
       concurrency: env.WORKER_CONCURRENCY,
     },
   }

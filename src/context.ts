@@ -38,7 +38,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   } catch (error) {
     logger.warn({ err: error }, 'redis unavailable at start; will keep retrying')
   }
-  const deliveries = createDeliveryQueue(redis, config.queuePrefix, logger)
+  const deliveries = createDeliveryQueue(redis, { prefix: config.queuePrefix, lookaheadSeconds: config.delivery.lookaheadSeconds }, logger)
   return {
     config,
     logger,

@@ -13,9 +13,11 @@ export const JOBS = {
 export const SWEEP_SCHEDULER_ID = 'sweep-due-deliveries'
 
 /**
- * One job per delivery and send time: re-adding the same delivery for the same time is ignored by
- * BullMQ, and a rescheduled delivery gets a new job (the old one finds nothing to claim).
+ * One job per delivery attempt: re-adding the same delivery for the same time and attempt is
+ * ignored by BullMQ, while a rescheduled delivery, a retry, or a claim abandoned by a worker that
+ * died gets a new job at once (the old one, if it ever runs, finds nothing to claim). Without the
+ * attempt count, an abandoned delivery would wait for BullMQ to notice the stalled job first.
  */
-export function deliverJobId(deliveryId: string, sendAt: Date): string {
-  return `deliver-${deliveryId}-${sendAt.getTime()}`
+export function deliverJobId(deliveryId: string, sendAt: Date, attempts: number): string {
+  return `deliver-${deliveryId}-${sendAt.getTime()}-${attempts}`
 }

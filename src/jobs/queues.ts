@@ -6,11 +6,18 @@ import { deliverJobId, JOBS, QUEUE_NAMES } from './catalog.js'
 export interface DeliveryJob {
   id: string
   sendAt: Date
+  /** Attempts made so far: part of the job id, so each attempt gets a job of its own. */
+  attempts: number
 }
 
-/** How the API and the worker ask for deliveries to be woken at their send time. */
+/**
+ * How the API and the worker ask for deliveries to be woken at their send time. Only deliveries due
+ * within the lookahead get a delayed job; later ones wait in the database, where the worker's sweep
+ * finds them once they come within it. So Redis holds the next minute's work, not months of it, and
+ * a rescheduled reminder leaves no stale job behind.
+ */
 export interface DeliveryQueue {
-  /** Adds one delayed job per delivery. Never throws: a delivery not queued now is found by the worker's sweep. */
+  /** Adds a delayed job per delivery due within the lookahead. Never throws: what is not queued now, the sweep queues. */
   enqueue(deliveries: readonly DeliveryJob[]): Promise<void>
   queue: Queue
   close(): Promise<void>
@@ -24,7 +31,7 @@ export function deliveryJobs(deliveries: readonly DeliveryJob[], now: number) {
     name: JOBS.deliver.name,
     data: { deliveryId: delivery.id },
     opts: {
-      jobId: deliverJobId(delivery.id, delivery.sendAt),
+      jobId: deliverJobId(delivery.id, delivery.sendAt, delivery.attempts),
       delay: Math.max(0, delivery.sendAt.getTime() - now),
       removeOnComplete: true,
       removeOnFail: 1_000,
@@ -32,12 +39,14 @@ export function deliveryJobs(deliveries: readonly DeliveryJob[], now: number) {
   }))
 }
 
-export function createDeliveryQueue(connection: Redis, prefix: string, logger: Logger): DeliveryQueue {
-  const queue = new Queue(QUEUE_NAMES.deliveries, { connection, prefix })
+export function createDeliveryQueue(connection: Redis, options: { prefix: string; lookaheadSeconds: number }, logger: Logger): DeliveryQueue {
+  const queue = new Queue(QUEUE_NAMES.deliveries, { connection, prefix: options.prefix })
   queue.on('error', (error) => logger.warn({ err: error }, 'delivery queue error'))
   return {
     queue,
-    async enqueue(deliveries) {
+    async enqueue(all) {
+      const horizon = Date.now() + options.lookaheadSeconds * 1000
+      const deliveries = all.filter((delivery) => delivery.sendAt.getTime() <= horizon)
       if (deliveries.length === 0) return
       let timer: NodeJS.Timeout | undefined
       try {

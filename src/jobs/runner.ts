@@ -8,13 +8,15 @@ import type { DeliveryQueue } from './queues.js'
 export interface DeliveryHandlers {
   /** Sends one delivery if it is still owed (claims its row first). */
   deliver(deliveryId: string): Promise<void>
-  /** Queues deliveries that are due or were abandoned mid-send; returns how many. */
+  /** Queues the soonest deliveries due within the lookahead or abandoned mid-send; returns how many. */
   sweep(): Promise<number>
-  /** Queues every scheduled delivery (BullMQ ignores ones already queued); returns how many. */
+  /** Queues all of them, page by page (BullMQ ignores ones already queued); returns how many. */
   reconcile(): Promise<number>
 }
 
-export class EvictingRedisError extends Error {}
+export class EvictingRedisError extends Error {
+  override name = 'EvictingRedisError'
+}
 
 // Redis loses BullMQ jobs silently under any eviction policy but noeviction.
 export async function assertNoEviction(redis: Redis): Promise<void> {
@@ -47,7 +49,12 @@ export async function startWorkers(
     return redis
   }
   const control = connection()
-  await assertNoEviction(control)
+  try {
+    await assertNoEviction(control)
+  } catch (error) {
+    control.disconnect()
+    throw error
+  }
   const prefix = config.queuePrefix
   const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection: control, prefix })
   // A key that exists only while Redis still holds what this worker put there.

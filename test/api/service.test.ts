@@ -12,7 +12,7 @@ t.test('health, OpenAPI and docs', async (t) => {
   t.equal(openapi.statusCode, 200)
   const document = openapi.json()
   t.match(document.openapi, /^3\./)
-  for (const path of ['/v1/users', '/v1/me', '/v1/agencies', '/v1/agencies/{id}', '/v1/requests/{id}/events', '/v1/templates/{slug}/render', '/v1/jurisdictions/{code}']) {
+  for (const path of ['/v1/users', '/v1/me', '/v1/agencies', '/v1/agencies/{id}', '/v1/requests/{id}/events', '/v1/templates/{slug}/render', '/v1/jurisdictions/{code}', '/v1/requests/{id}/reminders', '/v1/requests/{id}/mute', '/v1/requests/submit']) {
     t.ok(document.paths[path], `documents ${path}`)
   }
   t.ok(document.components.schemas.Problem, 'problem schema is a component')

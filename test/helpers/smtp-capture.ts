@@ -55,6 +55,8 @@ export interface SmtpCapture {
   setFailure(failure: SmtpFailure | null): void
   /** Milliseconds the server holds a fully received message before answering its DATA. */
   setDataDelay(ms: number): void
+  /** Resolves once a message has been received in full and is being held (see setDataDelay). */
+  waitForHeld(timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -119,6 +121,7 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
   let dataDelayMs = options.delayDataMs ?? 0
   const messages: CapturedMail[] = []
   const waiters = new Set<() => void>()
+  let held = 0
   // Sessions whose client went away; a message they sent in full is still not delivered.
   const closedSessions = new Set<string>()
 
@@ -139,7 +142,11 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       const delay = dataDelayMs
       void (async () => {
         const raw = await readAll(stream)
-        if (delay > 0) await sleep(delay)
+        if (delay > 0) {
+          held += 1
+          for (const wake of waiters) wake()
+          await sleep(delay, undefined, { ref: false })
+        }
         if (closedSessions.has(session.id)) return callback(new Error('Client went away before the answer'))
         if (failure && failure.stage !== 'rcpt') return callback(smtpError(failure))
         messages.push(await capture(raw, session))
@@ -148,6 +155,24 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       })().catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))))
     },
   })
+  /** Resolves when `done()` holds, checked now and after every received message. */
+  function until(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!done()) return
+        clearTimeout(timer)
+        waiters.delete(check)
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(check)
+        reject(new Error(failure()))
+      }, timeoutMs)
+      waiters.add(check)
+      check()
+    })
+  }
+
   server.listen(0, '127.0.0.1')
   await once(server.server, 'listening')
   const { port } = server.server.address() as AddressInfo
@@ -156,20 +181,10 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
     url: `smtp://127.0.0.1:${port}`,
     messages,
     waitFor(count, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (messages.length < count) return
-          clearTimeout(timer)
-          waiters.delete(check)
-          resolve([...messages])
-        }
-        const timer = setTimeout(() => {
-          waiters.delete(check)
-          reject(new Error(`Expected ${count} message(s) within ${timeoutMs} ms, received ${messages.length}`))
-        }, timeoutMs)
-        waiters.add(check)
-        check()
-      })
+      return until(() => messages.length >= count, timeoutMs, () => `Expected ${count} message(s) within ${timeoutMs} ms, received ${messages.length}`).then(() => [...messages])
+    },
+    waitForHeld(timeoutMs = 5_000) {
+      return until(() => held > 0, timeoutMs, () => `No message was held within ${timeoutMs} ms`)
     },
     setFailure(next) {
       failure = next

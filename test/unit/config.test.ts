@@ -21,3 +21,10 @@ t.test('every invalid setting is named at once', async (t) => {
   t.same(named.sort(), ['DATABASE_URL', 'PORT', 'PUBLIC_URL', 'SIGNUP'])
   t.match(error.message, /Invalid configuration/)
 })
+
+t.test('the delivery lookahead may not be shorter than the sweep interval', async (t) => {
+  t.equal(loadConfig({}).delivery.lookaheadSeconds, 60)
+  t.equal(loadConfig({ SWEEP_INTERVAL_SECONDS: '30', DELIVERY_LOOKAHEAD_SECONDS: '30' }).delivery.lookaheadSeconds, 30)
+  const error = t.throws(() => loadConfig({ SWEEP_INTERVAL_SECONDS: '30', DELIVERY_LOOKAHEAD_SECONDS: '10' })) as ConfigError
+  t.match(error.problems, [/^DELIVERY_LOOKAHEAD_SECONDS: must be at least SWEEP_INTERVAL_SECONDS/])
+})

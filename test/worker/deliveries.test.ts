@@ -21,6 +21,7 @@ t.test('reminders and letters go out by email, once', async (t) => {
     (await app.inject({ method: 'POST', url: '/v1/requests', headers: requester.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
   const remindersOf = async (id: string) =>
     (await app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers: requester.headers })).json() as {
+      id: string
       kind: string
       recipient: string
       status: string
@@ -58,8 +59,8 @@ t.test('reminders and letters go out by email, once', async (t) => {
     const before = await remindersOf(request.id)
     t.same(before.map((reminder) => reminder.kind), ['due_soon', 'due_today', 'overdue', 'follow_up'])
     t.ok(before.every((reminder) => reminder.status === 'scheduled'))
-    const jobs = await ctx.deliveries.queue.getDelayed()
-    t.ok(jobs.length >= 3, 'each scheduled reminder has a delayed job')
+    const queuedIds = new Set((await ctx.deliveries.queue.getDelayed()).map((job) => job.data.deliveryId))
+    t.notOk(before.some((reminder) => queuedIds.has(reminder.id)), 'reminders days away wait in the database, not in Redis')
 
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/events`, headers: requester.headers, payload: { type: 'extended', extensionDays: 10 } })
     const after = await remindersOf(request.id)
@@ -71,6 +72,20 @@ t.test('reminders and letters go out by email, once', async (t) => {
 
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/events`, headers: requester.headers, payload: { type: 'appealed' } })
     t.ok((await remindersOf(request.id)).some((reminder) => reminder.status === 'scheduled'), 'the appeal reopens them')
+  })
+
+  t.test('a reminder that was days away is queued by the sweep once it comes within the lookahead, and sent at its time', async (t) => {
+    const sentBefore = smtp.messages.length
+    const request = await create()
+    await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'mail' } })
+    const [dueSoon] = (await remindersOf(request.id)).filter((reminder) => reminder.kind === 'due_soon')
+    // As if the clock had reached two seconds before the reminder's time.
+    const [moved] = await ctx.database.sql`update reminders set send_at = now() + interval '2 seconds' where id = ${dueSoon!.id} returning send_at as "sendAt"`
+    const mails = await smtp.waitFor(sentBefore + 1, 10_000)
+    t.match(mails.at(-1)!.subject, /^Response due [A-Z][a-z]+ \d+, \d{4}: /)
+    await eventually(async () => (await remindersOf(request.id)).find((reminder) => reminder.id === dueSoon!.id && reminder.status === 'sent'))
+    const [delivered] = await ctx.database.sql`select sent_at as "sentAt" from reminders where id = ${dueSoon!.id}`
+    t.ok(new Date(delivered!.sentAt).getTime() >= new Date(moved!.sendAt).getTime() - 1_000, 'not before its time')
   })
 
   t.test('muting a request cancels its requester reminders', async (t) => {

@@ -41,7 +41,6 @@ export const reminders = pgTable(
     uniqueIndex('reminders_request_kind_recipient_sequence_key').on(table.requestId, table.kind, table.recipient, table.sequence),
     index('reminders_due_idx').on(table.sendAt).where(sql`status = 'scheduled'`),
     index('reminders_claimed_idx').on(table.claimedAt).where(sql`status = 'sending'`),
-    index('reminders_request_idx').on(table.requestId, table.sendAt),
     check('reminders_kind_check', sql.raw(`kind in (${inList(DELIVERY_KINDS)})`)),
     check('reminders_recipient_check', sql.raw(`recipient in (${inList(DELIVERY_RECIPIENTS)})`)),
     check('reminders_status_check', sql.raw(`status in (${inList(DELIVERY_STATUSES)})`)),

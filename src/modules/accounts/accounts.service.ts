@@ -3,7 +3,7 @@ import type { Clock } from '../../adapters/clock.js'
 import type { AppContext } from '../../context.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { syncReminders, type ReminderDeps } from '../reminders/reminders.service.js'
-import { openRequestIdsOf } from '../requests/requests.repository.js'
+import { findRequests, openRequestIdsOf } from '../requests/requests.repository.js'
 import type { Database } from '../../db/client.js'
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../http/errors.js'
 import * as repository from './accounts.repository.js'
@@ -90,7 +90,7 @@ export async function updateMe(
   const updated = await deps.db.transaction(async (tx) => {
     const row = await repository.updateUser(tx, user.id, input)
     if (input.remindersMuted !== undefined && input.remindersMuted !== user.remindersMuted) {
-      for (const requestId of await openRequestIdsOf(tx, user.id)) queue.push(...(await syncReminders(deps, tx, requestId)))
+      queue.push(...(await syncReminders(deps, tx, await findRequests(tx, await openRequestIdsOf(tx, user.id)))))
     }
     return row
   })

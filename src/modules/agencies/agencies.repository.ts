@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm'
-import type { Executor } from '../../db/client.js'
+import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { inUuids, type Executor } from '../../db/client.js'
 import { agencies, agencyClosures } from '../../db/schema/index.js'
 
 export type AgencyRow = typeof agencies.$inferSelect
@@ -53,7 +53,7 @@ export async function closuresOf(db: Executor, agencyIds: string[]): Promise<Map
   const rows = await db
     .select({ agencyId: agencyClosures.agencyId, date: agencyClosures.date, reason: agencyClosures.reason })
     .from(agencyClosures)
-    .where(inArray(agencyClosures.agencyId, agencyIds))
+    .where(inUuids(agencyClosures.agencyId, agencyIds))
     .orderBy(asc(agencyClosures.date))
   for (const row of rows) byAgency.get(row.agencyId)?.push({ date: row.date, reason: row.reason })
   return byAgency

@@ -28,18 +28,33 @@ const MONTHS = [
 ] as const
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const
 
+// Deadline and reminder arithmetic converts the same few thousand dates over and over (a bulk
+// submission of a thousand requests walks each one's calendar); each conversion is done once and
+// remembered. Only real dates are remembered, and the memo is bounded.
+const MEMO_LIMIT = 100_000
+const epochDays = new Map<CalendarDate, number>()
+const datesByEpochDay = new Map<number, CalendarDate>()
+
+function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear()
+  memo.set(key, value)
+  return value
+}
+
 /** Days since 1970-01-01; throws a RangeError on anything that is not a real date. */
 function epochDay(date: CalendarDate): number {
+  const known = epochDays.get(date)
+  if (known !== undefined) return known
   const match = ISO_DATE.exec(date)
   if (match) {
     const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
-    if (new Date(time).toISOString().slice(0, 10) === date) return time / MS_PER_DAY
+    if (new Date(time).toISOString().slice(0, 10) === date) return remember(epochDays, date, time / MS_PER_DAY)
   }
   throw new RangeError(`Expected a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`)
 }
 
 function fromEpochDay(day: number): CalendarDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
+  return datesByEpochDay.get(day) ?? remember(datesByEpochDay, day, new Date(day * MS_PER_DAY).toISOString().slice(0, 10))
 }
 
 export function isCalendarDate(value: string): boolean {
@@ -67,7 +82,8 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
 }
 
 export function dayOfWeek(date: CalendarDate): DayOfWeek {
-  return new Date(epochDay(date) * MS_PER_DAY).getUTCDay() as DayOfWeek
+  // 1970-01-01 was a Thursday.
+  return ((((epochDay(date) + 4) % 7) + 7) % 7) as DayOfWeek
 }
 
 export function weekdayName(date: CalendarDate): (typeof WEEKDAYS)[number] {
@@ -102,10 +118,17 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter
 }
 
+const localDates = new Map<string, CalendarDate>()
+
 /** The calendar date a wall clock in `timeZone` shows at `instant` (the tz database handles DST). */
 export function localDateOf(instant: Date, timeZone: string): CalendarDate {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('localDateOf: invalid Date')
+  const time = instant.getTime()
+  if (Number.isNaN(time)) throw new RangeError('localDateOf: invalid Date')
+  // Intl is slow, and a bulk submission asks for the same instant (now, the submission) a thousand times.
+  const key = `${timeZone} ${time}`
+  const known = localDates.get(key)
+  if (known !== undefined) return known
   const parts = formatterFor(timeZone).formatToParts(instant)
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
-  return calendarDate(part('year'), part('month'), part('day'))
+  return remember(localDates, key, calendarDate(part('year'), part('month'), part('day')))
 }

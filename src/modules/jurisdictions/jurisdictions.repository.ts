@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, inArray } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { jurisdictions } from '../../db/schema/index.js'
 import type { Jurisdiction } from './jurisdiction.js'
@@ -24,4 +24,11 @@ export async function listJurisdictions(db: Executor): Promise<Jurisdiction[]> {
 export async function findJurisdiction(db: Executor, code: string): Promise<Jurisdiction | null> {
   const [row] = await db.select(columns).from(jurisdictions).where(eq(jurisdictions.code, code))
   return row ?? null
+}
+
+/** The jurisdictions with these codes, by code. */
+export async function findJurisdictions(db: Executor, codes: readonly string[]): Promise<Map<string, Jurisdiction>> {
+  if (codes.length === 0) return new Map()
+  const rows = await db.select(columns).from(jurisdictions).where(inArray(jurisdictions.code, [...codes]))
+  return new Map(rows.map((row) => [row.code, row]))
 }

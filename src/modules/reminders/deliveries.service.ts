@@ -2,11 +2,12 @@ import { and, count, eq } from 'drizzle-orm'
 import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
 import { reminders } from '../../db/schema/index.js'
+import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
 import { formatLongDate, daysBetween, localDateOf } from '../deadlines/calendar-date.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { findRequester, letterPdfOf, letterRequestOf, renderLetterFor, type Requester } from '../requests/request-letters.js'
-import { findRequest, type RequestWithAgency } from '../requests/requests.repository.js'
+import { findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
 import type { EmailTemplates } from './reminder-emails.js'
 import * as repository from './reminders.repository.js'
 import { muteUrl } from './mute.routes.js'
@@ -29,22 +30,23 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
 }
 
 export function createDeliveryHandlers(deps: DeliveryDeps): DeliveryHandlers {
+  const window = { leaseSeconds: deps.config.delivery.leaseSeconds, lookaheadSeconds: deps.config.delivery.lookaheadSeconds }
   return {
     deliver: (id) => deliver(deps, id),
     async sweep() {
-      const due = await repository.findActionable(deps.db, deps.config.delivery.leaseSeconds, SWEEP_BATCH)
+      const due = await repository.findActionable(deps.db, window, null, SWEEP_BATCH)
       await deps.deliveries.enqueue(due)
       return due.length
     },
     async reconcile() {
       let queued = 0
-      let afterId: string | null = null
+      let after: DeliveryJob | null = null
       for (;;) {
-        const page = await repository.scheduledPage(deps.db, afterId, RECONCILE_PAGE)
+        const page: DeliveryJob[] = await repository.findActionable(deps.db, window, after, RECONCILE_PAGE)
         if (page.length === 0) return queued
         await deps.deliveries.enqueue(page)
         queued += page.length
-        afterId = page.at(-1)!.id
+        after = page.at(-1)!
       }
     },
   }
@@ -72,7 +74,7 @@ async function deliver(deps: DeliveryDeps, id: string): Promise<void> {
 }
 
 async function replan(deps: DeliveryDeps, requestId: string): Promise<void> {
-  const queue = await deps.db.transaction((tx) => syncReminders(deps, tx, requestId))
+  const queue = await deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, [requestId])))
   await deps.deliveries.enqueue(queue)
 }
 
@@ -82,7 +84,7 @@ async function handleFailure(deps: DeliveryDeps, claimed: repository.DeliveryRow
   if (temporary && claimed.attempts < deps.config.delivery.maxAttempts) {
     const sendAt = new Date(deps.clock.now().getTime() + retryDelaySeconds(claimed.attempts, deps.config.delivery.retryBaseSeconds) * 1000)
     const row = await repository.markRetry(deps.db, claimed.id, sendAt, reason)
-    if (row) await deps.deliveries.enqueue([{ id: row.id, sendAt }])
+    if (row) await deps.deliveries.enqueue([repository.deliveryJobOf(row)])
     deps.logger.warn({ delivery: claimed.id, attempts: claimed.attempts, retryAt: sendAt, reason }, 'delivery failed; will retry')
     return
   }
@@ -97,7 +99,7 @@ async function tellRequester(deps: DeliveryDeps, failed: repository.DeliveryRow,
     .select({ value: count() })
     .from(reminders)
     .where(and(eq(reminders.requestId, failed.requestId), eq(reminders.kind, 'delivery_failed')))
-  const [notice] = await repository.insertDeliveries(deps.db, [
+  const notice = await repository.insertDeliveries(deps.db, [
     {
       requestId: found.request.id,
       kind: 'delivery_failed',
@@ -107,7 +109,7 @@ async function tellRequester(deps: DeliveryDeps, failed: repository.DeliveryRow,
       aboutId: failed.id,
     },
   ])
-  if (notice) await deps.deliveries.enqueue([{ id: notice.id, sendAt: notice.sendAt }])
+  await deps.deliveries.enqueue(notice)
 }
 
 function messageId(deps: DeliveryDeps, id: string): string {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { requests } from '../../db/schema/index.js'
+import { findRequests } from '../requests/requests.repository.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { syncReminders } from './reminders.service.js'
@@ -67,7 +68,7 @@ export const muteRoutes =
         const { id } = await findByToken(request.params.id, request.query.token)
         const queue = await ctx.db.transaction(async (tx) => {
           await tx.update(requests).set({ remindersMuted: true }).where(eq(requests.id, id))
-          return syncReminders(ctx, tx, id)
+          return syncReminders(ctx, tx, await findRequests(tx, [id]))
         })
         await ctx.deliveries.enqueue(queue)
         return reply.type('text/html; charset=utf-8').send(page('<p>Reminders for this request are muted.</p>'))

@@ -228,10 +228,25 @@ function zoneOffsetAt(instant: number, timeZone: string): number {
  */
 export function localTimeToInstant(date: CalendarDate, hour: number, timeZone: string): Date {
   assertHour(hour)
+  // Intl does the zone arithmetic slowly, and a bulk submission asks for the same days again and again.
+  const key = `${timeZone} ${date} ${hour}`
+  let instant = instants.get(key)
+  if (instant === undefined) {
+    if (instants.size >= INSTANT_MEMO_LIMIT) instants.clear()
+    instant = wallClockToInstant(date, hour, timeZone)
+    instants.set(key, instant)
+  }
+  return new Date(instant)
+}
+
+const INSTANT_MEMO_LIMIT = 100_000
+const instants = new Map<string, number>()
+
+function wallClockToInstant(date: CalendarDate, hour: number, timeZone: string): number {
   const wallClock = daysBetween('1970-01-01', date) * MS_PER_DAY + hour * MS_PER_HOUR
   // No zone changes its offset twice within a day, so the offsets a day either side bracket it.
   const before = zoneOffsetAt(wallClock - MS_PER_DAY, timeZone)
   const after = zoneOffsetAt(wallClock + MS_PER_DAY, timeZone)
   const matches = [wallClock - before, wallClock - after].filter((instant) => instant + zoneOffsetAt(instant, timeZone) === wallClock)
-  return new Date(matches.length > 0 ? Math.min(...matches) : wallClock - before)
+  return matches.length > 0 ? Math.min(...matches) : wallClock - before
 }

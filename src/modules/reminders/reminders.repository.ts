@@ -1,21 +1,52 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client.js'
+import { inUuids, type Executor } from '../../db/client.js'
 import { reminders, REMINDER_KINDS } from '../../db/schema/index.js'
+import type { DeliveryJob } from '../../jobs/queues.js'
 
 export type DeliveryRow = typeof reminders.$inferSelect
 export type DeliveryInsert = typeof reminders.$inferInsert
 
-export async function listRequestReminders(db: Executor, requestId: string): Promise<DeliveryRow[]> {
+/** What the queue needs of a row to wake a worker for it. */
+export function deliveryJobOf(row: DeliveryRow): DeliveryJob {
+  return { id: row.id, sendAt: row.sendAt, attempts: row.attempts }
+}
+
+/** The reminder rows of these requests (not letters or notices), in send order. */
+export async function listRemindersOf(db: Executor, requestIds: readonly string[]): Promise<DeliveryRow[]> {
   return db
     .select()
     .from(reminders)
-    .where(and(eq(reminders.requestId, requestId), inArray(reminders.kind, [...REMINDER_KINDS])))
+    .where(and(inUuids(reminders.requestId, requestIds), inArray(reminders.kind, [...REMINDER_KINDS])))
     .orderBy(asc(reminders.sendAt), asc(reminders.kind), asc(reminders.recipient))
 }
 
-export async function insertDeliveries(db: Executor, rows: DeliveryInsert[]): Promise<DeliveryRow[]> {
+/**
+ * Inserts deliveries (a row already there for the same request, kind, recipient and sequence is
+ * left alone) and answers what the queue needs of the new ones. The rows travel as one JSON
+ * parameter: a bulk submission inserts thousands, and building a parameter per value cost more
+ * than the insert itself.
+ */
+export async function insertDeliveries(db: Executor, rows: DeliveryInsert[]): Promise<DeliveryJob[]> {
   if (rows.length === 0) return []
-  return db.insert(reminders).values(rows).onConflictDoNothing().returning()
+  const values = JSON.stringify(
+    rows.map((row) => ({
+      request_id: row.requestId,
+      kind: row.kind,
+      recipient: row.recipient,
+      sequence: row.sequence ?? 0,
+      due_date: row.dueDate ?? null,
+      send_at: row.sendAt.toISOString(),
+      about_id: row.aboutId ?? null,
+    })),
+  )
+  const inserted = await db.execute<{ id: string; send_at_ms: number; attempts: number }>(sql`
+    insert into ${reminders} (request_id, kind, recipient, sequence, due_date, send_at, about_id)
+    select request_id, kind, recipient, sequence, due_date, send_at, about_id
+    from jsonb_to_recordset(${values}::jsonb)
+      as row(request_id uuid, kind text, recipient text, sequence integer, due_date date, send_at timestamptz, about_id uuid)
+    on conflict do nothing
+    returning id, (extract(epoch from send_at) * 1000)::float8 as send_at_ms, attempts`)
+  return inserted.map((row) => ({ id: row.id, sendAt: new Date(row.send_at_ms), attempts: row.attempts }))
 }
 
 export async function rescheduleDelivery(db: Executor, id: string, values: { sendAt: Date; dueDate: string | null }): Promise<DeliveryRow> {
@@ -79,27 +110,28 @@ export async function markFailed(db: Executor, id: string, error: string): Promi
     .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
 }
 
-/** Deliveries a worker should act on now: due and unclaimed, or claimed by a worker that died. */
-export async function findActionable(db: Executor, leaseSeconds: number, limit: number): Promise<{ id: string; sendAt: Date }[]> {
+/**
+ * Deliveries a worker should queue now: scheduled ones due within the lookahead, and claimed ones
+ * whose worker died mid-send (claim older than the lease). Soonest first, in keyset pages.
+ */
+export async function findActionable(
+  db: Executor,
+  window: { leaseSeconds: number; lookaheadSeconds: number },
+  after: DeliveryJob | null,
+  limit: number,
+): Promise<DeliveryJob[]> {
   return db
-    .select({ id: reminders.id, sendAt: reminders.sendAt })
+    .select({ id: reminders.id, sendAt: reminders.sendAt, attempts: reminders.attempts })
     .from(reminders)
     .where(
-      or(
-        and(eq(reminders.status, 'scheduled'), lte(reminders.sendAt, sql`now()`)),
-        and(eq(reminders.status, 'sending'), sql`${reminders.claimedAt} < now() - make_interval(secs => ${leaseSeconds})`),
+      and(
+        or(
+          and(eq(reminders.status, 'scheduled'), lte(reminders.sendAt, sql`now() + make_interval(secs => ${window.lookaheadSeconds})`)),
+          and(eq(reminders.status, 'sending'), sql`${reminders.claimedAt} < now() - make_interval(secs => ${window.leaseSeconds})`),
+        ),
+        after ? sql`(${reminders.sendAt}, ${reminders.id}) > (${after.sendAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
-    .orderBy(asc(reminders.sendAt))
-    .limit(limit)
-}
-
-/** Every scheduled delivery, in pages by id, for rebuilding the queue after Redis lost its data. */
-export async function scheduledPage(db: Executor, afterId: string | null, limit: number): Promise<{ id: string; sendAt: Date }[]> {
-  return db
-    .select({ id: reminders.id, sendAt: reminders.sendAt })
-    .from(reminders)
-    .where(and(eq(reminders.status, 'scheduled'), afterId ? sql`${reminders.id} > ${afterId}` : undefined))
-    .orderBy(asc(reminders.id))
+    .orderBy(asc(reminders.sendAt), asc(reminders.id))
     .limit(limit)
 }

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js'
 import { problemResponses } from '../../http/problem.js'
 import { findChangeableRequest } from '../requests/request-access.js'
 import { requestParams } from '../requests/requests.schemas.js'
-import { listRequestReminders, type DeliveryRow } from './reminders.repository.js'
+import { listRemindersOf, type DeliveryRow } from './reminders.repository.js'
 import { reminderSchema } from './reminders.schemas.js'
 
 function toReminder(row: DeliveryRow) {
@@ -35,7 +35,7 @@ export const reminderRoutes =
       },
       handler: async (request) => {
         await findChangeableRequest(ctx.db, request.user!, request.params.id)
-        return (await listRequestReminders(ctx.db, request.params.id)).map(toReminder)
+        return (await listRemindersOf(ctx.db, [request.params.id])).map(toReminder)
       },
     })
   }

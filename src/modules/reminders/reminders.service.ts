@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm'
 import type { AppContext } from '../../context.js'
-import type { Executor } from '../../db/client.js'
+import { inUuids, type Executor } from '../../db/client.js'
 import { users, type REMINDER_KINDS } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { closuresOf } from '../agencies/agencies.repository.js'
-import { createBusinessCalendar } from '../deadlines/business-calendar.js'
-import { findRequest } from '../requests/requests.repository.js'
+import { createBusinessCalendar, type BusinessCalendar } from '../deadlines/business-calendar.js'
+import type { RequestWithAgency } from '../requests/requests.repository.js'
 import { planReminders, type PlannedReminder } from './reminder-plan.js'
 import * as repository from './reminders.repository.js'
 
@@ -14,65 +13,92 @@ export type ReminderDeps = Pick<AppContext, 'holidays' | 'clock' | 'config'>
 const keyOf = (item: { kind: string; recipient: string; sequence: number }) => `${item.kind}|${item.recipient}|${item.sequence}`
 
 /**
- * Brings a request's reminder rows in line with its plan (a pure function of the request, its law
- * and deadline, and now): new ones inserted, moved ones rescheduled, unwanted ones cancelled,
+ * Brings each request's reminder rows in line with its plan (a pure function of the request, its
+ * law and deadline, and now): new ones inserted, moved ones rescheduled, unwanted ones cancelled,
  * cancelled ones the plan wants again restored. Sent and failed rows are history and stay.
- * Returns the deliveries to (re)queue once the transaction commits.
+ * Works on many requests at once with a fixed number of queries (bulk submission, account-wide
+ * mute). `found` must be the requests as the transaction has them now. Returns the deliveries to (re)queue once the transaction commits.
  */
-export async function syncReminders(deps: ReminderDeps, tx: Executor, requestId: string): Promise<DeliveryJob[]> {
-  const found = await findRequest(tx, requestId)
-  if (!found) return []
-  const { request, agency, timezone } = found
-  const [owner] = await tx.select({ remindersMuted: users.remindersMuted }).from(users).where(eq(users.id, request.userId))
-  const closures = (await closuresOf(tx, [agency.id])).get(agency.id) ?? []
-  const existing = await repository.listRequestReminders(tx, requestId)
-  const plan = planReminders({
-    status: request.status,
-    dueDate: request.dueDate,
-    timezone,
-    calendar: createBusinessCalendar({ holidays: deps.holidays, jurisdictionCode: agency.state, agencyClosures: closures }),
-    now: deps.clock.now(),
-    autoFollowUp: request.autoFollowUp && agency.email !== null,
-    requesterMuted: request.remindersMuted || (owner?.remindersMuted ?? false),
-    followUpIntervalDays: deps.config.reminders.followUpIntervalDays,
-    sendHour: deps.config.reminders.hour,
-    history: existing.map((row) => ({
-      kind: row.kind as (typeof REMINDER_KINDS)[number],
-      recipient: row.recipient,
-      sequence: row.sequence,
-      sendAt: row.sendAt,
-      dueDate: row.dueDate ?? '',
-      status: row.status,
-    })),
-  })
-  return applyPlan(tx, requestId, existing, plan)
+export async function syncReminders(deps: ReminderDeps, tx: Executor, found: readonly RequestWithAgency[]): Promise<DeliveryJob[]> {
+  if (found.length === 0) return []
+  const requestIds = found.map(({ request }) => request.id)
+  const ownerIds = [...new Set(found.map(({ request }) => request.userId))]
+  const [owners, closures, existing] = await Promise.all([
+    tx.select({ id: users.id, remindersMuted: users.remindersMuted }).from(users).where(inUuids(users.id, ownerIds)),
+    closuresOf(tx, [...new Set(found.map(({ agency }) => agency.id))]),
+    repository.listRemindersOf(tx, requestIds),
+  ])
+  const mutedOwners = new Set(owners.filter((owner) => owner.remindersMuted).map((owner) => owner.id))
+  const existingByRequest = new Map<string, repository.DeliveryRow[]>()
+  for (const row of existing) {
+    const rows = existingByRequest.get(row.requestId)
+    if (rows) rows.push(row)
+    else existingByRequest.set(row.requestId, [row])
+  }
+  const changes: PlanChanges = { toQueue: [], toInsert: [], toCancel: [] }
+  const calendars = new Map<string, BusinessCalendar>()
+  const calendarOf = (agency: RequestWithAgency['agency']) => {
+    let calendar = calendars.get(agency.id)
+    if (!calendar) {
+      calendar = createBusinessCalendar({ holidays: deps.holidays, jurisdictionCode: agency.state, agencyClosures: closures.get(agency.id) ?? [] })
+      calendars.set(agency.id, calendar)
+    }
+    return calendar
+  }
+  for (const { request, agency, timezone } of found) {
+    const rows = existingByRequest.get(request.id) ?? []
+    const plan = planReminders({
+      status: request.status,
+      dueDate: request.dueDate,
+      timezone,
+      calendar: calendarOf(agency),
+      now: deps.clock.now(),
+      autoFollowUp: request.autoFollowUp && agency.email !== null,
+      requesterMuted: request.remindersMuted || mutedOwners.has(request.userId),
+      followUpIntervalDays: deps.config.reminders.followUpIntervalDays,
+      sendHour: deps.config.reminders.hour,
+      history: rows.map((row) => ({
+        kind: row.kind as (typeof REMINDER_KINDS)[number],
+        recipient: row.recipient,
+        sequence: row.sequence,
+        sendAt: row.sendAt,
+        dueDate: row.dueDate ?? '',
+        status: row.status,
+      })),
+    })
+    await comparePlan(tx, request.id, rows, plan, changes)
+  }
+  const inserted = await repository.insertDeliveries(tx, changes.toInsert)
+  await repository.cancelDeliveries(tx, changes.toCancel)
+  return [...changes.toQueue.map(repository.deliveryJobOf), ...inserted]
 }
 
-async function applyPlan(
+interface PlanChanges {
+  toQueue: repository.DeliveryRow[]
+  toInsert: repository.DeliveryInsert[]
+  toCancel: string[]
+}
+
+/** Adds what one request's rows need to match its plan; reschedules (rare) are applied at once. */
+async function comparePlan(
   tx: Executor,
   requestId: string,
   existing: repository.DeliveryRow[],
   plan: PlannedReminder[],
-): Promise<DeliveryJob[]> {
+  changes: PlanChanges,
+): Promise<void> {
   const byKey = new Map(existing.map((row) => [keyOf(row), row]))
   const wanted = new Set(plan.map(keyOf))
-  const toQueue: DeliveryJob[] = []
-  const toInsert: repository.DeliveryInsert[] = []
   for (const planned of plan) {
     const row = byKey.get(keyOf(planned))
     if (!row) {
-      toInsert.push({ requestId, ...planned })
+      changes.toInsert.push({ requestId, ...planned })
       continue
     }
     const moved = row.sendAt.getTime() !== planned.sendAt.getTime() || row.dueDate !== planned.dueDate
     if (row.status === 'cancelled' || (row.status === 'scheduled' && moved)) {
-      toQueue.push(await repository.rescheduleDelivery(tx, row.id, { sendAt: planned.sendAt, dueDate: planned.dueDate }))
+      changes.toQueue.push(await repository.rescheduleDelivery(tx, row.id, { sendAt: planned.sendAt, dueDate: planned.dueDate }))
     }
   }
-  toQueue.push(...(await repository.insertDeliveries(tx, toInsert)))
-  await repository.cancelDeliveries(
-    tx,
-    existing.filter((row) => row.status === 'scheduled' && !wanted.has(keyOf(row))).map((row) => row.id),
-  )
-  return toQueue.map((row) => ({ id: row.id, sendAt: row.sendAt }))
+  for (const row of existing) if (row.status === 'scheduled' && !wanted.has(keyOf(row))) changes.toCancel.push(row.id)
 }

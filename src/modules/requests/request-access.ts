@@ -8,7 +8,7 @@ export function canSee(user: AuthUser, request: repository.RequestRow): boolean 
   return user.role === 'admin' || request.userId === user.id || (request.visibility === 'public' && request.status !== 'draft')
 }
 
-function canChange(user: AuthUser, request: repository.RequestRow): boolean {
+export function canChange(user: AuthUser, request: repository.RequestRow): boolean {
   return user.role === 'admin' || request.userId === user.id
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
-import { preparedPer, type Executor } from '../../db/client.js'
+import { inUuids, preparedPer, type Executor } from '../../db/client.js'
 import { agencies, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
@@ -45,6 +45,14 @@ const findRequestQuery = preparedPer((db) =>
 export async function findRequest(db: Executor, id: string): Promise<RequestWithAgency | null> {
   const [row] = await findRequestQuery(db).execute({ id })
   return row ?? null
+}
+
+/** These requests with their agencies, in the order of `ids` (unknown ids are left out). */
+export async function findRequests(db: Executor, ids: readonly string[]): Promise<RequestWithAgency[]> {
+  if (ids.length === 0) return []
+  const rows = await selectWithAgency(db).where(inUuids(requests.id, ids))
+  const byId = new Map(rows.map((row) => [row.request.id, row]))
+  return ids.flatMap((id) => byId.get(id.toLowerCase()) ?? [])
 }
 
 /** Locks the request row for the rest of the transaction so status changes apply one at a time. */
@@ -111,6 +119,36 @@ export async function updateRequest(db: Executor, id: string, values: Partial<ty
 export async function insertEvent(db: Executor, values: typeof requestEvents.$inferInsert): Promise<RequestEventRow> {
   const [row] = await db.insert(requestEvents).values(values).returning()
   return row!
+}
+
+/**
+ * Files many drafts in one statement: sets the same submission on each, with its own deadline, and
+ * logs its "submitted" event. Answers how many were still drafts and changed. The deadlines travel
+ * as one JSON parameter: building a bind parameter per value cost more than the writes themselves.
+ */
+export async function markSubmitted(
+  db: Executor,
+  submission: Pick<RequestRow, 'status' | 'submittedVia'> & { submittedAt: Date; updatedAt: Date; note: string; by: string },
+  changes: readonly { id: string; deadline: NonNullable<RequestRow['deadline']> }[],
+): Promise<number> {
+  if (changes.length === 0) return 0
+  const values = JSON.stringify(changes.map(({ id, deadline }) => ({ id, deadline, due_date: deadline.dueDate })))
+  const submittedAt = submission.submittedAt.toISOString()
+  const [result] = await db.execute<{ changed: number }>(sql`
+    with changed as (
+      update ${requests}
+      set status = ${submission.status}, submitted_via = ${submission.submittedVia}, submitted_at = ${submittedAt}::timestamptz,
+          deadline = change.deadline, due_date = change.due_date, updated_at = ${submission.updatedAt.toISOString()}::timestamptz
+      from jsonb_to_recordset(${values}::jsonb) as change(id uuid, deadline jsonb, due_date date)
+      where ${requests.id} = change.id and ${requests.status} = 'draft'
+      returning ${requests.id} as id, ${requests.dueDate} as due_date
+    ), logged as (
+      insert into ${requestEvents} (request_id, type, occurred_at, note, status_before, status_after, due_date_after, created_by)
+      select id, 'submitted', ${submittedAt}::timestamptz, ${submission.note}, 'draft', ${submission.status}, due_date, ${submission.by}::uuid
+      from changed
+    )
+    select count(*)::int as changed from changed`)
+  return result!.changed
 }
 
 export async function listEvents(db: Executor, requestId: string): Promise<RequestEventRow[]> {

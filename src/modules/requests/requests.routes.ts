@@ -5,6 +5,8 @@ import { pageSchema } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { renderRequestPdf } from './request-letters.js'
 import {
+  bulkSubmitBody,
+  bulkSubmitResponse,
   createEventBody,
   createRequestBody,
   eventSchema,
@@ -87,6 +89,22 @@ export const requestRoutes =
       handler: async (request, reply) => {
         const submitted = await requests.submitRequest(ctx, request.user!, request.params.id, request.body)
         return reply.code(request.body.via === 'email' ? 202 : 200).send(submitted)
+      },
+    })
+
+    app.post('/v1/requests/submit', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'File many drafts at once (the same letter to many agencies); all or none',
+        description:
+          'Each draft is submitted as by POST /v1/requests/{id}/submit. When any id is unknown, another user’s, not a draft, or (with via "email") has an agency without an email address, nothing is submitted and the problem names each offending id.',
+        body: bulkSubmitBody,
+        response: { 200: bulkSubmitResponse, 202: bulkSubmitResponse, ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        const items = await requests.submitRequests(ctx, request.user!, request.body)
+        return reply.code(request.body.via === 'email' ? 202 : 200).send({ items })
       },
     })
 

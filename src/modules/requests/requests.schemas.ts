@@ -79,6 +79,21 @@ export const submitRequestBody = z.strictObject({
   submittedAt: instantSchema.optional().describe('Defaults to now; may lie in the past for a request filed before it was tracked here'),
 })
 
+/** How many drafts one bulk submission may file. */
+export const MAX_BULK_SUBMIT = 1_000
+
+export const bulkSubmitBody = z.strictObject({
+  ids: z
+    .array(z.uuid())
+    .min(1)
+    .max(MAX_BULK_SUBMIT)
+    .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, 'must not list a request twice')
+    .describe('Drafts to file, each the caller’s own (admins: anyone’s)'),
+  ...submitRequestBody.shape,
+})
+
+export const bulkSubmitResponse = z.object({ items: z.array(requestSchema) })
+
 export const requestParams = z.object({ id: z.uuid() })
 
 export const requestListQuery = z.object({
@@ -136,5 +151,6 @@ export const eventSchema = z
 export type CreateRequestInput = z.output<typeof createRequestBody>
 export type UpdateRequestInput = z.output<typeof updateRequestBody>
 export type SubmitRequestInput = z.output<typeof submitRequestBody>
+export type BulkSubmitInput = z.output<typeof bulkSubmitBody>
 export type CreateEventInput = z.output<typeof createEventBody>
 export type RequestListQuery = z.output<typeof requestListQuery>

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { ConflictError, UnprocessableError } from '../../http/errors.js'
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline.js'
-import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
+import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
-import { findChangeableRequest, findVisibleRequest } from './request-access.js'
+import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
 import { renderLetterFor } from './request-letters.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { insertDeliveries } from '../reminders/reminders.repository.js'
@@ -18,6 +18,7 @@ import { syncReminders } from '../reminders/reminders.service.js'
 import { allowedEvents, isClosed, nextStatus, type EventType, type RequestStatus } from './request-status.js'
 import * as repository from './requests.repository.js'
 import type {
+  BulkSubmitInput,
   CreateEventInput,
   CreateRequestInput,
   RequestListQuery,
@@ -134,7 +135,7 @@ async function changeRequest<T>(deps: RequestDeps, id: string, change: (tx: Exec
   const queue: DeliveryJob[] = []
   const result = await deps.db.transaction(async (tx) => {
     const value = await change(tx, queue)
-    queue.push(...(await syncReminders(deps, tx, id)))
+    queue.push(...(await syncReminders(deps, tx, await repository.findRequests(tx, [id]))))
     return value
   })
   await deps.deliveries.enqueue(queue)
@@ -168,35 +169,118 @@ function transitionOrConflict(status: RequestStatus, event: EventType | 'submit'
 }
 
 export async function submitRequest(deps: RequestDeps, user: AuthUser, id: string, input: SubmitRequestInput): Promise<RequestView> {
+  const [submitted] = await submitDrafts(deps, user, [id], input, 'one')
+  return submitted!
+}
+
+/**
+ * Files many drafts at once (one letter sent to many agencies): all of them or, when any id is not
+ * the caller's draft, none, with every offending id named in the answer.
+ */
+export async function submitRequests(deps: RequestDeps, user: AuthUser, input: BulkSubmitInput): Promise<RequestView[]> {
+  return submitDrafts(deps, user, input.ids, input, 'many')
+}
+
+/**
+ * Computes each draft's due date, logs its submission and plans its reminders in one transaction,
+ * with the same handful of queries for one draft or a thousand; with via "email" each letter is
+ * queued to its agency. Deliveries are queued once the transaction has committed.
+ */
+async function submitDrafts(
+  deps: RequestDeps,
+  user: AuthUser,
+  ids: string[],
+  input: SubmitRequestInput,
+  answer: 'one' | 'many',
+): Promise<RequestView[]> {
   const submittedAt = input.submittedAt ?? deps.clock.now()
   assertNotInFuture(deps, submittedAt, 'body.submittedAt')
-  return changeRequest(deps, id, async (tx, queue) => {
-    const { agency } = await findChangeableRequest(tx, user, id)
-    const locked = (await repository.lockRequest(tx, id))!
-    const status = transitionOrConflict(locked.status, 'submit')
-    if (input.via === 'email' && !agency.email) {
-      throw new UnprocessableError(`${agency.name} has no email address on file; submit through its portal or by mail, or add its address first.`, [
-        { path: 'body.via', message: 'The agency has no email address' },
-      ])
-    }
-    const deadline = await recomputeDeadline(deps, tx, { ...locked, submittedAt })
-    await repository.insertEvent(tx, {
-      requestId: id,
-      type: 'submitted',
-      occurredAt: submittedAt,
-      note: `Submitted by ${input.via.replace('_', ' ')}`,
-      statusBefore: locked.status,
-      statusAfter: status,
-      dueDateAfter: deadline.dueDate,
-      createdBy: user.id,
+  ids = ids.map((id) => id.toLowerCase())
+  const queue: DeliveryJob[] = []
+  const views = await deps.db.transaction(async (tx) => {
+    const drafts = await repository.findRequests(tx, ids)
+    assertSubmittable(user, ids, drafts, input.via, answer)
+    const states = [...new Set(drafts.map(({ agency }) => agency.state))]
+    const agencyIds = [...new Set(drafts.map(({ agency }) => agency.id))]
+    const [laws, closures] = await Promise.all([findJurisdictions(tx, states), closuresOf(tx, agencyIds)])
+    const changes = drafts.map(({ request, agency }) => {
+      const deadline = computeDeadline({
+        submittedAt,
+        jurisdiction: laws.get(agency.state)!,
+        holidays: deps.holidays,
+        agencyClosures: closures.get(agency.id) ?? [],
+        // A draft's timeline holds only its creation and notes, which never move a deadline.
+        events: [],
+      })
+      return { id: request.id, deadline }
     })
-    await repository.updateRequest(tx, id, { status, submittedVia: input.via, submittedAt, deadline, dueDate: deadline.dueDate })
-    if (input.via === 'email') {
-      const letter = await insertDeliveries(tx, [{ requestId: id, kind: 'letter', recipient: 'agency', sendAt: deps.clock.now() }])
-      queue.push(...letter.map((row) => ({ id: row.id, sendAt: row.sendAt })))
+    const status = nextStatus('draft', 'submit')!
+    const updatedAt = deps.clock.now()
+    const submission = { status, submittedVia: input.via, submittedAt, updatedAt, note: `Submitted by ${input.via.replace('_', ' ')}`, by: user.id }
+    // Only rows still drafts change: when another call submitted or withdrew one meanwhile, the whole batch fails.
+    if ((await repository.markSubmitted(tx, submission, changes)) !== changes.length) {
+      throw new ConflictError('event-not-allowed', 'Another change to these requests came first; nothing was submitted. Try again.')
     }
-    return toRequest(deps, (await repository.findRequest(tx, id))!)
+    // The rows as they now stand, without reading a thousand letters back.
+    const submitted = drafts.map((found, index) => {
+      const { deadline } = changes[index]!
+      return { ...found, request: { ...found.request, status, submittedVia: input.via, submittedAt, deadline, dueDate: deadline.dueDate, updatedAt } }
+    })
+    if (input.via === 'email') {
+      const letters = await insertDeliveries(
+        tx,
+        ids.map((requestId) => ({ requestId, kind: 'letter' as const, recipient: 'agency' as const, sendAt: deps.clock.now() })),
+      )
+      queue.push(...letters)
+    }
+    queue.push(...(await syncReminders(deps, tx, submitted)))
+    return submitted.map((found) => toRequest(deps, found))
   })
+  await deps.deliveries.enqueue(queue)
+  return views
+}
+
+/** 404 for ids the caller cannot see, 403 for others' requests, 409 for non-drafts, 422 for email to an agency without one. */
+function assertSubmittable(
+  user: AuthUser,
+  ids: readonly string[],
+  found: readonly repository.RequestWithAgency[],
+  via: SubmitRequestInput['via'],
+  answer: 'one' | 'many',
+): void {
+  const byId = new Map(found.map((row) => [row.request.id, row]))
+  const unseen = ids.filter((id) => {
+    const row = byId.get(id)
+    return !row || !canSee(user, row.request)
+  })
+  if (unseen.length > 0) throw answer === 'one' ? new NotFoundError('Request', ids[0]) : new NotFoundError(`Requests ${unseen.join(', ')}`)
+
+  const rows = ids.map((id, index) => ({ index, ...byId.get(id)! }))
+  const others = rows.filter(({ request }) => !canChange(user, request))
+  if (others.length > 0) {
+    throw new ForbiddenError(
+      answer === 'one'
+        ? 'Only the requester or an administrator may change this request.'
+        : `Only the requester or an administrator may submit ${others.map(({ request }) => request.id).join(', ')}.`,
+    )
+  }
+  const filed = rows.filter(({ request }) => nextStatus(request.status, 'submit') === null)
+  if (filed.length > 0) {
+    throw new ConflictError(
+      'event-not-allowed',
+      answer === 'one'
+        ? `A "submit" event is not allowed while the request is ${filed[0]!.request.status}.`
+        : `Only drafts can be submitted: ${filed.map(({ request }) => `${request.id} is ${request.status}`).join('; ')}.`,
+    )
+  }
+  const noEmail = via === 'email' ? rows.filter(({ agency }) => !agency.email) : []
+  if (noEmail.length > 0) {
+    const names = [...new Set(noEmail.map(({ agency }) => agency.name))]
+    throw new UnprocessableError(
+      `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no email address on file; submit through the portal or by mail, or add the address first.`,
+      noEmail.map(({ index }) => ({ path: answer === 'one' ? 'body.via' : `body.ids.${index}`, message: 'The agency has no email address' })),
+    )
+  }
 }
 
 export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, input: CreateEventInput) {
