@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -15,10 +16,13 @@ import { healthRoutes } from './http/health.js'
 import { registerInputGuards } from './http/input-guards.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
+import { documentRoutes } from './modules/documents/documents.routes.js'
+import { MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH } from './modules/documents/documents.schemas.js'
 import { jurisdictionRoutes } from './modules/jurisdictions/jurisdictions.routes.js'
 import { muteRoutes } from './modules/reminders/mute.routes.js'
 import { reminderRoutes } from './modules/reminders/reminders.routes.js'
 import { requestRoutes } from './modules/requests/requests.routes.js'
+import { searchRoutes } from './modules/search/search.routes.js'
 import { templateRoutes } from './modules/templates/templates.routes.js'
 
 const JSON_BODY_LIMIT = 1024 * 1024
@@ -38,6 +42,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAccessControl(app, ctx)
   registerInputGuards(app)
 
+  await app.register(multipart, {
+    limits: {
+      // One byte over the limit, so storage sees an oversized file and refuses it whole.
+      fileSize: ctx.config.maxUploadBytes + 1,
+      files: MAX_FILES_PER_UPLOAD,
+      fields: 10,
+      fieldSize: MAX_TITLE_LENGTH * 4 + 1,
+      parts: MAX_FILES_PER_UPLOAD + 10,
+      headerPairs: 100,
+    },
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -53,6 +68,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       const transformed = jsonSchemaTransform(input)
       const access = input.route.config?.access
       if (access === 'user' || access === 'admin') transformed.schema = { ...transformed.schema, security: [{ bearer: [] }] }
+      // A multipart body is read as a stream by its handler, not validated up front; it is described for the document only.
+      const documentedBody = input.route.config?.documentedBody
+      if (documentedBody) transformed.schema = { ...transformed.schema, body: documentedBody }
       return transformed
     },
     transformObject: jsonSchemaTransformObject,
@@ -68,5 +86,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(requestRoutes(ctx))
   await app.register(reminderRoutes(ctx))
   await app.register(muteRoutes(ctx))
+  await app.register(documentRoutes(ctx))
+  await app.register(searchRoutes(ctx))
   return app
 }

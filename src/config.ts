@@ -25,6 +25,11 @@ const configSchema = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(20),
   DELIVERY_LOOKAHEAD_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  OCR_COMMAND: z.string().min(1).default('tesseract'),
+  OCR_LANGUAGE: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa').default('eng'),
+  SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  SEARCH_CACHE_MIN_MS: z.coerce.number().min(0).max(60_000).default(10),
 }).refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
   path: ['DELIVERY_LOOKAHEAD_SECONDS'],
   message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',
@@ -57,6 +62,9 @@ export interface Config {
     lookaheadSeconds: number
     concurrency: number
   }
+  extraction: { concurrency: number; ocrCommand: string; ocrLanguage: string }
+  /** A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off. */
+  searchCache: { seconds: number; minMs: number }
 }
 
 export class ConfigError extends Error {
@@ -101,5 +109,7 @@ function toConfig(env: ConfigEnv): Config {
       lookaheadSeconds: env.DELIVERY_LOOKAHEAD_SECONDS,
       concurrency: env.WORKER_CONCURRENCY,
     },
+    extraction: { concurrency: env.EXTRACTION_CONCURRENCY, ocrCommand: env.OCR_COMMAND, ocrLanguage: env.OCR_LANGUAGE },
+    searchCache: { seconds: env.SEARCH_CACHE_SECONDS, minMs: env.SEARCH_CACHE_MIN_MS },
   }
 }

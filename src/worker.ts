@@ -3,6 +3,7 @@ import { createContext } from './context.js'
 import { ensureDatabaseExists } from './db/ensure-database.js'
 import { prepareDatabase } from './db/prepare.js'
 import { EvictingRedisError, startWorkers } from './jobs/runner.js'
+import { createExtractionHandlers } from './modules/documents/extraction.service.js'
 import { createDeliveryHandlers } from './modules/reminders/deliveries.service.js'
 import { loadEmailTemplates } from './modules/reminders/reminder-emails.js'
 import { loadConfigOrExit, runUntilSignalled } from './process.js'
@@ -15,14 +16,18 @@ const mailer = createSmtpMailer(config.smtpUrl)
 const emails = await loadEmailTemplates()
 let running
 try {
-  running = await startWorkers(config, ctx.logger, ctx.deliveries, createDeliveryHandlers({ ...ctx, mailer, emails }))
+  running = await startWorkers(config, ctx.logger, {
+    deliveries: createDeliveryHandlers({ ...ctx, mailer, emails }),
+    extractions: createExtractionHandlers(ctx),
+  })
 } catch (error) {
   if (!(error instanceof EvictingRedisError)) throw error
   ctx.logger.fatal(error.message)
   await ctx.close()
   process.exit(1)
 }
-ctx.logger.info({ prefix: config.queuePrefix, concurrency: config.delivery.concurrency }, 'worker started')
+const ocr = (await ctx.ocr.available()) ? 'available' : `unavailable (no "${config.extraction.ocrCommand}" with "${config.extraction.ocrLanguage}" data: pages without text wait for OCR)`
+ctx.logger.info({ prefix: config.queuePrefix, concurrency: config.delivery.concurrency, extractionConcurrency: config.extraction.concurrency, ocr }, 'worker started')
 
 runUntilSignalled(ctx.logger, async () => {
   await running.close()

@@ -46,6 +46,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * id, and building a thousand of them cost more than running the query.
  */
 export function inUuids(column: AnyColumn, ids: readonly string[]): SQL {
+  return sql`${column} = any(${uuidArray(ids)})`
+}
+
+/** A uuid[] as one bind parameter (drizzle spreads a JavaScript array into a list of them). */
+export function uuidArray(ids: readonly string[]): SQL {
   for (const id of ids) if (!UUID.test(id)) throw new TypeError(`Not a UUID: ${JSON.stringify(id)}`)
-  return sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`
+  return sql`${`{${ids.join(',')}}`}::uuid[]`
+}
+
+/** An int[] as one bind parameter. */
+export function intArray(values: readonly number[]): SQL {
+  for (const value of values) if (!Number.isSafeInteger(value)) throw new TypeError(`Not an integer: ${value}`)
+  return sql`${`{${values.join(',')}}`}::int[]`
 }

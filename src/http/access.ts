@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; every route states it. */
     access?: Access
+    /** A JSON Schema of a body the handler reads itself (multipart), for the OpenAPI document. */
+    documentedBody?: Record<string, unknown>
   }
   interface FastifyRequest {
     user: AuthUser | null

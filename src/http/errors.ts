@@ -52,3 +52,15 @@ export class UnprocessableError extends ProblemError {
     super(422, 'unprocessable', 'Unprocessable input', detail, errors)
   }
 }
+
+export class PayloadTooLargeError extends ProblemError {
+  constructor(detail: string) {
+    super(413, 'payload-too-large', 'Payload too large', detail)
+  }
+}
+
+export class UnsupportedMediaTypeError extends ProblemError {
+  constructor(detail: string, errors?: FieldError[]) {
+    super(415, 'unsupported-media-type', 'Unsupported media type', detail, errors)
+  }
+}

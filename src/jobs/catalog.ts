@@ -1,12 +1,14 @@
 import { z } from 'zod'
 
 /** The only list of queues and jobs. Payloads carry ids; the database holds everything else. */
-export const QUEUE_NAMES = { deliveries: 'deliveries', maintenance: 'maintenance' } as const
+export const QUEUE_NAMES = { deliveries: 'deliveries', extractions: 'extractions', maintenance: 'maintenance' } as const
 
 export const JOBS = {
   /** Wakes a worker at a delivery's send time; the handler claims the row and sends the email. */
   deliver: { queue: QUEUE_NAMES.deliveries, name: 'deliver', payload: z.object({ deliveryId: z.uuid() }) },
-  /** Every few seconds: enqueue deliveries that are due, and ones whose worker died mid-send. */
+  /** Reads a stored document's text page by page (OCR where a page has none); retried on failure. */
+  extract: { queue: QUEUE_NAMES.extractions, name: 'extract-text', payload: z.object({ documentId: z.uuid() }), attempts: 3 },
+  /** Every few seconds: enqueue deliveries that are due, ones whose worker died mid-send, and documents waiting for extraction. */
   sweep: { queue: QUEUE_NAMES.maintenance, name: 'sweep-due-deliveries', payload: z.object({}) },
 } as const
 
@@ -20,4 +22,9 @@ export const SWEEP_SCHEDULER_ID = 'sweep-due-deliveries'
  */
 export function deliverJobId(deliveryId: string, sendAt: Date, attempts: number): string {
   return `deliver-${deliveryId}-${sendAt.getTime()}-${attempts}`
+}
+
+/** One extraction job per document at a time: adding it again while it waits or runs is ignored. */
+export function extractJobId(documentId: string): string {
+  return `extract-${documentId}`
 }

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { deliverJobId, JOBS, QUEUE_NAMES } from './catalog.js'
+import { deliverJobId, extractJobId, JOBS, QUEUE_NAMES } from './catalog.js'
 
 export interface DeliveryJob {
   id: string
@@ -48,23 +48,69 @@ export function createDeliveryQueue(connection: Redis, options: { prefix: string
       const horizon = Date.now() + options.lookaheadSeconds * 1000
       const deliveries = all.filter((delivery) => delivery.sendAt.getTime() <= horizon)
       if (deliveries.length === 0) return
-      let timer: NodeJS.Timeout | undefined
       try {
-        const added = (async () => {
-          for (let start = 0; start < deliveries.length; start += BULK_CHUNK) {
-            await queue.addBulk(deliveryJobs(deliveries.slice(start, start + BULK_CHUNK), Date.now()))
-          }
-        })()
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timed out')), ENQUEUE_TIMEOUT_MS)
-        })
-        await Promise.race([added, timeout])
+        await withTimeout(
+          (async () => {
+            for (let start = 0; start < deliveries.length; start += BULK_CHUNK) {
+              await queue.addBulk(deliveryJobs(deliveries.slice(start, start + BULK_CHUNK), Date.now()))
+            }
+          })(),
+          ENQUEUE_TIMEOUT_MS,
+        )
       } catch (error) {
         logger.warn({ err: error, count: deliveries.length }, 'could not queue deliveries now; the worker sweep will pick them up')
-      } finally {
-        clearTimeout(timer)
       }
     },
     close: () => queue.close(),
+  }
+}
+
+/** How the API and the worker ask for a document's text to be extracted. */
+export interface ExtractionQueue {
+  /** Never throws: a document not queued now is found by the worker's sweep, as it stays "processing". */
+  enqueue(documentIds: readonly string[]): Promise<void>
+  queue: Queue
+  close(): Promise<void>
+}
+
+const RETRY_DELAY_MS = 10_000
+
+export function createExtractionQueue(connection: Redis, prefix: string, logger: Logger): ExtractionQueue {
+  const queue = new Queue(QUEUE_NAMES.extractions, { connection, prefix })
+  queue.on('error', (error) => logger.warn({ err: error }, 'extraction queue error'))
+  return {
+    queue,
+    async enqueue(documentIds) {
+      if (documentIds.length === 0) return
+      const jobs = documentIds.map((documentId) => ({
+        name: JOBS.extract.name,
+        data: { documentId },
+        opts: {
+          jobId: extractJobId(documentId),
+          attempts: JOBS.extract.attempts,
+          backoff: { type: 'exponential', delay: RETRY_DELAY_MS },
+          removeOnComplete: true,
+          removeOnFail: 1_000,
+        },
+      }))
+      try {
+        await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS)
+      } catch (error) {
+        logger.warn({ err: error, count: documentIds.length }, 'could not queue extractions now; the worker sweep will pick them up')
+      }
+    },
+    close: () => queue.close(),
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -3,7 +3,6 @@ import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import { JOBS, QUEUE_NAMES, SWEEP_SCHEDULER_ID } from './catalog.js'
-import type { DeliveryQueue } from './queues.js'
 
 export interface DeliveryHandlers {
   /** Sends one delivery if it is still owed (claims its row first). */
@@ -12,6 +11,20 @@ export interface DeliveryHandlers {
   sweep(): Promise<number>
   /** Queues all of them, page by page (BullMQ ignores ones already queued); returns how many. */
   reconcile(): Promise<number>
+}
+
+export interface ExtractionHandlers {
+  /** Extracts one document's text if it is still waiting; throws on a failure worth retrying. */
+  extract(documentId: string): Promise<void>
+  /** After the last attempt failed: marks the document failed with the reason. */
+  giveUp(documentId: string, reason: string): Promise<void>
+  /** Queues every document still waiting for extraction (BullMQ ignores ones already queued); returns how many. */
+  reconcile(): Promise<number>
+}
+
+export interface WorkerHandlers {
+  deliveries: DeliveryHandlers
+  extractions: ExtractionHandlers
 }
 
 export class EvictingRedisError extends Error {
@@ -31,15 +44,11 @@ export interface RunningWorker {
 }
 
 /**
- * Starts the delivery and maintenance workers, the sweep scheduler, a full reconciliation, and a
- * watch that redoes both when Redis comes back empty (flushed or restarted without its data).
+ * Starts the delivery, extraction and maintenance workers, the sweep scheduler, a full
+ * reconciliation, and a watch that redoes both when Redis comes back empty (flushed or restarted
+ * without its data).
  */
-export async function startWorkers(
-  config: Config,
-  logger: Logger,
-  deliveries: DeliveryQueue,
-  handlers: DeliveryHandlers,
-): Promise<RunningWorker> {
+export async function startWorkers(config: Config, logger: Logger, handlers: WorkerHandlers): Promise<RunningWorker> {
   const connections: Redis[] = []
   // BullMQ workers block on their connection, so each gets its own; this function closes them all.
   const connection = (): Redis => {
@@ -62,18 +71,30 @@ export async function startWorkers(
 
   const deliveryWorker = new Worker(
     QUEUE_NAMES.deliveries,
-    async (job: Job) => handlers.deliver(JOBS.deliver.payload.parse(job.data).deliveryId),
+    async (job: Job) => handlers.deliveries.deliver(JOBS.deliver.payload.parse(job.data).deliveryId),
     { connection: connection(), prefix, concurrency: config.delivery.concurrency },
   )
+  const extractionWorker = new Worker(
+    QUEUE_NAMES.extractions,
+    async (job: Job) => handlers.extractions.extract(JOBS.extract.payload.parse(job.data).documentId),
+    { connection: connection(), prefix, concurrency: config.extraction.concurrency },
+  )
+  extractionWorker.on('failed', (job, error) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return
+    handlers.extractions
+      .giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message)
+      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the document failed'))
+  })
   const maintenanceWorker = new Worker(
     QUEUE_NAMES.maintenance,
     async (job: Job) => {
-      if (job.name === JOBS.sweep.name) return { queued: await handlers.sweep() }
-      throw new Error(`unknown maintenance job ${job.name}`)
+      if (job.name !== JOBS.sweep.name) throw new Error(`unknown maintenance job ${job.name}`)
+      const [deliveries, extractions] = await Promise.all([handlers.deliveries.sweep(), handlers.extractions.reconcile()])
+      return { deliveries, extractions }
     },
     { connection: connection(), prefix, concurrency: 1 },
   )
-  for (const worker of [deliveryWorker, maintenanceWorker]) {
+  for (const worker of [deliveryWorker, extractionWorker, maintenanceWorker]) {
     worker.on('failed', (job, error) => logger.error({ err: error, job: job?.id }, 'job failed'))
     worker.on('error', (error) => logger.warn({ err: error }, 'worker error'))
   }
@@ -84,9 +105,9 @@ export async function startWorkers(
       { every: config.delivery.sweepIntervalSeconds * 1000 },
       { name: JOBS.sweep.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
     )
-    const queued = await handlers.reconcile()
+    const [deliveries, extractions] = await Promise.all([handlers.deliveries.reconcile(), handlers.extractions.reconcile()])
     await control.set(sentinelKey, new Date().toISOString())
-    logger.info({ reason, queued }, 'delivery queue reconciled with the database')
+    logger.info({ reason, deliveries, extractions }, 'queues reconciled with the database')
   }
 
   await restore('worker start')
@@ -107,7 +128,7 @@ export async function startWorkers(
     async close() {
       clearInterval(watch)
       // Worker.close() waits for jobs in flight to finish.
-      await Promise.all([deliveryWorker.close(), maintenanceWorker.close()])
+      await Promise.all([deliveryWorker.close(), extractionWorker.close(), maintenanceWorker.close()])
       await maintenance.close()
       for (const redis of connections) redis.disconnect()
     },

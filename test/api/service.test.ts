@@ -6,13 +6,14 @@ t.test('health, OpenAPI and docs', async (t) => {
 
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.equal(health.statusCode, 200)
-  t.same(health.json(), { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } })
+  const ocr = (await ctx.ocr.available()) ? 'ok' : 'unavailable'
+  t.same(health.json(), { status: 'ok', checks: { postgres: 'ok', redis: 'ok', ocr } })
 
   const openapi = await app.inject({ method: 'GET', url: '/openapi.json' })
   t.equal(openapi.statusCode, 200)
   const document = openapi.json()
   t.match(document.openapi, /^3\./)
-  for (const path of ['/v1/users', '/v1/me', '/v1/agencies', '/v1/agencies/{id}', '/v1/requests/{id}/events', '/v1/templates/{slug}/render', '/v1/jurisdictions/{code}', '/v1/requests/{id}/reminders', '/v1/requests/{id}/mute', '/v1/requests/submit']) {
+  for (const path of ['/v1/users', '/v1/me', '/v1/agencies', '/v1/agencies/{id}', '/v1/requests/{id}/events', '/v1/templates/{slug}/render', '/v1/jurisdictions/{code}', '/v1/requests/{id}/reminders', '/v1/requests/{id}/mute', '/v1/requests/submit', '/v1/requests/{id}/documents', '/v1/documents/{id}', '/v1/documents/{id}/file', '/v1/documents/{id}/text', '/v1/search']) {
     t.ok(document.paths[path], `documents ${path}`)
   }
   t.ok(document.components.schemas.Problem, 'problem schema is a component')
@@ -30,6 +31,6 @@ t.test('health, OpenAPI and docs', async (t) => {
     ctx.redis.disconnect()
     const down = await app.inject({ method: 'GET', url: '/health' })
     t.equal(down.statusCode, 503)
-    t.same(down.json(), { status: 'error', checks: { postgres: 'ok', redis: 'error' } })
+    t.same(down.json(), { status: 'error', checks: { postgres: 'ok', redis: 'error', ocr } })
   })
 })

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { buildApp } from '../../src/app.js'
@@ -23,6 +26,8 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
+  const storageDir = await mkdtemp(join(tmpdir(), 'rr-test-storage-'))
+  t.teardown(() => rm(storageDir, { recursive: true, force: true }))
   const config = loadConfig({
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
@@ -30,11 +35,13 @@ export async function buildTestApp(
     REPLY_DOMAIN: 'replies.records.test',
     // Each test file gets its own BullMQ key space in the shared Redis.
     QUEUE_PREFIX: `rrtest-${database.name}`,
+    STORAGE_DIR: storageDir,
     ...options.env,
   })
   const ctx = await createContext(config, { logger: pino({ level: 'silent' }), clock: options.clock })
   t.teardown(async () => {
     await ctx.deliveries.queue.obliterate({ force: true }).catch(() => {})
+    await ctx.extractions.queue.obliterate({ force: true }).catch(() => {})
     await ctx.close()
   })
   const app = await buildApp(ctx)

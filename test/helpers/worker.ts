@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import type { AppContext } from '../../src/context.js'
 import { startWorkers, type RunningWorker } from '../../src/jobs/runner.js'
+import { createExtractionHandlers } from '../../src/modules/documents/extraction.service.js'
 import { createDeliveryHandlers } from '../../src/modules/reminders/deliveries.service.js'
 import { loadEmailTemplates } from '../../src/modules/reminders/reminder-emails.js'
 
@@ -13,8 +14,11 @@ interface Teardown {
 export async function startTestWorker(t: Teardown, ctx: AppContext, smtpUrl: string): Promise<RunningWorker> {
   const mailer = createSmtpMailer(smtpUrl)
   const emails = await loadEmailTemplates()
-  const handlers = createDeliveryHandlers({ ...ctx, logger: pino({ level: 'silent' }), mailer, emails })
-  const running = await startWorkers(ctx.config, pino({ level: 'silent' }), ctx.deliveries, handlers)
+  const logger = pino({ level: 'silent' })
+  const running = await startWorkers(ctx.config, logger, {
+    deliveries: createDeliveryHandlers({ ...ctx, logger, mailer, emails }),
+    extractions: createExtractionHandlers({ ...ctx, logger }),
+  })
   let closed = false
   t.teardown(async () => {
     if (!closed) await running.close()

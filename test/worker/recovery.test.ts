@@ -89,8 +89,11 @@ t.test('the worker refuses a Redis that evicts keys', async (t) => {
   const redis = await startPrivateRedis({ maxmemoryPolicy: 'allkeys-lru' })
   t.teardown(() => redis.stop())
   const { ctx } = await setUp(t, { REDIS_URL: redis.url })
-  const handlers = { deliver: async () => {}, sweep: async () => 0, reconcile: async () => 0 }
-  await t.rejects(startWorkers(ctx.config, pino({ level: 'silent' }), ctx.deliveries, handlers), { name: 'EvictingRedisError', message: /allkeys-lru/ })
+  const handlers = {
+    deliveries: { deliver: async () => {}, sweep: async () => 0, reconcile: async () => 0 },
+    extractions: { extract: async () => {}, giveUp: async () => {}, reconcile: async () => 0 },
+  }
+  await t.rejects(startWorkers(ctx.config, pino({ level: 'silent' }), handlers), { name: 'EvictingRedisError', message: /allkeys-lru/ })
 })
 
 t.test('SMTP that stays down ends in failed with the reason; one that comes back delivers once', async (t) => {

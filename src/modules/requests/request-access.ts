@@ -4,8 +4,9 @@ import * as repository from './requests.repository.js'
 
 type Executor = Parameters<typeof repository.findRequest>[0]
 
-export function canSee(user: AuthUser, request: repository.RequestRow): boolean {
-  return user.role === 'admin' || request.userId === user.id || (request.visibility === 'public' && request.status !== 'draft')
+/** Anyone sees a public request once it is filed; the requester and administrators see it always. */
+export function canSee(user: AuthUser | null, request: repository.RequestRow): boolean {
+  return (request.visibility === 'public' && request.status !== 'draft') || (user !== null && canChange(user, request))
 }
 
 export function canChange(user: AuthUser, request: repository.RequestRow): boolean {
@@ -13,7 +14,7 @@ export function canChange(user: AuthUser, request: repository.RequestRow): boole
 }
 
 /** The request if the caller may see it; otherwise 404, so private requests do not reveal that they exist. */
-export async function findVisibleRequest(db: Executor, user: AuthUser, id: string): Promise<repository.RequestWithAgency> {
+export async function findVisibleRequest(db: Executor, user: AuthUser | null, id: string): Promise<repository.RequestWithAgency> {
   const found = await repository.findRequest(db, id)
   if (!found || !canSee(user, found.request)) throw new NotFoundError('Request', id)
   return found

@@ -1,0 +1,199 @@
+// GET /v1/search over a seeded corpus (20,000 documents, 200,000 pages: agreements, email threads,
+// invoices from bench/lib/corpus.ts) at 8 concurrent clients, against the same SQL run directly
+// with postgres.js in the same run. Targets on a 2-core machine: p95 <= 50 ms; ours <= 1.3 x bare.
+//
+// Three runs over the same stream of researcher queries (names, places, phrases, exclusions,
+// filtered and unfiltered topical searches), each query repeated as users repeat popular ones:
+//   bare      the statements our handler sends, captured at run time, replayed with postgres.js
+//   uncached  ours with SEARCH_CACHE_SECONDS=0: exactly the bare statements, plus HTTP and JSON
+//   default   ours as configured by default (costly counts and rankings cached under the search version)
+import { readFileSync } from 'node:fs'
+import { parse } from 'csv-parse/sync'
+import { pino } from 'pino'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { createContext } from '../src/context.js'
+import { prepareDatabase } from '../src/db/prepare.js'
+import { signUp } from '../src/modules/accounts/accounts.service.js'
+import { createBenchDatabase } from './lib/bench-database.js'
+import { generateCorpus, seededRandom } from './lib/corpus.js'
+
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 20_000)
+const CLIENTS = 8
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6)
+const TARGET_P95_MS = 50
+const TARGET_RATIO = 1.3
+
+const database = await createBenchDatabase()
+const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-search-${process.pid}` })
+const ctx = await createContext(config, { logger: pino({ level: 'silent' }) })
+await prepareDatabase(ctx)
+const sql = ctx.database.sql
+
+// --- Corpus: one public request per agency (a tenth private), documents loaded with COPY ---------
+const started = Date.now()
+const { user } = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as { id: string; name: string; city: string | null; state: string }[]
+const laws = Object.fromEntries(
+  ((await sql`select code, law_name from jurisdictions`) as unknown as { code: string; law_name: string }[]).map((row) => [row.code, row.law_name]),
+)
+const requestIds = (
+  (await sql`
+    insert into requests (user_id, agency_id, template_slug, subject, body, visibility, status, reply_key, submitted_at, submitted_via)
+    select ${user.id}::uuid, a.id, 'ring-partnership', 'Ring records', 'Letter', case when n % 10 = 0 then 'private' else 'public' end,
+           'fulfilled', 'bench-' || n, now(), 'portal'
+    from (select id, row_number() over (order by name) as n from agencies) a
+    order by n
+    returning id`) as unknown as { id: string }[]
+).map((row) => row.id)
+const corpus = generateCorpus({
+  seed: 20_261_201,
+  documents: DOCUMENTS,
+  agencies: agencies.map((agency) => ({ name: agency.name, city: agency.city ?? agency.name, state: agency.state })),
+  laws,
+})
+const documentIds = (
+  (await sql`
+    insert into documents (request_id, title, kind, filename, mime_type, size, sha256, received_at, status, page_count)
+    select (${`{${requestIds.join(',')}}`}::uuid[])[(d->>'agency')::int + 1], d->>'title', d->>'kind', 'document.pdf', 'application/pdf', 1000,
+           encode(sha256(convert_to(d->>'title' || ordinality, 'UTF8')), 'hex'), (d->>'receivedAt')::timestamptz, 'ready', (d->>'pages')::int
+    from jsonb_array_elements(${JSON.stringify(corpus.map((document) => ({ agency: document.agency, title: document.title, kind: document.kind, receivedAt: document.receivedAt, pages: document.pages.length })))}::jsonb) with ordinality as d
+    order by ordinality
+    returning id`) as unknown as { id: string }[]
+).map((row) => row.id)
+const copy = await sql`copy document_pages (document_id, page, text) from stdin`.writable()
+const escapeCopy = (text: string) => text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+for (const [index, document] of corpus.entries()) {
+  const rows = document.pages.map((text, page) => `${documentIds[index]}\t${page + 1}\t${escapeCopy(text)}\n`).join('')
+  if (!copy.write(rows)) await new Promise((resolve) => copy.once('drain', resolve))
+}
+await new Promise<void>((resolve, reject) => copy.end((error?: Error | null) => (error ? reject(error) : resolve())))
+await sql`vacuum analyze document_pages`
+const [{ pages }] = (await sql`select count(*)::int as pages from document_pages`) as unknown as [{ pages: number }]
+console.log(`Corpus: ${documentIds.length} documents, ${pages} pages, loaded in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+
+// --- The query stream ---------------------------------------------------------------------------
+const spokane = agencies.find((agency) => agency.name === 'Spokane Police Department')!
+const houston = agencies.find((agency) => agency.name === 'Houston Police Department')!
+const QUERIES = [
+  'q=spokane',
+  'q=Okafor',
+  'q=Kowalski%20Haddad',
+  'q=%22Fort%20Wayne%22',
+  'q=facial%20recognition&state=CA',
+  'q=geofence&kind=agreement&state=TX',
+  'q=indemnification&state=NY',
+  'q=%22neighbors%20portal%22%20-draft&state=WA',
+  'q=%22video%20request%22&state=FL',
+  `q=talking%20points&agencyId=${houston.id}`,
+  `q=%22case%20number%22&agencyId=${spokane.id}`,
+  'q=%22fee%20estimate%22&kind=correspondence&state=IL',
+  'q=floodlight%20cam&kind=invoice&state=OH',
+  'q=retention%20schedule&receivedFrom=2019-01-01&receivedTo=2019-03-31',
+  'q=giveaway%20or%20subsidy&state=MI',
+  'q=press%20release%20approval&state=GA',
+  'q=%22town%20hall%22',
+  'q=emergency%20911%20-draft&kind=agreement&state=AZ',
+  'q=chime%20pro&state=TX',
+  'q=%22quarterly%20usage%20report%22&state=WA',
+  'q=%22neighbors%20portal%22',
+  'q=talking%20points',
+  'q=%22video%20request%22%20-draft',
+  'q=indemnification%20or%20confidentiality',
+]
+
+/** Each client walks every query ROUNDS times, in its own seeded order. */
+function streamFor(client: number): string[] {
+  const random = seededRandom(client + 1)
+  const stream = Array.from({ length: ROUNDS }, () => QUERIES).flat()
+  for (let index = stream.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1))
+    ;[stream[index], stream[other]] = [stream[other]!, stream[index]!]
+  }
+  return stream
+}
+
+async function load(run: (query: string) => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = []
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (const query of streamFor(client)) {
+        const start = performance.now()
+        await run(query)
+        latencies.push(performance.now() - start)
+      }
+    }),
+  )
+  return latencies.sort((a, b) => a - b)
+}
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+
+async function serve(cacheSeconds: number) {
+  const app = await buildApp({ ...ctx, config: { ...config, searchCache: { ...config.searchCache, seconds: cacheSeconds } } })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  return {
+    app,
+    async search(query: string) {
+      const response = await fetch(`${address}/v1/search?${query}`)
+      if (response.status !== 200) throw new Error(`${query}: ${response.status} ${await response.text()}`)
+      return response.json() as Promise<{ total: number }>
+    },
+  }
+}
+
+// --- Capture the statements the handler sends for each query (uncached) ------------------------
+const uncached = await serve(0)
+const unsafe = sql.unsafe.bind(sql)
+const statements = new Map<string, { query: string; params: unknown[] }[]>()
+let capturing: { query: string; params: unknown[] }[] | null = null
+sql.unsafe = ((query: string, params: unknown[] = [], ...rest: unknown[]) => {
+  capturing?.push({ query, params })
+  return (unsafe as (...args: unknown[]) => unknown)(query, params, ...rest)
+}) as typeof sql.unsafe
+const totals = new Map<string, number>()
+for (const query of QUERIES) {
+  capturing = []
+  totals.set(query, (await uncached.search(query)).total)
+  if (capturing.length !== 3) throw new Error(`${query}: expected 3 statements (counts, ranking, display), saw ${capturing.length}`)
+  statements.set(query, capturing)
+}
+capturing = null
+sql.unsafe = unsafe
+
+/** The same statements through postgres.js: counts and ranking at once, as the handler runs them, then the display. */
+async function bare(query: string) {
+  const [grid, ranked, display] = statements.get(query)!
+  await Promise.all([sql.unsafe(grid!.query, grid!.params as never[]), sql.unsafe(ranked!.query, ranked!.params as never[])])
+  return sql.unsafe(display!.query, display!.params as never[])
+}
+
+for (const run of [bare, uncached.search]) await load(run) // warm-up: caches, JIT, pool
+const figures: Record<string, number[]> = {}
+figures.bare = await load(bare)
+figures.uncached = await load(uncached.search)
+await uncached.app.close()
+const cached = await serve(config.searchCache.seconds)
+figures.default = await load(cached.search)
+await cached.app.close()
+
+const stats = (sorted: number[]) => ({ p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)! })
+const rows = Object.entries(figures).map(([name, sorted]) => ({ name, ...stats(sorted) }))
+const by = Object.fromEntries(rows.map((row) => [row.name, row]))
+console.log(`GET /v1/search: ${QUERIES.length} queries x ${ROUNDS} rounds x ${CLIENTS} clients = ${QUERIES.length * ROUNDS * CLIENTS} requests a run`)
+console.log(`  matches per query: ${[...totals.values()].sort((a, b) => a - b).join(', ')}`)
+for (const row of rows) console.log(`  ${row.name.padEnd(9)} p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  max ${row.max.toFixed(0)} ms`)
+console.log(`  ratio uncached/bare: p50 ${(by.uncached!.p50 / by.bare!.p50).toFixed(2)}, p95 ${(by.uncached!.p95 / by.bare!.p95).toFixed(2)} (target <= ${TARGET_RATIO})`)
+console.log(`  default p95 ${by.default!.p95.toFixed(1)} ms (target <= ${TARGET_P95_MS} ms); uncached p95 ${by.uncached!.p95.toFixed(1)} ms`)
+console.log(
+  JSON.stringify({
+    bench: 'search',
+    documents: documentIds.length,
+    pages,
+    ...Object.fromEntries(rows.flatMap((row) => [[`${row.name}P50`, Number(row.p50.toFixed(1))], [`${row.name}P95`, Number(row.p95.toFixed(1))]])),
+    ratioP95: Number((by.uncached!.p95 / by.bare!.p95).toFixed(3)),
+  }),
+)
+
+await ctx.redis.del(...((await ctx.redis.keys(`${config.queuePrefix}:*`)) as string[]), 'none')
+await ctx.close()
+await database.drop()

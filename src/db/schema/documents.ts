@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm'
+import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core'
+import { id, inList, updatedAt } from './columns.js'
+import { requests } from './requests.js'
+import { users } from './users.js'
+
+export const DOCUMENT_KINDS = ['agreement', 'correspondence', 'invoice', 'record', 'other'] as const
+export const DOCUMENT_STATUSES = ['processing', 'ready', 'failed'] as const
+
+/**
+ * A file an agency sent back, attached to a request. The bytes live in storage under their SHA-256;
+ * the same bytes uploaded to one request again are the same document.
+ */
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => requests.id, { onDelete: 'cascade' }),
+    /** For an attachment taken out of an email: that email. */
+    parentId: uuid('parent_id').references((): AnyPgColumn => documents.id, { onDelete: 'cascade' }),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    kind: text('kind', { enum: DOCUMENT_KINDS }).notNull(),
+    filename: text('filename').notNull(),
+    /** Detected from the bytes, never taken from the client. */
+    mimeType: text('mime_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, precision: 3 }).notNull(),
+    status: text('status', { enum: DOCUMENT_STATUSES }).notNull().default('processing'),
+    pageCount: integer('page_count'),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('documents_request_sha256_key').on(table.requestId, table.sha256),
+    index('documents_request_created_idx').on(table.requestId, table.createdAt, table.id),
+    index('documents_parent_idx').on(table.parentId),
+    index('documents_sha256_idx').on(table.sha256),
+    index('documents_processing_idx').on(table.createdAt).where(sql`status = 'processing'`),
+    check('documents_kind_check', sql.raw(`kind in (${inList(DOCUMENT_KINDS)})`)),
+    check('documents_status_check', sql.raw(`status in (${inList(DOCUMENT_STATUSES)})`)),
+    check('documents_sha256_check', sql`sha256 ~ '^[0-9a-f]{64}$'`),
+  ],
+)

@@ -1,0 +1,124 @@
+import { and, asc, eq, or, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client.js'
+import { documentPages, documents } from '../../db/schema/index.js'
+
+export type DocumentRow = typeof documents.$inferSelect
+export type DocumentInsert = typeof documents.$inferInsert
+
+export interface PageText {
+  page: number
+  text: string
+  needsOcr: boolean
+}
+
+/** Inserts a document, or answers the one the request already holds with the same bytes. */
+export async function insertOrFindDocument(db: Executor, values: DocumentInsert): Promise<{ row: DocumentRow; created: boolean }> {
+  const [inserted] = await db.insert(documents).values(values).onConflictDoNothing({ target: [documents.requestId, documents.sha256] }).returning()
+  if (inserted) return { row: inserted, created: true }
+  const [existing] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.requestId, values.requestId), eq(documents.sha256, values.sha256)))
+  return { row: existing!, created: false }
+}
+
+export async function findDocument(db: Executor, id: string): Promise<DocumentRow | null> {
+  const [row] = await db.select().from(documents).where(eq(documents.id, id))
+  return row ?? null
+}
+
+/** A request's documents, oldest first, keyset-paginated on (createdAt, id). */
+export async function listDocuments(db: Executor, requestId: string, after: readonly [string, string] | null, limit: number): Promise<DocumentRow[]> {
+  const [createdAt, id] = after ?? []
+  return db
+    .select()
+    .from(documents)
+    .where(
+      and(
+        eq(documents.requestId, requestId),
+        after ? or(sql`${documents.createdAt} > ${createdAt}::timestamptz`, and(sql`${documents.createdAt} = ${createdAt}::timestamptz`, sql`${documents.id} > ${id}::uuid`)) : undefined,
+      ),
+    )
+    .orderBy(asc(documents.createdAt), asc(documents.id))
+    .limit(limit + 1)
+}
+
+export async function listPages(db: Executor, documentId: string): Promise<PageText[]> {
+  return db
+    .select({ page: documentPages.page, text: documentPages.text, needsOcr: documentPages.needsOcr })
+    .from(documentPages)
+    .where(eq(documentPages.documentId, documentId))
+    .orderBy(asc(documentPages.page))
+}
+
+/** The document and every attachment under it (an email's, an attachment's own), with their bytes' keys. */
+export async function documentTree(db: Executor, id: string): Promise<{ id: string; sha256: string }[]> {
+  const rows = await db.execute<{ id: string; sha256: string }>(sql`
+    with recursive tree as (
+      select id, sha256 from ${documents} where id = ${id}::uuid
+      union all
+      select child.id, child.sha256 from ${documents} child join tree on child.parent_id = tree.id
+    )
+    select id, sha256 from tree`)
+  return [...rows]
+}
+
+export async function deleteDocument(db: Executor, id: string): Promise<void> {
+  await db.delete(documents).where(eq(documents.id, id))
+}
+
+/** Whether any document still points at these bytes. */
+export async function isReferenced(db: Executor, sha256: string): Promise<boolean> {
+  const [row] = await db.select({ id: documents.id }).from(documents).where(eq(documents.sha256, sha256)).limit(1)
+  return row !== undefined
+}
+
+/**
+ * Serialises writers of one stored file until the transaction ends, so an upload that puts the
+ * bytes back and a deletion that removes them cannot interleave.
+ */
+export async function lockStoredFile(db: Executor, sha256: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`document-bytes:${sha256}`}, 0))`)
+}
+
+/**
+ * Replaces a document's pages and marks it ready, in one statement per table. The pages travel as
+ * one JSON parameter (a long document has hundreds); the search columns are filled by trigger.
+ */
+export async function storePages(db: Executor, documentId: string, pages: readonly PageText[]): Promise<DocumentRow | null> {
+  await db.delete(documentPages).where(eq(documentPages.documentId, documentId))
+  if (pages.length > 0) {
+    const values = JSON.stringify(pages.map((page) => ({ page: page.page, text: page.text, needs_ocr: page.needsOcr })))
+    await db.execute(sql`
+      insert into ${documentPages} (document_id, page, text, needs_ocr)
+      select ${documentId}::uuid, page, text, needs_ocr from jsonb_to_recordset(${values}::jsonb) as page(page integer, text text, needs_ocr boolean)`)
+  }
+  const [row] = await db
+    .update(documents)
+    .set({ status: 'ready', pageCount: pages.length, error: null, updatedAt: sql`now()` })
+    .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
+    .returning()
+  return row ?? null
+}
+
+export async function markFailed(db: Executor, documentId: string, error: string): Promise<void> {
+  await db
+    .update(documents)
+    .set({ status: 'failed', error, updatedAt: sql`now()` })
+    .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
+}
+
+/** Documents still waiting for extraction, oldest first, in keyset pages, for re-queueing after Redis lost its jobs. */
+export async function processingPage(db: Executor, after: readonly [Date, string] | null, limit: number): Promise<{ id: string; createdAt: Date }[]> {
+  return db
+    .select({ id: documents.id, createdAt: documents.createdAt })
+    .from(documents)
+    .where(
+      and(
+        eq(documents.status, 'processing'),
+        after ? sql`(${documents.createdAt}, ${documents.id}) > (${after[0].toISOString()}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(documents.createdAt), asc(documents.id))
+    .limit(limit)
+}

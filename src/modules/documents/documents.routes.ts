@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppContext } from '../../context.js'
+import { UnsupportedMediaTypeError } from '../../http/errors.js'
+import { pageSchema } from '../../http/pagination.js'
+import { problemResponses } from '../../http/problem.js'
+import { requestParams } from '../requests/requests.schemas.js'
+import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
+import { documentListQuery, documentParams, documentSchema, documentTextSchema, MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH, uploadResponse } from './documents.schemas.js'
+import * as documents from './documents.service.js'
+
+const uploadForm = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: MAX_FILES_PER_UPLOAD, description: 'One or more files' },
+    title: { type: 'string', maxLength: MAX_TITLE_LENGTH },
+    kind: { type: 'string', enum: [...DOCUMENT_KINDS] },
+    receivedAt: { type: 'string', description: 'An ISO 8601 instant, or a date YYYY-MM-DD' },
+  },
+}
+
+/** RFC 6266 / 5987: an ASCII fallback name and the exact UTF-8 one. */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}
+
+export const documentRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post('/v1/requests/:id/documents', {
+      config: { access: 'user', documentedBody: uploadForm },
+      schema: {
+        tags: ['documents'],
+        summary: 'Upload what the agency sent back (multipart/form-data)',
+        description: `One or more parts named "file" (at most ${MAX_FILES_PER_UPLOAD}; PDF, PNG, JPEG, TIFF, plain text or .eml, told from the bytes, each at most MAX_UPLOAD_BYTES) and optional fields "title", "kind" and "receivedAt". The same bytes uploaded again to the request answer the document already there. Text is read in the background: status is "processing" until then.`,
+        consumes: ['multipart/form-data'],
+        params: requestParams,
+        response: { 201: uploadResponse, ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        if (!request.isMultipart()) {
+          throw new UnsupportedMediaTypeError('Upload files as multipart/form-data, in parts named "file".')
+        }
+        const items = await documents.uploadDocuments(ctx, request.user!, request.params.id, request.parts())
+        return reply.code(201).send({ items })
+      },
+    })
+
+    app.get('/v1/requests/:id/documents', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['documents'],
+        summary: 'A request’s documents, oldest first (public requests’ documents are public)',
+        params: requestParams,
+        querystring: documentListQuery,
+        response: { 200: pageSchema(documentSchema), ...problemResponses },
+      },
+      handler: async (request) => documents.listDocuments(ctx, request.user, request.params.id, request.query),
+    })
+
+    app.get('/v1/documents/:id', {
+      config: { access: 'public' },
+      schema: { tags: ['documents'], summary: 'One document', params: documentParams, response: { 200: documentSchema, ...problemResponses } },
+      handler: async (request) => documents.getDocument(ctx, request.user, request.params.id),
+    })
+
+    app.get('/v1/documents/:id/file', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['documents'],
+        summary: 'The original file, byte for byte',
+        params: documentParams,
+        response: { 200: z.any().describe('The file, with its detected type'), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        const { document, stream, public: isPublic } = await documents.openDocumentFile(ctx, request.user, request.params.id)
+        return reply
+          .type(document.mimeType === 'text/plain' ? 'text/plain; charset=utf-8' : document.mimeType)
+          .header('content-length', document.size)
+          .header('content-disposition', contentDisposition(document.filename))
+          .header('etag', `"${document.sha256}"`)
+          .header('cache-control', isPublic ? 'public, max-age=3600' : 'private, no-store')
+          // An uploaded file must never run as a page of this site.
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('x-content-type-options', 'nosniff')
+          .send(stream)
+      },
+    })
+
+    app.get('/v1/documents/:id/text', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['documents'],
+        summary: 'The document’s text, page by page (409 while it is still being read)',
+        params: documentParams,
+        response: { 200: documentTextSchema, ...problemResponses },
+      },
+      handler: async (request) => documents.getDocumentText(ctx, request.user, request.params.id),
+    })
+
+    app.delete('/v1/documents/:id', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['documents'],
+        summary: 'Delete a document, its text and, for an email, its attachments (requester or admin)',
+        params: documentParams,
+        response: { 204: z.undefined(), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        await documents.deleteDocument(ctx, request.user!, request.params.id)
+        return reply.code(204).send()
+      },
+    })
+  }

@@ -1,0 +1,58 @@
+import { z } from 'zod'
+import { DOCUMENT_KINDS, DOCUMENT_STATUSES } from '../../db/schema/documents.js'
+import { paginationQuery } from '../../http/pagination.js'
+import { calendarDateSchema, instantSchema } from '../../http/schemas.js'
+import { MIME_TYPES } from './file-types.js'
+
+export const MAX_TITLE_LENGTH = 300
+/** Files one upload may carry. */
+export const MAX_FILES_PER_UPLOAD = 20
+
+export const documentSchema = z
+  .object({
+    id: z.uuid(),
+    requestId: z.uuid(),
+    parentId: z.uuid().nullable().describe('For an attachment taken out of an uploaded email: that email'),
+    title: z.string(),
+    kind: z.enum(DOCUMENT_KINDS),
+    filename: z.string(),
+    mimeType: z.enum(MIME_TYPES).describe('Detected from the file’s bytes'),
+    size: z.number().int().describe('Bytes'),
+    sha256: z.string(),
+    receivedAt: z.string(),
+    status: z.enum(DOCUMENT_STATUSES).describe('"processing" until the worker has read its text'),
+    pageCount: z.number().int().nullable(),
+    error: z.string().nullable().describe('Why the text could not be read, when status is "failed"'),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Document' })
+
+export const documentParams = z.object({ id: z.uuid() })
+
+export const documentListQuery = z.object({ ...paginationQuery })
+
+export const documentTextSchema = z
+  .object({
+    pages: z.array(
+      z.object({
+        page: z.number().int(),
+        text: z.string(),
+        needsOcr: z.boolean().describe('The page has no text layer and OCR was not available when it was read'),
+      }),
+    ),
+  })
+  .meta({ id: 'DocumentText' })
+
+/** The form fields that may come with the files; they apply to every file of the upload. */
+export const uploadFields = z.strictObject({
+  title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).optional(),
+  kind: z.enum(DOCUMENT_KINDS).optional(),
+  receivedAt: z
+    .union([calendarDateSchema.transform((date) => new Date(`${date}T12:00:00Z`)), instantSchema])
+    .optional()
+    .describe('When the agency sent it: an instant, or a date (taken as noon UTC); defaults to now'),
+})
+
+export const uploadResponse = z.object({ items: z.array(documentSchema) })
+
+export type UploadFields = z.output<typeof uploadFields>

@@ -1,0 +1,230 @@
+import type { Readable } from 'node:stream'
+import type { Multipart } from '@fastify/multipart'
+import type { AppContext } from '../../context.js'
+import { FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ProblemError,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+  type FieldError,
+} from '../../http/errors.js'
+import { decodeCursor, toPage } from '../../http/pagination.js'
+import type { AuthUser } from '../accounts/accounts.service.js'
+import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
+import { findRequest } from '../requests/requests.repository.js'
+import { detectFileType, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
+import { MAX_FILES_PER_UPLOAD, uploadFields, type UploadFields } from './documents.schemas.js'
+import * as repository from './documents.repository.js'
+import { z } from 'zod'
+
+export type DocumentDeps = Pick<AppContext, 'db' | 'storage' | 'extractions' | 'clock' | 'config'>
+
+// A client clock a little ahead of ours is not a date "in the future".
+const CLOCK_SKEW_MS = 5 * 60 * 1000
+const MAX_FILENAME_LENGTH = 255
+
+export function toDocument(row: repository.DocumentRow) {
+  return {
+    id: row.id,
+    requestId: row.requestId,
+    parentId: row.parentId,
+    title: row.title,
+    kind: row.kind,
+    filename: row.filename,
+    mimeType: row.mimeType as (typeof FILE_TYPES)[FileType]['mimeType'],
+    size: row.size,
+    sha256: row.sha256,
+    receivedAt: row.receivedAt.toISOString(),
+    status: row.status,
+    pageCount: row.pageCount,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+export type DocumentView = ReturnType<typeof toDocument>
+
+interface StagedUpload {
+  file: StagedFile
+  filename: string
+  type: FileType
+}
+
+/**
+ * Stores the files of a multipart upload against a request and queues their text extraction.
+ * Each file streams to storage while it is hashed, so memory stays flat whatever its size; its
+ * type comes from its first bytes. Nothing is kept unless the whole upload is good: a refused or
+ * interrupted upload leaves no document and no file. The same bytes twice are one document.
+ */
+export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, requestId: string, parts: AsyncIterable<Multipart>): Promise<DocumentView[]> {
+  await findChangeableRequest(deps.db, user, requestId)
+  const staged: StagedUpload[] = []
+  const fields: Record<string, string> = {}
+  try {
+    for await (const part of parts) {
+      if (part.type === 'field') {
+        readField(part, fields)
+        continue
+      }
+      if (part.fieldname !== 'file') {
+        throw new BadRequestError(`Files go in parts named "file", not "${part.fieldname}".`, [{ path: `body.${part.fieldname}`, message: 'is not a known field' }])
+      }
+      staged.push(await stageFile(deps, part.file, cleanFilename(part.filename), staged.length))
+    }
+  } catch (error) {
+    await Promise.all(staged.map(({ file }) => file.discard()))
+    throw uploadProblem(error, deps.config.maxUploadBytes)
+  }
+  try {
+    if (staged.length === 0) throw new BadRequestError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
+    const options = parseFields(deps, fields)
+    const stored = await deps.db.transaction(async (tx) => {
+      const rows: { row: repository.DocumentRow; created: boolean }[] = []
+      for (const { file, filename, type } of staged) {
+        await repository.lockStoredFile(tx, file.sha256)
+        await file.commit()
+        rows.push(
+          await repository.insertOrFindDocument(tx, {
+            requestId,
+            uploadedBy: user.id,
+            title: titleFor(options.title, filename, staged.length),
+            kind: options.kind ?? (type === 'email' ? 'correspondence' : 'other'),
+            filename,
+            mimeType: FILE_TYPES[type].mimeType,
+            size: file.size,
+            sha256: file.sha256,
+            receivedAt: options.receivedAt ?? deps.clock.now(),
+          }),
+        )
+      }
+      return rows
+    })
+    await deps.extractions.enqueue(stored.filter(({ created }) => created).map(({ row }) => row.id))
+    return stored.map(({ row }) => toDocument(row))
+  } finally {
+    await Promise.all(staged.map(({ file }) => file.discard()))
+  }
+}
+
+const ALLOWED_FIELDS = new Set(Object.keys(uploadFields.shape))
+
+function readField(part: Extract<Multipart, { type: 'field' }>, fields: Record<string, string>): void {
+  const path = `body.${part.fieldname}`
+  if (!ALLOWED_FIELDS.has(part.fieldname)) throw new BadRequestError(`"${part.fieldname}" is not a field an upload takes.`, [{ path, message: 'is not a known field' }])
+  if (part.fieldname in fields) throw new BadRequestError(`"${part.fieldname}" is given twice.`, [{ path, message: 'must be given once' }])
+  if (part.valueTruncated) throw new BadRequestError(`"${part.fieldname}" is too long.`, [{ path, message: 'is too long' }])
+  const value = String(part.value)
+  if (value.includes('\u0000')) throw new BadRequestError('Text may not contain NUL characters.', [{ path, message: 'must not contain the NUL character (\\u0000)' }])
+  fields[part.fieldname] = value
+}
+
+async function stageFile(deps: DocumentDeps, source: Readable, filename: string, index: number): Promise<StagedUpload> {
+  const path = `body.file.${index}`
+  let type: FileType | null = null
+  const file = await deps.storage.stage(source, {
+    maxBytes: deps.config.maxUploadBytes,
+    inspectBytes: SNIFF_BYTES,
+    inspect(head) {
+      if (head.length === 0) throw new BadRequestError(`${filename} is empty.`, [{ path, message: 'is an empty file' }])
+      type = detectFileType(head)
+      if (!type) {
+        throw new UnsupportedMediaTypeError(`${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text file or exported email (.eml).`, [
+          { path, message: 'unsupported file type' },
+        ])
+      }
+    },
+  })
+  return { file, filename, type: type! }
+}
+
+function parseFields(deps: DocumentDeps, fields: Record<string, string>): UploadFields {
+  const parsed = uploadFields.safeParse(fields)
+  if (!parsed.success) {
+    const errors: FieldError[] = parsed.error.issues.map((issue) => ({ path: ['body', ...issue.path].join('.'), message: issue.message }))
+    throw new BadRequestError('The upload’s fields are invalid.', errors)
+  }
+  const { receivedAt } = parsed.data
+  if (receivedAt && receivedAt.getTime() > deps.clock.now().getTime() + CLOCK_SKEW_MS) {
+    throw new UnprocessableError('That time is in the future.', [{ path: 'body.receivedAt', message: 'must not be in the future' }])
+  }
+  return parsed.data
+}
+
+/** The multipart plugin's and storage's errors as problems a client can act on. */
+function uploadProblem(error: unknown, maxBytes: number): unknown {
+  if (error instanceof ProblemError) return error
+  const code = (error as { code?: string }).code
+  if (error instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE') {
+    return new PayloadTooLargeError(`A file is larger than the ${maxBytes} bytes this server accepts; nothing was kept.`)
+  }
+  if (code === 'FST_FILES_LIMIT') return new PayloadTooLargeError(`An upload may carry at most ${MAX_FILES_PER_UPLOAD} files.`)
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new PayloadTooLargeError('The upload has too many parts.')
+  if (code === 'FST_PROTO_VIOLATION') return new BadRequestError('A field name is not allowed.')
+  // busboy's words for a body that stops inside a part.
+  if (code === 'FST_MP_PREMATURE_CLOSE' || /^Unexpected end of (form|multipart data)$/.test((error as { message?: string }).message ?? '')) {
+    return new BadRequestError('The upload ended before it was complete; nothing was kept.')
+  }
+  return error
+}
+
+/** The name as the client sent it, without any path, control characters or excess length. */
+function cleanFilename(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim()
+  return (base || 'document').slice(0, MAX_FILENAME_LENGTH)
+}
+
+function titleFor(title: string | undefined, filename: string, count: number): string {
+  if (!title) return filename
+  return count === 1 ? title : `${title} (${filename})`
+}
+
+async function findVisibleDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUser | null, id: string) {
+  const row = await repository.findDocument(deps.db, id)
+  const found = row ? await findRequest(deps.db, row.requestId) : null
+  if (!row || !found || !canSee(user, found.request)) throw new NotFoundError('Document', id)
+  return { row, request: found.request }
+}
+
+export async function listDocuments(deps: DocumentDeps, user: AuthUser | null, requestId: string, query: { limit: number; cursor?: string }) {
+  await findVisibleRequest(deps.db, user, requestId)
+  const after = query.cursor ? decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()])) : null
+  const rows = await repository.listDocuments(deps.db, requestId, after, query.limit)
+  return toPage(rows, query.limit, toDocument, (row) => [row.createdAt.toISOString(), row.id])
+}
+
+export async function getDocument(deps: DocumentDeps, user: AuthUser | null, id: string): Promise<DocumentView> {
+  return toDocument((await findVisibleDocument(deps, user, id)).row)
+}
+
+export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null, id: string) {
+  const { row } = await findVisibleDocument(deps, user, id)
+  if (row.status === 'processing') throw new ProblemError(409, 'not-ready', 'Conflict', 'The document’s text is still being read; try again in a minute.')
+  return { pages: await repository.listPages(deps.db, id) }
+}
+
+/** The original bytes, and whether anyone may see them (for caching). */
+export async function openDocumentFile(deps: DocumentDeps, user: AuthUser | null, id: string) {
+  const { row, request } = await findVisibleDocument(deps, user, id)
+  return { document: row, stream: await deps.storage.open(row.sha256), public: canSee(null, request) }
+}
+
+/**
+ * Deletes a document, its attachments (for an email) and their text; bytes no other document
+ * shares are removed from storage in the same locked step as the rows, so an upload of the same
+ * bytes at that moment either comes first (and keeps them) or puts them back.
+ */
+export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: string): Promise<void> {
+  const { request } = await findVisibleDocument(deps, user, id)
+  if (!canChange(user, request)) throw new ForbiddenError('Only the requester or an administrator may delete this document.')
+  await deps.db.transaction(async (tx) => {
+    const tree = await repository.documentTree(tx, id)
+    const keys = [...new Set(tree.map((node) => node.sha256))].sort()
+    for (const key of keys) await repository.lockStoredFile(tx, key)
+    await repository.deleteDocument(tx, id)
+    for (const key of keys) if (!(await repository.isReferenced(tx, key))) await deps.storage.remove(key)
+  })
+}

@@ -1,0 +1,95 @@
+/**
+ * What a file is, told from its first bytes: never from its name or the client's Content-Type,
+ * which anyone can set. Pure, so it is tested on byte strings alone.
+ */
+
+export const FILE_TYPES = {
+  pdf: { mimeType: 'application/pdf', extension: 'pdf' },
+  png: { mimeType: 'image/png', extension: 'png' },
+  jpeg: { mimeType: 'image/jpeg', extension: 'jpg' },
+  tiff: { mimeType: 'image/tiff', extension: 'tif' },
+  email: { mimeType: 'message/rfc822', extension: 'eml' },
+  text: { mimeType: 'text/plain', extension: 'txt' },
+} as const
+
+export type FileType = keyof typeof FILE_TYPES
+export type MimeType = (typeof FILE_TYPES)[FileType]['mimeType']
+
+export const MIME_TYPES = Object.values(FILE_TYPES).map((type) => type.mimeType) as [MimeType, ...MimeType[]]
+
+/** How many leading bytes `detectFileType` looks at. */
+export const SNIFF_BYTES = 8192
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+const JPEG = Buffer.from([0xff, 0xd8, 0xff])
+const TIFF_LITTLE = Buffer.from([0x49, 0x49, 0x2a, 0x00])
+const TIFF_BIG = Buffer.from([0x4d, 0x4d, 0x00, 0x2a])
+// PDF readers accept the header anywhere in the first 1024 bytes (ISO 32000-1, annex H.3).
+const PDF_HEADER_WITHIN = 1024
+
+/** RFC 5322 header fields an exported email starts with; at least one must be there. */
+const EMAIL_FIELDS = new Set(['from', 'to', 'date', 'subject', 'message-id', 'received', 'return-path', 'mime-version', 'delivered-to', 'reply-to', 'cc'])
+const HEADER_LINE = /^([!-9;-~]+):/
+
+export function fileTypeOf(mimeType: string): FileType | null {
+  return (Object.keys(FILE_TYPES) as FileType[]).find((type) => FILE_TYPES[type].mimeType === mimeType) ?? null
+}
+
+/** The type of a file from its first SNIFF_BYTES bytes (fewer for a smaller file), or null when it is none we take. */
+export function detectFileType(head: Buffer): FileType | null {
+  if (head.length === 0) return null
+  if (head.subarray(0, PDF_HEADER_WITHIN).includes('%PDF-')) return 'pdf'
+  if (head.subarray(0, PNG.length).equals(PNG)) return 'png'
+  if (head.subarray(0, JPEG.length).equals(JPEG)) return 'jpeg'
+  const four = head.subarray(0, 4)
+  if (four.equals(TIFF_LITTLE) || four.equals(TIFF_BIG)) return 'tiff'
+  const text = asText(head)
+  if (text === null) return null
+  return looksLikeEmail(text) ? 'email' : 'text'
+}
+
+/** The bytes as UTF-8 text, or null when they are binary: NULs, invalid UTF-8, or many control characters. */
+function asText(head: Buffer): string | null {
+  if (head.includes(0)) return null
+  let text: string
+  try {
+    // A multi-byte character may be cut at the end of the sample; drop up to three bytes of it.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(trimPartialCharacter(head))
+  } catch {
+    return null
+  }
+  let control = 0
+  for (const char of text) {
+    const code = char.charCodeAt(0)
+    if (code < 0x20 && char !== '\n' && char !== '\r' && char !== '\t' && char !== '\f') control += 1
+  }
+  return control > text.length / 100 ? null : text
+}
+
+function trimPartialCharacter(bytes: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!
+    if ((byte & 0xc0) === 0x80) continue // a continuation byte: keep looking for the lead byte
+    if (byte < 0x80) return bytes
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
+    return length > back ? bytes.subarray(0, bytes.length - back) : bytes
+  }
+  return bytes
+}
+
+/** Header lines (with continuations) up to a blank line, at least two of them, one a well-known field. */
+function looksLikeEmail(text: string): boolean {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
+  let fields = 0
+  let known = false
+  for (const line of lines) {
+    if (line === '') return fields >= 2 && known
+    if (/^[ \t]/.test(line) && fields > 0) continue
+    const match = HEADER_LINE.exec(line)
+    if (!match) return false
+    fields += 1
+    if (EMAIL_FIELDS.has(match[1]!.toLowerCase())) known = true
+  }
+  // The sample ended inside the headers: a long header block still counts.
+  return fields >= 2 && known && text.length >= SNIFF_BYTES - 4
+}

@@ -1,0 +1,41 @@
+/** How extracted text is stored and split into pages. Pure. */
+
+/** A page's text is cut here: PostgreSQL's tsvector holds at most 1 MB, and no real page comes near it. */
+export const MAX_PAGE_CHARS = 100_000
+/** A plain-text file has no pages; it is split into pieces about this long, at line breaks. */
+export const TEXT_PAGE_CHARS = 20_000
+
+// Control characters other than tab and line feed. Search marks matches with \u0002 and \u0003,
+// so those must never occur in stored text.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g
+
+/** Text as stored and indexed: no control characters but tabs and line breaks, no trailing spaces, no runs of blank lines. */
+export function cleanPageText(text: string): string {
+  const cleaned = text
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, ' ')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+  return cleaned.length > MAX_PAGE_CHARS ? cleaned.slice(0, MAX_PAGE_CHARS) : cleaned
+}
+
+/** A plain-text file's pages: its form feeds, if any, and pieces of at most about TEXT_PAGE_CHARS split at line breaks. */
+export function paginateText(text: string): string[] {
+  const pages: string[] = []
+  for (const section of text.replace(/\r\n?/g, '\n').split('\f')) {
+    let rest = section
+    while (rest.length > TEXT_PAGE_CHARS) {
+      const window = rest.slice(0, TEXT_PAGE_CHARS)
+      const breakAt = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'))
+      const cut = breakAt > TEXT_PAGE_CHARS / 2 ? breakAt + 1 : TEXT_PAGE_CHARS
+      pages.push(rest.slice(0, cut))
+      rest = rest.slice(cut)
+    }
+    pages.push(rest)
+  }
+  const cleaned = pages.map(cleanPageText).filter((page) => page !== '')
+  return cleaned.length > 0 ? cleaned : ['']
+}

@@ -1,0 +1,110 @@
+import { sql, type SQL } from 'drizzle-orm'
+import { intArray, uuidArray, type Executor } from '../../db/client.js'
+import { HEADLINE_OPTIONS } from './snippet.js'
+
+/** Whose pages a search may return: anyone's public ones, plus the caller's own, or (admins) all. */
+export type SearchScope = { kind: 'public' } | { kind: 'own'; userId: string } | { kind: 'all' }
+
+export interface SearchFilters {
+  state?: string
+  agencyId?: string
+  kind?: string
+  receivedFrom?: string
+  receivedTo?: string
+}
+
+/** Counts of matching pages for each (state, kind) that occurs. */
+export type CountGrid = { state: string; kind: string; count: number }[]
+
+export interface RankedHit {
+  documentId: string
+  page: number
+  rank: number
+}
+
+export interface DisplayedHit extends RankedHit {
+  requestId: string
+  title: string
+  agency: { id: string; name: string; state: string }
+  headline: string
+}
+
+const tsquery = (q: string) => sql`websearch_to_tsquery('english', ${q})`
+
+function visibleTo(scope: SearchScope): SQL {
+  if (scope.kind === 'all') return sql`true`
+  if (scope.kind === 'public') return sql`p.public`
+  return sql`(p.public or p.owner_id = ${scope.userId}::uuid)`
+}
+
+/** The filters facets are counted under: all but state and kind, which each facet ignores for itself. */
+function baseFilters(filters: SearchFilters): SQL[] {
+  const where: SQL[] = []
+  if (filters.agencyId) where.push(sql`p.agency_id = ${filters.agencyId}::uuid`)
+  if (filters.receivedFrom) where.push(sql`p.received_on >= ${filters.receivedFrom}::date`)
+  if (filters.receivedTo) where.push(sql`p.received_on <= ${filters.receivedTo}::date`)
+  return where
+}
+
+function facetFilters(filters: SearchFilters): SQL[] {
+  const where: SQL[] = []
+  if (filters.state) where.push(sql`p.state = ${filters.state}`)
+  if (filters.kind) where.push(sql`p.kind = ${filters.kind}`)
+  return where
+}
+
+const and = (conditions: SQL[]) => sql.join(conditions, sql` and `)
+
+/** How many pages match, by state and kind, under every filter but state and kind. */
+export async function countGrid(db: Executor, q: string, scope: SearchScope, filters: SearchFilters): Promise<CountGrid> {
+  const rows = await db.execute<{ state: string; kind: string; count: number }>(sql`
+    select p.state, p.kind, count(*)::int as count
+    from document_pages p
+    where ${and([sql`p.tsv @@ ${tsquery(q)}`, visibleTo(scope), ...baseFilters(filters)])}
+    group by p.state, p.kind`)
+  return [...rows]
+}
+
+/** Matching pages, best first (cover density, damped for long pages); ties by document and page. */
+export async function rankedHits(db: Executor, q: string, scope: SearchScope, filters: SearchFilters, limit: number, offset: number): Promise<RankedHit[]> {
+  const rows = await db.execute<{ document_id: string; page: number; rank: number }>(sql`
+    select p.document_id, p.page, ts_rank_cd(p.tsv, query, 1) as rank
+    from document_pages p, ${tsquery(q)} as query
+    where ${and([sql`p.tsv @@ query`, visibleTo(scope), ...baseFilters(filters), ...facetFilters(filters)])}
+    order by rank desc, p.document_id, p.page
+    limit ${limit} offset ${offset}`)
+  return rows.map((row) => ({ documentId: row.document_id, page: row.page, rank: row.rank }))
+}
+
+/**
+ * What a results page shows of each hit, in the order given: title, agency and a snippet. The
+ * visibility check is made again here, so a hit from a cached ranking never shows a page that has
+ * become private since.
+ */
+export async function displayHits(db: Executor, q: string, scope: SearchScope, hits: readonly RankedHit[]): Promise<DisplayedHit[]> {
+  if (hits.length === 0) return []
+  const rows = await db.execute<{ position: number; request_id: string; title: string; agency_id: string; agency_name: string; agency_state: string; headline: string }>(sql`
+    select hit.position::int as position, p.request_id, d.title, a.id as agency_id, a.name as agency_name, a.state as agency_state,
+           ts_headline('english', p.text, ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
+    from unnest(${uuidArray(hits.map((hit) => hit.documentId))}, ${intArray(hits.map((hit) => hit.page))}) with ordinality as hit(document_id, page, position)
+    join document_pages p on p.document_id = hit.document_id and p.page = hit.page
+    join documents d on d.id = p.document_id
+    join agencies a on a.id = p.agency_id
+    where ${visibleTo(scope)}
+    order by hit.position`)
+  return rows.map((row) => {
+    const hit = hits[row.position - 1]!
+    return {
+      ...hit,
+      requestId: row.request_id,
+      title: row.title,
+      agency: { id: row.agency_id, name: row.agency_name, state: row.agency_state },
+      headline: row.headline,
+    }
+  })
+}
+
+export async function currentSearchVersion(db: Executor): Promise<number> {
+  const [row] = await db.execute<{ version: string }>(sql`select version from search_version where id = 1`)
+  return Number(row?.version ?? 0)
+}

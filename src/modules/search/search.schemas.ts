@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
+import { calendarDateSchema } from '../../http/schemas.js'
+
+/** Deep pages of a ranked search cost as much as all the pages before them. */
+export const MAX_SEARCH_OFFSET = 10_000
+
+export const searchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(500).describe('Web-search syntax: words, "exact phrase", -excluded, or'),
+    state: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
+      .transform((code) => code.toUpperCase())
+      .optional(),
+    agencyId: z.uuid().optional(),
+    kind: z.enum(DOCUMENT_KINDS).optional(),
+    receivedFrom: calendarDateSchema.optional().describe('First day received (inclusive, UTC)'),
+    receivedTo: calendarDateSchema.optional().describe('Last day received (inclusive, UTC)'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    offset: z.coerce.number().int().min(0).max(MAX_SEARCH_OFFSET).default(0),
+  })
+  .refine((query) => !query.receivedFrom || !query.receivedTo || query.receivedFrom <= query.receivedTo, {
+    path: ['receivedTo'],
+    message: 'must not be before receivedFrom',
+  })
+
+const facetSchema = z.array(z.object({ value: z.string(), count: z.number().int() }))
+
+export const searchResponse = z
+  .object({
+    total: z.number().int().describe('Matching pages'),
+    items: z.array(
+      z.object({
+        documentId: z.uuid(),
+        requestId: z.uuid(),
+        title: z.string(),
+        agency: z.object({ id: z.uuid(), name: z.string(), state: z.string() }),
+        page: z.number().int(),
+        snippet: z.string().describe('HTML: matched terms in <mark>, everything else escaped'),
+        rank: z.number(),
+        fileUrl: z.string().describe('The original file'),
+      }),
+    ),
+    facets: z
+      .object({ state: facetSchema, kind: facetSchema })
+      .describe('Matching pages by state and by kind; each ignores its own filter, so the other choices stay visible'),
+  })
+  .meta({ id: 'SearchResults' })
+
+export type SearchQuery = z.output<typeof searchQuery>
+export type SearchResults = z.output<typeof searchResponse>

@@ -1,0 +1,31 @@
+/**
+ * ts_headline marks matches with these two control characters, which stored page text never
+ * contains (cleanPageText removes them). The snippet is then escaped as a whole and only the
+ * markers become <mark> tags, so a page's own text can never turn into markup.
+ */
+export const MATCH_START = '\u0002'
+export const MATCH_END = '\u0003'
+
+export const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!)
+}
+
+/** A ts_headline result as safe HTML: everything escaped, matched terms in <mark>…</mark>. */
+export function toSnippetHtml(headline: string): string {
+  let html = ''
+  let open = false
+  for (const part of headline.split(/([\u0002\u0003])/)) {
+    if (part === MATCH_START) {
+      if (!open) html += '<mark>'
+      open = true
+    } else if (part === MATCH_END) {
+      if (open) html += '</mark>'
+      open = false
+    } else html += escapeHtml(part)
+  }
+  return open ? `${html}</mark>` : html
+}

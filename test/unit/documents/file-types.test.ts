@@ -1,0 +1,41 @@
+import t from 'tap'
+import { detectFileType, fileTypeOf, SNIFF_BYTES } from '../../../src/modules/documents/file-types.js'
+
+const bytes = (...values: (number | string)[]) => Buffer.concat(values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from([value]))))
+
+t.test('types come from the first bytes', async (t) => {
+  const cases: [string, Buffer, ReturnType<typeof detectFileType>][] = [
+    ['PDF', bytes('%PDF-1.7\n%âãÏÓ\n'), 'pdf'],
+    ['PDF with junk before the header', Buffer.concat([Buffer.alloc(600, 0x20), bytes('%PDF-1.4')]), 'pdf'],
+    ['PDF header too far in', Buffer.concat([Buffer.alloc(1100, 0x20), bytes('%PDF-1.4')]), 'text'],
+    ['PNG', bytes(0x89, 'PNG\r\n', 0x1a, '\n', 0, 0, 0, 13, 'IHDR'), 'png'],
+    ['JPEG', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'JFIF'), 'jpeg'],
+    ['TIFF, little-endian', bytes('II*', 0, 8, 0, 0, 0), 'tiff'],
+    ['TIFF, big-endian', bytes('MM', 0, '*', 0, 0, 0, 8), 'tiff'],
+    ['email', Buffer.from('Return-Path: <a@b.example>\r\nReceived: from x\r\n\tby y\r\nFrom: A <a@b.example>\r\nSubject: Records\r\n\r\nBody'), 'email'],
+    ['email with a BOM and LF line ends', Buffer.from('\ufeffFrom: a@b.example\nTo: c@d.example\nSubject: Hi\n\nBody'), 'email'],
+    ['text that starts like one header', Buffer.from('Subject: my notes\n\nabout the meeting'), 'text'],
+    ['text with unknown headers only', Buffer.from('Foo: 1\nBar: 2\n\nbody'), 'text'],
+    ['plain text', Buffer.from('Meeting notes, 4 March.\nThe chief signed the MOU.\f\nPage 2'), 'text'],
+    ['UTF-8 text cut inside a character', Buffer.from('Łódź café').subarray(0, 3), 'text'],
+    ['ZIP (docx, xlsx)', bytes('PK', 3, 4, 20, 0), null],
+    ['GIF', bytes('GIF89a', 1, 0, 1, 0, 0x80, 0, 0), null],
+    ['UTF-16 text', Buffer.from('\ufeffnotes', 'utf16le'), null],
+    ['invalid UTF-8', bytes(0xc3, 0x28, 'abc'), null],
+    ['binary', bytes(1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16, 'abcdefgh'), null],
+    ['empty', Buffer.alloc(0), null],
+  ]
+  for (const [what, head, expected] of cases) t.equal(detectFileType(head), expected, what)
+})
+
+t.test('a header block longer than the sample still counts as an email', async (t) => {
+  const received = Array.from({ length: 200 }, (_, index) => `Received: from relay${index}.example by mx.example`).join('\n')
+  const head = Buffer.from(`${received}\nFrom: a@b.example\n`).subarray(0, SNIFF_BYTES)
+  t.equal(detectFileType(head), 'email')
+})
+
+t.test('mime types map back to types', async (t) => {
+  t.equal(fileTypeOf('application/pdf'), 'pdf')
+  t.equal(fileTypeOf('message/rfc822'), 'email')
+  t.equal(fileTypeOf('application/zip'), null)
+})
