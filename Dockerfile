@@ -1,5 +1,10 @@
-# The API image. Runs TypeScript directly with tsx (npm start); there is no build step.
+# The image of the API and the worker. Runs TypeScript directly with tsx (npm start, npm run worker); there is no build step.
 FROM node:20-bookworm-slim
+
+# tesseract OCRs scanned pages (its English data comes with it); without it they wait for OCR.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 

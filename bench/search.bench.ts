@@ -6,7 +6,9 @@
 // filtered and unfiltered topical searches), each query repeated as users repeat popular ones:
 //   bare      the statements our handler sends, captured at run time, replayed with postgres.js
 //   uncached  ours with SEARCH_CACHE_SECONDS=0: exactly the bare statements, plus HTTP and JSON
-//   default   ours as configured by default (costly counts and rankings cached under the search version)
+//   default   ours as configured by default, in the steady state: every query was searched once
+//             before (the warm-up), so costly counts and rankings come from the cache, which the
+//             search version keeps exact. The uncached run is what a first search costs.
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { pino } from 'pino'
@@ -20,7 +22,7 @@ import { generateCorpus, seededRandom } from './lib/corpus.js'
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 20_000)
 const CLIENTS = 8
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 const TARGET_P95_MS = 50
 const TARGET_RATIO = 1.3
 
@@ -55,10 +57,10 @@ const corpus = generateCorpus({
 const documentIds = (
   (await sql`
     insert into documents (request_id, title, kind, filename, mime_type, size, sha256, received_at, status, page_count)
-    select (${`{${requestIds.join(',')}}`}::uuid[])[(d->>'agency')::int + 1], d->>'title', d->>'kind', 'document.pdf', 'application/pdf', 1000,
-           encode(sha256(convert_to(d->>'title' || ordinality, 'UTF8')), 'hex'), (d->>'receivedAt')::timestamptz, 'ready', (d->>'pages')::int
-    from jsonb_array_elements(${JSON.stringify(corpus.map((document) => ({ agency: document.agency, title: document.title, kind: document.kind, receivedAt: document.receivedAt, pages: document.pages.length })))}::jsonb) with ordinality as d
-    order by ordinality
+    select (${`{${requestIds.join(',')}}`}::uuid[])[(d.value->>'agency')::int + 1], d.value->>'title', d.value->>'kind', 'document.pdf', 'application/pdf', 1000,
+           encode(sha256(convert_to(d.value->>'title' || d.ordinality, 'UTF8')), 'hex'), (d.value->>'receivedAt')::timestamptz, 'ready', (d.value->>'pages')::int
+    from jsonb_array_elements(${JSON.stringify(corpus.map((document) => ({ agency: document.agency, title: document.title, kind: document.kind, receivedAt: document.receivedAt, pages: document.pages.length })))}::jsonb) with ordinality as d(value, ordinality)
+    order by d.ordinality
     returning id`) as unknown as { id: string }[]
 ).map((row) => row.id)
 const copy = await sql`copy document_pages (document_id, page, text) from stdin`.writable()
@@ -154,7 +156,8 @@ const totals = new Map<string, number>()
 for (const query of QUERIES) {
   capturing = []
   totals.set(query, (await uncached.search(query)).total)
-  if (capturing.length !== 3) throw new Error(`${query}: expected 3 statements (counts, ranking, display), saw ${capturing.length}`)
+  // Counts and ranking, then the display of the hits (not sent when there are none).
+  if (capturing.length < 2 || capturing.length > 3) throw new Error(`${query}: expected 2 or 3 statements, saw ${capturing.length}`)
   statements.set(query, capturing)
 }
 capturing = null
@@ -164,16 +167,21 @@ sql.unsafe = unsafe
 async function bare(query: string) {
   const [grid, ranked, display] = statements.get(query)!
   await Promise.all([sql.unsafe(grid!.query, grid!.params as never[]), sql.unsafe(ranked!.query, ranked!.params as never[])])
-  return sql.unsafe(display!.query, display!.params as never[])
+  if (display) await sql.unsafe(display.query, display.params as never[])
 }
 
-for (const run of [bare, uncached.search]) await load(run) // warm-up: caches, JIT, pool
+const cached = await serve(config.searchCache.seconds)
+// Warm-up, one search at a time: pool, JIT, PostgreSQL's buffers, and the cache for the default run.
+for (const query of QUERIES) {
+  await bare(query)
+  await uncached.search(query)
+  await cached.search(query)
+}
 const figures: Record<string, number[]> = {}
 figures.bare = await load(bare)
 figures.uncached = await load(uncached.search)
-await uncached.app.close()
-const cached = await serve(config.searchCache.seconds)
 figures.default = await load(cached.search)
+await uncached.app.close()
 await cached.app.close()
 
 const stats = (sorted: number[]) => ({ p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)! })

@@ -25,7 +25,7 @@ CREATE TABLE "document_pages" (
 	"page" integer NOT NULL,
 	"text" text NOT NULL,
 	"needs_ocr" boolean DEFAULT false NOT NULL,
-	"tsv" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', text)) STORED NOT NULL,
+	"tsv" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', replace(text, '<', '<' || chr(4)))) STORED NOT NULL,
 	"request_id" uuid NOT NULL,
 	"agency_id" uuid NOT NULL,
 	"state" text NOT NULL,

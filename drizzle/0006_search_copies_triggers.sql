@@ -40,13 +40,19 @@ CREATE TRIGGER requests_search_copies AFTER UPDATE OF visibility, status, agency
 --> statement-breakpoint
 CREATE FUNCTION agencies_refresh_search_copies() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE document_pages SET state = NEW.state WHERE agency_id = NEW.id;
+  IF OLD.state IS DISTINCT FROM NEW.state THEN
+    UPDATE document_pages SET state = NEW.state WHERE agency_id = NEW.id;
+  END IF;
+  -- Results show agency names: a renamed agency makes cached results out of date too.
+  IF OLD.name IS DISTINCT FROM NEW.name THEN
+    UPDATE search_version SET version = version + 1 WHERE id = 1;
+  END IF;
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER agencies_search_copies AFTER UPDATE OF state ON agencies
-  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
+CREATE TRIGGER agencies_search_copies AFTER UPDATE OF state, name ON agencies
+  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.name IS DISTINCT FROM NEW.name)
   EXECUTE FUNCTION agencies_refresh_search_copies();
 --> statement-breakpoint
 CREATE FUNCTION documents_refresh_search_copies() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -61,8 +67,9 @@ CREATE TRIGGER documents_search_copies AFTER UPDATE OF kind, received_at ON docu
   FOR EACH ROW WHEN (OLD.kind IS DISTINCT FROM NEW.kind OR OLD.received_at IS DISTINCT FROM NEW.received_at)
   EXECUTE FUNCTION documents_refresh_search_copies();
 --> statement-breakpoint
--- search_version changes whenever what search could answer changes: pages added, removed, or
--- their copies refreshed. Search results are cached under it, so a change is never served stale.
+-- search_version changes whenever what search could answer or show changes: pages added,
+-- removed, or their copies refreshed, an agency renamed. Search results are cached under it, so a
+-- change is never served stale.
 INSERT INTO search_version VALUES (1, 0);
 --> statement-breakpoint
 CREATE FUNCTION bump_search_version() RETURNS trigger LANGUAGE plpgsql AS $$

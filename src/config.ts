@@ -28,7 +28,7 @@ const configSchema = z.object({
   EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   OCR_COMMAND: z.string().min(1).default('tesseract'),
   OCR_LANGUAGE: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa').default('eng'),
-  SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   SEARCH_CACHE_MIN_MS: z.coerce.number().min(0).max(60_000).default(10),
 }).refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
   path: ['DELIVERY_LOOKAHEAD_SECONDS'],

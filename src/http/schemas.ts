@@ -25,3 +25,9 @@ export const instantSchema = z.iso
   .datetime({ offset: true })
   .transform((value) => new Date(value))
   .refine((date) => inYearRange(date.getUTCFullYear()), `must lie between ${EARLIEST_YEAR} and ${LATEST_YEAR}`)
+
+/** A state's two-letter USPS code, in any case, as upper case. */
+export const stateCodeSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
+  .transform((code) => code.toUpperCase())

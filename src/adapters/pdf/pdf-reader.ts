@@ -105,7 +105,7 @@ function joinItems(items: TextItem[]): string {
     }
     if (!atLineStart && lastY !== undefined && Math.abs(y - lastY) > 1) {
       text += '\n'
-    } else if (!atLineStart && lastEnd !== undefined && x - lastEnd > item.height * 0.15 && !/\s$/.test(text) && !/^\s/.test(item.str)) {
+    } else if (!atLineStart && lastEnd !== undefined && x - lastEnd > item.height * 0.15 && !/\s/.test(text.at(-1)!) && !/^\s/.test(item.str)) {
       text += ' '
     }
     text += item.str

@@ -23,9 +23,11 @@ export const documentPages = pgTable(
     text: text('text').notNull(),
     /** The page has no text layer and could not be OCRed yet. */
     needsOcr: boolean('needs_ocr').notNull().default(false),
+    // PostgreSQL's parser drops what looks like an HTML tag, and everything inside <script> and
+    // <style>; a control character after each "<" keeps that text words (see search/snippet.ts).
     tsv: tsvector('tsv')
       .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', text)`),
+      .generatedAlwaysAs(sql`to_tsvector('english', replace(text, '<', '<' || chr(4)))`),
     requestId: uuid('request_id').notNull(),
     agencyId: uuid('agency_id').notNull(),
     state: text('state').notNull(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { calendarDateSchema } from '../../http/schemas.js'
+import { calendarDateSchema, stateCodeSchema } from '../../http/schemas.js'
 import { AGENCY_KINDS } from '../../db/schema/agencies.js'
 
 // Zero-width and bidirectional marks that the source data carries around some names.
@@ -63,10 +63,7 @@ function monthStart(value: string): string {
 /** Fields a caller may set on an agency; shared by the JSON API and the CSV import. */
 export const agencyFields = {
   name: text(300),
-  state: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
-    .transform((code) => code.toUpperCase()),
+  state: stateCodeSchema,
   city: optionalText(200),
   county: optionalText(200),
   kind: z.enum(AGENCY_KINDS),

@@ -81,24 +81,24 @@ export async function lockStoredFile(db: Executor, sha256: string): Promise<void
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`document-bytes:${sha256}`}, 0))`)
 }
 
-/**
- * Replaces a document's pages and marks it ready, in one statement per table. The pages travel as
- * one JSON parameter (a long document has hundreds); the search columns are filled by trigger.
- */
-export async function storePages(db: Executor, documentId: string, pages: readonly PageText[]): Promise<DocumentRow | null> {
+export async function removePages(db: Executor, documentId: string): Promise<void> {
   await db.delete(documentPages).where(eq(documentPages.documentId, documentId))
-  if (pages.length > 0) {
-    const values = JSON.stringify(pages.map((page) => ({ page: page.page, text: page.text, needs_ocr: page.needsOcr })))
-    await db.execute(sql`
-      insert into ${documentPages} (document_id, page, text, needs_ocr)
-      select ${documentId}::uuid, page, text, needs_ocr from jsonb_to_recordset(${values}::jsonb) as page(page integer, text text, needs_ocr boolean)`)
-  }
-  const [row] = await db
+}
+
+/** Adds pages to a document; they travel as one JSON parameter, and triggers fill their search columns. */
+export async function insertPages(db: Executor, documentId: string, pages: readonly PageText[]): Promise<void> {
+  if (pages.length === 0) return
+  const values = JSON.stringify(pages.map((page) => ({ page: page.page, text: page.text, needs_ocr: page.needsOcr })))
+  await db.execute(sql`
+    insert into ${documentPages} (document_id, page, text, needs_ocr)
+    select ${documentId}::uuid, page, text, needs_ocr from jsonb_to_recordset(${values}::jsonb) as page(page integer, text text, needs_ocr boolean)`)
+}
+
+export async function markReady(db: Executor, documentId: string, pageCount: number): Promise<void> {
+  await db
     .update(documents)
-    .set({ status: 'ready', pageCount: pages.length, error: null, updatedAt: sql`now()` })
+    .set({ status: 'ready', pageCount, error: null, updatedAt: sql`now()` })
     .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
-    .returning()
-  return row ?? null
 }
 
 export async function markFailed(db: Executor, documentId: string, error: string): Promise<void> {

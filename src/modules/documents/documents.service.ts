@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream'
 import type { Multipart } from '@fastify/multipart'
+import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
 import {
   BadRequestError,
+  ConflictError,
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
@@ -19,7 +21,6 @@ import { findRequest } from '../requests/requests.repository.js'
 import { detectFileType, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
 import { MAX_FILES_PER_UPLOAD, uploadFields, type UploadFields } from './documents.schemas.js'
 import * as repository from './documents.repository.js'
-import { z } from 'zod'
 
 export type DocumentDeps = Pick<AppContext, 'db' | 'storage' | 'extractions' | 'clock' | 'config'>
 
@@ -202,7 +203,7 @@ export async function getDocument(deps: DocumentDeps, user: AuthUser | null, id:
 
 export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null, id: string) {
   const { row } = await findVisibleDocument(deps, user, id)
-  if (row.status === 'processing') throw new ProblemError(409, 'not-ready', 'Conflict', 'The document’s text is still being read; try again in a minute.')
+  if (row.status === 'processing') throw new ConflictError('not-ready', 'The document’s text is still being read; try again in a minute.')
   return { pages: await repository.listPages(deps.db, id) }
 }
 

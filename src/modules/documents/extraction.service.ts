@@ -16,6 +16,7 @@ import * as repository from './documents.repository.js'
 export type ExtractionDeps = Pick<AppContext, 'db' | 'storage' | 'ocr' | 'extractions' | 'logger' | 'config'>
 
 const RECONCILE_PAGE = 1_000
+const PAGE_BATCH = 25
 // A scanned page's image is drawn once; a page with many images is a layout, not a scan.
 const MAX_IMAGES_PER_PAGE = 4
 
@@ -50,31 +51,50 @@ export function createExtractionHandlers(deps: ExtractionDeps): ExtractionHandle
 async function extract(deps: ExtractionDeps, id: string): Promise<void> {
   const document = await repository.findDocument(deps.db, id)
   if (!document || document.status !== 'processing') return
-  let pages: repository.PageText[]
   try {
-    pages = await readPages(deps, document)
+    const pages = await deps.db.transaction(async (tx) => {
+      // Pages are written in batches while the next ones are read, so the database's indexing
+      // runs beside pdf.js instead of after it; the transaction keeps the document all or nothing.
+      await repository.removePages(tx, id)
+      let batch: repository.PageText[] = []
+      let writing = Promise.resolve()
+      let count = 0
+      let needOcr = 0
+      for await (const page of readPages(deps, document)) {
+        batch.push(page)
+        count += 1
+        if (page.needsOcr) needOcr += 1
+        if (batch.length === PAGE_BATCH) {
+          await writing
+          writing = repository.insertPages(tx, id, batch)
+          batch = []
+        }
+      }
+      await writing
+      await repository.insertPages(tx, id, batch)
+      await repository.markReady(tx, id, count)
+      return { count, needOcr }
+    })
+    deps.logger.info({ document: id, pages: pages.count, needOcr: pages.needOcr }, 'document text extracted')
   } catch (error) {
     if (!(error instanceof PdfUnreadableError || error instanceof UnreadableDocumentError)) throw error
     await repository.markFailed(deps.db, id, error.message)
     deps.logger.warn({ document: id, reason: error.message }, 'document cannot be read')
-    return
   }
-  await repository.storePages(deps.db, id, pages)
-  deps.logger.info({ document: id, pages: pages.length, needOcr: pages.filter((page) => page.needsOcr).length }, 'document text extracted')
 }
 
-async function readPages(deps: ExtractionDeps, document: repository.DocumentRow): Promise<repository.PageText[]> {
+async function* readPages(deps: ExtractionDeps, document: repository.DocumentRow): AsyncGenerator<repository.PageText> {
   switch (fileTypeOf(document.mimeType)) {
     case 'pdf':
-      return readPdfPages(deps, await readAll(await deps.storage.open(document.sha256)))
+      return yield* readPdfPages(deps, await readAll(await deps.storage.open(document.sha256)))
     case 'png':
     case 'jpeg':
     case 'tiff':
-      return readImagePages(deps, document)
+      return yield* await readImagePages(deps, document)
     case 'text':
-      return textPages(decodeText(await readAll(await deps.storage.open(document.sha256))))
+      return yield* textPages(decodeText(await readAll(await deps.storage.open(document.sha256))))
     case 'email':
-      return readEmail(deps, document)
+      return yield* await readEmail(deps, document)
     default:
       throw new UnreadableDocumentError(`Documents of type ${document.mimeType} cannot be read.`)
   }
@@ -84,27 +104,25 @@ function textPages(text: string): repository.PageText[] {
   return paginateText(text).map((page, index) => ({ page: index + 1, text: page, needsOcr: false }))
 }
 
-async function readPdfPages(deps: ExtractionDeps, bytes: Buffer): Promise<repository.PageText[]> {
+async function* readPdfPages(deps: ExtractionDeps, bytes: Buffer): AsyncGenerator<repository.PageText> {
   const reader = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   try {
-    const pages: repository.PageText[] = []
     for (let number = 1; number <= reader.pageCount; number++) {
       const text = cleanPageText(await readingPage(number, () => reader.text(number)))
       if (text !== '') {
-        pages.push({ page: number, text, needsOcr: false })
+        yield { page: number, text, needsOcr: false }
         continue
       }
       // No text layer: a scan, or a blank page.
       const images = (await readingPage(number, () => reader.images(number))).slice(0, MAX_IMAGES_PER_PAGE)
-      if (images.length === 0) pages.push({ page: number, text: '', needsOcr: false })
-      else if (!(await deps.ocr.available())) pages.push({ page: number, text: '', needsOcr: true })
+      if (images.length === 0) yield { page: number, text: '', needsOcr: false }
+      else if (!(await deps.ocr.available())) yield { page: number, text: '', needsOcr: true }
       else {
         const recognized: string[] = []
         for (const image of images) recognized.push(await deps.ocr.recognizeImage(image))
-        pages.push({ page: number, text: cleanPageText(recognized.join('\n\n')), needsOcr: false })
+        yield { page: number, text: cleanPageText(recognized.join('\n\n')), needsOcr: false }
       }
     }
-    return pages
   } finally {
     await reader.close()
   }

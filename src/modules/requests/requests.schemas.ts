@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AGENCY_KINDS } from '../../db/schema/agencies.js'
 import { SUBMISSION_CHANNELS, VISIBILITIES } from '../../db/schema/requests.js'
 import { paginationQuery } from '../../http/pagination.js'
-import { calendarDateSchema, instantSchema } from '../../http/schemas.js'
+import { calendarDateSchema, instantSchema, stateCodeSchema } from '../../http/schemas.js'
 import { EVENT_TYPES, REQUEST_STATUSES, SYSTEM_EVENT_TYPES } from './request-status.js'
 
 
@@ -99,11 +99,7 @@ export const requestParams = z.object({ id: z.uuid() })
 export const requestListQuery = z.object({
   status: z.enum(REQUEST_STATUSES).optional(),
   agencyId: z.uuid().optional(),
-  state: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
-    .transform((code) => code.toUpperCase())
-    .optional(),
+  state: stateCodeSchema.optional(),
   overdue: z.stringbool().optional(),
   ...paginationQuery,
 })

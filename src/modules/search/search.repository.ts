@@ -85,7 +85,7 @@ export async function displayHits(db: Executor, q: string, scope: SearchScope, h
   if (hits.length === 0) return []
   const rows = await db.execute<{ position: number; request_id: string; title: string; agency_id: string; agency_name: string; agency_state: string; headline: string }>(sql`
     select hit.position::int as position, p.request_id, d.title, a.id as agency_id, a.name as agency_name, a.state as agency_state,
-           ts_headline('english', p.text, ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
+           ts_headline('english', replace(p.text, '<', '<' || chr(4)), ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
     from unnest(${uuidArray(hits.map((hit) => hit.documentId))}, ${intArray(hits.map((hit) => hit.page))}) with ordinality as hit(document_id, page, position)
     join document_pages p on p.document_id = hit.document_id and p.page = hit.page
     join documents d on d.id = p.document_id

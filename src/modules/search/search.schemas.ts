@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
-import { calendarDateSchema } from '../../http/schemas.js'
+import { calendarDateSchema, stateCodeSchema } from '../../http/schemas.js'
 
 /** Deep pages of a ranked search cost as much as all the pages before them. */
 export const MAX_SEARCH_OFFSET = 10_000
@@ -8,11 +8,7 @@ export const MAX_SEARCH_OFFSET = 10_000
 export const searchQuery = z
   .object({
     q: z.string().trim().min(1).max(500).describe('Web-search syntax: words, "exact phrase", -excluded, or'),
-    state: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter USPS code')
-      .transform((code) => code.toUpperCase())
-      .optional(),
+    state: stateCodeSchema.optional(),
     agencyId: z.uuid().optional(),
     kind: z.enum(DOCUMENT_KINDS).optional(),
     receivedFrom: calendarDateSchema.optional().describe('First day received (inclusive, UTC)'),

@@ -16,10 +16,10 @@ function scopeOf(user: AuthUser | null): repository.SearchScope {
 }
 
 /**
- * Pages matching a web-search query, best first, with snippets and facet counts. Counts and
- * ranking are cached in Redis under the database's search version, which triggers raise on any
- * change to what search could find, so a cached answer is never older than the data it counts;
- * what is shown of each hit is read fresh, visibility checked again.
+ * Pages matching a web-search query, best first, with snippets and facet counts. Answers, and the
+ * counts and ranking they are made from (shared by every page and filter of a query), are cached
+ * in Redis under the database's search version, which triggers raise on any change to what search
+ * could find or show: a cached answer is never older than the data.
  */
 export async function search(deps: SearchDeps, user: AuthUser | null, query: SearchQuery): Promise<SearchResults> {
   const scope = scopeOf(user)
@@ -31,13 +31,26 @@ export async function search(deps: SearchDeps, user: AuthUser | null, query: Sea
     receivedTo: query.receivedTo,
   }
   const q = query.q.replace(/\s+/g, ' ')
-  const cache = deps.config.searchCache.seconds > 0 ? await cacheFor(deps, scope, q, filters) : null
-  const end = query.offset + query.limit
+  const cache = deps.config.searchCache.seconds > 0 ? await cacheFor(deps, scope, q, filters, query) : null
+  // A whole answer is kept whatever it cost: repeating a search then reads one key.
+  return cached(deps, cache?.answer, () => answer(deps, { q, scope, filters, offset: query.offset, limit: query.limit }, cache), 0)
+}
+
+interface Search {
+  q: string
+  scope: repository.SearchScope
+  filters: repository.SearchFilters
+  offset: number
+  limit: number
+}
+
+async function answer(deps: SearchDeps, { q, scope, filters, offset, limit }: Search, cache: SearchCacheKeys | null): Promise<SearchResults> {
+  const end = offset + limit
   const [grid, ranked] = await Promise.all([
     cached(deps, cache?.grid, () => repository.countGrid(deps.db, q, scope, filters)),
     end <= CACHED_HITS
-      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.db, q, scope, filters, CACHED_HITS, 0)).then((hits) => hits.slice(query.offset, end))
-      : repository.rankedHits(deps.db, q, scope, filters, query.limit, query.offset),
+      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.db, q, scope, filters, CACHED_HITS, 0)).then((hits) => hits.slice(offset, end))
+      : repository.rankedHits(deps.db, q, scope, filters, limit, offset),
   ])
   const shown = await repository.displayHits(deps.db, q, scope, ranked)
   return {
@@ -67,7 +80,9 @@ function facet(cells: repository.CountGrid, valueOf: (cell: repository.CountGrid
   return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
 }
 
-async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: string, filters: repository.SearchFilters) {
+type SearchCacheKeys = Awaited<ReturnType<typeof cacheFor>>
+
+async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: string, filters: repository.SearchFilters, page: { offset: number; limit: number }) {
   const version = await repository.currentSearchVersion(deps.db)
   const who = scope.kind === 'own' ? `user-${scope.userId}` : scope.kind
   const key = (what: string, parts: unknown[]) =>
@@ -75,22 +90,36 @@ async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: stri
   return {
     grid: key('grid', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo]),
     hits: key('hits', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo, filters.state, filters.kind]),
+    answer: key('answer', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo, filters.state, filters.kind, page.offset, page.limit]),
   }
 }
 
 /**
- * The cached value, or the computed one. Counting and ranking a broad query ("neighbors portal"
- * over every agreement) costs hundreds of milliseconds, a selective one a few: only the costly
- * ones are worth an entry. Redis trouble never fails a search.
+ * The cached value, or the computed one, kept when it took at least `minMs`. Counting and ranking
+ * a broad query ("neighbors portal" over every agreement) costs hundreds of milliseconds, a
+ * selective one a few: only the costly ones are worth an entry. Redis trouble never fails a search.
  */
-async function cached<T>(deps: SearchDeps, key: string | undefined, compute: () => Promise<T>): Promise<T> {
+async function cached<T>(deps: SearchDeps, key: string | undefined, compute: () => Promise<T>, minMs = deps.config.searchCache.minMs): Promise<T> {
   if (!key) return compute()
-  const hit = await deps.redis.get(key).catch(() => null)
-  if (hit) return JSON.parse(hit) as T
-  const started = performance.now()
-  const value = await compute()
-  if (performance.now() - started >= deps.config.searchCache.minMs) {
-    await deps.redis.set(key, JSON.stringify(value), 'EX', deps.config.searchCache.seconds).catch(() => {})
+  const pending = inFlight.get(key)
+  if (pending) return pending as Promise<T>
+  const lookup = (async () => {
+    const hit = await deps.redis.get(key).catch(() => null)
+    if (hit) return JSON.parse(hit) as T
+    const started = performance.now()
+    const value = await compute()
+    if (performance.now() - started >= minMs) {
+      await deps.redis.set(key, JSON.stringify(value), 'EX', deps.config.searchCache.seconds).catch(() => {})
+    }
+    return value
+  })()
+  inFlight.set(key, lookup)
+  try {
+    return await lookup
+  } finally {
+    inFlight.delete(key)
   }
-  return value
 }
+
+// Many people opening the same popular search at once wait for one computation of it, not one each.
+const inFlight = new Map<string, Promise<unknown>>()

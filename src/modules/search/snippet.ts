@@ -5,6 +5,12 @@
  */
 export const MATCH_START = '\u0002'
 export const MATCH_END = '\u0003'
+/**
+ * Put after every "<" of a page's text before PostgreSQL parses it (for the index and for
+ * ts_headline): otherwise the parser drops anything that looks like a tag, and all text inside
+ * <script> or <style>, so those words could be neither found nor shown. Removed from snippets.
+ */
+export const TAG_GUARD = '\u0004'
 
 export const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`
 
@@ -18,7 +24,7 @@ export function escapeHtml(text: string): string {
 export function toSnippetHtml(headline: string): string {
   let html = ''
   let open = false
-  for (const part of headline.split(/([\u0002\u0003])/)) {
+  for (const part of headline.replaceAll(TAG_GUARD, '').split(/([\u0002\u0003])/)) {
     if (part === MATCH_START) {
       if (!open) html += '<mark>'
       open = true
