@@ -25,6 +25,7 @@ export const documentPages = pgTable(
     needsOcr: boolean('needs_ocr').notNull().default(false),
     // PostgreSQL's parser drops what looks like an HTML tag, and everything inside <script> and
     // <style>; a control character after each "<" keeps that text words (see search/snippet.ts).
+    // Kept in the row, not in TOAST (migration 0007): ranking reads it for every matching page.
     tsv: tsvector('tsv')
       .notNull()
       .generatedAlwaysAs(sql`to_tsvector('english', replace(text, '<', '<' || chr(4)))`),
