@@ -20,6 +20,8 @@ export interface ExtractionHandlers {
   giveUp(documentId: string, reason: string): Promise<void>
   /** Queues every document still waiting for extraction (BullMQ ignores ones already queued); returns how many. */
   reconcile(): Promise<number>
+  /** When OCR is available: reads again the documents with pages that waited for it; returns how many. */
+  readWaitingForOcr(): Promise<number>
 }
 
 export interface WorkerHandlers {
@@ -111,6 +113,9 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
   }
 
   await restore('worker start')
+  // A worker started where OCR has been installed since catches up on the scans that waited for it.
+  const reread = await handlers.extractions.readWaitingForOcr()
+  if (reread > 0) logger.info({ documents: reread }, 'documents with pages waiting for OCR queued to be read again')
   let checking = false
   const watch = setInterval(() => {
     if (checking) return

@@ -115,6 +115,25 @@ t.test('documents API', async (t) => {
     t.same(await staging(), [])
   })
 
+  t.test('a database failure after the bytes were put in place leaves no document and no stray file', async (t) => {
+    await ctx.database.sql.unsafe(`
+      create function refuse_document() returns trigger language plpgsql as $$
+      begin raise exception 'disk full'; end $$;
+      create trigger refuse_document before insert on documents for each row when (new.filename = 'refused.pdf') execute function refuse_document();`)
+    t.teardown(() => ctx.database.sql.unsafe('drop trigger refuse_document on documents; drop function refuse_document()'))
+    const kept = await makePdf(['Already stored: the signed agreement.'])
+    await upload(app, publicRequest, owner.headers, [file(kept, 'kept.pdf')])
+    const before = { rows: await documentRows(), files: await stored() }
+    const fresh = await makePdf(['New bytes, never stored before.'])
+    const response = await upload(app, publicRequest, owner.headers, [file(fresh, 'fresh.pdf'), file(kept, 'kept-again.pdf'), file(await makePdf(['x']), 'refused.pdf')])
+    t.equal(response.statusCode, 500)
+    t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.notMatch(response.body, /disk full/, 'the database error stays in the log')
+    t.equal(await documentRows(), before.rows)
+    t.same((await stored()).sort(), before.files.sort(), 'the new bytes are gone, the ones a document holds are kept')
+    t.same(await staging(), [])
+  })
+
   t.test('bad fields and bad requests are 4xx problems, every bad field named', async (t) => {
     const fields = await upload(app, publicRequest, owner.headers, [
       file(pdf, 'a.pdf'),

@@ -1,6 +1,7 @@
 // Uploads over HTTP, text extraction by the worker's jobs (real Redis, real tesseract where installed).
 import { execFileSync } from 'node:child_process'
 import t, { type Test } from 'tap'
+import { createTesseractOcr } from '../../src/adapters/ocr/tesseract.js'
 import { buildTestApp, findAgencyId, signUp, type TestUser } from '../helpers/app.js'
 import { file, makeEml, makePdf, scannedPage, upload } from '../helpers/documents.js'
 import { encodePng, encodeTiff, renderText } from '../helpers/images.js'
@@ -19,7 +20,7 @@ const NO_OCR = { OCR_COMMAND: 'tesseract-not-installed-here' }
 
 async function setUp(t: Test, env: Record<string, string> = {}) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', ...env } })
-  await startTestWorker(t, built.ctx, 'smtp://127.0.0.1:1')
+  const worker = await startTestWorker(t, built.ctx, 'smtp://127.0.0.1:1')
   const owner = await signUp(built.app)
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
   const request = (await built.app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
@@ -31,7 +32,7 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   }, 60_000, `document ${id} to be read`)
   const textOf = async (id: string) => (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}/text` })).json().pages as { page: number; text: string; needsOcr: boolean }[]
   const uploadAs = (user: TestUser, parts: Parameters<typeof upload>[3]) => upload(built.app, request.id, user.headers, parts)
-  return { ...built, owner, request, settled, textOf, uploadAs, documentOf }
+  return { ...built, worker, owner, request, settled, textOf, uploadAs, documentOf }
 }
 
 t.test('a multi-page PDF with a scanned page: text per page, the scan OCRed', { skip: ocrSkip }, async (t) => {
@@ -69,6 +70,27 @@ t.test('without OCR, a scanned page is kept and marked as needing OCR, and /heal
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.equal(health.statusCode, 200, 'the service is up without OCR')
   t.equal(health.json().checks.ocr, 'unavailable')
+})
+
+t.test('pages that waited for OCR are read when a worker with OCR starts', { skip: ocrSkip }, async (t) => {
+  const { ctx, worker, owner, uploadAs, settled, textOf } = await setUp(t, NO_OCR)
+  const pdf = await makePdf(['Text layer: the Neighbors Portal agreement.', { scan: scannedPage(['COUNCIL RESOLUTION 2019-42']) }])
+  const [waiting, plain] = (await uploadAs(owner, [file(pdf, 'resolution.pdf'), file('Nothing to OCR here.', 'notes.txt')])).json().items
+  await settled(waiting.id)
+  await settled(plain.id)
+  t.match(await textOf(waiting.id), [{ needsOcr: false }, { needsOcr: true, text: '' }])
+  await worker.close()
+  const lastChange = async () => ((await ctx.database.sql`select updated_at::text as at from documents where id = ${plain.id}`) as unknown as [{ at: string }])[0].at
+  const plainChanged = await lastChange()
+
+  await startTestWorker(t, { ...ctx, ocr: createTesseractOcr({ command: 'tesseract', language: 'eng' }) }, 'smtp://127.0.0.1:1')
+  const reread = await eventually(async () => {
+    const pages = await textOf(waiting.id)
+    return pages && !pages.some((page) => page.needsOcr) ? pages : null
+  }, 60_000, 'the scanned page to be OCRed')
+  t.match(reread, [{ page: 1, text: /Neighbors Portal agreement/ }, { page: 2, needsOcr: false, text: /COUNCIL RESOLUTION/i }])
+  t.match(await settled(waiting.id), { status: 'ready', pageCount: 2, error: null })
+  t.equal(await lastChange(), plainChanged, 'documents with nothing waiting for OCR are not read again')
 })
 
 t.test('images are OCRed, a multi-page TIFF page by page', { skip: ocrSkip }, async (t) => {

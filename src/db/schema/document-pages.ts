@@ -47,5 +47,6 @@ export const documentPages = pgTable(
     index('document_pages_received_idx').on(table.receivedOn),
     index('document_pages_owner_idx').on(table.ownerId).where(sql`not public`),
     index('document_pages_request_idx').on(table.requestId),
+    index('document_pages_needs_ocr_idx').on(table.documentId).where(sql`needs_ocr`),
   ],
 )

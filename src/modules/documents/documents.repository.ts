@@ -108,6 +108,21 @@ export async function markFailed(db: Executor, documentId: string, error: string
     .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
 }
 
+/** Ready documents with pages that wait for OCR, put back to be read again; answers their ids. */
+export async function reopenForOcr(db: Executor): Promise<string[]> {
+  const rows = await db
+    .update(documents)
+    .set({ status: 'processing', updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(documents.status, 'ready'),
+        sql`exists (select 1 from ${documentPages} where ${documentPages.documentId} = ${documents.id} and ${documentPages.needsOcr})`,
+      ),
+    )
+    .returning({ id: documents.id })
+  return rows.map((row) => row.id)
+}
+
 /** Documents still waiting for extraction, oldest first, in keyset pages, for re-queueing after Redis lost its jobs. */
 export async function processingPage(db: Executor, after: readonly [Date, string] | null, limit: number): Promise<{ id: string; createdAt: Date }[]> {
   return db

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import type { Multipart } from '@fastify/multipart'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
+import { FileTooLargeError, type DocumentStorage, type StagedFile } from '../../adapters/storage/storage.js'
 import {
   BadRequestError,
   ConflictError,
@@ -83,27 +83,30 @@ export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, reques
   try {
     if (staged.length === 0) throw new BadRequestError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
     const options = parseFields(deps, fields)
-    const stored = await deps.db.transaction(async (tx) => {
-      const rows: { row: repository.DocumentRow; created: boolean }[] = []
-      for (const { file, filename, type } of staged) {
-        await repository.lockStoredFile(tx, file.sha256)
-        await file.commit()
-        rows.push(
-          await repository.insertOrFindDocument(tx, {
-            requestId,
-            uploadedBy: user.id,
-            title: titleFor(options.title, filename, staged.length),
-            kind: options.kind ?? (type === 'email' ? 'correspondence' : 'other'),
-            filename,
-            mimeType: FILE_TYPES[type].mimeType,
-            size: file.size,
-            sha256: file.sha256,
-            receivedAt: options.receivedAt ?? deps.clock.now(),
-          }),
-        )
-      }
-      return rows
-    })
+    const stored = await withCleanupOnFailure(
+      deps,
+      staged.map(({ file }) => file.sha256),
+      async (tx) => {
+        const rows: { row: repository.DocumentRow; created: boolean }[] = []
+        for (const { file, filename, type } of staged) {
+          await file.commit()
+          rows.push(
+            await repository.insertOrFindDocument(tx, {
+              requestId,
+              uploadedBy: user.id,
+              title: titleFor(options.title, filename, staged.length),
+              kind: options.kind ?? (type === 'email' ? 'correspondence' : 'other'),
+              filename,
+              mimeType: FILE_TYPES[type].mimeType,
+              size: file.size,
+              sha256: file.sha256,
+              receivedAt: options.receivedAt ?? deps.clock.now(),
+            }),
+          )
+        }
+        return rows
+      },
+    )
     await deps.extractions.enqueue(stored.filter(({ created }) => created).map(({ row }) => row.id))
     return stored.map(({ row }) => toDocument(row))
   } finally {
@@ -222,10 +225,41 @@ export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: str
   const { request } = await findVisibleDocument(deps, user, id)
   if (!canChange(user, request)) throw new ForbiddenError('Only the requester or an administrator may delete this document.')
   await deps.db.transaction(async (tx) => {
-    const tree = await repository.documentTree(tx, id)
-    const keys = [...new Set(tree.map((node) => node.sha256))].sort()
-    for (const key of keys) await repository.lockStoredFile(tx, key)
+    const keys = (await repository.documentTree(tx, id)).map((node) => node.sha256)
+    await lockStoredFiles(tx, keys)
     await repository.deleteDocument(tx, id)
-    for (const key of keys) if (!(await repository.isReferenced(tx, key))) await deps.storage.remove(key)
+    await removeUnreferencedFiles(tx, deps.storage, keys)
   })
+}
+
+type Transaction = Parameters<Parameters<DocumentDeps['db']['transaction']>[0]>[0]
+
+/** Locks in a fixed order, so two writers of the same files never wait on each other in a cycle. */
+async function lockStoredFiles(tx: Transaction, keys: readonly string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) await repository.lockStoredFile(tx, key)
+}
+
+async function removeUnreferencedFiles(tx: Transaction, storage: DocumentStorage, keys: readonly string[]): Promise<void> {
+  for (const key of new Set(keys)) if (!(await repository.isReferenced(tx, key))) await storage.remove(key)
+}
+
+/**
+ * Runs a transaction that commits files to storage before its rows commit. Should it fail, bytes
+ * it put in place that no document holds are removed again, so a failed write leaves no stray file.
+ */
+export async function withCleanupOnFailure<T>(deps: Pick<DocumentDeps, 'db' | 'storage'>, keys: readonly string[], write: (tx: Transaction) => Promise<T>): Promise<T> {
+  try {
+    return await deps.db.transaction(async (tx) => {
+      await lockStoredFiles(tx, keys)
+      return write(tx)
+    })
+  } catch (error) {
+    await deps.db
+      .transaction(async (tx) => {
+        await lockStoredFiles(tx, keys)
+        await removeUnreferencedFiles(tx, deps.storage, keys)
+      })
+      .catch(() => {})
+    throw error
+  }
 }

@@ -9,6 +9,7 @@ import { simpleParser, type AddressObject, type Attachment, type ParsedMail } fr
 import { openPdf, PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
 import type { AppContext } from '../../context.js'
 import type { ExtractionHandlers } from '../../jobs/runner.js'
+import { withCleanupOnFailure } from './documents.service.js'
 import { detectFileType, FILE_TYPES, fileTypeOf, SNIFF_BYTES } from './file-types.js'
 import { cleanPageText, paginateText } from './page-text.js'
 import * as repository from './documents.repository.js'
@@ -29,6 +30,12 @@ export function createExtractionHandlers(deps: ExtractionDeps): ExtractionHandle
   return {
     extract: (id) => extract(deps, id),
     giveUp: (id, reason) => repository.markFailed(deps.db, id, `Text extraction failed: ${reason}`),
+    async readWaitingForOcr() {
+      if (!(await deps.ocr.available())) return 0
+      const ids = await repository.reopenForOcr(deps.db)
+      await deps.extractions.enqueue(ids)
+      return ids.length
+    },
     async reconcile() {
       let queued = 0
       let after: [Date, string] | null = null
@@ -198,8 +205,7 @@ async function storeAttachment(
 ): Promise<{ row: repository.DocumentRow; created: boolean }> {
   const staged = await deps.storage.stage(Readable.from([attachment.content]), { maxBytes: deps.config.maxUploadBytes })
   try {
-    return await deps.db.transaction(async (tx) => {
-      await repository.lockStoredFile(tx, staged.sha256)
+    return await withCleanupOnFailure(deps, [staged.sha256], async (tx) => {
       await staged.commit()
       return repository.insertOrFindDocument(tx, {
         requestId: email.requestId,

@@ -1,0 +1,1 @@
+CREATE INDEX "document_pages_needs_ocr_idx" ON "document_pages" USING btree ("document_id") WHERE needs_ocr;
