@@ -37,8 +37,12 @@ export function createLocalStorage(root: string): DocumentStorage {
     async open(key) {
       const stream = createReadStream(objectPath(key))
       await new Promise<void>((resolve, reject) => {
-        stream.once('open', () => resolve())
-        stream.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new StoredFileMissingError(key) : error))
+        const failed = (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new StoredFileMissingError(key) : error)
+        stream.once('error', failed)
+        stream.once('open', () => {
+          stream.off('error', failed)
+          resolve()
+        })
       })
       return stream
     },
