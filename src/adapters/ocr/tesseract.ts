@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { OcrUnavailableError, type Ocr, type RasterImage } from './ocr.js'
 
 const run = promisify(execFile)
-// A scanned page takes seconds; a minute means something is wrong with the image.
+// A scanned page takes seconds; two minutes means something is wrong with the image.
 const RECOGNIZE_TIMEOUT_MS = 120_000
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 

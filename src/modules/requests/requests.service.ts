@@ -160,12 +160,14 @@ function assertNotInFuture(deps: RequestDeps, at: Date, path: string): void {
   }
 }
 
-function transitionOrConflict(status: RequestStatus, event: EventType | 'submit'): RequestStatus {
+function transitionOrConflict(status: RequestStatus, event: EventType): RequestStatus {
   const next = nextStatus(status, event)
-  if (!next) {
-    throw new ConflictError('event-not-allowed', `A "${event}" event is not allowed while the request is ${status}.`)
-  }
+  if (!next) throw eventNotAllowed(status, event)
   return next
+}
+
+function eventNotAllowed(status: RequestStatus, event: EventType | 'submit'): ConflictError {
+  return new ConflictError('event-not-allowed', `A "${event}" event is not allowed while the request is ${status}.`)
 }
 
 export async function submitRequest(deps: RequestDeps, user: AuthUser, id: string, input: SubmitRequestInput): Promise<RequestView> {
@@ -266,12 +268,8 @@ function assertSubmittable(
   }
   const filed = rows.filter(({ request }) => nextStatus(request.status, 'submit') === null)
   if (filed.length > 0) {
-    throw new ConflictError(
-      'event-not-allowed',
-      answer === 'one'
-        ? `A "submit" event is not allowed while the request is ${filed[0]!.request.status}.`
-        : `Only drafts can be submitted: ${filed.map(({ request }) => `${request.id} is ${request.status}`).join('; ')}.`,
-    )
+    if (answer === 'one') throw eventNotAllowed(filed[0]!.request.status, 'submit')
+    throw new ConflictError('event-not-allowed', `Only drafts can be submitted: ${filed.map(({ request }) => `${request.id} is ${request.status}`).join('; ')}.`)
   }
   const noEmail = via === 'email' ? rows.filter(({ agency }) => !agency.email) : []
   if (noEmail.length > 0) {
