@@ -5,14 +5,20 @@ import postgres from 'postgres'
 const ROOT = new URL('../../', import.meta.url)
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
-/** The migrated, seeded template database; its name changes whenever migrations or seed data change. */
+/** What the template database is built from: migrations, reference data, and the code that seeds it. */
+function templateSources(): string[] {
+  const sources = readdirSync(new URL('drizzle/', ROOT)).filter((file) => file.endsWith('.sql')).map((file) => `drizzle/${file}`)
+  sources.push(...readdirSync(new URL('data/', ROOT)).filter((file) => file.endsWith('.csv')).map((file) => `data/${file}`))
+  const code = readdirSync(new URL('src/', ROOT), { recursive: true, encoding: 'utf8' })
+  // Seeders, and the agency identity rule the agency seeder upserts on.
+  sources.push(...code.filter((file) => /(^|\/)seed\.ts$|\.seed\.ts$|agency-fields\.ts$/.test(file)).map((file) => `src/${file}`))
+  return sources.sort()
+}
+
+/** The migrated, seeded template database; its name changes whenever migrations, seed data or seeders change. */
 export function templateDatabaseName(): string {
   const hash = createHash('sha256')
-  for (const folder of ['drizzle', 'data']) {
-    for (const file of readdirSync(new URL(`${folder}/`, ROOT)).sort()) {
-      if (file.endsWith('.sql') || file.endsWith('.csv')) hash.update(file).update(readFileSync(new URL(`${folder}/${file}`, ROOT)))
-    }
-  }
+  for (const file of templateSources()) hash.update(file).update(readFileSync(new URL(file, ROOT)))
   return `rr_test_template_${hash.digest('hex').slice(0, 12)}`
 }
 

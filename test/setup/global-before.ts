@@ -5,6 +5,8 @@ import { connectDatabase } from '../../src/db/client.js'
 import { prepareDatabase } from '../../src/db/prepare.js'
 import { adminConnection, databaseUrl, templateDatabaseName } from '../helpers/database.js'
 
+const TEMPLATE_KEEP_MS = 6 * 60 * 60 * 1000
+
 const template = templateDatabaseName()
 const building = `${template}_building`
 const admin = adminConnection()
@@ -14,6 +16,7 @@ try {
   if (!names.includes(template)) {
     await admin.unsafe(`drop database if exists "${building}" with (force)`)
     await admin.unsafe(`create database "${building}"`)
+    await admin.unsafe(`comment on database "${building}" is '${new Date().toISOString()}'`)
     const connection = connectDatabase(databaseUrl(building), { max: 1 })
     try {
       const config = loadConfig({ DATABASE_URL: databaseUrl(building), LOG_LEVEL: 'silent' })
@@ -24,9 +27,14 @@ try {
     // Renaming last means a half-built template is never used.
     await admin.unsafe(`alter database "${building}" rename to "${template}"`)
   }
-  // Old templates and databases left by killed runs.
+  // Databases left by killed runs, and templates of other migrations. Another checkout (a git
+  // worktree on another branch) may be cloning its own template right now, so only templates built
+  // more than a few hours ago go.
+  const built = await admin`select datname, shobj_description(oid, 'pg_database') as built from pg_database where datname like 'rr_test_template_%'`
+  const builtAt = new Map(built.map((row) => [row.datname as string, Date.parse(String(row.built))]))
   for (const name of names) {
-    if (name !== template && (name.startsWith('rr_test_template_') || isStale(name))) {
+    const old = name.startsWith('rr_test_template_') && !(Date.now() - (builtAt.get(name) || 0) < TEMPLATE_KEEP_MS)
+    if (name !== template && (old || isStale(name))) {
       await admin.unsafe(`drop database if exists "${name}" with (force)`)
     }
   }
