@@ -1,19 +1,28 @@
-# The image of the API and the worker. Runs TypeScript directly with tsx (npm start, npm run worker); there is no build step.
-FROM node:20-bookworm-slim
+# One image for the API and the worker (docker-compose.yml builds it once and runs it as both).
+# Stage 1 type-checks and compiles TypeScript to dist/; stage 2 holds only what runs.
 
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+# Dependencies first, so that source changes do not reinstall them; exactly the lockfile.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:24-bookworm-slim AS runtime
 # tesseract OCRs scanned pages (its English data comes with it); without it they wait for OCR.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
     && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
-
-# Dependencies first, so that source changes do not reinstall them.
-COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund && npm cache clean --force
-
-# Source is owned by root and read-only to the app; only STORAGE_DIR is writable.
-COPY . .
+# Code and data are owned by root and read-only to the app; only STORAGE_DIR is writable.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY drizzle ./drizzle
+COPY templates ./templates
+COPY data ./data
 RUN mkdir -p /data/storage && chown node:node /data/storage
 
 ENV HOST=0.0.0.0 \
@@ -22,4 +31,5 @@ ENV HOST=0.0.0.0 \
 
 USER node
 EXPOSE 3000
-CMD ["npm", "start"]
+# node directly (not npm), so SIGTERM reaches the process and in-flight work finishes.
+CMD ["node", "dist/server.js"]
