@@ -101,12 +101,17 @@ function subjectLine(subject: string): string {
 
 function writeBody(doc: Doc, blocks: LetterBlock[]): void {
   const width = contentWidth(doc)
+  const closing = closingOf(doc, blocks)
   blocks.forEach((block, index) => {
     if (index > 0) doc.y += LETTER_LAYOUT.blockGap
     const next = blocks[index + 1]
     // A one-line block ("Dear …:", "Sincerely,") stays on the page with what follows it.
     const keepWithNext = next && isOneLine(doc, block) ? lineHeight(doc) + LETTER_LAYOUT.blockGap + roomFor(doc, next) : 0
-    ensureRoom(doc, Math.max(keepWithNext, roomFor(doc, block)))
+    ensureRoom(doc, Math.max(keepWithNext, roomFor(doc, block), closing?.keepFrom === index ? closing.height : 0))
+    if (closing?.signatureAt === index) {
+      writeSignature(doc, block as Extract<LetterBlock, { kind: 'lines' }>)
+      return
+    }
     switch (block.kind) {
       case 'paragraph':
         doc.text(block.text, { width })
@@ -119,6 +124,69 @@ function writeBody(doc: Doc, blocks: LetterBlock[]): void {
         break
     }
   })
+}
+
+/**
+ * The letter's end: its last paragraph, any short lines after it, the complimentary close
+ * ("Sincerely,") and the signature block, kept on one page (a last page holding only the closing
+ * lines reads as an afterthought),
+ * with room under the close for a handwritten signature. Null when the letter has no such ending.
+ */
+function closingOf(doc: Doc, blocks: LetterBlock[]): { keepFrom: number; signatureAt: number; height: number } | null {
+  const signatureAt = blocks.length - 1
+  const signature = blocks[signatureAt]
+  if (signature?.kind !== 'lines' && signature?.kind !== 'paragraph') return null
+  // The close and the name are one block ("Sincerely,\nName…") or a one-line block before it.
+  const closeInBlock = signature.kind === 'lines' && /,$/.test(signature.lines[0] ?? '')
+  const closeBefore = blocks[signatureAt - 1]
+  const closeAlone = !closeInBlock && closeBefore?.kind === 'paragraph' && /,$/.test(closeBefore.text) && isOneLine(doc, closeBefore)
+  if (!closeInBlock && !closeAlone) return null
+  const closeAt = closeAlone ? signatureAt - 1 : signatureAt
+  const heightFrom = (from: number) => {
+    let height = signatureSpace(doc)
+    for (let index = from; index <= signatureAt; index++) {
+      if (index > from) height += LETTER_LAYOUT.blockGap
+      height += doc.heightOfString(textOf(blocks[index]!), { width: contentWidth(doc) })
+    }
+    return height
+  }
+  // Back over one-line paragraphs ("Thank you for your help."), then one more block, so the last
+  // page carries a paragraph of the letter itself; when that much does not fit on a page, only the
+  // close and the signature are kept together.
+  let keepFrom = closeAt - 1
+  while (keepFrom > 0 && isOneLine(doc, blocks[keepFrom]!)) keepFrom--
+  if (keepFrom >= 0 && heightFrom(keepFrom) <= pageBodyHeight(doc)) return { keepFrom, signatureAt, height: heightFrom(keepFrom) }
+  return { keepFrom: closeAt, signatureAt, height: heightFrom(closeAt) }
+}
+
+/** The signature block, with room to sign between the close and the name when they share it. */
+function writeSignature(doc: Doc, block: Extract<LetterBlock, { kind: 'lines' | 'paragraph' }>): void {
+  const width = contentWidth(doc)
+  const lines = block.kind === 'lines' ? block.lines : [block.text]
+  if (block.kind === 'lines' && /,$/.test(lines[0] ?? '')) {
+    doc.text(lines[0]!, { width })
+    doc.y += signatureSpace(doc)
+    doc.text(lines.slice(1).join('\n'), { width })
+    return
+  }
+  doc.y += signatureSpace(doc)
+  doc.text(lines.join('\n'), { width })
+}
+
+/** About three lines: room for a pen. */
+function signatureSpace(doc: Doc): number {
+  return 3 * lineHeight(doc)
+}
+
+function textOf(block: LetterBlock): string {
+  switch (block.kind) {
+    case 'paragraph':
+      return block.text
+    case 'lines':
+      return block.lines.join('\n')
+    case 'bullets':
+      return block.items.join('\n')
+  }
 }
 
 /** Bullets with a hanging indent: wrapped lines align with the item's text, not the bullet. */

@@ -1,3 +1,5 @@
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import type { TextItem } from 'pdfjs-dist/types/src/display/api.js'
 import t, { type Test } from 'tap'
 import { renderLetterPdf, type LetterDocument } from '../../../src/adapters/pdf/letter-pdf.js'
 import { extractPdfText, readPdfInfo } from '../../helpers/pdf-text.js'
@@ -178,4 +180,38 @@ t.test('a fixed creation date gives byte-identical output, whatever was rendered
   const again = await renderLetterPdf(letter(), { createdAt })
   t.ok(first.equals(again), 'same bytes')
   t.match(first.subarray(0, 8).toString('latin1'), /^%PDF-1\.\d/)
+})
+
+t.test('the last paragraph stays with the closing, never leaving the closing alone on the last page', async (t) => {
+  // The templates end "Thank you …" then "Sincerely,\nName\n…" as one block.
+  let alone = 0
+  for (let paragraphs = 28; paragraphs <= 48; paragraphs++) {
+    const body = [
+      'Dear Records Officer:',
+      ...Array.from({ length: paragraphs }, (_, index) => `Item ${index + 1} of the request.`),
+      PARAGRAPHS[0],
+      'Thank you for your help with this request.',
+      `Sincerely,\n${SIGNATURE.join('\n')}`,
+    ].join('\n\n')
+    const pages = await extractPdfText(await renderLetterPdf(letter({ body })))
+    const last = pages.at(-1) ?? ''
+    if (!flat(last).includes(PARAGRAPHS[0]!) || !last.includes('Thank you for your help with this request.')) alone++
+  }
+  t.equal(alone, 0, 'the last page always carries the last paragraph of substance with the closing and signature')
+})
+
+t.test('there is room to sign between the complimentary close and the name', async (t) => {
+  const pdf = await renderLetterPdf(letter())
+  const task = getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false, verbosity: 0 })
+  const document = await task.promise
+  try {
+    const page = await document.getPage(document.numPages)
+    const items = (await page.getTextContent()).items.filter((item): item is TextItem => 'str' in item)
+    const yOf = (text: string) => Number(items.findLast((item) => item.str === text)?.transform[5])
+    const gap = yOf('Sincerely,') - yOf(SIGNATURE[0]!)
+    const lineHeight = 13
+    t.ok(gap >= 4 * lineHeight, `the name sits at least four lines under the close (${gap.toFixed(1)} pt)`)
+  } finally {
+    await task.destroy()
+  }
 })
