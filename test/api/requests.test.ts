@@ -131,6 +131,8 @@ t.test('the requester story: find an agency, write, submit, track', async (t) =>
     t.equal(paid.json().dueDateAfter, '2026-12-17')
     const resumed = (await app.inject({ method: 'GET', url: `/v1/requests/${draft.id}`, headers: requester.headers })).json()
     t.equal(resumed.deadline.pausedDays, 2)
+    t.equal(paid.json().amount, 12.5, 'the payment records its amount')
+    t.equal(resumed.status, 'acknowledged', 'back to the status before the fee request')
   })
 
   t.test('overdue shows once the due date has passed, and closing clears it', async (t) => {
@@ -294,4 +296,17 @@ t.test('a state without a fixed period is tracked without a due date', async (t)
   t.equal(submitted.dueDate, null)
   t.match(submitted.deadline, { dueDate: null, rule: /no fixed number of days/ })
   t.equal(submitted.overdue, false)
+})
+
+t.test('a fee paid after a partial release returns the request to partially fulfilled', async (t) => {
+  const { app } = await buildTestApp(t)
+  const requester = await signUp(app)
+  const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
+  const request = (await app.inject({ method: 'POST', url: '/v1/requests', headers: requester.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const log = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: `/v1/requests/${request.id}/events`, headers: requester.headers, payload })
+  await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'mail' } })
+  t.equal((await log({ type: 'partial_release' })).json().statusAfter, 'partially_fulfilled')
+  t.equal((await log({ type: 'fee_requested', amount: 40 })).json().statusAfter, 'awaiting_fee')
+  const paid = await log({ type: 'fee_paid', amount: 40 })
+  t.match(paid.json(), { statusBefore: 'awaiting_fee', statusAfter: 'partially_fulfilled', amount: 40 })
 })

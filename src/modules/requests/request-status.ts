@@ -51,7 +51,11 @@ const OPEN: RequestStatus[] = [
 const RUNNING_CLOCK: RequestStatus[] = ['submitted', 'acknowledged', 'partially_fulfilled', 'appealed']
 const ANSWERED: RequestStatus[] = ['partially_fulfilled', 'fulfilled', 'no_records', 'rejected']
 
-type Transition = { from: readonly RequestStatus[]; to: RequestStatus | 'unchanged' }
+/**
+ * `resumed`: back to the status the request had before the pause this event ends (a fee paid during
+ * an appeal returns to `appealed`, not to `acknowledged`).
+ */
+type Transition = { from: readonly RequestStatus[]; to: RequestStatus | 'unchanged' | 'resumed' }
 
 export const TRANSITIONS: Record<TimelineEventType | 'submit', Transition> = {
   created: { from: [], to: 'draft' },
@@ -60,9 +64,9 @@ export const TRANSITIONS: Record<TimelineEventType | 'submit', Transition> = {
   acknowledged: { from: ['submitted'], to: 'acknowledged' },
   extended: { from: RUNNING_CLOCK, to: 'unchanged' },
   fee_requested: { from: RUNNING_CLOCK, to: 'awaiting_fee' },
-  fee_paid: { from: ['awaiting_fee'], to: 'acknowledged' },
+  fee_paid: { from: ['awaiting_fee'], to: 'resumed' },
   clarification_requested: { from: RUNNING_CLOCK, to: 'awaiting_clarification' },
-  clarification_sent: { from: ['awaiting_clarification'], to: 'acknowledged' },
+  clarification_sent: { from: ['awaiting_clarification'], to: 'resumed' },
   partial_release: { from: RUNNING_CLOCK, to: 'partially_fulfilled' },
   fulfilled: { from: OPEN, to: 'fulfilled' },
   no_records: { from: OPEN, to: 'no_records' },
@@ -81,11 +85,18 @@ export function isAllowed(status: RequestStatus, event: keyof typeof TRANSITIONS
   return TRANSITIONS[event].from.includes(status)
 }
 
-/** The status after `event`, or null when the event is not allowed in `status`. */
-export function nextStatus(status: RequestStatus, event: keyof typeof TRANSITIONS): RequestStatus | null {
+/** The events that pause the request and the events that end each pause. */
+export const PAUSING_EVENTS = { fee_paid: 'fee_requested', clarification_sent: 'clarification_requested' } as const
+
+/**
+ * The status after `event`, or null when the event is not allowed in `status`. `beforePause` is
+ * the status the request had when the pause that `event` ends began (`acknowledged` when unknown).
+ */
+export function nextStatus(status: RequestStatus, event: keyof typeof TRANSITIONS, beforePause: RequestStatus = 'acknowledged'): RequestStatus | null {
   const transition = TRANSITIONS[event]
   if (!transition.from.includes(status)) return null
-  return transition.to === 'unchanged' ? status : transition.to
+  if (transition.to === 'unchanged') return status
+  return transition.to === 'resumed' ? beforePause : transition.to
 }
 
 export function allowedEvents(status: RequestStatus): EventType[] {

@@ -15,7 +15,7 @@ import { renderLetterFor } from './request-letters.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { insertDeliveries } from '../reminders/reminders.repository.js'
 import { syncReminders } from '../reminders/reminders.service.js'
-import { allowedEvents, isClosed, nextStatus, type EventType, type RequestStatus } from './request-status.js'
+import { allowedEvents, isClosed, nextStatus, PAUSING_EVENTS, type EventType, type RequestStatus } from './request-status.js'
 import * as repository from './requests.repository.js'
 import type {
   BulkSubmitInput,
@@ -160,10 +160,18 @@ function assertNotInFuture(deps: RequestDeps, at: Date, path: string): void {
   }
 }
 
-function transitionOrConflict(status: RequestStatus, event: EventType): RequestStatus {
-  const next = nextStatus(status, event)
+function transitionOrConflict(status: RequestStatus, event: EventType, beforePause?: RequestStatus): RequestStatus {
+  const next = nextStatus(status, event, beforePause)
   if (!next) throw eventNotAllowed(status, event)
   return next
+}
+
+/** The status the request had when the pause that `event` ends began, if `event` ends one. */
+async function statusBeforePause(tx: Executor, requestId: string, event: EventType): Promise<RequestStatus | undefined> {
+  if (!Object.hasOwn(PAUSING_EVENTS, event)) return undefined
+  const pausedBy = PAUSING_EVENTS[event as keyof typeof PAUSING_EVENTS]
+  const pause = (await repository.listEvents(tx, requestId)).findLast((logged) => logged.type === pausedBy)
+  return pause?.statusBefore ?? undefined
 }
 
 function eventNotAllowed(status: RequestStatus, event: EventType | 'submit'): ConflictError {
@@ -285,7 +293,7 @@ export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, in
   return changeRequest(deps, id, async (tx) => {
     const { timezone } = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
-    const status = transitionOrConflict(locked.status, input.type)
+    const status = transitionOrConflict(locked.status, input.type, await statusBeforePause(tx, id, input.type))
     const occurredAt = input.occurredAt ?? deps.clock.now()
     assertNotInFuture(deps, occurredAt, 'body.occurredAt')
     await assertInTimelineOrder(tx, locked, input.type, occurredAt)

@@ -51,3 +51,11 @@ t.test('every open status allows withdrawing and notes; no closed status allows 
   }
   t.equal(EVENT_TYPES.length, 13)
 })
+
+t.test('paying a fee or sending a clarification returns the request to where it was before the pause', async (t) => {
+  t.equal(nextStatus('awaiting_fee', 'fee_paid', 'partially_fulfilled'), 'partially_fulfilled')
+  t.equal(nextStatus('awaiting_fee', 'fee_paid', 'appealed'), 'appealed')
+  t.equal(nextStatus('awaiting_clarification', 'clarification_sent', 'submitted'), 'submitted')
+  t.equal(nextStatus('awaiting_fee', 'fee_paid'), 'acknowledged', 'acknowledged when the status before is unknown')
+  t.equal(nextStatus('appealed', 'fee_paid', 'appealed'), null, 'still only from the paused status')
+})
