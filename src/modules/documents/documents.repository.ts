@@ -63,6 +63,12 @@ export async function documentTree(db: Executor, id: string): Promise<{ id: stri
   return [...rows]
 }
 
+/** The storage keys of a request's documents. */
+export async function fileKeysOfRequest(db: Executor, requestId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ sha256: documents.sha256 }).from(documents).where(eq(documents.requestId, requestId))
+  return rows.map((row) => row.sha256)
+}
+
 export async function deleteDocument(db: Executor, id: string): Promise<void> {
   await db.delete(documents).where(eq(documents.id, id))
 }

@@ -232,6 +232,17 @@ export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: str
   })
 }
 
+/**
+ * Inside the caller's transaction: locks the bytes of every document of a request, runs `remove`
+ * (which deletes the rows, e.g. by deleting the request), then removes bytes no document holds any more.
+ */
+export async function removingRequestFiles(tx: Transaction, storage: DocumentStorage, requestId: string, remove: () => Promise<void>): Promise<void> {
+  const keys = await repository.fileKeysOfRequest(tx, requestId)
+  await lockStoredFiles(tx, keys)
+  await remove()
+  await removeUnreferencedFiles(tx, storage, keys)
+}
+
 type Transaction = Parameters<Parameters<DocumentDeps['db']['transaction']>[0]>[0]
 
 /** Locks in a fixed order, so two writers of the same files never wait on each other in a cycle. */

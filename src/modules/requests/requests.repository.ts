@@ -116,6 +116,10 @@ export async function updateRequest(db: Executor, id: string, values: Partial<ty
   return row!
 }
 
+export async function deleteRequest(db: Executor, id: string): Promise<void> {
+  await db.delete(requests).where(eq(requests.id, id))
+}
+
 export async function insertEvent(db: Executor, values: typeof requestEvents.$inferInsert): Promise<RequestEventRow> {
   const [row] = await db.insert(requestEvents).values(values).returning()
   return row!

@@ -53,12 +53,26 @@ export const requestRoutes =
       config: { access: 'user' },
       schema: {
         tags: ['requests'],
-        summary: 'Edit the letter (drafts only), visibility, tracking number or automatic follow-ups',
+        summary: 'Edit the letter or re-render it from new variables (drafts only), visibility, tracking number or automatic follow-ups',
         params: requestParams,
         body: updateRequestBody,
         response: { 200: requestSchema, ...problemResponses },
       },
       handler: async (request) => requests.updateRequest(ctx, request.user!, request.params.id, request.body),
+    })
+
+    app.delete('/v1/requests/:id', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['requests'],
+        summary: 'Delete a draft (requester or admin); a filed request cannot be deleted (409)',
+        params: requestParams,
+        response: { 204: z.undefined(), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        await requests.deleteDraft(ctx, request.user!, request.params.id)
+        return reply.code(204).send()
+      },
     })
 
     app.get('/v1/requests/:id/letter.pdf', {

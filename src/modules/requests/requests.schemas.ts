@@ -71,6 +71,10 @@ export const updateRequestBody = z
     trackingNumber: z.string().trim().max(200).nullable().optional(),
     autoFollowUp: z.boolean().optional(),
     remindersMuted: z.boolean().optional(),
+    variables: z
+      .record(z.string().max(100), z.unknown())
+      .optional()
+      .describe('Drafts only: renders the letter again from its template with these variables, replacing subject and body'),
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
 

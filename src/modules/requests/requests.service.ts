@@ -11,7 +11,8 @@ import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline
 import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
-import { renderLetterFor } from './request-letters.js'
+import { findRequester, renderLetterFor } from './request-letters.js'
+import { removingRequestFiles } from '../documents/documents.service.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { insertDeliveries } from '../reminders/reminders.repository.js'
 import { syncReminders } from '../reminders/reminders.service.js'
@@ -144,13 +145,37 @@ async function changeRequest<T>(deps: RequestDeps, id: string, change: (tx: Exec
 
 export async function updateRequest(deps: RequestDeps, user: AuthUser, id: string, input: UpdateRequestInput): Promise<RequestView> {
   return changeRequest(deps, id, async (tx) => {
-    const { request } = await findChangeableRequest(tx, user, id)
+    const found = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
-    if ((input.subject !== undefined || input.body !== undefined) && locked.status !== 'draft') {
+    const { variables, ...fields } = input
+    if ((input.subject !== undefined || input.body !== undefined || variables !== undefined) && locked.status !== 'draft') {
       throw new ConflictError('letter-sent', `The letter can only be edited while the request is a draft; it is ${locked.status}.`)
     }
-    await repository.updateRequest(tx, request.id, input)
+    const rerendered = variables === undefined ? {} : await rerenderDraft(deps, tx, found, variables)
+    await repository.updateRequest(tx, id, { ...rerendered, ...fields })
     return toRequest(deps, (await repository.findRequest(tx, id))!)
+  })
+}
+
+/** The draft's letter rendered again from its template with new variables (a subject or body given in the same call wins). */
+async function rerenderDraft(deps: RequestDeps, tx: Executor, found: repository.RequestWithAgency, variables: Record<string, unknown>) {
+  const template = deps.templates.get(found.request.templateSlug)
+  if (!template) throw new UnprocessableError(`The template "${found.request.templateSlug}" of this draft no longer exists.`)
+  const agency = (await findAgency(tx, found.agency.id))!
+  const requester = await findRequester(tx, found.request.userId)
+  const letter = renderLetterFor(deps, { template, agency, jurisdiction: await requireJurisdiction(tx, agency.state), requester, variables, request: null })
+  return { variables: letter.variables, subject: letter.subject, body: letter.body }
+}
+
+/** Deletes a draft with its timeline and any files uploaded to it; a filed request is history and stays. */
+export async function deleteDraft(deps: RequestDeps & Pick<AppContext, 'storage'>, user: AuthUser, id: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await findChangeableRequest(tx, user, id)
+    const locked = (await repository.lockRequest(tx, id))!
+    if (locked.status !== 'draft') {
+      throw new ConflictError('not-a-draft', `Only drafts can be deleted; this request is ${locked.status}. Withdraw it instead.`)
+    }
+    await removingRequestFiles(tx, deps.storage, id, () => repository.deleteRequest(tx, id))
   })
 }
 
