@@ -43,11 +43,12 @@ export async function listDocuments(db: Executor, requestId: string, after: read
     .limit(limit + 1)
 }
 
-export async function listPages(db: Executor, documentId: string): Promise<PageText[]> {
+/** A document's pages in order, or only page `page`. */
+export async function listPages(db: Executor, documentId: string, page?: number): Promise<PageText[]> {
   return db
     .select({ page: documentPages.page, text: documentPages.text, needsOcr: documentPages.needsOcr })
     .from(documentPages)
-    .where(eq(documentPages.documentId, documentId))
+    .where(and(eq(documentPages.documentId, documentId), page === undefined ? undefined : eq(documentPages.page, page)))
     .orderBy(asc(documentPages.page))
 }
 

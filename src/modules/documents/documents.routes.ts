@@ -6,7 +6,7 @@ import { pageSchema } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { requestParams } from '../requests/requests.schemas.js'
 import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
-import { documentListQuery, documentParams, documentSchema, documentTextSchema, MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH, uploadResponse } from './documents.schemas.js'
+import { documentListQuery, documentParams, documentTextQuery, documentSchema, documentTextSchema, MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH, uploadResponse } from './documents.schemas.js'
 import * as documents from './documents.service.js'
 
 const uploadForm = {
@@ -20,10 +20,13 @@ const uploadForm = {
   },
 }
 
+// Shown in the browser (a PDF opens at `#page=3`); the CSP below stops any script inside them.
+const SHOWN_INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg'])
+
 /** RFC 6266 / 5987: an ASCII fallback name and the exact UTF-8 one. */
-function contentDisposition(filename: string): string {
+function contentDisposition(filename: string, mimeType: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+  return `${SHOWN_INLINE.has(mimeType) ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
 }
 
 export const documentRoutes =
@@ -79,7 +82,7 @@ export const documentRoutes =
         return reply
           .type(document.mimeType === 'text/plain' ? 'text/plain; charset=utf-8' : document.mimeType)
           .header('content-length', document.size)
-          .header('content-disposition', contentDisposition(document.filename))
+          .header('content-disposition', contentDisposition(document.filename, document.mimeType))
           .header('etag', `"${document.sha256}"`)
           .header('cache-control', isPublic ? 'public, max-age=3600' : 'private, no-store')
           // An uploaded file must never run as a page of this site.
@@ -93,11 +96,12 @@ export const documentRoutes =
       config: { access: 'public' },
       schema: {
         tags: ['documents'],
-        summary: 'The document’s text, page by page (409 while it is still being read)',
+        summary: 'The document’s text, page by page, or one page with ?page=N (409 while it is still being read)',
         params: documentParams,
+        querystring: documentTextQuery,
         response: { 200: documentTextSchema, ...problemResponses },
       },
-      handler: async (request) => documents.getDocumentText(ctx, request.user, request.params.id),
+      handler: async (request) => documents.getDocumentText(ctx, request.user, request.params.id, request.query.page),
     })
 
     app.delete('/v1/documents/:id', {

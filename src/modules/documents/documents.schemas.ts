@@ -31,6 +31,10 @@ export const documentParams = z.object({ id: z.uuid() })
 
 export const documentListQuery = z.object({ ...paginationQuery })
 
+export const documentTextQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).optional().describe('Only this page (1 is the first); 404 when the document has no such page'),
+})
+
 export const documentTextSchema = z
   .object({
     pages: z.array(

@@ -204,10 +204,14 @@ export async function getDocument(deps: DocumentDeps, user: AuthUser | null, id:
   return toDocument((await findVisibleDocument(deps, user, id)).row)
 }
 
-export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null, id: string) {
+export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null, id: string, page?: number) {
   const { row } = await findVisibleDocument(deps, user, id)
   if (row.status === 'processing') throw new ConflictError('not-ready', 'The document’s text is still being read; try again in a minute.')
-  return { pages: await repository.listPages(deps.db, id) }
+  const pages = await repository.listPages(deps.db, id, page)
+  if (page !== undefined && pages.length === 0) {
+    throw new ProblemError(404, 'not-found', 'Not found', `Document ${id} has no page ${page}; it has ${row.pageCount ?? 0}.`)
+  }
+  return { pages }
 }
 
 /** The original bytes, and whether anyone may see them (for caching). */
