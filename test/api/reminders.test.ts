@@ -59,4 +59,28 @@ t.test('reminders through the API', async (t) => {
     const request = (await app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: owner.headers })).json()
     t.equal(request.remindersMuted, true)
   })
+
+  t.test('the mute page names the request and agency, and its button works from a browser', async (t) => {
+    const id = await submitNew()
+    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [{ mute_token: string }]
+    const page = await app.inject({ method: 'GET', url: `/v1/requests/${id}/mute?token=${token}` })
+    t.match(page.body, /Your request “.+” to the Spokane Police Department\./)
+    // What a browser sends for the page's form, and what a mail client sends for RFC 8058 one-click.
+    const form = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${id}/mute?token=${token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    })
+    t.equal(form.statusCode, 200)
+    t.match(form.body, /Reminders for this request are muted/)
+    t.ok((await remindersOf(id)).json().every((reminder: { status: string }) => reminder.status === 'cancelled'))
+    const multipartOneClick = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${id}/mute?token=${token}`,
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n',
+    })
+    t.equal(multipartOneClick.statusCode, 200, 'the multipart form of one-click too')
+  })
 })

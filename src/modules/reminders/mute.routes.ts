@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { requests } from '../../db/schema/index.js'
-import { findRequests } from '../requests/requests.repository.js'
+import { findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { escapeHtml } from '../search/snippet.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { syncReminders } from './reminders.service.js'
@@ -31,11 +32,19 @@ const page = (body: string) =>
 export const muteRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    // A mail client's one-click POST (RFC 8058) and the page's button send a form body,
+    // `List-Unsubscribe=One-Click`; it carries nothing the route needs, so it is accepted and ignored.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}))
+
     async function findByToken(id: string, token: string) {
-      const [row] = await ctx.db.select({ id: requests.id, muteToken: requests.muteToken }).from(requests).where(eq(requests.id, id))
-      if (!row || !sameToken(row.muteToken, token)) throw new NotFoundError('Request', id)
-      return row
+      const [found] = await findRequests(ctx.db, [id])
+      if (!found || !sameToken(found.request.muteToken, token)) throw new NotFoundError('Request', id)
+      return found
     }
+
+    /** Which request the page is about, in words: its subject and agency (escaped). */
+    const about = ({ request, agency }: RequestWithAgency) =>
+      `<p>Your request “${escapeHtml(request.subject)}” to the ${escapeHtml(agency.name)}.</p>`
 
     app.get('/v1/requests/:id/mute', {
       config: { access: 'public' },
@@ -48,10 +57,14 @@ export const muteRoutes =
         response: { 200: z.string(), ...problemResponses },
       },
       handler: async (request, reply) => {
-        await findByToken(request.params.id, request.query.token)
+        const found = await findByToken(request.params.id, request.query.token)
         return reply
           .type('text/html; charset=utf-8')
-          .send(page(`<p>Stop the reminder emails for this request?</p><form method="post"><button type="submit">Mute reminders</button></form>`))
+          .send(
+            page(
+              `${about(found)}<p>Stop the reminder emails for this request?</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Mute reminders</button></form>`,
+            ),
+          )
       },
     })
 
@@ -65,13 +78,14 @@ export const muteRoutes =
         response: { 200: z.string(), ...problemResponses },
       },
       handler: async (request, reply) => {
-        const { id } = await findByToken(request.params.id, request.query.token)
+        const found = await findByToken(request.params.id, request.query.token)
+        const id = found.request.id
         const queue = await ctx.db.transaction(async (tx) => {
           await tx.update(requests).set({ remindersMuted: true }).where(eq(requests.id, id))
           return syncReminders(ctx, tx, await findRequests(tx, [id]))
         })
         await ctx.deliveries.enqueue(queue)
-        return reply.type('text/html; charset=utf-8').send(page('<p>Reminders for this request are muted.</p>'))
+        return reply.type('text/html; charset=utf-8').send(page(`${about(found)}<p>Reminders for this request are muted.</p>`))
       },
     })
   }
