@@ -199,6 +199,8 @@ async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRo
     dueOn: formatLongDate(dueDate),
     daysLate: Math.max(0, daysBetween(dueDate, localDateOf(deps.clock.now(), timezone))),
     followUpLetter: late ? await followUpLetter(deps, found, requester) : null,
+    earlierFollowUps: late ? await repository.countLateRemindersSent(deps.db, request.id) : 0,
+    agencyEmailed: request.autoFollowUp && agency.email !== null,
   })
 }
 

@@ -58,6 +58,10 @@ export interface ReminderEmailContext {
   daysLate: number
   /** The `follow-up` letter, ready to send; required for overdue and follow_up, else null. */
   followUpLetter: EmailLetter | null
+  /** Overdue and follow-up reminders the requester was sent before this one for this request. */
+  earlierFollowUps: number
+  /** The service emails the follow-up letter to the agency itself (autoFollowUp), so there is nothing to forward. */
+  agencyEmailed: boolean
 }
 
 /**
@@ -179,6 +183,8 @@ const REMINDER_FIELDS: ContextFields<ReminderEmailContext> = {
   dueOn: 'value',
   daysLate: 'value',
   followUpLetter: ['subject', 'body'],
+  earlierFollowUps: 'value',
+  agencyEmailed: 'value',
 }
 const AGENCY_LETTER_FIELDS: ContextFields<AgencyLetterEmailContext> = { letter: ['subject', 'body'] }
 const DELIVERY_FAILED_FIELDS: ContextFields<DeliveryFailedEmailContext> = {

@@ -11,6 +11,22 @@ export function deliveryJobOf(row: DeliveryRow): DeliveryJob {
   return { id: row.id, sendAt: row.sendAt, attempts: row.attempts }
 }
 
+/** How many overdue and follow-up reminders a request's requester has been sent. */
+export async function countLateRemindersSent(db: Executor, requestId: string): Promise<number> {
+  const [row] = await db
+    .select({ value: sql<number>`count(*)::int` })
+    .from(reminders)
+    .where(
+      and(
+        eq(reminders.requestId, requestId),
+        eq(reminders.recipient, 'requester'),
+        inArray(reminders.kind, ['overdue', 'follow_up']),
+        eq(reminders.status, 'sent'),
+      ),
+    )
+  return row?.value ?? 0
+}
+
 /** The reminder rows of these requests (not letters or notices), in send order. */
 export async function listRemindersOf(db: Executor, requestIds: readonly string[]): Promise<DeliveryRow[]> {
   return db

@@ -57,7 +57,7 @@ const BROKEN: Record<string, Broken> = {
     problem: /body: "request\.link": request has no field "link"/,
   },
   'an unknown variable in a subject': {
-    edits: { 'reminder-due_today.txt.liquid': (await real('reminder-due_today.txt.liquid')).replace('{{ agency.name }})"', '{{ agencyName }})"') },
+    edits: { 'reminder-due_today.txt.liquid': (await real('reminder-due_today.txt.liquid')).replace('({{ agency.name }})', '({{ agencyName }})') },
     file: 'reminder-due_today.txt.liquid',
     problem: /subject: "agencyName": unknown variable; available: kind, requester/,
   },

@@ -243,3 +243,33 @@ t.test('deliveryFailed: a follow-up that kept failing', async (t) => {
 
   t.throws(() => emails.deliveryFailed({ ...ctx, request: { ...ctx.request, url: 'data:text/html,<script>' } }), { message: /request\.url/ })
 })
+
+t.test('a subject that already names the agency does not name it twice', async (t) => {
+  const base = reminderContext('due_soon')
+  const named = reminderContext('due_soon', { request: { ...base.request, subject: `Public records request: Ring partnership records (${base.agency.name})` } })
+  for (const kind of REMINDER_EMAIL_KINDS) {
+    const { subject } = emails.reminder({ ...reminderContext(kind), request: named.request })
+    t.equal(subject.split(base.agency.name).length - 1, 1, `${kind}: the agency once`)
+  }
+  t.match(emails.reminder(base).subject, new RegExp(`\\(${base.agency.name}\\)$`), 'a subject without it still gets it')
+})
+
+t.test('the first late reminder offers "a" follow-up letter; only later ones say "another"', async (t) => {
+  for (const kind of ['overdue', 'follow_up'] as const) {
+    const first = emails.reminder(reminderContext(kind, { earlierFollowUps: 0 }))
+    t.match(first.text, /\nA follow-up letter is ready below/, `${kind}: the first`)
+    t.notMatch(first.text + first.html, /Another/)
+    const later = emails.reminder(reminderContext(kind, { earlierFollowUps: 2 }))
+    t.match(later.text, /Another follow-up letter is ready below/, `${kind}: a later one`)
+  }
+})
+
+t.test('with automatic follow-ups the requester is told the agency was emailed, not asked to forward', async (t) => {
+  for (const kind of ['overdue', 'follow_up'] as const) {
+    const base = reminderContext(kind)
+    const email = emails.reminder({ ...base, agency: { name: base.agency.name, email: 'records@spokanecity.org' }, agencyEmailed: true })
+    t.match(email.text, /We have emailed (a|another) follow-up letter to the agency at records@spokanecity\.org on your behalf/)
+    t.notMatch(email.text + visibleText(email.html), /Forward it/)
+    t.match(visibleText(email.html), /on your behalf; a copy is below/)
+  }
+})
