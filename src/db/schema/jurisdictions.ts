@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
-import { check, integer, pgTable, text } from 'drizzle-orm/pg-core'
+import { check, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import type { LawClock } from '../../modules/deadlines/law-clocks.js'
 import { DAY_TYPES } from '../../modules/jurisdictions/jurisdiction.js'
 import { inList } from './columns.js'
 
@@ -19,6 +20,8 @@ export const jurisdictions = pgTable(
     timezone: text('timezone').notNull(),
     sources: text('sources').notNull(),
     notes: text('notes').notNull(),
+    /** Dated response periods and the law's other clocks, from data/records-law-clocks.csv. */
+    clocks: jsonb('clocks').$type<LawClock[]>().notNull().default([]),
   },
   () => [
     check('jurisdictions_day_type_check', sql.raw(`day_type is null or day_type in (${inList(DAY_TYPES)})`)),

@@ -4,8 +4,9 @@ import { createdAt, id, inList, updatedAt } from './columns.js'
 import { requests } from './requests.js'
 
 /** Reminders the requester sees, plus the two other emails that share their delivery machinery. */
-export const REMINDER_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up'] as const
-export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'delivery_failed'] as const
+export const REMINDER_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up', 'appeal_window'] as const
+/** deadline_moved: tells the requester a jurisdiction closure moved their due date (about_id: the timeline event). */
+export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'delivery_failed', 'deadline_moved'] as const
 export const DELIVERY_RECIPIENTS = ['requester', 'agency'] as const
 /** `sending` is a claimed row: a worker is delivering it now (or died doing so; see claimed_at). */
 export const DELIVERY_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const
@@ -32,7 +33,7 @@ export const reminders = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    /** For delivery_failed notices: the delivery that failed. */
+    /** For delivery_failed notices: the delivery that failed; for deadline_moved: the timeline event. */
     aboutId: uuid('about_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,6 +1,7 @@
 /**
  * One agency's business days: weekdays that are neither a jurisdiction holiday that stops the
- * records-law clock nor a day the agency itself was closed (furlough, storm, a proclaimed holiday).
+ * records-law clock, nor a day the jurisdiction's offices closed (a holiday the governor designates,
+ * a proclamation, a storm), nor a day the agency itself was closed (furlough, a local closure).
  */
 import { addDays, type CalendarDate, dayOfWeek, isCalendarDate, weekdayName, yearOf } from './calendar-date.js'
 import type { HolidayCalendar } from './holiday-calendar.js'
@@ -14,6 +15,8 @@ export interface BusinessCalendarInput {
   holidays: HolidayCalendar
   jurisdictionCode: string
   agencyClosures: readonly AgencyClosure[]
+  /** Days the jurisdiction's offices closed beyond its statutory holidays (designated days, proclamations). */
+  jurisdictionClosures?: readonly AgencyClosure[]
 }
 
 export interface BusinessCalendar {
@@ -29,14 +32,17 @@ export interface BusinessCalendar {
   addBusinessDays(date: CalendarDate, n: number): CalendarDate
 }
 
-export function createBusinessCalendar({ holidays, jurisdictionCode, agencyClosures }: BusinessCalendarInput): BusinessCalendar {
+export function createBusinessCalendar({ holidays, jurisdictionCode, agencyClosures, jurisdictionClosures = [] }: BusinessCalendarInput): BusinessCalendar {
   const closures = closureReasons(agencyClosures)
+  const stateClosures = closureReasons(jurisdictionClosures)
 
   function nonBusinessReason(date: CalendarDate): string | null {
     const weekday = dayOfWeek(date)
     if (weekday === 0 || weekday === 6) return weekdayName(date)
     const holiday = holidays.closuresIn(jurisdictionCode, yearOf(date)).get(date)
     if (holiday !== undefined) return holiday
+    const stateClosure = stateClosures.get(date)
+    if (stateClosure !== undefined) return `State offices closed: ${stateClosure}`
     const closure = closures.get(date)
     return closure === undefined ? null : `Agency closure: ${closure}`
   }

@@ -24,6 +24,7 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { type AgencyClosure, type BusinessCalendar, createBusinessCalendar } from './business-calendar.js'
 import { addDays, type CalendarDate, compareDates, isCalendarDate, localDateOf } from './calendar-date.js'
 import type { HolidayCalendar } from './holiday-calendar.js'
+import { type ClockKind, clocksStartingFrom, type LawClock, responsePeriodOn } from './law-clocks.js'
 
 export interface DeadlineEvent {
   type: string
@@ -37,6 +38,8 @@ export interface DeadlineInput {
   jurisdiction: Jurisdiction
   holidays: HolidayCalendar
   agencyClosures: AgencyClosure[]
+  /** Days the whole jurisdiction's offices closed (a designated holiday, a proclamation, a storm). */
+  jurisdictionClosures?: AgencyClosure[]
   events: DeadlineEvent[]
 }
 
@@ -56,6 +59,19 @@ export interface Deadline {
   /** Days that would have counted but fell inside a pause. */
   pausedDays: number
   pausedSince: CalendarDate | null
+  /** Which of `clocks` the fields above describe; absent on deadlines stored before clocks existed. */
+  running?: ClockKind
+  /** Every clock the law sets for this request, each with its own date and explanation. */
+  clocks?: DeadlineClock[]
+}
+
+export interface DeadlineClock {
+  kind: ClockKind
+  /** Null until the clock starts (an acknowledgment or a denial not yet logged) or while paused. */
+  dueDate: CalendarDate | null
+  rule: string
+  skipped: SkippedDay[]
+  running: boolean
 }
 
 type DayType = NonNullable<Jurisdiction['dayType']>
@@ -99,16 +115,159 @@ interface Counting {
 export function computeDeadline(input: DeadlineInput): Deadline {
   const { jurisdiction: law } = input
   const submittedOn = localDateOf(input.submittedAt, law.timezone)
-  if (law.responseDays === null || law.dayType === null) return withoutFixedPeriod(law, submittedOn)
-
-  const calendar = createBusinessCalendar({ holidays: input.holidays, jurisdictionCode: law.code, agencyClosures: input.agencyClosures })
+  const period = responsePeriod(law, submittedOn)
+  const calendar = createBusinessCalendar({
+    holidays: input.holidays,
+    jurisdictionCode: law.code,
+    agencyClosures: input.agencyClosures,
+    jurisdictionClosures: input.jurisdictionClosures ?? [],
+  })
+  const closureKinds = [
+    ...(input.agencyClosures.length > 0 ? ['agency closure day'] : []),
+    ...((input.jurisdictionClosures ?? []).length > 0 ? ['state office closure day'] : []),
+  ]
   const events = datedEvents(input.events, law.timezone)
-  const lastAppeal = events.findLastIndex((event) => event.type === 'appealed')
-  const appeal = events[lastAppeal]
-  const startedOn = appeal?.on ?? submittedOn
-  const counting: Counting = { dayType: law.dayType, calendar, countedFrom: effectiveReceipt(law.dayType, calendar, startedOn) }
+  const base = { law, calendar, closureKinds }
 
-  const clock = applyEvents(startClock(counting, law.responseDays, appeal), events.slice(lastAppeal + 1), law.dayType)
+  const response =
+    period.days === null || period.dayType === null
+      ? withoutFixedPeriod(law, period, submittedOn)
+      : runClock({ ...base, days: period.days, dayType: period.dayType, under: period.under, startedOn: submittedOn, after: 'receipt', events, restartsOnAppeal: true })
+  const clocks: Array<{ kind: ClockKind; deadline: Deadline }> = [{ kind: period.kind, deadline: response }]
+
+  const acknowledgment = events.find((event) => event.type === 'acknowledged')
+  for (const clock of clocksStartingFrom(law.clocks, 'acknowledgment', acknowledgment?.on ?? submittedOn)) {
+    const under = underLaw(law, clock)
+    clocks.push({
+      kind: clock.kind,
+      deadline: acknowledgment
+        ? runClock({ ...base, days: clock.days!, dayType: clock.dayType!, under, startedOn: acknowledgment.on, after: `the acknowledgment on ${acknowledgment.on}`, events: eventsUntilAppeal(events, acknowledgment), restartsOnAppeal: false })
+        : notStarted(`${countOf(clock.days!, clock.dayType!)} after the acknowledgment ${under}; starts when the acknowledgment is logged`, submittedOn),
+    })
+  }
+  if (period.days !== null && period.dayType !== null) {
+    for (const clock of clocksStartingFrom(law.clocks, 'due_date', submittedOn)) {
+      if (clock.dayType !== period.dayType) continue
+      const deadline = runClock({ ...base, days: period.days + clock.days!, dayType: period.dayType, under: underLaw(law, clock), startedOn: submittedOn, after: 'receipt', events: [], restartsOnAppeal: false })
+      clocks.push({ kind: clock.kind, deadline: { ...deadline, rule: `Latest extension: ${countOf(clock.days!, clock.dayType!)} beyond the ${countOf(period.days, period.dayType)}, so ${lowerFirst(deadline.rule)}` } })
+    }
+  }
+  const denial = events.findLast((event) => DENIALS.has(event.type))
+  for (const clock of clocksStartingFrom(law.clocks, 'denial', denial?.on ?? submittedOn)) {
+    const under = underLaw(law, clock)
+    clocks.push({
+      kind: clock.kind,
+      deadline: denial
+        ? runClock({ ...base, days: clock.days!, dayType: clock.dayType!, under, startedOn: denial.on, after: `the denial on ${denial.on}`, events: [], restartsOnAppeal: false, toAppeal: true })
+        : notStarted(`${countOf(clock.days!, clock.dayType!)} to appeal after a denial ${under}; starts when a denial (rejected, no records or a partial release) is logged`, submittedOn),
+    })
+  }
+
+  const runningKind = runningClock(events, period.kind, clocks.map((clock) => clock.kind))
+  const running = clocks.find((clock) => clock.kind === runningKind)!.deadline
+  return {
+    ...running,
+    running: runningKind,
+    clocks: clocks.map(({ kind, deadline }) => ({ kind, dueDate: deadline.dueDate, rule: deadline.rule, skipped: deadline.skipped, running: kind === runningKind })),
+  }
+}
+
+/** Answers that end the agency's clock and start the requester's window to appeal. */
+const DENIALS: ReadonlySet<string> = new Set(['rejected', 'no_records', 'partial_release'])
+/** Of those, the ones that leave nothing else running (a partial release still owes the rest). */
+const FINAL_DENIALS: ReadonlySet<string> = new Set(['rejected', 'no_records'])
+
+/**
+ * Which clock the timeline leaves running: the response period; the determination once an
+ * acknowledgment is logged (where the law counts one from it); the appeal window after a final
+ * denial; the response period again after an appeal (it restarts the clock).
+ */
+function runningClock(events: readonly DatedEvent[], responseKind: ClockKind, kinds: readonly ClockKind[]): ClockKind {
+  let running = responseKind
+  for (const event of events) {
+    if (event.type === 'acknowledged' && responseKind === 'acknowledgment' && kinds.includes('determination')) running = 'determination'
+    else if (FINAL_DENIALS.has(event.type) && kinds.includes('appeal_window')) running = 'appeal_window'
+    else if (event.type === 'appealed') running = responseKind
+  }
+  return running
+}
+
+function eventsUntilAppeal(events: readonly DatedEvent[], after: DatedEvent): DatedEvent[] {
+  const later = events.slice(events.indexOf(after) + 1)
+  const appeal = later.findIndex((event) => event.type === 'appealed')
+  return appeal === -1 ? later : later.slice(0, appeal)
+}
+
+interface ResponsePeriod {
+  kind: ClockKind
+  days: number | null
+  dayType: DayType | null
+  /** "under the Kentucky Open Records Act (KRS 61.880(1) …, in force from 2021-06-29)" */
+  under: string
+  /** The version's words when it set no fixed period. */
+  none: string | null
+}
+
+/** The response period of the law in force on the day of receipt (records-law-clocks.csv), else records-laws.csv's. */
+function responsePeriod(law: Jurisdiction, receivedOn: CalendarDate): ResponsePeriod {
+  const version = responsePeriodOn(law.clocks, receivedOn)
+  if (!version) return { kind: 'response', days: law.responseDays, dayType: law.dayType, under: underLaw(law, null), none: null }
+  const dated = version.effectiveFrom !== null || version.effectiveTo !== null
+  return {
+    kind: version.kind,
+    days: version.days,
+    dayType: version.dayType,
+    under: underLaw(law, version),
+    none: dated && version.days === null ? `${law.lawName} (${version.citation}${inForce(version)}) set no fixed number of days for a request received on ${receivedOn}` : null,
+  }
+}
+
+function underLaw(law: Jurisdiction, clock: LawClock | null): string {
+  if (clock === null || (clock.effectiveFrom === null && clock.effectiveTo === null && clock.drivesDueDate)) return `under the ${law.lawName} (${law.citation})`
+  return `under the ${law.lawName} (${clock.citation}${inForce(clock)})`
+}
+
+function inForce(clock: LawClock): string {
+  if (clock.effectiveFrom !== null && clock.effectiveTo !== null) return `, in force from ${clock.effectiveFrom} to ${clock.effectiveTo}`
+  if (clock.effectiveFrom !== null) return `, in force from ${clock.effectiveFrom}`
+  if (clock.effectiveTo !== null) return `, in force until ${clock.effectiveTo}`
+  return ''
+}
+
+function notStarted(rule: string, submittedOn: CalendarDate): Deadline {
+  return { dueDate: null, rule: rule.charAt(0).toUpperCase() + rule.slice(1), countedFrom: submittedOn, skipped: [], pausedDays: 0, pausedSince: null }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1)
+}
+
+interface ClockRun {
+  law: Jurisdiction
+  calendar: BusinessCalendar
+  /** "agency closure day", "state office closure day": the kinds of closure the calendar has. */
+  closureKinds: string[]
+  days: number
+  dayType: DayType
+  under: string
+  startedOn: CalendarDate
+  /** What the days are counted after: "receipt", "the acknowledgment on 2026-03-02". */
+  after: string
+  events: readonly DatedEvent[]
+  /** Only the response period restarts when an appeal is logged. */
+  restartsOnAppeal: boolean
+  /** The requester's window: the rule says what is due. */
+  toAppeal?: boolean
+}
+
+function runClock(run: ClockRun): Deadline {
+  const { calendar, dayType, events } = run
+  const lastAppeal = run.restartsOnAppeal ? events.findLastIndex((event) => event.type === 'appealed') : -1
+  const appeal = events[lastAppeal]
+  const startedOn = appeal?.on ?? run.startedOn
+  const counting: Counting = { dayType, calendar, countedFrom: effectiveReceipt(dayType, calendar, startedOn) }
+
+  const clock = applyEvents(startClock(counting, run.days, appeal), events.slice(lastAppeal + 1), dayType)
   const { due, rolledFrom } = dueDateOf(clock, counting)
   const openPause = clock.pauses.find((pause) => pause.until === null && compareDates(pause.from, due) < 0) ?? null
   const countedUntil = openPause?.from ?? due
@@ -116,7 +275,7 @@ export function computeDeadline(input: DeadlineInput): Deadline {
 
   return {
     dueDate: openPause ? null : due,
-    rule: describeRule({ law, responseDays: law.responseDays, dayType: law.dayType, hasClosures: input.agencyClosures.length > 0, appeal, clock, due }),
+    rule: describeRule({ ...run, responseDays: run.days, appeal, clock, due }),
     countedFrom: counting.countedFrom,
     skipped: [...daysBeforeReceipt(calendar, startedOn, counting.countedFrom), ...skipped],
     pausedDays,
@@ -129,10 +288,10 @@ export function isOverdue(deadline: Pick<Deadline, 'dueDate'>, now: Date, timeZo
   return deadline.dueDate !== null && compareDates(deadline.dueDate, localDateOf(now, timeZone)) < 0
 }
 
-function withoutFixedPeriod(law: Jurisdiction, submittedOn: CalendarDate): Deadline {
+function withoutFixedPeriod(law: Jurisdiction, period: ResponsePeriod, submittedOn: CalendarDate): Deadline {
   return {
     dueDate: null,
-    rule: `${law.lawName} (${law.citation}) sets no fixed number of days: ${law.responseRuleText}`,
+    rule: period.none ?? `${law.lawName} (${law.citation}) sets no fixed number of days: ${law.responseRuleText}`,
     countedFrom: submittedOn,
     skipped: [],
     pausedDays: 0,
@@ -254,18 +413,20 @@ interface RuleParts {
   law: Jurisdiction
   responseDays: number
   dayType: DayType
-  hasClosures: boolean
+  under: string
+  after: string
+  closureKinds: string[]
   appeal: DatedEvent | undefined
   clock: Clock
   /** The due date the count reached, ignoring an open pause. */
   due: CalendarDate
+  toAppeal?: boolean
 }
 
-function describeRule({ law, responseDays, dayType, hasClosures, appeal, clock, due }: RuleParts): string {
-  const under = `under the ${law.lawName} (${law.citation})`
+function describeRule({ law, responseDays, dayType, under, after, closureKinds, appeal, clock, due, toAppeal }: RuleParts): string {
   const holiday = `${law.code === 'US' ? 'federal' : law.name} legal holiday`
   const period = countOf(responseDays, dayType)
-  const closure = hasClosures ? ['agency closure day'] : []
+  const closure = closureKinds
   const counting =
     dayType === 'business'
       ? `not counting ${listOf(['weekend', holiday, ...closure].map((words) => `${words}s`), 'and')}`
@@ -274,7 +435,8 @@ function describeRule({ law, responseDays, dayType, hasClosures, appeal, clock, 
   let base: string
   if (appeal?.newDueDate != null) base = `due ${appeal.newDueDate}, set by the appeal filed on ${appeal.on} ${under}`
   else if (appeal) base = `the appeal filed on ${appeal.on} restarted the clock: ${period} after the appeal ${under}, ${counting}`
-  else base = `${period} after receipt ${under}, ${counting}`
+  else if (toAppeal) base = `${period} after ${after} to appeal ${under}, ${counting}`
+  else base = `${period} after ${after} ${under}, ${counting}`
 
   const changes = clock.history.flatMap((entry) => (typeof entry === 'string' ? [entry] : describePause(entry, due)))
   const sentence = [base, ...changes].join('; ')

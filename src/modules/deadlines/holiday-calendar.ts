@@ -11,7 +11,8 @@
  *   adds them as closure days).
  * - Federal Inauguration Day has no tag but is regional too: 5 U.S.C. 6103(c) gives it only to
  *   DC-area employees, and FOIA working days exclude only 6103(a) "legal public holidays".
- * - `proclaimed` rules have no computable date and close nothing; agencies add those days.
+ * - `proclaimed` rules have no computable date and close nothing here; their dates, where found, are
+ *   jurisdiction closures (data/jurisdiction-closures.csv), which the business calendar adds.
  * - Every other row closes the clock on its observed date.
  */
 import { readFile } from 'node:fs/promises'

@@ -1,3 +1,5 @@
+import type { LawClock } from '../deadlines/law-clocks.js'
+
 export const DAY_TYPES = ['business', 'calendar'] as const
 export type DayType = (typeof DAY_TYPES)[number]
 
@@ -16,4 +18,6 @@ export interface Jurisdiction {
   feeNotes: string
   /** IANA time zone in which the jurisdiction's calendar days are counted. */
   timezone: string
+  /** Dated versions of the response period and the law's other clocks (data/records-law-clocks.csv). */
+  clocks: LawClock[]
 }

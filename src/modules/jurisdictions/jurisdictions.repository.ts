@@ -15,6 +15,7 @@ const columns = {
   appealProcess: jurisdictions.appealProcess,
   feeNotes: jurisdictions.feeNotes,
   timezone: jurisdictions.timezone,
+  clocks: jurisdictions.clocks,
 }
 
 export async function listJurisdictions(db: Executor): Promise<Jurisdiction[]> {

@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm'
 import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
-import { reminders } from '../../db/schema/index.js'
+import { reminders, requestEvents } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
 import { formatLongDate, daysBetween, localDateOf } from '../deadlines/calendar-date.js'
@@ -142,6 +142,8 @@ async function compose(deps: DeliveryDeps, delivery: repository.DeliveryRow, fou
     }
     case 'delivery_failed':
       return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await failureEmail(deps, delivery, found, requester)) }
+    case 'deadline_moved':
+      return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await deadlineMovedEmail(deps, delivery, found, requester)) }
     default: {
       if (delivery.recipient === 'agency') {
         const from = requesterSender(deps, found, requester)
@@ -221,5 +223,18 @@ async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, 
       reason: failed.lastError ?? 'unknown error',
       letter,
     },
+  })
+}
+
+async function deadlineMovedEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
+  const [event] = notice.aboutId ? await deps.db.select().from(requestEvents).where(eq(requestEvents.id, notice.aboutId)) : []
+  if (!event) throw new UndeliverableError('The deadline change this notice is about no longer exists.')
+  const moved = /from (\S+) to (\S+)$/.exec(event.note ?? '')
+  const longDate = (date: string | undefined) => (date && date !== 'none' ? formatLongDate(date) : 'none')
+  return deps.emails.deadlineMoved({
+    requester: { name: requester.name, email: requester.email },
+    agency: { name: found.agency.name },
+    request: { id: found.request.id, subject: found.request.subject, trackingNumber: found.request.trackingNumber, url: requestUrl(deps, found.request.id) },
+    change: { why: event.note ?? '', previousDueOn: longDate(moved?.[1]), dueOn: longDate(notice.dueDate ?? undefined) },
   })
 }

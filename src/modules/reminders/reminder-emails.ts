@@ -10,7 +10,7 @@ import { TemplateLoadError } from '../templates/template-catalog.js'
 
 export const EMAIL_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/emails/', import.meta.url))
 
-export const REMINDER_EMAIL_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up'] as const
+export const REMINDER_EMAIL_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up', 'appeal_window'] as const
 export type ReminderEmailKind = (typeof REMINDER_EMAIL_KINDS)[number]
 
 /**
@@ -22,9 +22,11 @@ export const EMAIL_TEMPLATE_NAMES = [
   'reminder-due_today',
   'reminder-overdue',
   'reminder-follow_up',
+  'reminder-appeal_window',
   'agency-follow-up',
   'letter',
   'delivery-failed',
+  'deadline-moved',
 ] as const
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number]
 
@@ -101,6 +103,26 @@ export interface DeliveryFailedEmailContext {
   }
 }
 
+/** Tells the requester that a jurisdiction closure added or removed moved their due date. */
+export interface DeadlineMovedEmailContext {
+  requester: { name: string; email: string }
+  agency: { name: string }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+  }
+  change: {
+    /** Why, in one sentence: "State offices closed on 2026-12-24 (Ice storm): due date moved from … to …". */
+    why: string
+    /** Long dates; "none" when there was or is no due date. */
+    previousDueOn: string
+    dueOn: string
+  }
+}
+
 export interface RenderedEmail {
   /** One line. */
   subject: string
@@ -115,6 +137,7 @@ export interface EmailTemplates {
   agencyFollowUp(ctx: AgencyLetterEmailContext): RenderedEmail
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
+  deadlineMoved(ctx: DeadlineMovedEmailContext): RenderedEmail
 }
 
 /** An email could not be rendered (a caller passed a context the template cannot use). */
@@ -193,6 +216,12 @@ const DELIVERY_FAILED_FIELDS: ContextFields<DeliveryFailedEmailContext> = {
   request: ['id', 'subject', 'trackingNumber', 'url'],
   failure: ['what', 'sentTo', 'attemptedOn', 'permanent', 'attempts', 'reason', 'letter'],
 }
+const DEADLINE_MOVED_FIELDS: ContextFields<DeadlineMovedEmailContext> = {
+  requester: ['name', 'email'],
+  agency: ['name'],
+  request: ['id', 'subject', 'trackingNumber', 'url'],
+  change: ['why', 'previousDueOn', 'dueOn'],
+}
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
 
@@ -202,9 +231,11 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   'reminder-due_today': REMINDER_FIELDS,
   'reminder-overdue': REMINDER_FIELDS,
   'reminder-follow_up': REMINDER_FIELDS,
+  'reminder-appeal_window': REMINDER_FIELDS,
   'agency-follow-up': AGENCY_LETTER_FIELDS,
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
+  'deadline-moved': DEADLINE_MOVED_FIELDS,
 }
 
 function isSizeOnly(rest: readonly unknown[]): boolean {
@@ -371,6 +402,10 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     deliveryFailed(ctx) {
       assertWebLink('delivery-failed', 'request.url', ctx.request.url)
       return renderEmail(get('delivery-failed'), ctx)
+    },
+    deadlineMoved(ctx) {
+      assertWebLink('deadline-moved', 'request.url', ctx.request.url)
+      return renderEmail(get('deadline-moved'), ctx)
     },
   }
 }

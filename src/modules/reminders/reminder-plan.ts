@@ -27,18 +27,26 @@
  * dropped, so a backfilled request gets one email, not the whole series. A reminder that precedes
  * one already done is stale and never planned. `cancelled` rows are not done: a reopened request
  * plans them again.
+ *
+ * After a final denial the running clock is the requester's window to appeal (`runningClock:
+ * 'appeal_window'`, the due date its last day): the requester alone gets one appeal_window reminder
+ * five business days before the window closes (at once if that day has passed and the window is
+ * still open), whatever the request's status.
  */
 import type { BusinessCalendar } from '../deadlines/business-calendar.js'
 import { addDays, type CalendarDate, daysBetween } from '../deadlines/calendar-date.js'
+import type { ClockKind } from '../deadlines/law-clocks.js'
 import { isClosed, type RequestStatus } from '../requests/request-status.js'
 
-export const REMINDER_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up'] as const
+export const REMINDER_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up', 'appeal_window'] as const
 export type ReminderKind = (typeof REMINDER_KINDS)[number]
 export const RECIPIENTS = ['requester', 'agency'] as const
 export type Recipient = (typeof RECIPIENTS)[number]
 
 export const DEFAULT_FOLLOW_UP_INTERVAL_DAYS = 14
 export const DEFAULT_SEND_HOUR = 9
+/** Business days before an appeal window closes that the requester is reminded. */
+export const APPEAL_NOTICE_BUSINESS_DAYS = 5
 
 /** A reminder row that already exists for the request. */
 export interface ReminderHistoryItem {
@@ -56,6 +64,8 @@ export interface PlanInput {
   status: RequestStatus
   /** Null when there is no fixed deadline or the clock is paused: nothing is planned. */
   dueDate: CalendarDate | null
+  /** Which clock dueDate belongs to (the deadline's `running`); the response period when absent. */
+  runningClock?: ClockKind
   /** IANA zone of the agency's jurisdiction. */
   timezone: string
   /** The agency's business days. */
@@ -78,7 +88,7 @@ export interface PlannedReminder {
   dueDate: CalendarDate
 }
 
-type FixedKind = Exclude<ReminderKind, 'follow_up'>
+type FixedKind = Exclude<ReminderKind, 'follow_up' | 'appeal_window'>
 
 const FIXED_KINDS: Record<Recipient, readonly FixedKind[]> = {
   requester: ['due_soon', 'due_today', 'overdue'],
@@ -101,7 +111,9 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
     throw new RangeError(`followUpIntervalDays must be a whole number of days ≥ 1, got ${followUpIntervalDays}`)
   }
   assertHour(sendHour)
-  if (status === 'draft' || isClosed(status) || dueDate === null) return []
+  if (status === 'draft' || dueDate === null) return []
+  if (input.runningClock === 'appeal_window') return planAppealWindow(input, dueDate, sendHour)
+  if (isClosed(status)) return []
 
   const recipients = RECIPIENTS.filter((recipient) => (recipient === 'requester' ? !input.requesterMuted : input.autoFollowUp))
   const series = seriesFor(input.calendar, dueDate, followUpIntervalDays)
@@ -114,6 +126,18 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
         REMINDER_KINDS.indexOf(a.kind) - REMINDER_KINDS.indexOf(b.kind) ||
         RECIPIENTS.indexOf(a.recipient) - RECIPIENTS.indexOf(b.recipient),
     )
+}
+
+function planAppealWindow(input: PlanInput, dueDate: CalendarDate, sendHour: number): PlannedReminder[] {
+  if (input.requesterMuted) return []
+  const history = input.history.filter((item) => item.kind === 'appeal_window' && item.recipient === 'requester')
+  const done = history.filter(isDone)
+  if (done.some((item) => item.dueDate === dueDate)) return []
+  const windowClosesAt = localTimeToInstant(addDays(dueDate, 1), 0, input.timezone)
+  if (input.now >= windowClosesAt) return []
+  const sendAt = localTimeToInstant(input.calendar.addBusinessDays(dueDate, -APPEAL_NOTICE_BUSINESS_DAYS), sendHour, input.timezone)
+  const sequence = done.length === 0 ? 0 : maxOf(done.map((item) => item.sequence)) + 1
+  return [{ kind: 'appeal_window', recipient: 'requester', sequence, sendAt, dueDate }]
 }
 
 interface Series {

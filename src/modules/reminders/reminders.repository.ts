@@ -36,6 +36,15 @@ export async function listRemindersOf(db: Executor, requestIds: readonly string[
     .orderBy(asc(reminders.sendAt), asc(reminders.kind), asc(reminders.recipient))
 }
 
+/** How many deliveries of `kind` the request has had (the next one's sequence). */
+export async function countDeliveries(db: Executor, requestId: string, kind: DeliveryRow['kind']): Promise<number> {
+  const [row] = await db
+    .select({ value: sql<number>`count(*)::int` })
+    .from(reminders)
+    .where(and(eq(reminders.requestId, requestId), eq(reminders.kind, kind)))
+  return row?.value ?? 0
+}
+
 /**
  * Inserts deliveries (a row already there for the same request, kind, recipient and sequence is
  * left alone) and answers what the queue needs of the new ones. The rows travel as one JSON

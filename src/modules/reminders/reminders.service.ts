@@ -3,6 +3,7 @@ import { inUuids, type Executor } from '../../db/client.js'
 import { users, type REMINDER_KINDS } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { closuresOf } from '../agencies/agencies.repository.js'
+import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import { createBusinessCalendar, type BusinessCalendar } from '../deadlines/business-calendar.js'
 import type { RequestWithAgency } from '../requests/requests.repository.js'
 import { planReminders, type PlannedReminder } from './reminder-plan.js'
@@ -23,9 +24,10 @@ export async function syncReminders(deps: ReminderDeps, tx: Executor, found: rea
   if (found.length === 0) return []
   const requestIds = found.map(({ request }) => request.id)
   const ownerIds = [...new Set(found.map(({ request }) => request.userId))]
-  const [owners, closures, existing] = await Promise.all([
+  const [owners, closures, stateClosures, existing] = await Promise.all([
     tx.select({ id: users.id, remindersMuted: users.remindersMuted }).from(users).where(inUuids(users.id, ownerIds)),
     closuresOf(tx, [...new Set(found.map(({ agency }) => agency.id))]),
+    closuresOfJurisdictions(tx, [...new Set(found.map(({ agency }) => agency.state))]),
     repository.listRemindersOf(tx, requestIds),
   ])
   const mutedOwners = new Set(owners.filter((owner) => owner.remindersMuted).map((owner) => owner.id))
@@ -40,7 +42,12 @@ export async function syncReminders(deps: ReminderDeps, tx: Executor, found: rea
   const calendarOf = (agency: RequestWithAgency['agency']) => {
     let calendar = calendars.get(agency.id)
     if (!calendar) {
-      calendar = createBusinessCalendar({ holidays: deps.holidays, jurisdictionCode: agency.state, agencyClosures: closures.get(agency.id) ?? [] })
+      calendar = createBusinessCalendar({
+        holidays: deps.holidays,
+        jurisdictionCode: agency.state,
+        agencyClosures: closures.get(agency.id) ?? [],
+        jurisdictionClosures: stateClosures.get(agency.state) ?? [],
+      })
       calendars.set(agency.id, calendar)
     }
     return calendar
@@ -50,6 +57,7 @@ export async function syncReminders(deps: ReminderDeps, tx: Executor, found: rea
     const plan = planReminders({
       status: request.status,
       dueDate: request.dueDate,
+      runningClock: request.deadline?.running,
       timezone,
       calendar: calendarOf(agency),
       now: deps.clock.now(),

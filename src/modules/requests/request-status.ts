@@ -37,7 +37,7 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number]
 
 /** Timeline entries the service writes itself; users log the EVENT_TYPES. */
-export const SYSTEM_EVENT_TYPES = ['created', 'submitted'] as const
+export const SYSTEM_EVENT_TYPES = ['created', 'submitted', 'deadline_changed'] as const
 export type TimelineEventType = EventType | (typeof SYSTEM_EVENT_TYPES)[number]
 
 const OPEN: RequestStatus[] = [
@@ -61,6 +61,8 @@ export const TRANSITIONS: Record<TimelineEventType | 'submit', Transition> = {
   created: { from: [], to: 'draft' },
   submit: { from: ['draft'], to: 'submitted' },
   submitted: { from: ['draft'], to: 'submitted' },
+  // Written by the service when a jurisdiction closure moves the due date; never logged by users.
+  deadline_changed: { from: [], to: 'unchanged' },
   acknowledged: { from: ['submitted'], to: 'acknowledged' },
   extended: { from: RUNNING_CLOCK, to: 'unchanged' },
   fee_requested: { from: RUNNING_CLOCK, to: 'awaiting_fee' },

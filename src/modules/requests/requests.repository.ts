@@ -102,6 +102,17 @@ export async function openRequestIdsOf(db: Executor, userId: string): Promise<st
   return rows.map((row) => row.id)
 }
 
+/** Submitted requests of agencies in `state` whose deadline a closure there could move (all but drafts, fulfilled and withdrawn). */
+export async function deadlineRequestIdsIn(db: Executor, state: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .innerJoin(agencies, eq(agencies.id, requests.agencyId))
+    .where(and(eq(agencies.state, state), notInArray(requests.status, ['draft', 'fulfilled', 'withdrawn'])))
+    .orderBy(asc(requests.id))
+  return rows.map((row) => row.id)
+}
+
 export async function insertRequest(db: Executor, values: typeof requests.$inferInsert): Promise<RequestRow> {
   const [row] = await db.insert(requests).values(values).returning()
   return row!

@@ -3,6 +3,7 @@ import { AGENCY_KINDS } from '../../db/schema/agencies.js'
 import { SUBMISSION_CHANNELS, VISIBILITIES } from '../../db/schema/requests.js'
 import { paginationQuery } from '../../http/pagination.js'
 import { calendarDateSchema, instantSchema, stateCodeSchema } from '../../http/schemas.js'
+import { CLOCK_KINDS } from '../deadlines/law-clocks.js'
 import { EVENT_TYPES, REQUEST_STATUSES, SYSTEM_EVENT_TYPES } from './request-status.js'
 
 
@@ -18,8 +19,22 @@ export const deadlineSchema = z
     skipped: z.array(z.object({ date: z.string(), reason: z.string() })),
     pausedDays: z.number().int(),
     pausedSince: z.string().nullable().describe('Set while the clock is paused awaiting a fee or clarification'),
+    running: z.enum(CLOCK_KINDS).optional().describe('Which of clocks dueDate and the fields above describe'),
+    clocks: z
+      .array(
+        z.object({
+          kind: z.enum(CLOCK_KINDS),
+          dueDate: z.string().nullable().describe('Null until the clock starts (an acknowledgment or denial not yet logged) or while paused'),
+          rule: z.string(),
+          skipped: z.array(z.object({ date: z.string(), reason: z.string() })),
+          running: z.boolean(),
+        }),
+      )
+      .describe(
+        'Every clock the law sets: the response period (response, acknowledgment or determination), a determination counted from the acknowledgment, the latest date an extension can reach (extension_limit), and the requester’s window to appeal a denial (appeal_window)',
+      ),
   })
-  .meta({ id: 'Deadline', description: 'How dueDate was reached, to quote to a records officer' })
+  .meta({ id: 'Deadline', description: 'How dueDate was reached, to quote to a records officer; dueDate is the running clock’s' })
 
 export const requestAgencySchema = z.object({
   id: z.uuid(),

@@ -8,15 +8,16 @@ import type { AuthUser } from '../accounts/accounts.service.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline.js'
+import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
 import { findRequester, renderLetterFor } from './request-letters.js'
 import { removingRequestFiles } from '../documents/documents.service.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
-import { insertDeliveries } from '../reminders/reminders.repository.js'
+import { countDeliveries, insertDeliveries } from '../reminders/reminders.repository.js'
 import { syncReminders } from '../reminders/reminders.service.js'
-import { allowedEvents, isClosed, nextStatus, PAUSING_EVENTS, type EventType, type RequestStatus } from './request-status.js'
+import { allowedEvents, isClosed, nextStatus, PAUSING_EVENTS, type EventType, type RequestStatus, type TimelineEventType } from './request-status.js'
 import * as repository from './requests.repository.js'
 import type {
   BulkSubmitInput,
@@ -47,7 +48,8 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
     submittedAt: request.submittedAt?.toISOString() ?? null,
     dueDate: request.dueDate,
     overdue: isRequestOverdue(request, deps.clock.now(), timezone),
-    deadline: request.deadline,
+    // Deadlines stored before clocks existed show none rather than failing the schema.
+    deadline: request.deadline ? { clocks: [], ...request.deadline } : null,
     trackingNumber: request.trackingNumber,
     autoFollowUp: request.autoFollowUp,
     remindersMuted: request.remindersMuted,
@@ -237,13 +239,18 @@ async function submitDrafts(
     assertSubmittable(user, ids, drafts, input.via, answer)
     const states = [...new Set(drafts.map(({ agency }) => agency.state))]
     const agencyIds = [...new Set(drafts.map(({ agency }) => agency.id))]
-    const [laws, closures] = await Promise.all([findJurisdictions(tx, states), closuresOf(tx, agencyIds)])
+    const [laws, closures, stateClosures] = await Promise.all([
+      findJurisdictions(tx, states),
+      closuresOf(tx, agencyIds),
+      closuresOfJurisdictions(tx, states),
+    ])
     const changes = drafts.map(({ request, agency }) => {
       const deadline = computeDeadline({
         submittedAt,
         jurisdiction: laws.get(agency.state)!,
         holidays: deps.holidays,
         agencyClosures: closures.get(agency.id) ?? [],
+        jurisdictionClosures: stateClosures.get(agency.state) ?? [],
         // A draft's timeline holds only its creation and notes, which never move a deadline.
         events: [],
       })
@@ -352,7 +359,7 @@ export async function listEvents(deps: RequestDeps, user: AuthUser, id: string) 
 export function toEvent(event: repository.RequestEventRow) {
   return {
     id: event.id,
-    type: event.type as EventType | 'created' | 'submitted',
+    type: event.type as TimelineEventType,
     occurredAt: event.occurredAt.toISOString(),
     note: event.note,
     extensionDays: event.extensionDays,
@@ -403,11 +410,12 @@ function assertNewDueDateLater(
 }
 
 /** Recomputes the due date from the submission and the whole timeline (events may be logged out of order). */
-async function recomputeDeadline(deps: RequestDeps, tx: Executor, request: repository.RequestRow & { submittedAt: Date | null }): Promise<Deadline> {
+export async function recomputeDeadline(deps: RequestDeps, tx: Executor, request: repository.RequestRow & { submittedAt: Date | null }): Promise<Deadline> {
   const agency = (await findAgency(tx, request.agencyId))!
-  const [jurisdiction, closures, events] = await Promise.all([
+  const [jurisdiction, closures, stateClosures, events] = await Promise.all([
     requireJurisdiction(tx, agency.state),
     closuresOf(tx, [agency.id]),
+    closuresOfJurisdictions(tx, [agency.state]),
     repository.listEvents(tx, request.id),
   ])
   return computeDeadline({
@@ -415,6 +423,7 @@ async function recomputeDeadline(deps: RequestDeps, tx: Executor, request: repos
     jurisdiction,
     holidays: deps.holidays,
     agencyClosures: closures.get(agency.id) ?? [],
+    jurisdictionClosures: stateClosures.get(agency.state) ?? [],
     events: events.map((event) => ({
       type: event.type,
       occurredAt: event.occurredAt,
@@ -422,4 +431,45 @@ async function recomputeDeadline(deps: RequestDeps, tx: Executor, request: repos
       newDueDate: event.newDueDate,
     })),
   })
+}
+
+/**
+ * Recomputes the deadline of every request in `state` that a change to the state's closure days can
+ * touch (`why` says what changed). Each request whose due date moved gets one `deadline_changed`
+ * timeline event and one `deadline_moved` email to its requester; reminders follow. Runs inside the
+ * caller's transaction and returns how many due dates moved plus the deliveries to queue after commit.
+ */
+export async function moveDeadlinesIn(
+  deps: RequestDeps,
+  tx: Executor,
+  input: { state: string; why: string; by: string },
+): Promise<{ moved: number; queue: DeliveryJob[] }> {
+  const queue: DeliveryJob[] = []
+  const movedIds: string[] = []
+  for (const id of await repository.deadlineRequestIdsIn(tx, input.state)) {
+    const locked = (await repository.lockRequest(tx, id))!
+    if (!locked.submittedAt) continue
+    const deadline = await recomputeDeadline(deps, tx, locked)
+    await repository.updateRequest(tx, id, { deadline, dueDate: deadline.dueDate })
+    if (deadline.dueDate === locked.dueDate) continue
+    const event = await repository.insertEvent(tx, {
+      requestId: id,
+      type: 'deadline_changed',
+      occurredAt: deps.clock.now(),
+      note: `${input.why}: due date moved from ${locked.dueDate ?? 'none'} to ${deadline.dueDate ?? 'none'}`,
+      statusBefore: locked.status,
+      statusAfter: locked.status,
+      dueDateAfter: deadline.dueDate,
+      createdBy: input.by,
+    })
+    const sequence = await countDeliveries(tx, id, 'deadline_moved')
+    queue.push(
+      ...(await insertDeliveries(tx, [
+        { requestId: id, kind: 'deadline_moved', recipient: 'requester', sequence, sendAt: deps.clock.now(), dueDate: deadline.dueDate, aboutId: event.id },
+      ])),
+    )
+    movedIds.push(id)
+  }
+  queue.push(...(await syncReminders(deps, tx, await repository.findRequests(tx, movedIds))))
+  return { moved: movedIds.length, queue }
 }

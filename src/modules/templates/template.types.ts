@@ -47,7 +47,7 @@ export interface LetterAgency {
   mailingAddress: string | null
 }
 
-export interface LetterJurisdiction extends Jurisdiction {
+export interface LetterJurisdiction extends Omit<Jurisdiction, 'clocks'> {
   /**
    * The response period in words ("five business days", "ten calendar days"); null when the law
    * sets no fixed number of days. Null rather than "" because "" is truthy in Liquid.

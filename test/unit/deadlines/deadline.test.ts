@@ -115,10 +115,10 @@ const rows: Row[] = [
   // Illinois: 5 business days; general election day closes in even years.
   { name: 'IL general election day', code: 'IL', submittedAt: '2026-11-02T10:00-06:00', // Mon → Tue Nov 10
     countedFrom: '2026-11-02', due: '2026-11-10',
-    skipped: [['2026-11-03', 'General Election Day (205 ILCS 630/17)'], ['2026-11-07', 'Saturday'], ['2026-11-08', 'Sunday']] },
+    skipped: [['2026-11-03', 'General Election Day (80 Ill. Adm. Code 303.190)'], ['2026-11-07', 'Saturday'], ['2026-11-08', 'Sunday']] },
   { name: 'IL Thanksgiving and the day after', code: 'IL', submittedAt: '2026-11-25T10:00-06:00', // Wed → Fri Dec 4
     countedFrom: '2026-11-25', due: '2026-12-04',
-    skipped: [['2026-11-26', 'Thanksgiving Day (205 ILCS 630/17)'], ['2026-11-27', 'Day after Thanksgiving (205 ILCS 630/17)'], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday']] },
+    skipped: [['2026-11-26', 'Thanksgiving Day (80 Ill. Adm. Code 303.190)'], ['2026-11-27', 'Day after Thanksgiving (80 Ill. Adm. Code 303.190)'], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday']] },
 
   // Rhode Island: 10 business days; Saturday and Sunday holidays move to Monday (25-1-1).
   { name: 'RI Saturday Christmas and New Year move to Monday', code: 'RI', submittedAt: '2027-12-22T10:00-05:00', // Wed → Fri Jan 7
@@ -319,13 +319,16 @@ t.test('the rule names the law and what is not counted', async (t) => {
 t.test('laws without a fixed period have no due date', async (t) => {
   const arizona = law('AZ')
   const deadline = deadlineFor('AZ', '2026-03-02', [at('2026-03-03', 'extended', { extensionDays: 5 })])
+  const rule = `Arizona Public Records Law (A.R.S. § 39-121 et seq.) sets no fixed number of days: ${arizona.responseRuleText}`
   t.same(deadline, {
     dueDate: null,
-    rule: `Arizona Public Records Law (A.R.S. § 39-121 et seq.) sets no fixed number of days: ${arizona.responseRuleText}`,
+    rule,
     countedFrom: '2026-03-02',
     skipped: [],
     pausedDays: 0,
     pausedSince: null,
+    running: 'response',
+    clocks: [{ kind: 'response', dueDate: null, rule, skipped: [], running: true }],
   })
   t.equal(deadlineFor('FL', '2026-03-02', []).dueDate, null)
 })

@@ -103,6 +103,13 @@ for (const kind of REMINDER_EMAIL_KINDS) {
       t.test('refuses to render without the letter', async (t) => {
         t.throws(() => emails.reminder(reminderContext(kind, { followUpLetter: null })), EmailRenderError)
       })
+    } else if (kind === 'appeal_window') {
+      t.test('is about the window to appeal a denial', async (t) => {
+        t.match(email.subject, /^Appeal by December 1, 2026: /)
+        t.match(email.text, 'your window to appeal closes on December 1, 2026')
+        t.match(visibleText(email.html), 'your window to appeal closes on December 1, 2026')
+        t.notMatch(email.text, 'past the due date')
+      })
     } else {
       t.test('is not about lateness and carries no letter', async (t) => {
         t.notMatch(email.text, 'past the due date')
@@ -272,4 +279,21 @@ t.test('with automatic follow-ups the requester is told the agency was emailed, 
     t.notMatch(email.text + visibleText(email.html), /Forward it/)
     t.match(visibleText(email.html), /on your behalf; a copy is below/)
   }
+})
+
+t.test('deadlineMoved: says why, the old and the new due date, escaped in HTML', async (t) => {
+  const ctx = {
+    requester: { name: 'José Núñez', email: 'jose@example.org' },
+    agency: { name: 'Spokane Police Department' },
+    request: { id: 'abc', subject: 'Ring partnership records', trackingNumber: null, url: REQUEST_URL },
+    change: { why: 'State offices closed on 2026-03-04 (Ice <storm>): due date moved from 2026-03-09 to 2026-03-10', previousDueOn: 'March 9, 2026', dueOn: 'March 10, 2026' },
+  }
+  const email = emails.deadlineMoved(ctx)
+  assertWellFormed(t, email)
+  t.match(email.subject, /^New due date March 10, 2026: Ring partnership records \(Spokane Police Department\)$/)
+  t.match(email.text, 'Was due: March 9, 2026\nNow due: March 10, 2026')
+  t.match(email.text, 'Ice <storm>')
+  t.match(email.html, 'Ice &lt;storm&gt;')
+  t.notMatch(email.text, 'Tracking number')
+  t.throws(() => emails.deadlineMoved({ ...ctx, request: { ...ctx.request, url: 'javascript:alert(1)' } }), { message: /request\.url/ })
 })

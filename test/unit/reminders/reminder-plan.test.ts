@@ -468,3 +468,15 @@ function apply(history: readonly ReminderHistoryItem[], plan: readonly PlannedRe
   const existing = new Set(history.map(key))
   return [...rows, ...plan.filter((p) => !existing.has(key(p))).map((p): ReminderHistoryItem => ({ ...p, status: 'scheduled' }))]
 }
+
+t.test('after a final denial the appeal window runs: one reminder to the requester five business days before it closes', async (t) => {
+  // Window closes Tue Dec 1; back five business days past Thanksgiving and Native American Heritage Day: Fri Nov 20.
+  const denied = { status: 'rejected' as const, runningClock: 'appeal_window' as const }
+  expectPlan(t, denied, ['appeal_window requester #0 2026-11-20T17:00:00.000Z'])
+  expectPlan(t, { ...denied, autoFollowUp: true }, ['appeal_window requester #0 2026-11-20T17:00:00.000Z'], 'the agency is not reminded')
+  expectPlan(t, { ...denied, now: new Date('2026-11-25T12:00:00Z') }, ['appeal_window requester #0 2026-11-20T17:00:00.000Z'], 'missed: sent at once')
+  expectPlan(t, { ...denied, now: new Date('2026-12-02T08:00:00Z') }, [], 'nothing once the window has closed (midnight Pacific)')
+  expectPlan(t, { ...denied, requesterMuted: true }, [], 'muted')
+  expectPlan(t, { ...denied, history: [row('sent', 'appeal_window', 'requester', 0, '2026-11-20T17:00:00Z')] }, [], 'sent once')
+  expectPlan(t, { status: 'rejected' }, [], 'a denial where the law sets no appeal window plans nothing')
+})
