@@ -11,7 +11,7 @@ import {
 } from 'fastify-type-provider-zod'
 import type { AppContext } from './context.js'
 import { registerAccessControl } from './http/access.js'
-import { registerErrorHandler } from './http/error-handler.js'
+import { registerErrorHandler, sendProblem } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerInputGuards } from './http/input-guards.js'
 import { registerRateLimits } from './http/rate-limits.js'
@@ -36,6 +36,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Off unless configured: a client could otherwise name any address in X-Forwarded-For and dodge per-address limits.
     trustProxy: ctx.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: sendProblem,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { UnsupportedMediaTypeError } from '../../http/errors.js'
+import { BadRequestError, UnsupportedMediaTypeError } from '../../http/errors.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { requestParams } from '../requests/requests.schemas.js'
@@ -42,6 +42,9 @@ export const documentRoutes =
       handler: async (request, reply) => {
         if (!request.isMultipart()) {
           throw new UnsupportedMediaTypeError('Upload files as multipart/form-data, in parts named "file".')
+        }
+        if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
+          throw new BadRequestError('A multipart/form-data body needs the boundary parameter in its Content-Type.')
         }
         const items = await documents.uploadDocuments(ctx, request.user!, request.params.id, request.parts())
         return reply.code(201).send({ items })
