@@ -27,7 +27,14 @@ const TARGET_P95_MS = 50
 const TARGET_RATIO = 1.3
 
 const database = await createBenchDatabase()
-const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench-search-${process.pid}` })
+// The clients all come from loopback: the per-address search limit would stop the run.
+const config = loadConfig({
+  DATABASE_URL: database.url,
+  LOG_LEVEL: 'silent',
+  QUEUE_PREFIX: `bench-search-${process.pid}`,
+  RATE_LIMIT_SEARCH_PER_IP: 'off',
+  RATE_LIMIT_SEARCH_PER_USER: 'off',
+})
 const ctx = await createContext(config, { logger: pino({ level: 'silent' }) })
 await prepareDatabase(ctx)
 const sql = ctx.database.sql
@@ -145,13 +152,15 @@ async function serve(cacheSeconds: number) {
 
 // --- Capture the statements the handler sends for each query (uncached) ------------------------
 const uncached = await serve(0)
-const unsafe = sql.unsafe.bind(sql)
+// Search runs on its own pool; the bare replay uses the same one, so both have the same connections.
+const searchSql = ctx.searchDatabase.sql
+const unsafe = searchSql.unsafe.bind(searchSql)
 const statements = new Map<string, { query: string; params: unknown[] }[]>()
 let capturing: { query: string; params: unknown[] }[] | null = null
-sql.unsafe = ((query: string, params: unknown[] = [], ...rest: unknown[]) => {
+searchSql.unsafe = ((query: string, params: unknown[] = [], ...rest: unknown[]) => {
   capturing?.push({ query, params })
   return (unsafe as (...args: unknown[]) => unknown)(query, params, ...rest)
-}) as typeof sql.unsafe
+}) as typeof searchSql.unsafe
 const totals = new Map<string, number>()
 for (const query of QUERIES) {
   capturing = []
@@ -161,13 +170,13 @@ for (const query of QUERIES) {
   statements.set(query, capturing)
 }
 capturing = null
-sql.unsafe = unsafe
+searchSql.unsafe = unsafe
 
 /** The same statements through postgres.js: counts and ranking at once, as the handler runs them, then the display. */
 async function bare(query: string) {
   const [grid, ranked, display] = statements.get(query)!
-  await Promise.all([sql.unsafe(grid!.query, grid!.params as never[]), sql.unsafe(ranked!.query, ranked!.params as never[])])
-  if (display) await sql.unsafe(display.query, display.params as never[])
+  await Promise.all([searchSql.unsafe(grid!.query, grid!.params as never[]), searchSql.unsafe(ranked!.query, ranked!.params as never[])])
+  if (display) await searchSql.unsafe(display.query, display.params as never[])
 }
 
 const cached = await serve(config.searchCache.seconds)

@@ -11,9 +11,10 @@ import {
 } from 'fastify-type-provider-zod'
 import type { AppContext } from './context.js'
 import { registerAccessControl } from './http/access.js'
-import { registerErrorHandler } from './http/error-handler.js'
+import { registerErrorHandler, sendProblem } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerInputGuards } from './http/input-guards.js'
+import { registerRateLimits } from './http/rate-limits.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
 import { documentRoutes } from './modules/documents/documents.routes.js'
@@ -32,14 +33,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: true,
+    // Off unless configured: a client could otherwise name any address in X-Forwarded-For and dodge per-address limits.
+    trustProxy: ctx.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: sendProblem,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
   registerAccessControl(app, ctx)
+  await registerRateLimits(app, ctx)
   registerInputGuards(app)
 
   await app.register(multipart, {

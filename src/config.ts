@@ -2,6 +2,39 @@ import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
+/** What a client may do at most in a window; null: unlimited. */
+export type RateLimit = { max: number; windowMs: number } | null
+export const RATE_LIMITED_ACTIONS = ['signup', 'tokens', 'search', 'uploads', 'agencies', 'sending'] as const
+export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number]
+
+const WINDOW_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/** `120/1m`: at most 120 in any one minute (also s, h, d); `off`: no limit. */
+const rateLimitSchema = (fallback: string) =>
+  z
+    .string()
+    .regex(/^(off|[1-9]\d{0,8}\/[1-9]\d{0,4}[smhd])$/, 'must be off or <count>/<window>, such as 120/1m (s, m, h or d)')
+    .default(fallback)
+    .transform((value): RateLimit => {
+      if (value === 'off') return null
+      const [, max, amount, unit] = /^(\d+)\/(\d+)([smhd])$/.exec(value)!
+      return { max: Number(max), windowMs: Number(amount) * WINDOW_UNITS_MS[unit as keyof typeof WINDOW_UNITS_MS] }
+    })
+
+/**
+ * Fastify's trustProxy: `false` (the connecting address), `true` (believe any X-Forwarded-For: only
+ * behind a proxy that overwrites it), or the proxies' addresses and CIDRs, comma-separated
+ * (`loopback`, `10.0.0.0/8`), whose X-Forwarded-For entries are believed.
+ */
+const trustProxySchema = z
+  .string()
+  .default('false')
+  .transform((value) => {
+    if (value === 'false') return false
+    if (value === 'true') return true
+    return value.split(',').map((part) => part.trim()).filter(Boolean)
+  })
+
 const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/ring_records'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
@@ -30,10 +63,32 @@ const configSchema = z.object({
   OCR_LANGUAGE: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa').default('eng'),
   SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   SEARCH_CACHE_MIN_MS: z.coerce.number().min(0).max(60_000).default(10),
-}).refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
-  path: ['DELIVERY_LOOKAHEAD_SECONDS'],
-  message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',
+  SEARCH_CACHE_MAX_ENTRY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  SEARCH_CACHE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(64 * 1024 * 1024),
+  SEARCH_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(3),
+  SEARCH_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  TRUST_PROXY: trustProxySchema,
+  RATE_LIMIT_SIGNUP_PER_IP: rateLimitSchema('20/1h'),
+  RATE_LIMIT_SIGNUP_PER_USER: rateLimitSchema('200/1h'),
+  RATE_LIMIT_TOKENS_PER_IP: rateLimitSchema('100/1h'),
+  RATE_LIMIT_TOKENS_PER_USER: rateLimitSchema('20/1h'),
+  RATE_LIMIT_SEARCH_PER_IP: rateLimitSchema('120/1m'),
+  RATE_LIMIT_SEARCH_PER_USER: rateLimitSchema('120/1m'),
+  RATE_LIMIT_UPLOADS_PER_IP: rateLimitSchema('1200/1h'),
+  RATE_LIMIT_UPLOADS_PER_USER: rateLimitSchema('600/1h'),
+  RATE_LIMIT_AGENCIES_PER_IP: rateLimitSchema('100/1h'),
+  RATE_LIMIT_AGENCIES_PER_USER: rateLimitSchema('30/1h'),
+  RATE_LIMIT_SENDING_PER_IP: rateLimitSchema('1200/1h'),
+  RATE_LIMIT_SENDING_PER_USER: rateLimitSchema('600/1h'),
 })
+  .refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
+    path: ['DELIVERY_LOOKAHEAD_SECONDS'],
+    message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',
+  })
+  .refine((env) => env.SEARCH_CACHE_MAX_ENTRY_BYTES <= env.SEARCH_CACHE_MAX_BYTES, {
+    path: ['SEARCH_CACHE_MAX_ENTRY_BYTES'],
+    message: 'must not be more than SEARCH_CACHE_MAX_BYTES',
+  })
 
 type ConfigEnv = z.output<typeof configSchema>
 
@@ -64,7 +119,15 @@ export interface Config {
   }
   extraction: { concurrency: number; ocrCommand: string; ocrLanguage: string }
   /** A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off. */
-  searchCache: { seconds: number; minMs: number }
+  /**
+   * A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off.
+   * Entries over `maxEntryBytes` are not kept; the oldest are dropped to keep all of them under `maxBytes`.
+   */
+  searchCache: { seconds: number; minMs: number; maxEntryBytes: number; maxBytes: number }
+  /** Search runs on its own small pool, so costly searches cannot take the connections everything else needs. */
+  searchDatabase: { poolSize: number; statementTimeoutMs: number }
+  trustProxy: boolean | string[]
+  rateLimits: Record<RateLimitedAction, { perIp: RateLimit; perUser: RateLimit }>
 }
 
 export class ConfigError extends Error {
@@ -110,6 +173,21 @@ function toConfig(env: ConfigEnv): Config {
       concurrency: env.WORKER_CONCURRENCY,
     },
     extraction: { concurrency: env.EXTRACTION_CONCURRENCY, ocrCommand: env.OCR_COMMAND, ocrLanguage: env.OCR_LANGUAGE },
-    searchCache: { seconds: env.SEARCH_CACHE_SECONDS, minMs: env.SEARCH_CACHE_MIN_MS },
+    searchCache: {
+      seconds: env.SEARCH_CACHE_SECONDS,
+      minMs: env.SEARCH_CACHE_MIN_MS,
+      maxEntryBytes: env.SEARCH_CACHE_MAX_ENTRY_BYTES,
+      maxBytes: env.SEARCH_CACHE_MAX_BYTES,
+    },
+    searchDatabase: { poolSize: env.SEARCH_POOL_SIZE, statementTimeoutMs: env.SEARCH_STATEMENT_TIMEOUT_MS },
+    trustProxy: env.TRUST_PROXY,
+    rateLimits: {
+      signup: { perIp: env.RATE_LIMIT_SIGNUP_PER_IP, perUser: env.RATE_LIMIT_SIGNUP_PER_USER },
+      tokens: { perIp: env.RATE_LIMIT_TOKENS_PER_IP, perUser: env.RATE_LIMIT_TOKENS_PER_USER },
+      search: { perIp: env.RATE_LIMIT_SEARCH_PER_IP, perUser: env.RATE_LIMIT_SEARCH_PER_USER },
+      uploads: { perIp: env.RATE_LIMIT_UPLOADS_PER_IP, perUser: env.RATE_LIMIT_UPLOADS_PER_USER },
+      agencies: { perIp: env.RATE_LIMIT_AGENCIES_PER_IP, perUser: env.RATE_LIMIT_AGENCIES_PER_USER },
+      sending: { perIp: env.RATE_LIMIT_SENDING_PER_IP, perUser: env.RATE_LIMIT_SENDING_PER_USER },
+    },
   }
 }

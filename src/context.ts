@@ -18,6 +18,8 @@ export interface AppContext {
   clock: Clock
   db: Database
   database: DatabaseConnection
+  /** Search's own few connections, with a statement timeout: costly searches cannot take the pool everything else needs. */
+  searchDatabase: DatabaseConnection
   redis: Redis
   /** Wakes the worker for each delivery at its send time. */
   deliveries: DeliveryQueue
@@ -42,6 +44,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const logger = overrides.logger ?? pino({ level: config.logLevel })
   const [templates, holidays] = await Promise.all([loadTemplateCatalog(), loadHolidayCalendar()])
   const database = connectDatabase(config.databaseUrl)
+  // postgres.js connects on first use, so a worker, which never searches, opens none of these.
+  const searchDatabase = connectDatabase(config.databaseUrl, {
+    max: config.searchDatabase.poolSize,
+    statementTimeoutMs: config.searchDatabase.statementTimeoutMs,
+    applicationName: 'ring-records-search',
+  })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 5_000, lazyConnect: true })
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'))
   try {
@@ -59,6 +67,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     clock: overrides.clock ?? systemClock,
     db: database.db,
     database,
+    searchDatabase,
     redis,
     deliveries,
     extractions,
@@ -69,7 +78,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     async close() {
       await Promise.all([deliveries.close(), extractions.close()]).catch(() => {})
       redis.disconnect()
-      await database.close()
+      await Promise.all([searchDatabase.close(), database.close()])
     },
   }
 }

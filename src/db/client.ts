@@ -13,11 +13,21 @@ export interface DatabaseConnection {
   close(): Promise<void>
 }
 
-export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseConnection {
+export interface ConnectOptions {
+  max?: number
+  /** Sent at connect, so every statement on these connections is cancelled after this long. */
+  statementTimeoutMs?: number
+  applicationName?: string
+}
+
+export function connectDatabase(url: string, options: ConnectOptions = {}): DatabaseConnection {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    connection: { application_name: 'ring-records' },
+    connection: {
+      application_name: options.applicationName ?? 'ring-records',
+      ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+    },
   })
   const db = drizzle(sql, { schema })
   return { db, sql, close: () => sql.end({ timeout: 5 }) }

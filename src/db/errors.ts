@@ -7,3 +7,8 @@ export function postgresCode(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   return postgresCode(error) === '23505'
 }
+
+/** The statement ran past statement_timeout (or was cancelled). */
+export function isQueryCanceled(error: unknown): boolean {
+  return postgresCode(error) === '57014'
+}

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { postgresCode } from '../db/errors.js'
 import { ProblemError } from './errors.js'
@@ -18,11 +18,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; title: strin
 
 /** One handler for every error: domain errors, validation, Fastify's own, and hidden 5xx details. */
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = toProblem(error)
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed')
-    return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
-  })
+  app.setErrorHandler(sendProblem)
 
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -30,6 +26,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .type(PROBLEM_CONTENT_TYPE)
       .send(problem(404, 'not-found', 'Not found', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
   )
+}
+
+/**
+ * The error as a problem document. Also Fastify's `frameworkErrors`, which are raised before routing
+ * (a path that is not valid percent-encoded UTF-8), where the error handler is not reached.
+ */
+export function sendProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const body = toProblem(error)
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
 function toProblem(error: FastifyError): Problem {

@@ -64,3 +64,15 @@ export class UnsupportedMediaTypeError extends ProblemError {
     super(415, 'unsupported-media-type', 'Unsupported media type', detail, errors)
   }
 }
+
+export class TooManyRequestsError extends ProblemError {
+  constructor(detail: string) {
+    super(429, 'too-many-requests', 'Too many requests', detail)
+  }
+}
+
+export class ServiceUnavailableError extends ProblemError {
+  constructor(code: string, detail: string) {
+    super(503, code, 'Service unavailable', detail)
+  }
+}

@@ -27,3 +27,6 @@ export const problemResponses = {
   415: problemSchema,
   422: problemSchema,
 } as const
+
+/** What a rate-limited route adds (see src/http/rate-limits.ts). */
+export const rateLimitedResponses = { 429: problemSchema } as const

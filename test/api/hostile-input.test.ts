@@ -111,3 +111,34 @@ t.test('hostile input', async (t) => {
     t.equal(seen.size, 30)
   })
 })
+
+t.test('lone surrogates, malformed multipart and bad URLs are 400 problems, not 500s', async (t) => {
+  const { app } = await buildTestApp(t)
+  const user = await signUp(app)
+  const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
+  const json = (method: 'POST' | 'PATCH', url: string, body: string) =>
+    app.inject({ method, url, headers: { ...user.headers, 'content-type': 'application/json' }, payload: body })
+
+  const inVariables = await json('POST', '/v1/requests', `{"agencyId":"${agencyId}","templateSlug":"ring-partnership","variables":{"date_from":"a\\ud800b","date_to":"\\udc00"}}`)
+  t.equal(inVariables.statusCode, 400)
+  t.same(inVariables.json().errors.map((error: { path: string }) => error.path), ['body.variables.date_from', 'body.variables.date_to'])
+  t.match(inVariables.json().errors[0].message, /lone surrogate/)
+  const inKey = await json('POST', '/v1/templates/ring-partnership/render', `{"agencyId":"${agencyId}","variables":{"\\ud800":"x"}}`)
+  t.equal(inKey.statusCode, 400)
+  t.match(inKey.json().errors, [{ path: 'body.variables.\ud800', message: /^field name must not contain a lone surrogate/ }])
+  t.equal((await json('PATCH', '/v1/me', '{"name":"Ada \\ud83d\\ude00"}')).statusCode, 200, 'a proper pair (an emoji) is fine')
+
+  const nested = await json('POST', '/v1/users', `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`)
+  t.equal(nested.statusCode, 400)
+
+  const draft = (await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const noBoundary = await app.inject({ method: 'POST', url: `/v1/requests/${draft.id}/documents`, headers: { ...user.headers, 'content-type': 'multipart/form-data' }, payload: 'x' })
+  t.equal(noBoundary.statusCode, 400)
+  t.equal(noBoundary.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(noBoundary.json().detail, /boundary/)
+
+  const badPath = await app.inject({ method: 'GET', url: '/v1/agencies/%ED%A0%80' })
+  t.equal(badPath.statusCode, 400)
+  t.equal(badPath.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(badPath.json(), { type: '/problems/bad-request', status: 400 })
+})

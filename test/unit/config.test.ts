@@ -28,3 +28,16 @@ t.test('the delivery lookahead may not be shorter than the sweep interval', asyn
   const error = t.throws(() => loadConfig({ SWEEP_INTERVAL_SECONDS: '30', DELIVERY_LOOKAHEAD_SECONDS: '10' })) as ConfigError
   t.match(error.problems, [/^DELIVERY_LOOKAHEAD_SECONDS: must be at least SWEEP_INTERVAL_SECONDS/])
 })
+
+t.test('rate limits read as count/window or off; the proxy is trusted only when told', async (t) => {
+  const defaults = loadConfig({})
+  t.same(defaults.rateLimits.signup.perIp, { max: 20, windowMs: 3_600_000 })
+  t.equal(defaults.trustProxy, false)
+  const set = loadConfig({ RATE_LIMIT_SEARCH_PER_IP: '30/10s', RATE_LIMIT_TOKENS_PER_USER: 'off', TRUST_PROXY: 'loopback, 10.0.0.0/8' })
+  t.same(set.rateLimits.search.perIp, { max: 30, windowMs: 10_000 })
+  t.equal(set.rateLimits.tokens.perUser, null)
+  t.same(set.trustProxy, ['loopback', '10.0.0.0/8'])
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  const error = t.throws(() => loadConfig({ RATE_LIMIT_SIGNUP_PER_IP: '20 per hour', SEARCH_CACHE_MAX_ENTRY_BYTES: '999999999', SEARCH_CACHE_MAX_BYTES: '100000' })) as ConfigError
+  t.same(error.problems.map((problem) => problem.split(':')[0]).sort(), ['RATE_LIMIT_SIGNUP_PER_IP', 'SEARCH_CACHE_MAX_ENTRY_BYTES'])
+})

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { problemResponses } from '../../http/problem.js'
+import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { signUpBody, signUpResponse, tokenParams, tokenResponse, updateMeBody, userSchema } from './accounts.schemas.js'
 import * as accounts from './accounts.service.js'
 
@@ -11,12 +11,12 @@ export const accountRoutes =
     const deps = { db: ctx.db, clock: ctx.clock, signup: ctx.config.signup }
 
     app.post('/v1/users', {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimited: 'signup' },
       schema: {
         tags: ['accounts'],
         summary: 'Sign up; the first user becomes admin. The token is shown only once.',
         body: signUpBody,
-        response: { 201: signUpResponse, ...problemResponses },
+        response: { 201: signUpResponse, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => reply.code(201).send(await accounts.signUp(deps, request.user, request.body)),
     })
@@ -39,8 +39,12 @@ export const accountRoutes =
     })
 
     app.post('/v1/tokens', {
-      config: { access: 'user' },
-      schema: { tags: ['accounts'], summary: 'Issue another token for the caller', response: { 201: tokenResponse, ...problemResponses } },
+      config: { access: 'user', rateLimited: 'tokens' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Issue another token for the caller',
+        response: { 201: tokenResponse, ...problemResponses, ...rateLimitedResponses },
+      },
       handler: async (request, reply) => reply.code(201).send(await accounts.createToken(deps, request.user!)),
     })
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { pageSchema } from '../../http/pagination.js'
-import { problemResponses } from '../../http/problem.js'
+import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import {
   agencyListQuery,
   agencyParams,
@@ -40,12 +40,12 @@ export const agencyRoutes =
     })
 
     app.post('/v1/agencies', {
-      config: { access: 'user' },
+      config: { access: 'user', rateLimited: 'agencies' },
       schema: {
         tags: ['agencies'],
         summary: 'Add an agency that is not listed yet',
         body: createAgencyBody,
-        response: { 201: agencySchema, ...problemResponses },
+        response: { 201: agencySchema, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx.db, request.user!, request.body)),
     })

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { UnsupportedMediaTypeError } from '../../http/errors.js'
+import { BadRequestError, UnsupportedMediaTypeError } from '../../http/errors.js'
 import { pageSchema } from '../../http/pagination.js'
-import { problemResponses } from '../../http/problem.js'
+import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { requestParams } from '../requests/requests.schemas.js'
 import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
 import { documentListQuery, documentParams, documentTextQuery, documentSchema, documentTextSchema, MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH, uploadResponse } from './documents.schemas.js'
@@ -33,18 +33,21 @@ export const documentRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     app.post('/v1/requests/:id/documents', {
-      config: { access: 'user', documentedBody: uploadForm },
+      config: { access: 'user', documentedBody: uploadForm, rateLimited: 'uploads' },
       schema: {
         tags: ['documents'],
         summary: 'Upload what the agency sent back (multipart/form-data)',
         description: `One or more parts named "file" (at most ${MAX_FILES_PER_UPLOAD}; PDF, PNG, JPEG, TIFF, plain text or .eml, told from the bytes, each at most MAX_UPLOAD_BYTES) and optional fields "title", "kind" and "receivedAt". The same bytes uploaded again to the request answer the document already there. Text is read in the background: status is "processing" until then.`,
         consumes: ['multipart/form-data'],
         params: requestParams,
-        response: { 201: uploadResponse, ...problemResponses },
+        response: { 201: uploadResponse, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => {
         if (!request.isMultipart()) {
           throw new UnsupportedMediaTypeError('Upload files as multipart/form-data, in parts named "file".')
+        }
+        if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
+          throw new BadRequestError('A multipart/form-data body needs the boundary parameter in its Content-Type.')
         }
         const items = await documents.uploadDocuments(ctx, request.user!, request.params.id, request.parts())
         return reply.code(201).send({ items })

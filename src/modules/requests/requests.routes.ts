@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { pageSchema } from '../../http/pagination.js'
-import { problemResponses } from '../../http/problem.js'
+import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { renderRequestPdf } from './request-letters.js'
 import {
   bulkSubmitBody,
@@ -91,14 +91,14 @@ export const requestRoutes =
     })
 
     app.post('/v1/requests/:id/submit', {
-      config: { access: 'user' },
+      config: { access: 'user', rateLimited: 'sending' },
       schema: {
         tags: ['requests'],
         summary: 'Mark the request filed; computes its statutory due date',
         description: 'With via "email" the letter is emailed to the agency with the PDF attached (202: delivery happens in the background).',
         params: requestParams,
         body: submitRequestBody,
-        response: { 200: requestSchema, 202: requestSchema, ...problemResponses },
+        response: { 200: requestSchema, 202: requestSchema, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => {
         const submitted = await requests.submitRequest(ctx, request.user!, request.params.id, request.body)
@@ -107,14 +107,14 @@ export const requestRoutes =
     })
 
     app.post('/v1/requests/submit', {
-      config: { access: 'user' },
+      config: { access: 'user', rateLimited: 'sending' },
       schema: {
         tags: ['requests'],
         summary: 'File many drafts at once (the same letter to many agencies); all or none',
         description:
           'Each draft is submitted as by POST /v1/requests/{id}/submit. When any id is unknown, another user’s, not a draft, or (with via "email") has an agency without an email address, nothing is submitted and the problem names each offending id.',
         body: bulkSubmitBody,
-        response: { 200: bulkSubmitResponse, 202: bulkSubmitResponse, ...problemResponses },
+        response: { 200: bulkSubmitResponse, 202: bulkSubmitResponse, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => {
         const items = await requests.submitRequests(ctx, request.user!, request.body)

@@ -4,10 +4,23 @@ import { calendarDateSchema, stateCodeSchema } from '../../http/schemas.js'
 
 /** Deep pages of a ranked search cost as much as all the pages before them. */
 export const MAX_SEARCH_OFFSET = 10_000
+/** Each term is another pass over the matching pages' vectors; a long list of exclusions matched nearly every page. */
+export const MAX_QUERY_TERMS = 20
+
+/** Words, quoted or not, excluded or not; `or` counts too, as it costs like one. */
+export function queryTermCount(q: string): number {
+  return q.replaceAll('"', ' ').split(/\s+/).filter(Boolean).length
+}
 
 export const searchQuery = z
   .object({
-    q: z.string().trim().min(1).max(500).describe('Web-search syntax: words, "exact phrase", -excluded, or'),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .refine((q) => queryTermCount(q) <= MAX_QUERY_TERMS, `must have at most ${MAX_QUERY_TERMS} terms`)
+      .describe(`Web-search syntax: words, "exact phrase", -excluded, or; at most ${MAX_QUERY_TERMS} terms`),
     state: stateCodeSchema.optional(),
     agencyId: z.uuid().optional(),
     kind: z.enum(DOCUMENT_KINDS).optional(),

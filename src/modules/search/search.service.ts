@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto'
 import type { AppContext } from '../../context.js'
+import { isQueryCanceled } from '../../db/errors.js'
+import { ServiceUnavailableError } from '../../http/errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
+import { storeBounded } from './search-cache.js'
 import * as repository from './search.repository.js'
 import type { SearchQuery, SearchResults } from './search.schemas.js'
 import { toSnippetHtml } from './snippet.js'
 
-export type SearchDeps = Pick<AppContext, 'db' | 'redis' | 'config'>
+export type SearchDeps = Pick<AppContext, 'searchDatabase' | 'redis' | 'config'>
 
 /** The ranking is cached this deep; further pages are ranked on demand. */
 const CACHED_HITS = 100
@@ -31,9 +34,15 @@ export async function search(deps: SearchDeps, user: AuthUser | null, query: Sea
     receivedTo: query.receivedTo,
   }
   const q = query.q.replace(/\s+/g, ' ')
-  const cache = deps.config.searchCache.seconds > 0 ? await cacheFor(deps, scope, q, filters, query) : null
-  // A whole answer is kept whatever it cost: repeating a search then reads one key.
-  return cached(deps, cache?.answer, () => answer(deps, { q, scope, filters, offset: query.offset, limit: query.limit }, cache), 0)
+  try {
+    const cache = deps.config.searchCache.seconds > 0 ? await cacheFor(deps, scope, q, filters, query) : null
+    // A whole answer is kept whatever it cost: repeating a search then reads one key.
+    return await cached(deps, cache?.answer, () => answer(deps, { q, scope, filters, offset: query.offset, limit: query.limit }, cache), 0)
+  } catch (error) {
+    if (!isQueryCanceled(error)) throw error
+    const seconds = deps.config.searchDatabase.statementTimeoutMs / 1000
+    throw new ServiceUnavailableError('search-timeout', `The search took longer than ${seconds} s and was stopped. Try more specific words, fewer exclusions, or a filter.`)
+  }
 }
 
 interface Search {
@@ -47,12 +56,12 @@ interface Search {
 async function answer(deps: SearchDeps, { q, scope, filters, offset, limit }: Search, cache: SearchCacheKeys | null): Promise<SearchResults> {
   const end = offset + limit
   const [grid, ranked] = await Promise.all([
-    cached(deps, cache?.grid, () => repository.countGrid(deps.db, q, scope, filters)),
+    cached(deps, cache?.grid, () => repository.countGrid(deps.searchDatabase.db, q, scope, filters)),
     end <= CACHED_HITS
-      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.db, q, scope, filters, CACHED_HITS, 0)).then((hits) => hits.slice(offset, end))
-      : repository.rankedHits(deps.db, q, scope, filters, limit, offset),
+      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.searchDatabase.db, q, scope, filters, CACHED_HITS, 0)).then((hits) => hits.slice(offset, end))
+      : repository.rankedHits(deps.searchDatabase.db, q, scope, filters, limit, offset),
   ])
-  const shown = await repository.displayHits(deps.db, q, scope, ranked)
+  const shown = await repository.displayHits(deps.searchDatabase.db, q, scope, ranked)
   return {
     total: sum(grid.filter((cell) => (!filters.state || cell.state === filters.state) && (!filters.kind || cell.kind === filters.kind))),
     items: shown.map((hit) => ({
@@ -83,7 +92,7 @@ function facet(cells: repository.CountGrid, valueOf: (cell: repository.CountGrid
 type SearchCacheKeys = Awaited<ReturnType<typeof cacheFor>>
 
 async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: string, filters: repository.SearchFilters, page: { offset: number; limit: number }) {
-  const version = await repository.currentSearchVersion(deps.db)
+  const version = await repository.currentSearchVersion(deps.searchDatabase.db)
   const who = scope.kind === 'own' ? `user-${scope.userId}` : scope.kind
   const key = (what: string, parts: unknown[]) =>
     `${deps.config.queuePrefix}:search:${version}:${who}:${what}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`
@@ -109,7 +118,7 @@ async function cached<T>(deps: SearchDeps, key: string | undefined, compute: () 
     const started = performance.now()
     const value = await compute()
     if (performance.now() - started >= minMs) {
-      await deps.redis.set(key, JSON.stringify(value), 'EX', deps.config.searchCache.seconds).catch(() => {})
+      await storeBounded(deps.redis, { prefix: deps.config.queuePrefix, ...deps.config.searchCache }, key, JSON.stringify(value)).catch(() => {})
     }
     return value
   })()
