@@ -13,6 +13,7 @@ import type { AppContext } from './context.js'
 import { registerAccessControl } from './http/access.js'
 import { registerErrorHandler, sendProblem } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
+import { documentedSuccess, typeErrorsAsProblems } from './http/openapi.js'
 import { registerInputGuards } from './http/input-guards.js'
 import { registerRateLimits } from './http/rate-limits.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
@@ -75,9 +76,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       // A multipart body is read as a stream by its handler, not validated up front; it is described for the document only.
       const documentedBody = input.route.config?.documentedBody
       if (documentedBody) transformed.schema = { ...transformed.schema, body: documentedBody }
+      const documentedResponse = input.route.config?.documentedResponse
+      if (documentedResponse) {
+        const response = transformed.schema.response as Record<string, unknown>
+        transformed.schema = { ...transformed.schema, response: { ...response, 200: documentedSuccess(documentedResponse) } }
+      }
       return transformed
     },
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => typeErrorsAsProblems(jsonSchemaTransformObject(input)),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())

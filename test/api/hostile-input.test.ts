@@ -51,7 +51,7 @@ t.test('hostile input', async (t) => {
     t.equal((await log({ type: 'note', note: 'Phoned them on the 3rd', occurredAt: '2026-11-03T17:00:00Z' })).statusCode, 201, 'notes may be backdated')
     t.equal((await log({ type: 'fee_paid', occurredAt: '2026-11-05T17:00:00Z' })).statusCode, 201)
     const request = (await app.inject({ method: 'GET', url: `/v1/requests/${draft.id}`, headers: user.headers })).json()
-    t.equal(request.status, 'acknowledged')
+    t.equal(request.status, 'submitted', 'back to where it was before the fee request')
     t.type(request.dueDate, 'string', 'the clock runs again')
     const earlier = await log({ type: 'extended', newDueDate: '2020-01-01' })
     t.equal(earlier.statusCode, 422)

@@ -69,6 +69,7 @@ export const agencyRoutes =
         summary: 'Import agencies from CSV (admin)',
         description:
           'Body: text/csv with a header row. Columns (any order, case-insensitive): name (or agency_name), state, city, county, kind (or agency_type), email, portal_url, mailing_address, phone, ring_partner (true/false), ring_partner_since (or joined_date; YYYY-MM-DD or YYYY-MM). Rows are matched to existing agencies by state + name + city; empty cells leave existing values alone.',
+        consumes: ['text/csv'],
         body: z.string().max(CSV_BODY_LIMIT),
         response: { 200: importResponse, ...problemResponses },
       },

@@ -73,7 +73,7 @@ export const documentRoutes =
     })
 
     app.get('/v1/documents/:id/file', {
-      config: { access: 'public' },
+      config: { access: 'public', documentedResponse: { description: 'The file, with the type detected from its bytes', contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'] } },
       schema: {
         tags: ['documents'],
         summary: 'The original file, byte for byte',

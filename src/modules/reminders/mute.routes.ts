@@ -47,7 +47,7 @@ export const muteRoutes =
       `<p>Your request “${escapeHtml(request.subject)}” to the ${escapeHtml(agency.name)}.</p>`
 
     app.get('/v1/requests/:id/mute', {
-      config: { access: 'public' },
+      config: { access: 'public', documentedResponse: { description: 'An HTML page', contentTypes: ['text/html'] } },
       schema: {
         tags: ['reminders'],
         summary: 'The page behind the mute link in reminder emails (a button that POSTs)',
@@ -69,7 +69,7 @@ export const muteRoutes =
     })
 
     app.post('/v1/requests/:id/mute', {
-      config: { access: 'public' },
+      config: { access: 'public', documentedResponse: { description: 'An HTML page', contentTypes: ['text/html'] } },
       schema: {
         tags: ['reminders'],
         summary: 'Mute a request’s reminders with the token from a reminder email',

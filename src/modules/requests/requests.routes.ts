@@ -76,7 +76,7 @@ export const requestRoutes =
     })
 
     app.get('/v1/requests/:id/letter.pdf', {
-      config: { access: 'user' },
+      config: { access: 'user', documentedResponse: { description: 'The letter', contentTypes: ['application/pdf'] } },
       schema: {
         tags: ['requests'],
         summary: 'The letter as a PDF, as it was (or will be) sent',
