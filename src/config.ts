@@ -30,6 +30,10 @@ const configSchema = z.object({
   OCR_LANGUAGE: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa').default('eng'),
   SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   SEARCH_CACHE_MIN_MS: z.coerce.number().min(0).max(60_000).default(10),
+  AGENCY_EMAILS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(200),
+  NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
+  NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+  AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
 }).refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
   path: ['DELIVERY_LOOKAHEAD_SECONDS'],
   message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',
@@ -65,6 +69,14 @@ export interface Config {
   extraction: { concurrency: number; ocrCommand: string; ocrLanguage: string }
   /** A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off. */
   searchCache: { seconds: number; minMs: number }
+  /** What a member (never an admin) may cause in any 24 hours: emails to agencies, and new agencies. */
+  memberLimits: {
+    agencyEmailsPerDay: number
+    /** Accounts younger than `newAccountDays` may send only `newAccountAgencyEmailsPerDay`. */
+    newAccountDays: number
+    newAccountAgencyEmailsPerDay: number
+    agenciesPerDay: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -111,5 +123,11 @@ function toConfig(env: ConfigEnv): Config {
     },
     extraction: { concurrency: env.EXTRACTION_CONCURRENCY, ocrCommand: env.OCR_COMMAND, ocrLanguage: env.OCR_LANGUAGE },
     searchCache: { seconds: env.SEARCH_CACHE_SECONDS, minMs: env.SEARCH_CACHE_MIN_MS },
+    memberLimits: {
+      agencyEmailsPerDay: env.AGENCY_EMAILS_PER_USER_PER_DAY,
+      newAccountDays: env.NEW_ACCOUNT_DAYS,
+      newAccountAgencyEmailsPerDay: Math.min(env.NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY, env.AGENCY_EMAILS_PER_USER_PER_DAY),
+      agenciesPerDay: env.AGENCIES_PER_USER_PER_DAY,
+    },
   }
 }

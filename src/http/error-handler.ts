@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { postgresCode } from '../db/errors.js'
-import { ProblemError } from './errors.js'
+import { ProblemError, QuotaExceededError } from './errors.js'
 import { problem, type Problem } from './problem.js'
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json'
@@ -21,6 +21,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toProblem(error)
     if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+    if (error instanceof QuotaExceededError) reply.header('retry-after', String(error.retryAfterSeconds))
     return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
   })
 

@@ -64,3 +64,13 @@ export class UnsupportedMediaTypeError extends ProblemError {
     super(415, 'unsupported-media-type', 'Unsupported media type', detail, errors)
   }
 }
+
+/** A per-account allowance is spent; `retryAfterSeconds` says when the same call would succeed. */
+export class QuotaExceededError extends ProblemError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'quota-exceeded', 'Too many requests', detail)
+  }
+}

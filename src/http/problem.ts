@@ -26,4 +26,5 @@ export const problemResponses = {
   413: problemSchema,
   415: problemSchema,
   422: problemSchema,
+  429: problemSchema,
 } as const

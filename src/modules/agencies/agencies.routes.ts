@@ -30,7 +30,7 @@ export const agencyRoutes =
         querystring: agencyListQuery,
         response: { 200: pageSchema(agencySchema), ...problemResponses },
       },
-      handler: async (request) => agencies.listAgencies(ctx.db, request.query),
+      handler: async (request) => agencies.listAgencies(ctx.db, request.user, request.query),
     })
 
     app.get('/v1/agencies/:id', {
@@ -47,7 +47,7 @@ export const agencyRoutes =
         body: createAgencyBody,
         response: { 201: agencySchema, ...problemResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx.db, request.user!, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx, request.user!, request.body)),
     })
 
     app.patch('/v1/agencies/:id', {
@@ -59,7 +59,7 @@ export const agencyRoutes =
         body: updateAgencyBody,
         response: { 200: agencySchema, ...problemResponses },
       },
-      handler: async (request) => agencies.updateAgency(ctx.db, request.params.id, request.body),
+      handler: async (request) => agencies.updateAgency(ctx, request.user!, request.params.id, request.body),
     })
 
     app.post('/v1/agencies/import', {
@@ -72,6 +72,6 @@ export const agencyRoutes =
         body: z.string().max(CSV_BODY_LIMIT),
         response: { 200: importResponse, ...problemResponses },
       },
-      handler: async (request) => agencies.importAgencies(ctx.db, request.user!, request.body),
+      handler: async (request) => agencies.importAgencies(ctx, request.user!, request.body),
     })
   }
