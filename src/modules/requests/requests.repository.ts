@@ -170,7 +170,7 @@ export async function setEventDueDate(db: Executor, eventId: string, dueDate: st
 
 /**
  * When each email to an agency about the user's requests counted against their allowance since
- * `since`: letters from the moment they were queued (a submission), follow-ups when they were sent.
+ * `since`: letters from the moment they were queued (a submission), automatic follow-ups when they were sent.
  */
 export async function agencyEmailTimesOf(db: Executor, userId: string, since: Date): Promise<Date[]> {
   const rows = await db.execute<{ at_ms: number }>(sql`
@@ -178,6 +178,6 @@ export async function agencyEmailTimesOf(db: Executor, userId: string, since: Da
     from ${reminders} join ${requests} on ${requests.id} = ${reminders.requestId}
     where ${requests.userId} = ${userId} and ${reminders.recipient} = 'agency'
       and ((${reminders.kind} = 'letter' and ${reminders.createdAt} > ${since.toISOString()})
-        or (${reminders.kind} = 'follow_up' and ${reminders.sentAt} > ${since.toISOString()}))`)
+        or (${reminders.kind} <> 'letter' and ${reminders.sentAt} > ${since.toISOString()}))`)
   return rows.map((row) => new Date(row.at_ms))
 }
