@@ -80,6 +80,10 @@ const configSchema = z.object({
   RATE_LIMIT_AGENCIES_PER_USER: rateLimitSchema('30/1h'),
   RATE_LIMIT_SENDING_PER_IP: rateLimitSchema('1200/1h'),
   RATE_LIMIT_SENDING_PER_USER: rateLimitSchema('600/1h'),
+  AGENCY_EMAILS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(200),
+  NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
+  NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+  AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
 })
   .refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
     path: ['DELIVERY_LOOKAHEAD_SECONDS'],
@@ -128,6 +132,14 @@ export interface Config {
   searchDatabase: { poolSize: number; statementTimeoutMs: number }
   trustProxy: boolean | string[]
   rateLimits: Record<RateLimitedAction, { perIp: RateLimit; perUser: RateLimit }>
+  /** What a member (never an admin) may cause in any 24 hours: emails to agencies, and new agencies. */
+  memberLimits: {
+    agencyEmailsPerDay: number
+    /** Accounts younger than `newAccountDays` may send only `newAccountAgencyEmailsPerDay`. */
+    newAccountDays: number
+    newAccountAgencyEmailsPerDay: number
+    agenciesPerDay: number
+  }
 }
 
 export class ConfigError extends Error {
@@ -188,6 +200,12 @@ function toConfig(env: ConfigEnv): Config {
       uploads: { perIp: env.RATE_LIMIT_UPLOADS_PER_IP, perUser: env.RATE_LIMIT_UPLOADS_PER_USER },
       agencies: { perIp: env.RATE_LIMIT_AGENCIES_PER_IP, perUser: env.RATE_LIMIT_AGENCIES_PER_USER },
       sending: { perIp: env.RATE_LIMIT_SENDING_PER_IP, perUser: env.RATE_LIMIT_SENDING_PER_USER },
+    },
+    memberLimits: {
+      agencyEmailsPerDay: env.AGENCY_EMAILS_PER_USER_PER_DAY,
+      newAccountDays: env.NEW_ACCOUNT_DAYS,
+      newAccountAgencyEmailsPerDay: Math.min(env.NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY, env.AGENCY_EMAILS_PER_USER_PER_DAY),
+      agenciesPerDay: env.AGENCIES_PER_USER_PER_DAY,
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { postgresCode } from '../db/errors.js'
-import { ProblemError } from './errors.js'
+import { ProblemError, TooManyRequestsError } from './errors.js'
 import { problem, type Problem } from './problem.js'
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json'
@@ -35,6 +35,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
 export function sendProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const body = toProblem(error)
   if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+  if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds))
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 

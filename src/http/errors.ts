@@ -65,9 +65,21 @@ export class UnsupportedMediaTypeError extends ProblemError {
   }
 }
 
+/** Too many requests: `retryAfterSeconds` says when the same call would succeed (sent as Retry-After). */
 export class TooManyRequestsError extends ProblemError {
-  constructor(detail: string) {
-    super(429, 'too-many-requests', 'Too many requests', detail)
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+    code = 'too-many-requests',
+  ) {
+    super(429, code, 'Too many requests', detail)
+  }
+}
+
+/** A per-account allowance (emails to agencies, new agencies) is spent. */
+export class QuotaExceededError extends TooManyRequestsError {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(detail, retryAfterSeconds, 'quota-exceeded')
   }
 }
 

@@ -26,6 +26,7 @@ export const problemResponses = {
   413: problemSchema,
   415: problemSchema,
   422: problemSchema,
+  429: problemSchema,
 } as const
 
 /** What a rate-limited route adds (see src/http/rate-limits.ts). */

@@ -90,12 +90,11 @@ export async function registerRateLimits(app: FastifyInstance, ctx: AppContext):
       if (!limit) continue
       const outcome = await count(request, limiterFor(action, scope, limit))
       if (!outcome || outcome.isAllowed || !outcome.isExceeded) continue
-      reply.header('retry-after', outcome.ttlInSeconds)
       reply.header('x-ratelimit-limit', outcome.max)
       reply.header('x-ratelimit-remaining', 0)
       reply.header('x-ratelimit-reset', outcome.ttlInSeconds)
       const from = scope === 'ip' ? 'this address' : 'this account'
-      throw new TooManyRequestsError(`Too many ${ACTION_NAMES[action]} from ${from}: at most ${outcome.max} in ${describeWindow(outcome.timeWindow)}. Try again in ${outcome.ttlInSeconds} s.`)
+      throw new TooManyRequestsError(`Too many ${ACTION_NAMES[action]} from ${from}: at most ${outcome.max} in ${describeWindow(outcome.timeWindow)}. Try again in ${outcome.ttlInSeconds} s.`, outcome.ttlInSeconds)
     }
   })
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, inList, updatedAt } from './columns.js'
 import { jurisdictions } from './jurisdictions.js'
 import { users } from './users.js'
@@ -19,6 +19,15 @@ export const agencies = pgTable(
     county: text('county'),
     kind: text('kind', { enum: AGENCY_KINDS }).notNull(),
     email: text('email'),
+    /**
+     * The address an administrator approved (seeded, imported, set by an admin, or approved later).
+     * Email is sent only while it equals `email`: any change of address that is not itself approved
+     * leaves the agency unreachable by email until an admin approves it.
+     */
+    approvedEmail: text('approved_email'),
+    emailApprovedAt: timestamp('email_approved_at', { withTimezone: true }),
+    /** Null for seeded addresses (and if the approving account is gone). */
+    emailApprovedBy: uuid('email_approved_by').references(() => users.id, { onDelete: 'set null' }),
     portalUrl: text('portal_url'),
     mailingAddress: text('mailing_address'),
     phone: text('phone'),
@@ -43,6 +52,10 @@ export const agencies = pgTable(
     index('agencies_name_id_idx').on(table.name, table.id),
     index('agencies_state_name_idx').on(table.state, table.name, table.id),
     index('agencies_ring_partner_name_idx').on(table.ringPartner, table.name, table.id),
+    index('agencies_created_by_idx').on(table.createdBy, table.createdAt),
+    index('agencies_email_pending_idx')
+      .on(table.name, table.id)
+      .where(sql`email is not null and approved_email is distinct from email`),
     index('agencies_name_trgm_idx').using('gin', sql`${table.name} gin_trgm_ops`),
     check('agencies_kind_check', sql.raw(`kind in (${inList(AGENCY_KINDS)})`)),
     check(

@@ -54,3 +54,12 @@ export async function deleteToken(db: Executor, userId: string, tokenId: string)
     .returning({ id: apiTokens.id })
   return deleted.length > 0
 }
+
+/**
+ * Locks the user's row for the rest of the transaction, so that checking one of their allowances
+ * and spending it happen one call at a time; returns when the account was created.
+ */
+export async function lockUser(db: Executor, id: string): Promise<{ createdAt: Date } | null> {
+  const [row] = await db.select({ createdAt: users.createdAt }).from(users).where(eq(users.id, id)).for('update')
+  return row ?? null
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, ilike, not, or, sql, type SQL } from 'drizzle-orm'
 import { inUuids, type Executor } from '../../db/client.js'
 import { agencies, agencyClosures } from '../../db/schema/index.js'
 
@@ -13,9 +13,13 @@ export interface AgencyFilter {
   state?: string
   q?: string
   ringPartner?: boolean
+  emailPending?: boolean
   after?: readonly [string, string]
   limit: number
 }
+
+// Matches the partial index agencies_email_pending_idx.
+const emailPending = sql`(${agencies.email} is not null and ${agencies.approvedEmail} is distinct from ${agencies.email})`
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`)
@@ -26,6 +30,7 @@ export async function listAgencies(db: Executor, filter: AgencyFilter): Promise<
   const conditions: SQL[] = []
   if (filter.state) conditions.push(eq(agencies.state, filter.state))
   if (filter.ringPartner !== undefined) conditions.push(eq(agencies.ringPartner, filter.ringPartner))
+  if (filter.emailPending !== undefined) conditions.push(filter.emailPending ? emailPending : not(emailPending))
   for (const word of (filter.q ?? '').split(/\s+/).filter(Boolean)) {
     const pattern = `%${escapeLike(word)}%`
     conditions.push(or(ilike(agencies.name, pattern), ilike(agencies.city, pattern))!)
@@ -62,6 +67,15 @@ export async function closuresOf(db: Executor, agencyIds: string[]): Promise<Map
 export async function insertAgency(db: Executor, values: AgencyInsert): Promise<AgencyRow | null> {
   const [row] = await db.insert(agencies).values(values).onConflictDoNothing({ target: agencies.identityKey }).returning()
   return row ?? null
+}
+
+/** When each agency the user added since `since` was created. */
+export async function agencyCreationTimesOf(db: Executor, userId: string, since: Date): Promise<Date[]> {
+  const rows = await db
+    .select({ createdAt: agencies.createdAt })
+    .from(agencies)
+    .where(and(eq(agencies.createdBy, userId), gt(agencies.createdAt, since)))
+  return rows.map((row) => row.createdAt)
 }
 
 export async function findAgencyByIdentity(db: Executor, identityKey: string): Promise<AgencyRow | null> {
@@ -115,6 +129,10 @@ export async function upsertAgencies(
           portalUrl: sql`coalesce(excluded.portal_url, ${agencies.portalUrl})`,
           mailingAddress: sql`coalesce(excluded.mailing_address, ${agencies.mailingAddress})`,
           phone: sql`coalesce(excluded.phone, ${agencies.phone})`,
+          // An address in the import is approved by the importing admin; a row without one leaves approval alone.
+          approvedEmail: sql`coalesce(excluded.approved_email, ${agencies.approvedEmail})`,
+          emailApprovedAt: sql`case when excluded.approved_email is null then ${agencies.emailApprovedAt} else excluded.email_approved_at end`,
+          emailApprovedBy: sql`case when excluded.approved_email is null then ${agencies.emailApprovedBy} else excluded.email_approved_by end`,
           // An import can mark partners but never un-marks one; PATCH does that.
           ringPartner: sql`excluded.ring_partner or ${agencies.ringPartner}`,
           ringPartnerSince: sql`coalesce(excluded.ring_partner_since, ${agencies.ringPartnerSince})`,

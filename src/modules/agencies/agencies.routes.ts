@@ -27,10 +27,11 @@ export const agencyRoutes =
       schema: {
         tags: ['agencies'],
         summary: 'Find agencies by state, name or city words, and Ring partnership',
+        description: 'Administrators may add emailPending=true: the agencies whose email address waits for their approval (others get 403).',
         querystring: agencyListQuery,
         response: { 200: pageSchema(agencySchema), ...problemResponses },
       },
-      handler: async (request) => agencies.listAgencies(ctx.db, request.query),
+      handler: async (request) => agencies.listAgencies(ctx.db, request.user, request.query),
     })
 
     app.get('/v1/agencies/:id', {
@@ -44,22 +45,26 @@ export const agencyRoutes =
       schema: {
         tags: ['agencies'],
         summary: 'Add an agency that is not listed yet',
+        description:
+          'A member may add AGENCIES_PER_USER_PER_DAY agencies in any 24 hours (429 with Retry-After beyond). An email address a member gives is not used until an administrator approves it (emailApproved false); one an administrator gives is approved.',
         body: createAgencyBody,
         response: { 201: agencySchema, ...problemResponses, ...rateLimitedResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx.db, request.user!, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx, request.user!, request.body)),
     })
 
     app.patch('/v1/agencies/:id', {
       config: { access: 'admin' },
       schema: {
         tags: ['agencies'],
-        summary: 'Correct an agency or set its closure days (admin)',
+        summary: 'Correct an agency, approve its email address or set its closure days (admin)',
+        description:
+          'An email address set here is approved (emailApproved true) unless emailApproved is false. emailApproved true alone approves the address on file, such as one a member gave; false withdraws approval, and letters and follow-ups not yet sent to it then fail.',
         params: agencyParams,
         body: updateAgencyBody,
         response: { 200: agencySchema, ...problemResponses },
       },
-      handler: async (request) => agencies.updateAgency(ctx.db, request.params.id, request.body),
+      handler: async (request) => agencies.updateAgency(ctx, request.user!, request.params.id, request.body),
     })
 
     app.post('/v1/agencies/import', {
@@ -68,11 +73,11 @@ export const agencyRoutes =
         tags: ['agencies'],
         summary: 'Import agencies from CSV (admin)',
         description:
-          'Body: text/csv with a header row. Columns (any order, case-insensitive): name (or agency_name), state, city, county, kind (or agency_type), email, portal_url, mailing_address, phone, ring_partner (true/false), ring_partner_since (or joined_date; YYYY-MM-DD or YYYY-MM). Rows are matched to existing agencies by state + name + city; empty cells leave existing values alone.',
+          'Body: text/csv with a header row. Columns (any order, case-insensitive): name (or agency_name), state, city, county, kind (or agency_type), email, portal_url, mailing_address, phone, ring_partner (true/false), ring_partner_since (or joined_date; YYYY-MM-DD or YYYY-MM). Rows are matched to existing agencies by state + name + city; empty cells leave existing values alone. Email addresses in the file are approved by the importing administrator.',
         consumes: ['text/csv'],
         body: z.string().max(CSV_BODY_LIMIT),
         response: { 200: importResponse, ...problemResponses },
       },
-      handler: async (request) => agencies.importAgencies(ctx.db, request.user!, request.body),
+      handler: async (request) => agencies.importAgencies(ctx, request.user!, request.body),
     })
   }

@@ -18,6 +18,9 @@ export const agencySchema = z
     county: z.string().nullable(),
     kind: z.enum(AGENCY_KINDS),
     email: z.string().nullable(),
+    emailApproved: z
+      .boolean()
+      .describe('Whether an administrator approved this address. Letters and follow-ups are emailed only to approved addresses; an address a member gives waits for an administrator'),
     portalUrl: z.string().nullable(),
     mailingAddress: z.string().nullable(),
     phone: z.string().nullable(),
@@ -34,6 +37,7 @@ export const agencyListQuery = z.object({
   state: agencyFields.state.optional(),
   q: z.string().trim().max(200).optional(),
   ringPartner: z.stringbool().optional(),
+  emailPending: z.stringbool().optional().describe('Administrators only: true lists the agencies whose address waits for approval'),
   ...paginationQuery,
 })
 
@@ -63,6 +67,10 @@ export const updateAgencyBody = z
     kind: agencyFields.kind.optional(),
     ringPartner: agencyFields.ringPartner.optional(),
     closures: z.array(closureSchema).max(366).optional().describe('Replaces the agency’s closure days'),
+    emailApproved: z
+      .boolean()
+      .optional()
+      .describe('true approves the address (the current one, or the one given with it); false withdraws approval. An address an administrator sets is approved unless this is false'),
     ...editableFields,
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field')

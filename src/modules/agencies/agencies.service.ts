@@ -1,9 +1,11 @@
 import { z } from 'zod'
+import type { AppContext } from '../../context.js'
 import type { Database } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
-import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from '../../http/errors.js'
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
+import { assertAgencyCreationAllowance } from '../accounts/member-limits.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { AgencyCsvError, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
 import { agencyIdentityKey } from './agency-fields.js'
@@ -11,6 +13,21 @@ import * as repository from './agencies.repository.js'
 import type { CreateAgencyInput, UpdateAgencyInput } from './agencies.schemas.js'
 
 export type Agency = ReturnType<typeof toAgency>
+export type AgencyDeps = Pick<AppContext, 'db' | 'clock' | 'config'>
+
+/**
+ * The columns that record an administrator's approval of `email` (null `by`: the seed). Email goes
+ * only to the address recorded here, so an address changed any other way waits for approval.
+ */
+export function approvedEmailColumns(email: string | null, by: string | null, at: Date) {
+  return email === null
+    ? { approvedEmail: null, emailApprovedAt: null, emailApprovedBy: null }
+    : { approvedEmail: email, emailApprovedAt: at, emailApprovedBy: by }
+}
+
+export function isEmailApproved(row: Pick<repository.AgencyRow, 'email' | 'approvedEmail'>): boolean {
+  return row.email !== null && row.email === row.approvedEmail
+}
 
 export function toAgency(row: repository.AgencyRow, closures: repository.AgencyClosure[]) {
   return {
@@ -21,6 +38,7 @@ export function toAgency(row: repository.AgencyRow, closures: repository.AgencyC
     county: row.county,
     kind: row.kind,
     email: row.email,
+    emailApproved: isEmailApproved(row),
     portalUrl: row.portalUrl,
     mailingAddress: row.mailingAddress,
     phone: row.phone,
@@ -37,8 +55,12 @@ const agencyCursor = z.tuple([z.string(), z.uuid()])
 
 export async function listAgencies(
   db: Database,
-  query: { state?: string; q?: string; ringPartner?: boolean; limit: number; cursor?: string },
+  user: AuthUser | null,
+  query: { state?: string; q?: string; ringPartner?: boolean; emailPending?: boolean; limit: number; cursor?: string },
 ) {
+  if (query.emailPending !== undefined && user?.role !== 'admin') {
+    throw new ForbiddenError('Only administrators may list agencies by the approval of their address.')
+  }
   const after = query.cursor ? decodeCursor(query.cursor, agencyCursor) : undefined
   const rows = await repository.listAgencies(db, { ...query, after })
   const closures = await repository.closuresOf(db, rows.map((row) => row.id))
@@ -63,20 +85,43 @@ function sinceColumns(since: { date: string; precision: 'day' | 'month' } | null
   return { ringPartnerSince: since?.date ?? null, ringPartnerSincePrecision: since?.precision ?? null }
 }
 
-export async function createAgency(db: Database, user: AuthUser, input: CreateAgencyInput): Promise<Agency> {
-  await assertKnownState(db, input.state)
+/**
+ * Adds an agency. Agencies are shared, so a member may add a few a day (AGENCIES_PER_USER_PER_DAY),
+ * and an address a member gives is not emailed until an administrator approves it.
+ */
+export async function createAgency(deps: AgencyDeps, user: AuthUser, input: CreateAgencyInput): Promise<Agency> {
+  await assertKnownState(deps.db, input.state)
   const { ringPartnerSince, ...fields } = input
   const identityKey = agencyIdentityKey(input)
-  const row = await repository.insertAgency(db, { ...fields, ...sinceColumns(ringPartnerSince), identityKey, createdBy: user.id })
-  if (!row) {
-    const existing = await repository.findAgencyByIdentity(db, identityKey)
-    throw new ConflictError('agency-exists', `${input.name} (${input.city ?? input.state}) is already listed as agency ${existing?.id}.`)
-  }
-  return toAgency(row, [])
+  const approval = user.role === 'admin' ? approvedEmailColumns(input.email ?? null, user.id, deps.clock.now()) : {}
+  return deps.db.transaction(async (tx) => {
+    await assertAgencyCreationAllowance(deps, tx, user, (since) => repository.agencyCreationTimesOf(tx, user.id, since))
+    const row = await repository.insertAgency(tx, { ...fields, ...sinceColumns(ringPartnerSince), ...approval, identityKey, createdBy: user.id })
+    if (!row) {
+      const existing = await repository.findAgencyByIdentity(tx, identityKey)
+      throw new ConflictError('agency-exists', `${input.name} (${input.city ?? input.state}) is already listed as agency ${existing?.id}.`)
+    }
+    return toAgency(row, [])
+  })
 }
 
-export async function updateAgency(db: Database, id: string, input: UpdateAgencyInput): Promise<Agency> {
-  const { closures, ringPartnerSince, ...fields } = input
+/** What an administrator's change does to the approval of the address (see `emailApproved` in the schema). */
+function approvalChange(admin: AuthUser, current: repository.AgencyRow, input: UpdateAgencyInput, now: Date) {
+  const email = input.email === undefined ? current.email : input.email
+  if (input.emailApproved === false) return approvedEmailColumns(null, null, now)
+  if (input.emailApproved === undefined && input.email === undefined) return {}
+  if (email === null) {
+    if (input.emailApproved) {
+      throw new UnprocessableError(`${current.name} has no email address to approve.`, [{ path: 'body.emailApproved', message: 'No address on file' }])
+    }
+    return approvedEmailColumns(null, null, now)
+  }
+  return approvedEmailColumns(email, admin.id, now)
+}
+
+export async function updateAgency(deps: AgencyDeps, admin: AuthUser, id: string, input: UpdateAgencyInput): Promise<Agency> {
+  const { db } = deps
+  const { closures, ringPartnerSince, emailApproved: _emailApproved, ...fields } = input
   if (closures && new Set(closures.map((closure) => closure.date)).size !== closures.length) {
     throw new BadRequestError('Each closure date may appear once.', [{ path: 'body.closures', message: 'Duplicate date' }])
   }
@@ -88,7 +133,7 @@ export async function updateAgency(db: Database, id: string, input: UpdateAgency
     if (identityKey !== current.identityKey && (await repository.findAgencyByIdentity(tx, identityKey))) {
       throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
     }
-    const row = await repository.updateAgency(tx, id, { ...fields, ...sinceColumns(ringPartnerSince), identityKey })
+    const row = await repository.updateAgency(tx, id, { ...fields, ...sinceColumns(ringPartnerSince), ...approvalChange(admin, current, input, deps.clock.now()), identityKey })
     if (closures) await repository.replaceClosures(tx, id, closures)
     return row!
   })
@@ -100,7 +145,8 @@ export async function updateAgency(db: Database, id: string, input: UpdateAgency
   return toAgency(updated, (await repository.closuresOf(db, [id])).get(id) ?? [])
 }
 
-export async function importAgencies(db: Database, user: AuthUser, csvText: string) {
+export async function importAgencies(deps: AgencyDeps, user: AuthUser, csvText: string) {
+  const { db } = deps
   let parsed
   try {
     parsed = parseAgencyCsv(csvText)
@@ -116,7 +162,14 @@ export async function importAgencies(db: Database, user: AuthUser, csvText: stri
     return false
   })
   const counts = await db.transaction((tx) =>
-    repository.upsertAgencies(tx, accepted.map((row) => ({ ...toAgencyValues(row), createdBy: user.id })), { insertOnly: false }),
+    repository.upsertAgencies(
+      tx,
+      accepted.map((row) => {
+        const values = toAgencyValues(row)
+        return { ...values, ...approvedEmailColumns(values.email ?? null, user.id, deps.clock.now()), createdBy: user.id }
+      }),
+      { insertOnly: false },
+    ),
   )
   return { ...counts, rejected: rejected.sort((a, b) => a.line - b.line) }
 }

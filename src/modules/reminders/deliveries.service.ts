@@ -120,8 +120,12 @@ function requestUrl(deps: DeliveryDeps, id: string): string {
   return `${deps.config.publicUrl}/v1/requests/${id}`
 }
 
+/** The agency's address, read at send time: only one an administrator approved is ever emailed (no open relay). */
 function agencyAddress(found: RequestWithAgency): string {
   if (!found.agency.email) throw new UndeliverableError(`${found.agency.name} has no email address on file.`)
+  if (!found.agency.emailApproved) {
+    throw new UndeliverableError(`The address ${found.agency.email} of ${found.agency.name} waits for an administrator's approval; file through the portal or by mail.`)
+  }
   return found.agency.email
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import { inUuids, preparedPer, type Executor } from '../../db/client.js'
-import { agencies, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
+import { agencies, jurisdictions, reminders, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
 export type RequestRow = typeof requests.$inferSelect
@@ -8,12 +8,15 @@ export type RequestEventRow = typeof requestEvents.$inferSelect
 export type AgencySummary = Pick<
   typeof agencies.$inferSelect,
   'id' | 'name' | 'state' | 'city' | 'kind' | 'email' | 'portalUrl' | 'mailingAddress'
->
+> & { emailApproved: boolean }
 export interface RequestWithAgency {
   request: RequestRow
   agency: AgencySummary
   timezone: string
 }
+
+/** True while the agency's address is the one an administrator approved. */
+export const emailApprovedColumn = sql<boolean>`coalesce(${agencies.email} = ${agencies.approvedEmail}, false)`
 
 const withAgencyColumns = {
   request: requests,
@@ -26,6 +29,7 @@ const withAgencyColumns = {
     email: agencies.email,
     portalUrl: agencies.portalUrl,
     mailingAddress: agencies.mailingAddress,
+    emailApproved: emailApprovedColumn,
   },
   timezone: jurisdictions.timezone,
 }
@@ -177,4 +181,18 @@ export async function listEvents(db: Executor, requestId: string): Promise<Reque
 export async function setEventDueDate(db: Executor, eventId: string, dueDate: string | null): Promise<RequestEventRow> {
   const [row] = await db.update(requestEvents).set({ dueDateAfter: dueDate }).where(eq(requestEvents.id, eventId)).returning()
   return row!
+}
+
+/**
+ * When each email to an agency about the user's requests counted against their allowance since
+ * `since`: letters from the moment they were queued (a submission), automatic follow-ups when they were sent.
+ */
+export async function agencyEmailTimesOf(db: Executor, userId: string, since: Date): Promise<Date[]> {
+  const rows = await db.execute<{ at_ms: number }>(sql`
+    select (extract(epoch from case when ${reminders.kind} = 'letter' then ${reminders.createdAt} else ${reminders.sentAt} end) * 1000)::float8 as at_ms
+    from ${reminders} join ${requests} on ${requests.id} = ${reminders.requestId}
+    where ${requests.userId} = ${userId} and ${reminders.recipient} = 'agency'
+      and ((${reminders.kind} = 'letter' and ${reminders.createdAt} > ${since.toISOString()})
+        or (${reminders.kind} <> 'letter' and ${reminders.sentAt} > ${since.toISOString()}))`)
+  return rows.map((row) => new Date(row.at_ms))
 }

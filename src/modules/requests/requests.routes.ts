@@ -95,7 +95,8 @@ export const requestRoutes =
       schema: {
         tags: ['requests'],
         summary: 'Mark the request filed; computes its statutory due date',
-        description: 'With via "email" the letter is emailed to the agency with the PDF attached (202: delivery happens in the background).',
+        description:
+          'With via "email" the letter is emailed to the agency with the PDF attached (202: delivery happens in the background), only to an address an administrator approved (422 otherwise: file through the portal or by mail). Members may send AGENCY_EMAILS_PER_USER_PER_DAY emails to agencies in any 24 hours, accounts younger than NEW_ACCOUNT_DAYS NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY; beyond that the answer is 429 with Retry-After, saying how many are left and when the call fits.',
         params: requestParams,
         body: submitRequestBody,
         response: { 200: requestSchema, 202: requestSchema, ...problemResponses, ...rateLimitedResponses },
@@ -112,7 +113,7 @@ export const requestRoutes =
         tags: ['requests'],
         summary: 'File many drafts at once (the same letter to many agencies); all or none',
         description:
-          'Each draft is submitted as by POST /v1/requests/{id}/submit. When any id is unknown, another user’s, not a draft, or (with via "email") has an agency without an email address, nothing is submitted and the problem names each offending id.',
+          'Each draft is submitted as by POST /v1/requests/{id}/submit. When any id is unknown, another user’s, not a draft, or (with via "email") has an agency without an email address or whose address waits for an administrator’s approval, nothing is submitted and the problem names each offending id. With via "email" the whole batch counts against the member’s daily allowance of emails to agencies (429 with Retry-After when it does not fit; 422 when it is larger than a day’s allowance).',
         body: bulkSubmitBody,
         response: { 200: bulkSubmitResponse, 202: bulkSubmitResponse, ...problemResponses, ...rateLimitedResponses },
       },

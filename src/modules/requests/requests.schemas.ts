@@ -45,6 +45,7 @@ export const requestAgencySchema = z.object({
   email: z.string().nullable(),
   portalUrl: z.string().nullable(),
   mailingAddress: z.string().nullable(),
+  emailApproved: z.boolean().describe('Whether an administrator approved the address; only approved addresses are emailed'),
 })
 
 export const requestSchema = z

@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
+import { assertAgencyEmailAllowance } from '../accounts/member-limits.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline.js'
@@ -237,6 +238,12 @@ async function submitDrafts(
   const views = await deps.db.transaction(async (tx) => {
     const drafts = await repository.findRequests(tx, ids)
     assertSubmittable(user, ids, drafts, input.via, answer)
+    if (input.via === 'email') {
+      await assertAgencyEmailAllowance(deps, tx, user, {
+        requested: ids.length,
+        usedSince: (since) => repository.agencyEmailTimesOf(tx, user.id, since),
+      })
+    }
     const states = [...new Set(drafts.map(({ agency }) => agency.state))]
     const agencyIds = [...new Set(drafts.map(({ agency }) => agency.id))]
     const [laws, closures, stateClosures] = await Promise.all([
@@ -282,7 +289,10 @@ async function submitDrafts(
   return views
 }
 
-/** 404 for ids the caller cannot see, 403 for others' requests, 409 for non-drafts, 422 for email to an agency without one. */
+/**
+ * 404 for ids the caller cannot see, 403 for others' requests, 409 for non-drafts, 422 for email to
+ * an agency without an address or whose address no administrator has approved (no open relay).
+ */
 function assertSubmittable(
   user: AuthUser,
   ids: readonly string[],
@@ -317,6 +327,18 @@ function assertSubmittable(
     throw new UnprocessableError(
       `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no email address on file; submit through the portal or by mail, or add the address first.`,
       noEmail.map(({ index }) => ({ path: answer === 'one' ? 'body.via' : `body.ids.${index}`, message: 'The agency has no email address' })),
+    )
+  }
+  const unapproved = via === 'email' ? rows.filter(({ agency }) => !agency.emailApproved) : []
+  if (unapproved.length > 0) {
+    const agencies = [...new Map(unapproved.map(({ agency }) => [agency.id, agency])).values()]
+    const named = agencies.map((agency) => `${agency.email} (${agency.name}, agency ${agency.id})`)
+    throw new UnprocessableError(
+      `The ${named.length === 1 ? 'address' : 'addresses'} ${named.join(', ')} ${named.length === 1 ? 'waits' : 'wait'} for an administrator's approval; file through the portal or by mail.`,
+      unapproved.map(({ index, request, agency }) => ({
+        path: answer === 'one' ? 'body.via' : `body.ids.${index}`,
+        message: `Request ${request.id}: the address ${agency.email} of agency ${agency.id} waits for an administrator's approval`,
+      })),
     )
   }
 }
