@@ -14,6 +14,7 @@ import { registerAccessControl } from './http/access.js'
 import { registerErrorHandler } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { registerInputGuards } from './http/input-guards.js'
+import { registerSecurityHeaders } from './http/security-headers.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
 import { documentRoutes } from './modules/documents/documents.routes.js'
@@ -38,6 +39,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  await registerSecurityHeaders(app, ctx.config.publicUrl)
   registerErrorHandler(app)
   registerAccessControl(app, ctx)
   registerInputGuards(app)

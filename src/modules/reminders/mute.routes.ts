@@ -7,6 +7,7 @@ import { requests } from '../../db/schema/index.js'
 import { findRequests } from '../requests/requests.repository.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
+import { contentSecurityDirectives, styleHash } from '../../http/security-headers.js'
 import { syncReminders } from './reminders.service.js'
 
 const muteParams = z.object({ id: z.uuid() })
@@ -21,8 +22,11 @@ function sameToken(expected: string, given: string): boolean {
   return expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given))
 }
 
+// The page's only style, admitted by its hash: the site's policy allows no inline style otherwise.
+const PAGE_STYLE = 'body{font-family:sans-serif;max-width:36em;margin:3em auto}'
+
 const page = (body: string) =>
-  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Reminders</title><body style="font-family:sans-serif;max-width:36em;margin:3em auto">${body}</body></html>`
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Reminders</title><style>${PAGE_STYLE}</style><body>${body}</body></html>`
 
 /**
  * One-click muting from a reminder email without signing in. GET only shows a button (mail
@@ -31,6 +35,8 @@ const page = (body: string) =>
 export const muteRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
+    const helmet = { contentSecurityPolicy: { useDefaults: false, directives: contentSecurityDirectives(ctx.config.publicUrl, { styleHashes: [styleHash(PAGE_STYLE)] }) } }
+
     async function findByToken(id: string, token: string) {
       const [row] = await ctx.db.select({ id: requests.id, muteToken: requests.muteToken }).from(requests).where(eq(requests.id, id))
       if (!row || !sameToken(row.muteToken, token)) throw new NotFoundError('Request', id)
@@ -39,6 +45,7 @@ export const muteRoutes =
 
     app.get('/v1/requests/:id/mute', {
       config: { access: 'public' },
+      helmet,
       schema: {
         tags: ['reminders'],
         summary: 'The page behind the mute link in reminder emails (a button that POSTs)',
@@ -57,6 +64,7 @@ export const muteRoutes =
 
     app.post('/v1/requests/:id/mute', {
       config: { access: 'public' },
+      helmet,
       schema: {
         tags: ['reminders'],
         summary: 'Mute a request’s reminders with the token from a reminder email',
