@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { systemClock, type Clock } from './adapters/clock.js'
 import type { Ocr } from './adapters/ocr/ocr.js'
 import { createTesseractOcr } from './adapters/ocr/tesseract.js'
@@ -8,6 +8,7 @@ import type { DocumentStorage } from './adapters/storage/storage.js'
 import { connectDatabase, type Database, type DatabaseConnection } from './db/client.js'
 import type { Config } from './config.js'
 import { createDeliveryQueue, createExtractionQueue, type DeliveryQueue, type ExtractionQueue } from './jobs/queues.js'
+import { createLogger } from './logger.js'
 import { loadHolidayCalendar, type HolidayCalendar } from './modules/deadlines/holiday-calendar.js'
 import { loadTemplateCatalog, type TemplateCatalog } from './modules/templates/template-catalog.js'
 
@@ -39,7 +40,7 @@ export interface ContextOverrides {
 const ABANDONED_UPLOAD_MS = 24 * 60 * 60 * 1000
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
-  const logger = overrides.logger ?? pino({ level: config.logLevel })
+  const logger = overrides.logger ?? createLogger(config.logLevel)
   const [templates, holidays] = await Promise.all([loadTemplateCatalog(), loadHolidayCalendar()])
   const database = connectDatabase(config.databaseUrl)
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 5_000, lazyConnect: true })

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { buildApp } from '../../src/app.js'
 import type { Clock } from '../../src/adapters/clock.js'
 import { loadConfig, type Config } from '../../src/config.js'
@@ -22,7 +22,7 @@ export interface TestApp {
 /** A fully wired app on its own cloned database; torn down with the test. */
 export async function buildTestApp(
   t: Teardown,
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
@@ -38,7 +38,7 @@ export async function buildTestApp(
     STORAGE_DIR: storageDir,
     ...options.env,
   })
-  const ctx = await createContext(config, { logger: pino({ level: 'silent' }), clock: options.clock })
+  const ctx = await createContext(config, { logger: options.logger ?? pino({ level: 'silent' }), clock: options.clock })
   t.teardown(async () => {
     await ctx.deliveries.queue.obliterate({ force: true }).catch(() => {})
     await ctx.extractions.queue.obliterate({ force: true }).catch(() => {})
