@@ -25,6 +25,8 @@ export const EMAIL_TEMPLATE_NAMES = [
   'agency-follow-up',
   'letter',
   'delivery-failed',
+  'sign-up-token',
+  'sign-up-again',
 ] as const
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number]
 
@@ -97,6 +99,15 @@ export interface DeliveryFailedEmailContext {
   }
 }
 
+/** An account's new API token, emailed after a public sign-up (the API never shows it). */
+export interface AccountTokenEmailContext {
+  user: { name: string; email: string }
+  /** id: for revoking it (DELETE /v1/tokens/{id}); value: the bearer token itself. */
+  token: { id: string; value: string }
+  /** `{PUBLIC_URL}/docs`, http(s) only. */
+  docsUrl: string
+}
+
 export interface RenderedEmail {
   /** One line. */
   subject: string
@@ -111,6 +122,10 @@ export interface EmailTemplates {
   agencyFollowUp(ctx: AgencyLetterEmailContext): RenderedEmail
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
+  /** A new account's first token. */
+  signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
+  /** A new token for an account whose address someone signed up with again (token recovery). */
+  signUpAgain(ctx: AccountTokenEmailContext): RenderedEmail
 }
 
 /** An email could not be rendered (a caller passed a context the template cannot use). */
@@ -187,6 +202,7 @@ const DELIVERY_FAILED_FIELDS: ContextFields<DeliveryFailedEmailContext> = {
   request: ['id', 'subject', 'trackingNumber', 'url'],
   failure: ['what', 'sentTo', 'attemptedOn', 'permanent', 'attempts', 'reason', 'letter'],
 }
+const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
 
@@ -199,6 +215,8 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   'agency-follow-up': AGENCY_LETTER_FIELDS,
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
+  'sign-up-token': ACCOUNT_TOKEN_FIELDS,
+  'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
 
 function isSizeOnly(rest: readonly unknown[]): boolean {
@@ -365,6 +383,14 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     deliveryFailed(ctx) {
       assertWebLink('delivery-failed', 'request.url', ctx.request.url)
       return renderEmail(get('delivery-failed'), ctx)
+    },
+    signUpToken(ctx) {
+      assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)
+      return renderEmail(get('sign-up-token'), ctx)
+    },
+    signUpAgain(ctx) {
+      assertWebLink('sign-up-again', 'docsUrl', ctx.docsUrl)
+      return renderEmail(get('sign-up-again'), ctx)
     },
   }
 }
