@@ -57,7 +57,9 @@ async function bare(): Promise<number> {
   return characters
 }
 
-const { user } = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+if (signedUp.status !== 'created') throw new Error('the bench database already has users')
+const { user } = signedUp
 const [agency] = await sql`select id from agencies where name = 'Spokane Police Department'`
 const [request] = await sql`
   insert into requests (user_id, agency_id, template_slug, subject, body, reply_key, status, submitted_at, submitted_via)

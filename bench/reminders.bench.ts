@@ -59,7 +59,9 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
 const count = async (query: Promise<unknown>) => ((await query) as [{ n: number }])[0].n
 
 // --- Setup (not timed): one requester, drafts spread over every seeded agency --------------------
-const { user } = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench User' })
+const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench User' })
+if (signedUp.status !== 'created') throw new Error('the bench database already has users')
+const { user } = signedUp
 const agencyIds = (await sql`select id from agencies order by name`).map((row) => row.id as string)
 async function createDrafts(count: number): Promise<string[]> {
   const ids: string[] = []

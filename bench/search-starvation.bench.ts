@@ -32,7 +32,9 @@ const ctx = await createContext(config, { logger: pino({ level: 'silent' }) })
 await prepareDatabase(ctx)
 const sql = ctx.database.sql
 
-const { user } = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+if (signedUp.status !== 'created') throw new Error('the bench database already has users')
+const { user } = signedUp
 const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as { id: string; name: string; city: string | null; state: string }[]
 const [request] = (await sql`
   insert into requests (user_id, agency_id, template_slug, subject, body, visibility, status, reply_key, submitted_at, submitted_via)

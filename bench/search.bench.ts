@@ -41,7 +41,9 @@ const sql = ctx.database.sql
 
 // --- Corpus: one public request per agency (a tenth private), documents loaded with COPY ---------
 const started = Date.now()
-const { user } = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+if (signedUp.status !== 'created') throw new Error('the bench database already has users')
+const { user } = signedUp
 const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as { id: string; name: string; city: string | null; state: string }[]
 const laws = Object.fromEntries(
   ((await sql`select code, law_name from jurisdictions`) as unknown as { code: string; law_name: string }[]).map((row) => [row.code, row.law_name]),

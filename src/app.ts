@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health.js'
 import { documentedSuccess, typeErrorsAsProblems } from './http/openapi.js'
 import { registerInputGuards } from './http/input-guards.js'
 import { registerRateLimits } from './http/rate-limits.js'
+import { registerSecurityHeaders } from './http/security-headers.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
 import { documentRoutes } from './modules/documents/documents.routes.js'
@@ -42,6 +43,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  await registerSecurityHeaders(app, ctx.config.publicUrl)
   registerErrorHandler(app)
   registerAccessControl(app, ctx)
   await registerRateLimits(app, ctx)

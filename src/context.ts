@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { systemClock, type Clock } from './adapters/clock.js'
 import type { Ocr } from './adapters/ocr/ocr.js'
 import { createTesseractOcr } from './adapters/ocr/tesseract.js'
@@ -7,7 +7,8 @@ import { createLocalStorage } from './adapters/storage/local-storage.js'
 import type { DocumentStorage } from './adapters/storage/storage.js'
 import { connectDatabase, type Database, type DatabaseConnection } from './db/client.js'
 import type { Config } from './config.js'
-import { createDeliveryQueue, createExtractionQueue, type DeliveryQueue, type ExtractionQueue } from './jobs/queues.js'
+import { createAccountEmailQueue, createDeliveryQueue, createExtractionQueue, type AccountEmailQueue, type DeliveryQueue, type ExtractionQueue } from './jobs/queues.js'
+import { createLogger } from './logger.js'
 import { loadHolidayCalendar, type HolidayCalendar } from './modules/deadlines/holiday-calendar.js'
 import { loadTemplateCatalog, type TemplateCatalog } from './modules/templates/template-catalog.js'
 
@@ -25,6 +26,8 @@ export interface AppContext {
   deliveries: DeliveryQueue
   /** Hands stored documents to the worker for text extraction. */
   extractions: ExtractionQueue
+  /** Asks the worker to email an account its token after a public sign-up. */
+  accountEmails: AccountEmailQueue
   storage: DocumentStorage
   ocr: Ocr
   templates: TemplateCatalog
@@ -41,7 +44,7 @@ export interface ContextOverrides {
 const ABANDONED_UPLOAD_MS = 24 * 60 * 60 * 1000
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
-  const logger = overrides.logger ?? pino({ level: config.logLevel })
+  const logger = overrides.logger ?? createLogger(config.logLevel)
   const [templates, holidays] = await Promise.all([loadTemplateCatalog(), loadHolidayCalendar()])
   const database = connectDatabase(config.databaseUrl)
   // postgres.js connects on first use, so a worker, which never searches, opens none of these.
@@ -59,6 +62,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   }
   const deliveries = createDeliveryQueue(redis, { prefix: config.queuePrefix, lookaheadSeconds: config.delivery.lookaheadSeconds }, logger)
   const extractions = createExtractionQueue(redis, config.queuePrefix, logger)
+  const accountEmails = createAccountEmailQueue(redis, config.queuePrefix, logger)
   const storage = createLocalStorage(config.storageDir)
   storage.removeAbandoned(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.warn({ err: error }, 'could not clear abandoned uploads'))
   return {
@@ -71,12 +75,13 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     redis,
     deliveries,
     extractions,
+    accountEmails,
     storage,
     ocr: createTesseractOcr({ command: config.extraction.ocrCommand, language: config.extraction.ocrLanguage }),
     templates,
     holidays,
     async close() {
-      await Promise.all([deliveries.close(), extractions.close()]).catch(() => {})
+      await Promise.all([deliveries.close(), extractions.close(), accountEmails.close()]).catch(() => {})
       redis.disconnect()
       await Promise.all([searchDatabase.close(), database.close()])
     },

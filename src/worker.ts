@@ -3,6 +3,7 @@ import { createContext } from './context.js'
 import { ensureDatabaseExists } from './db/ensure-database.js'
 import { prepareDatabase } from './db/prepare.js'
 import { EvictingRedisError, startWorkers } from './jobs/runner.js'
+import { createAccountHandlers } from './modules/accounts/account-emails.service.js'
 import { createExtractionHandlers } from './modules/documents/extraction.service.js'
 import { createDeliveryHandlers } from './modules/reminders/deliveries.service.js'
 import { loadEmailTemplates } from './modules/reminders/reminder-emails.js'
@@ -19,6 +20,7 @@ try {
   running = await startWorkers(config, ctx.logger, {
     deliveries: createDeliveryHandlers({ ...ctx, mailer, emails }),
     extractions: createExtractionHandlers(ctx),
+    accounts: createAccountHandlers({ ...ctx, mailer, emails }),
   })
 } catch (error) {
   if (!(error instanceof EvictingRedisError)) throw error

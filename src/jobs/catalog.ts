@@ -1,7 +1,11 @@
 import { z } from 'zod'
 
 /** The only list of queues and jobs. Payloads carry ids; the database holds everything else. */
-export const QUEUE_NAMES = { deliveries: 'deliveries', extractions: 'extractions', maintenance: 'maintenance' } as const
+export const QUEUE_NAMES = { deliveries: 'deliveries', extractions: 'extractions', maintenance: 'maintenance', accounts: 'accounts' } as const
+
+/** Why an account gets a token by email: a new sign-up, or a sign-up with an address that already has an account. */
+export const ACCOUNT_TOKEN_REASONS = ['sign-up', 'sign-up-again'] as const
+export type AccountTokenReason = (typeof ACCOUNT_TOKEN_REASONS)[number]
 
 export const JOBS = {
   /** Wakes a worker at a delivery's send time; the handler claims the row and sends the email. */
@@ -10,6 +14,13 @@ export const JOBS = {
   extract: { queue: QUEUE_NAMES.extractions, name: 'extract-text', payload: z.object({ documentId: z.uuid() }), attempts: 3 },
   /** Every few seconds: enqueue deliveries that are due, ones whose worker died mid-send, and documents waiting for extraction. */
   sweep: { queue: QUEUE_NAMES.maintenance, name: 'sweep-due-deliveries', payload: z.object({}) },
+  /** After a public sign-up: issues the account a token and emails it (the API never shows it). */
+  emailAccountToken: {
+    queue: QUEUE_NAMES.accounts,
+    name: 'email-account-token',
+    payload: z.object({ userId: z.uuid(), reason: z.enum(ACCOUNT_TOKEN_REASONS) }),
+    attempts: 5,
+  },
 } as const
 
 export const SWEEP_SCHEDULER_ID = 'sweep-due-deliveries'
@@ -27,4 +38,9 @@ export function deliverJobId(deliveryId: string, sendAt: Date, attempts: number)
 /** One extraction job per document at a time: adding it again while it waits or runs is ignored. */
 export function extractJobId(documentId: string): string {
   return `extract-${documentId}`
+}
+
+/** One token email per account at a time: sign-ups repeated while one waits or is retried add nothing. */
+export function accountTokenJobId(userId: string): string {
+  return `account-token-${userId}`
 }

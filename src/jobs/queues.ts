@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { deliverJobId, extractJobId, JOBS, QUEUE_NAMES } from './catalog.js'
+import { accountTokenJobId, deliverJobId, extractJobId, JOBS, QUEUE_NAMES, type AccountTokenReason } from './catalog.js'
 
 export interface DeliveryJob {
   id: string
@@ -98,6 +98,36 @@ export function createExtractionQueue(connection: Redis, prefix: string, logger:
       } catch (error) {
         logger.warn({ err: error, count: documentIds.length }, 'could not queue extractions now; the worker sweep will pick them up')
       }
+    },
+    close: () => queue.close(),
+  }
+}
+
+/** How the API asks the worker to email an account its token. */
+export interface AccountEmailQueue {
+  /** Throws when Redis cannot take the job: the caller must not answer that an email is on its way. */
+  enqueue(userId: string, reason: AccountTokenReason): Promise<void>
+  queue: Queue
+  close(): Promise<void>
+}
+
+const ACCOUNT_EMAIL_RETRY_DELAY_MS = 30_000
+
+export function createAccountEmailQueue(connection: Redis, prefix: string, logger: Logger): AccountEmailQueue {
+  const queue = new Queue(QUEUE_NAMES.accounts, { connection, prefix })
+  queue.on('error', (error) => logger.warn({ err: error }, 'account email queue error'))
+  return {
+    queue,
+    async enqueue(userId, reason) {
+      const opts = {
+        jobId: accountTokenJobId(userId),
+        attempts: JOBS.emailAccountToken.attempts,
+        backoff: { type: 'exponential', delay: ACCOUNT_EMAIL_RETRY_DELAY_MS },
+        // Removed when failed too: a job id left in the failed set would swallow every later sign-up's email.
+        removeOnComplete: true,
+        removeOnFail: true,
+      }
+      await withTimeout(queue.add(JOBS.emailAccountToken.name, { userId, reason }, opts), ENQUEUE_TIMEOUT_MS)
     },
     close: () => queue.close(),
   }

@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
-import { JOBS, QUEUE_NAMES, SWEEP_SCHEDULER_ID } from './catalog.js'
+import { JOBS, QUEUE_NAMES, SWEEP_SCHEDULER_ID, type AccountTokenReason } from './catalog.js'
 
 export interface DeliveryHandlers {
   /** Sends one delivery if it is still owed (claims its row first). */
@@ -24,9 +24,15 @@ export interface ExtractionHandlers {
   readWaitingForOcr(): Promise<number>
 }
 
+export interface AccountHandlers {
+  /** Issues the account a new token and emails it; throws (to be retried) when the mail is not accepted. */
+  emailToken(userId: string, reason: AccountTokenReason): Promise<void>
+}
+
 export interface WorkerHandlers {
   deliveries: DeliveryHandlers
   extractions: ExtractionHandlers
+  accounts: AccountHandlers
 }
 
 export class EvictingRedisError extends Error {
@@ -87,6 +93,14 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
       .giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message)
       .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the document failed'))
   })
+  const accountWorker = new Worker(
+    QUEUE_NAMES.accounts,
+    async (job: Job) => {
+      const { userId, reason } = JOBS.emailAccountToken.payload.parse(job.data)
+      await handlers.accounts.emailToken(userId, reason)
+    },
+    { connection: connection(), prefix, concurrency: 1 },
+  )
   const maintenanceWorker = new Worker(
     QUEUE_NAMES.maintenance,
     async (job: Job) => {
@@ -96,7 +110,7 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     },
     { connection: connection(), prefix, concurrency: 1 },
   )
-  for (const worker of [deliveryWorker, extractionWorker, maintenanceWorker]) {
+  for (const worker of [deliveryWorker, extractionWorker, accountWorker, maintenanceWorker]) {
     worker.on('failed', (job, error) => logger.error({ err: error, job: job?.id }, 'job failed'))
     worker.on('error', (error) => logger.warn({ err: error }, 'worker error'))
   }
@@ -133,7 +147,7 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     async close() {
       clearInterval(watch)
       // Worker.close() waits for jobs in flight to finish.
-      await Promise.all([deliveryWorker.close(), extractionWorker.close(), maintenanceWorker.close()])
+      await Promise.all([deliveryWorker.close(), extractionWorker.close(), accountWorker.close(), maintenanceWorker.close()])
       await maintenance.close()
       for (const redis of connections) redis.disconnect()
     },

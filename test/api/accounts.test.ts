@@ -1,11 +1,12 @@
 import t from 'tap'
-import { buildTestApp, signUp } from '../helpers/app.js'
+import { buildTestApp, signUp, type TestUser } from '../helpers/app.js'
 
 t.test('accounts', async (t) => {
   const { app, ctx } = await buildTestApp(t)
+  let admin: TestUser
 
   t.test('the first user becomes admin, later ones members; tokens are shown once and stored hashed', async (t) => {
-    const admin = await signUp(app, { email: 'first@example.org', name: 'Zoë Ødegård' })
+    admin = await signUp(app, { email: 'first@example.org', name: 'Zoë Ødegård' })
     t.equal(admin.role, 'admin')
     t.match(admin.token, /^rrt_[A-Za-z0-9_-]{43}$/)
     const member = await signUp(app, { email: 'second@example.org' })
@@ -45,9 +46,35 @@ t.test('accounts', async (t) => {
     t.equal(count[0]!.n, 0, 'nothing half-created')
   })
 
-  t.test('duplicate email (any case) is a 409', async (t) => {
+  t.test('a public sign-up answers alike for a new address and one that has an account', async (t) => {
+    await signUp(app, { email: 'taken@example.org', name: 'Taken' })
+    const signUpPublicly = (email: string) => app.inject({ method: 'POST', url: '/v1/users', payload: { email, name: 'Someone' } })
+    const existing = await signUpPublicly('taken@example.org')
+    const fresh = await signUpPublicly('fresh@example.org')
+    for (const [what, response, email] of [['existing address', existing, 'taken@example.org'], ['new address', fresh, 'fresh@example.org']] as const) {
+      t.equal(response.statusCode, 202, what)
+      t.equal(response.headers['content-type'], 'application/json; charset=utf-8', `${what}: not a problem document`)
+      t.same(response.json(), { status: 'pending', detail: `Check your inbox: we sent the token to ${email}.` }, what)
+    }
+    t.same(Object.keys(existing.headers).sort(), Object.keys(fresh.headers).sort(), 'the same headers')
+    t.equal(existing.body.replace('taken@', 'fresh@'), fresh.body, 'the bodies differ only by the address the caller typed')
+    const caseOnly = await signUpPublicly('TAKEN@example.org')
+    t.equal(caseOnly.statusCode, 202, 'an address with an account in another case, too')
+
+    const rows = await ctx.database.sql`select u.email, u.name, u.role, count(t.id)::int as tokens from users u left join api_tokens t on t.user_id = u.id where lower(u.email) in ('taken@example.org', 'fresh@example.org') group by u.id order by u.email`
+    t.same(rows.map((row) => ({ ...row })), [
+      { email: 'fresh@example.org', name: 'Someone', role: 'member', tokens: 0 },
+      { email: 'taken@example.org', name: 'Taken', role: 'member', tokens: 1 },
+    ], 'a new member without a token until the worker emails one; the existing account untouched')
+    const ids = await ctx.database.sql`select id, email from users where email in ('taken@example.org', 'fresh@example.org') order by email`
+    const [freshId, takenId] = ids.map((row) => row.id as string)
+    t.same((await ctx.accountEmails.queue.getJob(`account-token-${freshId}`))?.data, { userId: freshId, reason: 'sign-up' }, 'the new account’s first token is emailed')
+    t.same((await ctx.accountEmails.queue.getJob(`account-token-${takenId}`))?.data, { userId: takenId, reason: 'sign-up-again' }, 'the existing account gets a token recovery')
+  })
+
+  t.test('an admin creating an account gets its token, and is told when the address is taken', async (t) => {
     await signUp(app, { email: 'dup@example.org' })
-    const again = await app.inject({ method: 'POST', url: '/v1/users', payload: { email: 'DUP@example.org', name: 'Again' } })
+    const again = await app.inject({ method: 'POST', url: '/v1/users', headers: admin.headers, payload: { email: 'DUP@example.org', name: 'Again' } })
     t.equal(again.statusCode, 409)
     t.equal(again.json().type, '/problems/email-taken')
   })
@@ -88,11 +115,15 @@ t.test('accounts', async (t) => {
 })
 
 t.test('closed sign-up: only the first user or an admin can create accounts', async (t) => {
-  const { app } = await buildTestApp(t, { env: { SIGNUP: 'closed' } })
+  const { app, ctx } = await buildTestApp(t, { env: { SIGNUP: 'closed' } })
   const admin = await signUp(app, { email: 'root@example.org' })
   t.equal(admin.role, 'admin')
-  const refused = await app.inject({ method: 'POST', url: '/v1/users', payload: { email: 'x@example.org', name: 'X' } })
-  t.equal(refused.statusCode, 403)
+  for (const email of ['x@example.org', 'root@example.org']) {
+    const refused = await app.inject({ method: 'POST', url: '/v1/users', payload: { email, name: 'X' } })
+    t.equal(refused.statusCode, 403, `${email}: refused, whether or not it has an account`)
+    t.equal(refused.json().type, '/problems/forbidden')
+  }
+  t.equal(await ctx.accountEmails.queue.count(), 0, 'and no email is sent')
   const byAdmin = await app.inject({ method: 'POST', url: '/v1/users', headers: admin.headers, payload: { email: 'x@example.org', name: 'X' } })
   t.equal(byAdmin.statusCode, 201)
   t.equal(byAdmin.json().user.role, 'member')

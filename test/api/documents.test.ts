@@ -221,6 +221,34 @@ t.test('documents API', async (t) => {
     t.equal((await app.inject({ method: 'GET', url: `/v1/requests/${publicRequest}/documents?cursor=garbage` })).statusCode, 400)
   })
 
+  t.test('files are revalidated on every use: a request made private stops serving them, cached copy or not', async (t) => {
+    const requestId = await newRequest(owner)
+    const [shown] = (await upload(app, requestId, owner.headers, [file('Released today.', 'release.txt')])).json().items
+    const url = `/v1/documents/${shown.id}/file`
+    const first = await app.inject({ method: 'GET', url })
+    t.equal(first.statusCode, 200)
+    t.equal(first.headers['cache-control'], 'private, no-cache', 'no shared cache keeps it; browsers ask again each time')
+    const etag = first.headers.etag as string
+    t.equal(etag, `"${shown.sha256}"`)
+
+    const current = await app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })
+    t.equal(current.statusCode, 304, 'a current copy is confirmed without the bytes')
+    t.equal(current.body, '')
+    t.equal(current.headers.etag, etag)
+    t.equal(current.headers['cache-control'], 'private, no-cache')
+    t.equal((await app.inject({ method: 'GET', url, headers: { 'if-none-match': `"other", W/${etag}` } })).statusCode, 304, 'weak comparison, in a list')
+    t.equal((await app.inject({ method: 'GET', url, headers: { 'if-none-match': '"other"' } })).statusCode, 200, 'a stale copy gets the bytes')
+
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/requests/${requestId}`, headers: owner.headers, payload: { visibility: 'private' } })
+    t.equal(patched.statusCode, 200)
+    const revalidated = await app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })
+    t.equal(revalidated.statusCode, 404, 'the cached copy is not confirmed any more')
+    t.equal((await app.inject({ method: 'GET', url })).statusCode, 404)
+    const own = await app.inject({ method: 'GET', url, headers: owner.headers })
+    t.equal(own.statusCode, 200)
+    t.equal(own.headers['cache-control'], 'private, no-store', 'a private file is not stored at all')
+  })
+
   t.test('deleting: the requester or an admin; bytes go when no document keeps them', async (t) => {
     const shared = await makePdf(['Shared attachment.'])
     const [mine] = (await upload(app, publicRequest, owner.headers, [file(shared, 'shared.pdf')])).json().items

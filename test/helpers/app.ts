@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { buildApp } from '../../src/app.js'
 import type { Clock } from '../../src/adapters/clock.js'
 import { loadConfig, type Config } from '../../src/config.js'
@@ -22,7 +22,7 @@ export interface TestApp {
 /** A fully wired app on its own cloned database; torn down with the test. */
 export async function buildTestApp(
   t: Teardown,
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
@@ -38,10 +38,11 @@ export async function buildTestApp(
     STORAGE_DIR: storageDir,
     ...options.env,
   })
-  const ctx = await createContext(config, { logger: pino({ level: 'silent' }), clock: options.clock })
+  const ctx = await createContext(config, { logger: options.logger ?? pino({ level: 'silent' }), clock: options.clock })
   t.teardown(async () => {
     await ctx.deliveries.queue.obliterate({ force: true }).catch(() => {})
     await ctx.extractions.queue.obliterate({ force: true }).catch(() => {})
+    await ctx.accountEmails.queue.obliterate({ force: true }).catch(() => {})
     await ctx.close()
   })
   const app = await buildApp(ctx)
@@ -72,17 +73,25 @@ export interface TestUser {
 }
 
 let userCounter = 0
+// The admin each app's first sign-up made: later test users are created through its token, since a
+// public sign-up sends the token by email instead of answering it.
+const adminOf = new WeakMap<FastifyInstance, TestUser>()
 
+/** The app's first call creates the admin; later ones create members as that admin, each answering 201 with the token. */
 export async function signUp(app: FastifyInstance, fields: { email?: string; name?: string; mailingAddress?: string } = {}): Promise<TestUser> {
   userCounter += 1
+  const admin = adminOf.get(app)
   const response = await app.inject({
     method: 'POST',
     url: '/v1/users',
+    headers: admin?.headers,
     payload: { email: fields.email ?? `user${userCounter}@example.org`, name: fields.name ?? `User ${userCounter}`, mailingAddress: fields.mailingAddress },
   })
   if (response.statusCode !== 201) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`)
   const body = response.json()
-  return { id: body.user.id, token: body.token, role: body.user.role, headers: { authorization: `Bearer ${body.token}` } }
+  const user: TestUser = { id: body.user.id, token: body.token, role: body.user.role, headers: { authorization: `Bearer ${body.token}` } }
+  if (!admin) adminOf.set(app, user)
+  return user
 }
 
 export async function findAgencyId(app: FastifyInstance, query: string): Promise<string> {

@@ -2,6 +2,7 @@ import { pino } from 'pino'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import type { AppContext } from '../../src/context.js'
 import { startWorkers, type RunningWorker } from '../../src/jobs/runner.js'
+import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
 import { createExtractionHandlers } from '../../src/modules/documents/extraction.service.js'
 import { createDeliveryHandlers } from '../../src/modules/reminders/deliveries.service.js'
 import { loadEmailTemplates } from '../../src/modules/reminders/reminder-emails.js'
@@ -18,6 +19,7 @@ export async function startTestWorker(t: Teardown, ctx: AppContext, smtpUrl: str
   const running = await startWorkers(ctx.config, logger, {
     deliveries: createDeliveryHandlers({ ...ctx, logger, mailer, emails }),
     extractions: createExtractionHandlers({ ...ctx, logger }),
+    accounts: createAccountHandlers({ ...ctx, logger, mailer, emails }),
   })
   let closed = false
   t.teardown(async () => {

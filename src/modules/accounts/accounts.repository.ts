@@ -18,6 +18,36 @@ export async function insertUser(db: Executor, values: typeof users.$inferInsert
   return row ?? null
 }
 
+/**
+ * A member with this address: created, or the one already there (any case). One statement either
+ * way, so the two take the same time and a caller cannot tell them apart by the clock.
+ */
+export async function insertOrFindMember(
+  db: Executor,
+  values: { email: string; name: string; mailingAddress: string | null },
+): Promise<{ id: string; created: boolean }> {
+  const [row] = await db.execute<{ id: string; created: boolean }>(sql`
+    with inserted as (
+      insert into ${users} (email, name, mailing_address, role)
+      values (${values.email}, ${values.name}, ${values.mailingAddress}, 'member')
+      on conflict do nothing
+      returning id
+    )
+    select id, true as created from inserted
+    union all
+    select id, false as created from ${users} where lower(email) = lower(${values.email}) and not exists (select 1 from inserted)`)
+  return row!
+}
+
+export async function findUser(db: Executor, id: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, id))
+  return row ?? null
+}
+
+export async function deleteTokenById(db: Executor, tokenId: string): Promise<void> {
+  await db.delete(apiTokens).where(eq(apiTokens.id, tokenId))
+}
+
 export async function updateUser(db: Executor, id: string, values: Partial<typeof users.$inferInsert>): Promise<UserRow> {
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning()
   return row!

@@ -2,23 +2,29 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
-import { signUpBody, signUpResponse, tokenParams, tokenResponse, updateMeBody, userSchema } from './accounts.schemas.js'
+import { signUpBody, signUpPendingResponse, signUpResponse, tokenParams, tokenResponse, updateMeBody, userSchema } from './accounts.schemas.js'
 import * as accounts from './accounts.service.js'
 
 export const accountRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
-    const deps = { db: ctx.db, clock: ctx.clock, signup: ctx.config.signup }
+    const deps = { db: ctx.db, clock: ctx.clock, signup: ctx.config.signup, accountEmails: ctx.accountEmails }
 
     app.post('/v1/users', {
       config: { access: 'public', rateLimited: 'signup' },
       schema: {
         tags: ['accounts'],
-        summary: 'Sign up; the first user becomes admin. The token is shown only once.',
+        summary: 'Sign up. The first user becomes admin and gets the token here, as do accounts an admin creates; anyone else gets it by email (202).',
+        description:
+          'The token is shown only once. A public sign-up answers 202 alike for a new address and for one that already has an account, so it never tells which addresses have accounts: a new account gets its token by email, an existing one a new token (token recovery).',
         body: signUpBody,
-        response: { 201: signUpResponse, ...problemResponses, ...rateLimitedResponses },
+        response: { 201: signUpResponse, 202: signUpPendingResponse, ...problemResponses, ...rateLimitedResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await accounts.signUp(deps, request.user, request.body)),
+      handler: async (request, reply) => {
+        const result = await accounts.signUp(deps, request.user, request.body)
+        if (result.status === 'created') return reply.code(201).send({ user: result.user, token: result.token })
+        return reply.code(202).send({ status: 'pending', detail: `Check your inbox: we sent the token to ${result.email}.` })
+      },
     })
 
     app.get('/v1/me', {

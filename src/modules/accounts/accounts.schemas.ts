@@ -26,5 +26,8 @@ export const updateMeBody = z
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
 
 export const signUpResponse = z.object({ user: userSchema, token: z.string() })
+export const signUpPendingResponse = z
+  .object({ status: z.literal('pending'), detail: z.string() })
+  .describe('A public sign-up once the server has users: the token goes by email, whether or not the address already had an account')
 export const tokenResponse = z.object({ id: z.uuid(), token: z.string() })
 export const tokenParams = z.object({ id: z.uuid() })

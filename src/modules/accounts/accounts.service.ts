@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Clock } from '../../adapters/clock.js'
 import type { AppContext } from '../../context.js'
-import type { DeliveryJob } from '../../jobs/queues.js'
+import type { AccountEmailQueue, DeliveryJob } from '../../jobs/queues.js'
 import { syncReminders, type ReminderDeps } from '../reminders/reminders.service.js'
 import { findRequests, openRequestIdsOf } from '../requests/requests.repository.js'
 import type { Database } from '../../db/client.js'
@@ -24,32 +24,47 @@ interface AccountDeps {
   signup: 'open' | 'closed'
 }
 
+type SignUpDeps = AccountDeps & { accountEmails: Pick<AccountEmailQueue, 'enqueue'> }
+
+export type SignUpResult =
+  | { status: 'created'; user: AuthUser; token: string }
+  /** A public sign-up: the token goes by email, for a new address and an existing one alike. */
+  | { status: 'pending'; email: string }
+
 const TOKEN_TOUCH_INTERVAL_MS = 60 * 60 * 1000
 // Serialises sign-ups so exactly one first user becomes admin.
 const SIGNUP_LOCK_KEY = 7_201_001
 
+/**
+ * Creates an account. The first user (the admin) and accounts an admin creates get their token in
+ * the answer. Anyone else gets the same answer whether or not the address has an account, so sign-up
+ * never says which addresses do: the worker emails a new account its first token, and an existing
+ * one a new token with a note that someone tried to sign up (a token recovery). The new account
+ * exists from now on, with no token until the email is read; only the mailbox owner can use it.
+ */
 export async function signUp(
-  deps: AccountDeps,
+  deps: SignUpDeps,
   caller: AuthUser | null,
   input: { email: string; name: string; mailingAddress?: string | null },
-): Promise<{ user: AuthUser; token: string }> {
-  return deps.db.transaction(async (tx) => {
+): Promise<SignUpResult> {
+  const values = { email: input.email, name: input.name, mailingAddress: input.mailingAddress ?? null }
+  const outcome = await deps.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SIGNUP_LOCK_KEY})`)
     const isFirstUser = (await repository.countUsers(tx)) === 0
-    if (!isFirstUser && deps.signup === 'closed' && caller?.role !== 'admin') {
-      throw new ForbiddenError('Sign-up is closed on this server; ask an administrator to create your account.')
+    if (!isFirstUser && caller?.role !== 'admin') {
+      if (deps.signup === 'closed') throw new ForbiddenError('Sign-up is closed on this server; ask an administrator to create your account.')
+      return { pending: await repository.insertOrFindMember(tx, values) }
     }
-    const user = await repository.insertUser(tx, {
-      email: input.email,
-      name: input.name,
-      mailingAddress: input.mailingAddress ?? null,
-      role: isFirstUser ? 'admin' : 'member',
-    })
+    const user = await repository.insertUser(tx, { ...values, role: isFirstUser ? 'admin' : 'member' })
     if (!user) throw new ConflictError('email-taken', `An account with the email ${input.email} already exists.`)
     const token = generateToken()
     await repository.insertToken(tx, user.id, hashToken(token))
-    return { user: toAuthUser(user), token }
+    return { created: { user: toAuthUser(user), token } }
   })
+  if (outcome.created) return { status: 'created', ...outcome.created }
+  // After the commit, so the worker finds the account the job names.
+  await deps.accountEmails.enqueue(outcome.pending.id, outcome.pending.created ? 'sign-up' : 'sign-up-again')
+  return { status: 'pending', email: input.email }
 }
 
 /** Resolves a bearer token to its user; a malformed or unknown token is a 401, never a silent anonymous call. */

@@ -76,20 +76,24 @@ export const documentRoutes =
       config: { access: 'public', documentedResponse: { description: 'The file, with the type detected from its bytes', contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'] } },
       schema: {
         tags: ['documents'],
-        summary: 'The original file, byte for byte',
+        summary: 'The original file, byte for byte (304 to an If-None-Match naming its ETag, while the caller may still see it)',
         params: documentParams,
-        response: { 200: z.any().describe('The file, with its detected type'), ...problemResponses },
+        response: { 200: z.any().describe('The file, with its detected type'), 304: z.undefined().describe('The copy the caller holds is current'), ...problemResponses },
       },
       handler: async (request, reply) => {
-        const { document, stream, public: isPublic } = await documents.openDocumentFile(ctx, request.user, request.params.id)
+        const { document, etag, stream, public: isPublic } = await documents.openDocumentFile(ctx, request.user, request.params.id, request.headers['if-none-match'])
+        reply
+          .header('etag', etag)
+          // No shared cache keeps a copy, and browsers ask again each time: a request made private
+          // since must stop serving its files at once. A private file is not stored at all.
+          .header('cache-control', isPublic ? 'private, no-cache' : 'private, no-store')
+          // An uploaded file must never run as a page of this site.
+          .header('content-security-policy', "default-src 'none'; sandbox")
+        if (!stream) return reply.code(304).send()
         return reply
           .type(document.mimeType === 'text/plain' ? 'text/plain; charset=utf-8' : document.mimeType)
           .header('content-length', document.size)
           .header('content-disposition', contentDisposition(document.filename, document.mimeType))
-          .header('etag', `"${document.sha256}"`)
-          .header('cache-control', isPublic ? 'public, max-age=3600' : 'private, no-store')
-          // An uploaded file must never run as a page of this site.
-          .header('content-security-policy', "default-src 'none'; sandbox")
           .header('x-content-type-options', 'nosniff')
           .send(stream)
       },

@@ -16,6 +16,7 @@ import {
 } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
+import { ifNoneMatchHolds } from '../../http/conditional.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
 import { findRequest } from '../requests/requests.repository.js'
 import { detectFileType, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
@@ -215,9 +216,15 @@ export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null,
 }
 
 /** The original bytes, and whether anyone may see them (for caching). */
-export async function openDocumentFile(deps: DocumentDeps, user: AuthUser | null, id: string) {
+/**
+ * A visible document's file. Visibility is checked on every call, revalidations included: the bytes
+ * are opened only when the caller's copy (`ifNoneMatch`) is not the current one.
+ */
+export async function openDocumentFile(deps: DocumentDeps, user: AuthUser | null, id: string, ifNoneMatch?: string) {
   const { row, request } = await findVisibleDocument(deps, user, id)
-  return { document: row, stream: await deps.storage.open(row.sha256), public: canSee(null, request) }
+  const etag = `"${row.sha256}"`
+  const stream = ifNoneMatchHolds(ifNoneMatch, etag) ? null : await deps.storage.open(row.sha256)
+  return { document: row, etag, stream, public: canSee(null, request) }
 }
 
 /**

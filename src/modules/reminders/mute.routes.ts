@@ -8,6 +8,7 @@ import { findRequests, type RequestWithAgency } from '../requests/requests.repos
 import { escapeHtml } from '../search/snippet.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
+import { contentSecurityDirectives, styleHash } from '../../http/security-headers.js'
 import { syncReminders } from './reminders.service.js'
 
 const muteParams = z.object({ id: z.uuid() })
@@ -22,8 +23,11 @@ function sameToken(expected: string, given: string): boolean {
   return expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given))
 }
 
+// The page's only style, admitted by its hash: the site's policy allows no inline style otherwise.
+const PAGE_STYLE = 'body{font-family:sans-serif;max-width:36em;margin:3em auto}'
+
 const page = (body: string) =>
-  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Reminders</title><body style="font-family:sans-serif;max-width:36em;margin:3em auto">${body}</body></html>`
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Reminders</title><style>${PAGE_STYLE}</style><body>${body}</body></html>`
 
 /**
  * One-click muting from a reminder email without signing in. GET only shows a button (mail
@@ -35,6 +39,7 @@ export const muteRoutes =
     // A mail client's one-click POST (RFC 8058) and the page's button send a form body,
     // `List-Unsubscribe=One-Click`; it carries nothing the route needs, so it is accepted and ignored.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}))
+    const helmet = { contentSecurityPolicy: { useDefaults: false, directives: contentSecurityDirectives(ctx.config.publicUrl, { styleHashes: [styleHash(PAGE_STYLE)] }) } }
 
     async function findByToken(id: string, token: string) {
       const [found] = await findRequests(ctx.db, [id])
@@ -48,6 +53,7 @@ export const muteRoutes =
 
     app.get('/v1/requests/:id/mute', {
       config: { access: 'public', documentedResponse: { description: 'An HTML page', contentTypes: ['text/html'] } },
+      helmet,
       schema: {
         tags: ['reminders'],
         summary: 'The page behind the mute link in reminder emails (a button that POSTs)',
@@ -70,6 +76,7 @@ export const muteRoutes =
 
     app.post('/v1/requests/:id/mute', {
       config: { access: 'public', documentedResponse: { description: 'An HTML page', contentTypes: ['text/html'] } },
+      helmet,
       schema: {
         tags: ['reminders'],
         summary: 'Mute a request’s reminders with the token from a reminder email',

@@ -27,6 +27,8 @@ export const EMAIL_TEMPLATE_NAMES = [
   'letter',
   'delivery-failed',
   'deadline-moved',
+  'sign-up-token',
+  'sign-up-again',
 ] as const
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number]
 
@@ -123,6 +125,15 @@ export interface DeadlineMovedEmailContext {
   }
 }
 
+/** An account's new API token, emailed after a public sign-up (the API never shows it). */
+export interface AccountTokenEmailContext {
+  user: { name: string; email: string }
+  /** id: for revoking it (DELETE /v1/tokens/{id}); value: the bearer token itself. */
+  token: { id: string; value: string }
+  /** `{PUBLIC_URL}/docs`, http(s) only. */
+  docsUrl: string
+}
+
 export interface RenderedEmail {
   /** One line. */
   subject: string
@@ -138,6 +149,10 @@ export interface EmailTemplates {
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
   deadlineMoved(ctx: DeadlineMovedEmailContext): RenderedEmail
+  /** A new account's first token. */
+  signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
+  /** A new token for an account whose address someone signed up with again (token recovery). */
+  signUpAgain(ctx: AccountTokenEmailContext): RenderedEmail
 }
 
 /** An email could not be rendered (a caller passed a context the template cannot use). */
@@ -222,6 +237,7 @@ const DEADLINE_MOVED_FIELDS: ContextFields<DeadlineMovedEmailContext> = {
   request: ['id', 'subject', 'trackingNumber', 'url'],
   change: ['why', 'previousDueOn', 'dueOn'],
 }
+const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
 
@@ -236,6 +252,8 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
   'deadline-moved': DEADLINE_MOVED_FIELDS,
+  'sign-up-token': ACCOUNT_TOKEN_FIELDS,
+  'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
 
 function isSizeOnly(rest: readonly unknown[]): boolean {
@@ -406,6 +424,14 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     deadlineMoved(ctx) {
       assertWebLink('deadline-moved', 'request.url', ctx.request.url)
       return renderEmail(get('deadline-moved'), ctx)
+    },
+    signUpToken(ctx) {
+      assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)
+      return renderEmail(get('sign-up-token'), ctx)
+    },
+    signUpAgain(ctx) {
+      assertWebLink('sign-up-again', 'docsUrl', ctx.docsUrl)
+      return renderEmail(get('sign-up-again'), ctx)
     },
   }
 }

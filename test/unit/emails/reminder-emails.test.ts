@@ -297,3 +297,33 @@ t.test('deadlineMoved: says why, the old and the new due date, escaped in HTML',
   t.notMatch(email.text, 'Tracking number')
   t.throws(() => emails.deadlineMoved({ ...ctx, request: { ...ctx.request, url: 'javascript:alert(1)' } }), { message: /request\.url/ })
 })
+
+t.test('signUpToken and signUpAgain: the token in both parts, the reason said, names escaped', async (t) => {
+  const context = {
+    user: { name: `Grace ${SCRIPT}`, email: 'grace@example.org' },
+    token: { id: '3f2b8c1e-4d5a-4e6f-8a7b-9c0d1e2f3a4b', value: `rrt_${'A'.repeat(43)}` },
+    docsUrl: 'https://records.example.org/docs',
+  }
+  const welcome = emails.signUpToken(context)
+  const again = emails.signUpAgain(context)
+  for (const email of [welcome, again]) {
+    assertWellFormed(t, email)
+    t.match(email.text, `Hello Grace ${SCRIPT},`, 'the text part is not HTML')
+    t.match(email.html, `Hello Grace ${ESCAPED_SCRIPT},`)
+    for (const content of [email.text, visibleText(email.html)]) {
+      t.match(content, context.token.value)
+      t.match(content, '(grace@example.org)')
+      t.match(content, 'Authorization: Bearer')
+    }
+    t.match(email.html, '<a href="https://records.example.org/docs"')
+    t.throws(() => (email === welcome ? emails.signUpToken : emails.signUpAgain)({ ...context, docsUrl: 'javascript:alert(1)' }), { message: /docsUrl/ })
+  }
+  t.equal(welcome.subject, 'Your Ring Records token')
+  t.match(welcome.text, 'signed up for Ring Records with this address')
+  t.match(welcome.text, 'If you did not sign up, ignore this email')
+  t.equal(again.subject, 'Someone tried to sign up with your address: a new Ring Records token')
+  t.match(again.text, 'which already has an account. In case you lost your token, here is a new one')
+  t.match(again.text, 'Your other tokens still work.')
+  t.match(again.text, `DELETE /v1/tokens/${context.token.id}`)
+  t.match(visibleText(again.html), `DELETE /v1/tokens/${context.token.id}`)
+})
