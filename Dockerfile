@@ -10,6 +10,7 @@ WORKDIR /app
 
 # Dependencies first, so that source changes do not reinstall them.
 COPY package.json package-lock.json ./
+COPY scripts/patch-postgres-driver.mjs scripts/
 RUN npm install --no-audit --no-fund && npm cache clean --force
 
 # Source is owned by root and read-only to the app; only STORAGE_DIR is writable.
