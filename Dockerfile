@@ -5,6 +5,8 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so that source changes do not reinstall them; exactly the lockfile.
 COPY package.json package-lock.json ./
+# npm ci runs it (postinstall): it applies an upstream fix to the PostgreSQL driver.
+COPY scripts ./scripts
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

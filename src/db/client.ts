@@ -24,6 +24,11 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    // postgres.js 3.4.9 reads the server's array types on every new connection and drops that
+    // query's promise: a connection killed during it (pg_terminate_backend, a restart) ends the
+    // process with an unhandled rejection (https://github.com/porsager/postgres/issues/1192, #1223).
+    // Nothing here binds JavaScript arrays or reads array columns (see uuidArray below).
+    fetch_types: false,
     connection: {
       application_name: options.applicationName ?? 'ring-records',
       ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),

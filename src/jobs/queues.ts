@@ -34,7 +34,9 @@ export function deliveryJobs(deliveries: readonly DeliveryJob[], now: number) {
       jobId: deliverJobId(delivery.id, delivery.sendAt, delivery.attempts),
       delay: Math.max(0, delivery.sendAt.getTime() - now),
       removeOnComplete: true,
-      removeOnFail: 1_000,
+      // A failed job would keep its id and make BullMQ ignore the sweep's re-add of the same
+      // attempt, stranding the row. The row keeps the error (last_error) and the log has the rest.
+      removeOnFail: true,
     },
   }))
 }

@@ -126,7 +126,13 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     logger.info({ reason, deliveries, extractions }, 'queues reconciled with the database')
   }
 
-  await restore('worker start')
+  try {
+    await restore('worker start')
+  } catch (error) {
+    // Without the database (or Redis) now: with the sentinel gone, the watch below tries again.
+    logger.warn({ err: error }, 'could not reconcile the queues at start; will retry')
+    await control.del(sentinelKey).catch(() => {})
+  }
   // A worker started where OCR has been installed since catches up on the scans that waited for it.
   const reread = await handlers.extractions.readWaitingForOcr()
   if (reread > 0) logger.info({ documents: reread }, 'documents with pages waiting for OCR queued to be read again')

@@ -32,6 +32,8 @@ export async function spawnWorkerProcess(t: Teardown, config: Config, env: Recor
       QUEUE_PREFIX: config.queuePrefix,
       PUBLIC_URL: config.publicUrl,
       REPLY_DOMAIN: config.replyDomain,
+      // Workers that may claim each other's deliveries share the journal of accepted ones.
+      STORAGE_DIR: config.storageDir,
       SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
       // tap records coverage in child processes too; this one runs through tsx, whose source maps

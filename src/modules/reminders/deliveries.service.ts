@@ -1,6 +1,10 @@
+import { join } from 'node:path'
 import { and, count, eq } from 'drizzle-orm'
+import { createAcceptedJournal, type AcceptedJournal } from '../../adapters/mailer/accepted-journal.js'
 import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
+import { isTransientDatabaseError } from '../../db/errors.js'
+import { retryOnConnectionLoss, type DatabaseRetryOptions } from '../../db/retry.js'
 import { reminders, requestEvents } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
@@ -21,6 +25,16 @@ export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holiday
 const SWEEP_BATCH = 1_000
 const RECONCILE_PAGE = 5_000
 const MAX_BACKOFF_SECONDS = 6 * 60 * 60
+/** Database writes of the delivery machinery: retried for about ten seconds of lost connections. */
+const DATABASE_RETRY = { attempts: 8 }
+/**
+ * Marking a delivery sent after SMTP accepted it: kept up for minutes, as the worker is the only
+ * one who knows (besides the journal) and a mark that never lands would, without the journal, mean
+ * the email is sent again.
+ */
+const MARK_SENT_RETRY = { attempts: 40 }
+/** A delivery given back because the database went away before sending waits this long. */
+const RELEASE_DELAY_MS = 1_000
 
 /** A delivery that can never be sent as it stands (no address to send to): failed without retrying. */
 class UndeliverableError extends Error {}
@@ -31,18 +45,21 @@ export function retryDelaySeconds(attempts: number, baseSeconds: number): number
 
 export function createDeliveryHandlers(deps: DeliveryDeps): DeliveryHandlers {
   const window = { leaseSeconds: deps.config.delivery.leaseSeconds, lookaheadSeconds: deps.config.delivery.lookaheadSeconds }
+  const journal = createAcceptedJournal(join(deps.config.storageDir, 'accepted-deliveries'))
   return {
-    deliver: (id) => deliver(deps, id),
+    deliver: (id) => deliver(deps, journal, id),
     async sweep() {
-      const due = await repository.findActionable(deps.db, window, null, SWEEP_BATCH)
+      await settleJournal(deps, journal)
+      const due = await persist(deps, 'find due deliveries', () => repository.findActionable(deps.db, window, null, SWEEP_BATCH))
       await deps.deliveries.enqueue(due)
       return due.length
     },
     async reconcile() {
+      await settleJournal(deps, journal)
       let queued = 0
       let after: DeliveryJob | null = null
       for (;;) {
-        const page: DeliveryJob[] = await repository.findActionable(deps.db, window, after, RECONCILE_PAGE)
+        const page: DeliveryJob[] = await persist(deps, 'find due deliveries', () => repository.findActionable(deps.db, window, after, RECONCILE_PAGE))
         if (page.length === 0) return queued
         await deps.deliveries.enqueue(page)
         queued += page.length
@@ -52,29 +69,83 @@ export function createDeliveryHandlers(deps: DeliveryDeps): DeliveryHandlers {
   }
 }
 
+/** A delivery write or read, retried while the database connection is lost. */
+function persist<T>(deps: DeliveryDeps, what: string, work: () => Promise<T>, options: DatabaseRetryOptions = DATABASE_RETRY): Promise<T> {
+  return retryOnConnectionLoss(work, {
+    ...options,
+    onRetry: (error, attempt, delayMs) => deps.logger.warn({ err: error, attempt, delayMs }, `database unavailable (${what}); retrying`),
+  })
+}
+
 /**
- * Sends one delivery at most once as far as SMTP allows: the row is claimed before sending and
- * marked sent after; a worker that dies in between leaves a claim that expires after the lease,
- * and the retry carries the same Message-ID.
+ * Sends one delivery at most once as far as SMTP allows. The row is claimed before sending; once the
+ * server accepts the message, the acceptance goes to the journal on disk and then the row is marked
+ * sent (retried for minutes while the database is away). A claim whose worker died expires after
+ * the lease; whoever claims it next finds a journalled acceptance and only marks the row sent, and
+ * otherwise sends again with the same Message-ID.
  */
-async function deliver(deps: DeliveryDeps, id: string): Promise<void> {
-  const claimed = await repository.claimDelivery(deps.db, id, deps.config.delivery.leaseSeconds)
+async function deliver(deps: DeliveryDeps, journal: AcceptedJournal, id: string): Promise<void> {
+  const claimed = await persist(deps, 'claim', () => repository.claimDelivery(deps.db, id, deps.config.delivery.leaseSeconds))
   if (!claimed) return
-  const found = await findRequest(deps.db, claimed.requestId)
+  if (await journal.has(id)) {
+    deps.logger.info({ delivery: id }, 'delivery was accepted by SMTP on an earlier attempt; marking it sent without sending again')
+    await settleSent(deps, journal, id)
+    return
+  }
+  const found = await persist(deps, 'read request', () => findRequest(deps.db, claimed.requestId))
   if (!found) return
+  let mail: OutgoingMail
   try {
-    const requester = await findRequester(deps.db, found.request.userId)
-    await deps.mailer.send(await compose(deps, claimed, found, requester))
-    await repository.markSent(deps.db, id)
-    deps.logger.info({ delivery: id, kind: claimed.kind, recipient: claimed.recipient }, 'delivery sent')
-    if (claimed.kind === 'overdue' || claimed.kind === 'follow_up') await replan(deps, claimed.requestId)
+    mail = await compose(deps, claimed, found, await findRequester(deps.db, found.request.userId))
+  } catch (error) {
+    if (isTransientDatabaseError(error)) await releaseClaim(deps, claimed, error)
+    else await handleFailure(deps, claimed, found, error)
+    return
+  }
+  try {
+    await deps.mailer.send(mail)
   } catch (error) {
     await handleFailure(deps, claimed, found, error)
+    return
+  }
+  try {
+    await journal.record(id)
+  } catch (error) {
+    deps.logger.error({ err: error, delivery: id }, 'could not journal an accepted delivery; only the database will know it was sent')
+  }
+  await settleSent(deps, journal, id)
+}
+
+/** Nothing was sent and the database went away: the claim goes back without using up an attempt. */
+async function releaseClaim(deps: DeliveryDeps, claimed: repository.DeliveryRow, error: unknown): Promise<void> {
+  const sendAt = new Date(deps.clock.now().getTime() + RELEASE_DELAY_MS)
+  const row = await persist(deps, 'release claim', () => repository.releaseClaim(deps.db, claimed.id, sendAt))
+  if (row) await deps.deliveries.enqueue([repository.deliveryJobOf(row)])
+  deps.logger.warn({ err: error, delivery: claimed.id }, 'database unavailable before sending; delivery given back')
+}
+
+/** Records in the database that SMTP accepted a delivery, then does what follows a send. */
+async function settleSent(deps: DeliveryDeps, journal: AcceptedJournal, id: string): Promise<void> {
+  const sent = await persist(deps, 'mark sent', () => repository.markSent(deps.db, id), MARK_SENT_RETRY)
+  await journal.forget(id)
+  if (!sent) return
+  deps.logger.info({ delivery: id, kind: sent.kind }, 'delivery sent')
+  try {
+    if (sent.kind === 'overdue' || sent.kind === 'follow_up') await replan(deps, sent.requestId)
+    // Follow-ups to the agency wait for the letter (see claimDelivery); they may go now.
+    if (sent.kind === 'letter') await deps.deliveries.enqueue(await persist(deps, 'find follow-ups', () => repository.findDueToAgency(deps.db, sent.requestId, deps.config.delivery.lookaheadSeconds)))
+  } catch (error) {
+    deps.logger.error({ err: error, delivery: id, request: sent.requestId }, 'delivery sent, but planning what follows it failed')
   }
 }
 
+/** Marks sent what SMTP accepted while the database could not be told (a worker killed or given up in between). */
+async function settleJournal(deps: DeliveryDeps, journal: AcceptedJournal): Promise<void> {
+  for (const id of await journal.list()) await settleSent(deps, journal, id)
+}
+
 async function replan(deps: DeliveryDeps, requestId: string): Promise<void> {
-  const queue = await deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, [requestId])))
+  const queue = await persist(deps, 'plan reminders', () => deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, [requestId]))))
   await deps.deliveries.enqueue(queue)
 }
 
@@ -83,14 +154,14 @@ async function handleFailure(deps: DeliveryDeps, claimed: repository.DeliveryRow
   const temporary = !(error instanceof UndeliverableError) && (!(error instanceof MailDeliveryError) || error.temporary)
   if (temporary && claimed.attempts < deps.config.delivery.maxAttempts) {
     const sendAt = new Date(deps.clock.now().getTime() + retryDelaySeconds(claimed.attempts, deps.config.delivery.retryBaseSeconds) * 1000)
-    const row = await repository.markRetry(deps.db, claimed.id, sendAt, reason)
+    const row = await persist(deps, 'schedule retry', () => repository.markRetry(deps.db, claimed.id, sendAt, reason))
     if (row) await deps.deliveries.enqueue([repository.deliveryJobOf(row)])
     deps.logger.warn({ delivery: claimed.id, attempts: claimed.attempts, retryAt: sendAt, reason }, 'delivery failed; will retry')
     return
   }
-  await repository.markFailed(deps.db, claimed.id, reason)
+  await persist(deps, 'mark failed', () => repository.markFailed(deps.db, claimed.id, reason))
   deps.logger.error({ delivery: claimed.id, attempts: claimed.attempts, reason }, 'delivery failed for good')
-  if (claimed.recipient === 'agency') await tellRequester(deps, claimed, found)
+  if (claimed.recipient === 'agency') await persist(deps, 'queue failure notice', () => tellRequester(deps, claimed, found))
 }
 
 /** Queues an email telling the requester that a letter to the agency could not be delivered. */

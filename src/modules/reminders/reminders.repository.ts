@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
 import { inUuids, type Executor } from '../../db/client.js'
 import { reminders, REMINDER_KINDS } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
@@ -93,7 +93,9 @@ export async function cancelDeliveries(db: Executor, ids: string[]): Promise<voi
 
 /**
  * Claims a delivery for sending: only one worker can win, and only while it is due (or while an
- * earlier claim has outlived its lease because that worker died mid-send).
+ * earlier claim has outlived its lease because that worker died mid-send). A follow-up to the
+ * agency waits while the request's letter is still to be sent, so the agency never gets a
+ * follow-up before the letter it follows up.
  */
 export async function claimDelivery(db: Executor, id: string, leaseSeconds: number): Promise<DeliveryRow | null> {
   const [row] = await db
@@ -106,17 +108,38 @@ export async function claimDelivery(db: Executor, id: string, leaseSeconds: numb
           and(eq(reminders.status, 'scheduled'), lte(reminders.sendAt, sql`now() + interval '1 second'`)),
           and(eq(reminders.status, 'sending'), sql`${reminders.claimedAt} < now() - make_interval(secs => ${leaseSeconds})`),
         ),
+        or(
+          ne(reminders.recipient, 'agency'),
+          eq(reminders.kind, 'letter'),
+          sql`not exists (select 1 from reminders as letter where letter.request_id = ${reminders.requestId} and letter.kind = 'letter' and letter.status in ('scheduled', 'sending'))`,
+        ),
       ),
     )
     .returning()
   return row ?? null
 }
 
-export async function markSent(db: Executor, id: string): Promise<void> {
-  await db
+/**
+ * Marks a claimed delivery sent; answers what it was, or null when it was not `sending` (already
+ * marked, by this worker's earlier try whose answer was lost or by another settling the journal).
+ */
+export async function markSent(db: Executor, id: string): Promise<Pick<DeliveryRow, 'id' | 'kind' | 'requestId'> | null> {
+  const [row] = await db
     .update(reminders)
     .set({ status: 'sent', sentAt: sql`now()`, claimedAt: null, lastError: null, updatedAt: sql`now()` })
     .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
+    .returning({ id: reminders.id, kind: reminders.kind, requestId: reminders.requestId })
+  return row ?? null
+}
+
+/** Gives a claim back without counting the attempt (nothing was sent), to be tried again at `sendAt`. */
+export async function releaseClaim(db: Executor, id: string, sendAt: Date): Promise<DeliveryRow | null> {
+  const [row] = await db
+    .update(reminders)
+    .set({ status: 'scheduled', sendAt, claimedAt: null, attempts: sql`greatest(${reminders.attempts} - 1, 0)`, updatedAt: sql`now()` })
+    .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
+    .returning()
+  return row ?? null
 }
 
 export async function markRetry(db: Executor, id: string, sendAt: Date, error: string): Promise<DeliveryRow | null> {
@@ -159,4 +182,19 @@ export async function findActionable(
     )
     .orderBy(asc(reminders.sendAt), asc(reminders.id))
     .limit(limit)
+}
+
+/** A request's emails to the agency that are due within the lookahead (the follow-ups its letter held back). */
+export async function findDueToAgency(db: Executor, requestId: string, lookaheadSeconds: number): Promise<DeliveryJob[]> {
+  return db
+    .select({ id: reminders.id, sendAt: reminders.sendAt, attempts: reminders.attempts })
+    .from(reminders)
+    .where(
+      and(
+        eq(reminders.requestId, requestId),
+        eq(reminders.recipient, 'agency'),
+        eq(reminders.status, 'scheduled'),
+        lte(reminders.sendAt, sql`now() + make_interval(secs => ${lookaheadSeconds})`),
+      ),
+    )
 }

@@ -1,0 +1,110 @@
+// Exactly-once delivery while the database connections of running workers are killed
+// (pg_terminate_backend), and the driver fault such kills used to set off.
+import postgres from 'postgres'
+import { sql as drizzleSql } from 'drizzle-orm'
+import t, { type Test } from 'tap'
+import { retryOnConnectionLoss } from '../../src/db/retry.js'
+import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
+import { startSmtpCapture } from '../helpers/smtp-capture.js'
+import { eventually, startTestWorker } from '../helpers/worker.js'
+import { spawnWorkerProcess } from '../helpers/worker-process.js'
+
+const DAY = 86_400_000
+// Two workers, a hundred emails and the wait for leases: more than the default per-file limit on a busy machine.
+t.setTimeout(300_000)
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const FAST = { SWEEP_INTERVAL_SECONDS: '1', DELIVERY_RETRY_BASE_SECONDS: '0.2', DELIVERY_MAX_ATTEMPTS: '8', DELIVERY_LEASE_SECONDS: '5' }
+
+async function setUp(t: Test, env: Record<string, string> = {}) {
+  const smtp = await startSmtpCapture()
+  t.teardown(() => smtp.close())
+  const built = await buildTestApp(t, { env: { SMTP_URL: smtp.url, ...FAST, ...env } })
+  const user = await signUp(built.app)
+  const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
+  const sql = built.ctx.database.sql
+  /** Drafts for the agency, then one bulk submission dated `filedDaysAgo` days back. */
+  const backfill = async (count: number, options: { via?: 'mail' | 'email'; filedDaysAgo?: number; autoFollowUp?: boolean } = {}) => {
+    const createDraft = async () => {
+      const draft = await built.app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })
+      const id = draft.json().id as string
+      if (options.autoFollowUp) await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
+      return id
+    }
+    const ids: string[] = []
+    for (let start = 0; start < count; start += 10) ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
+    const submittedAt = new Date(Date.now() - (options.filedDaysAgo ?? 20) * DAY).toISOString()
+    const submitted = await built.app.inject({ method: 'POST', url: '/v1/requests/submit', headers: user.headers, payload: { ids, via: options.via ?? 'mail', submittedAt } })
+    t.ok(submitted.statusCode < 300, `bulk submission accepted (${submitted.statusCode})`)
+    return ids
+  }
+  const statusCounts = async () => {
+    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as { status: string; n: number }[]
+    return Object.fromEntries(rows.map((row) => [row.status, row.n])) as Record<string, number>
+  }
+  const worker = (workerEnv: Record<string, string> = {}) => spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
+  return { ...built, smtp, user, agencyId, sql, backfill, statusCounts, worker }
+}
+
+/** Counts each Message-ID that arrived more than once. */
+function doubles(messageIds: readonly (string | undefined)[]): number {
+  const seen = new Set<string | undefined>()
+  let doubled = 0
+  for (const id of messageIds) {
+    if (seen.has(id)) doubled += 1
+    seen.add(id)
+  }
+  return doubled
+}
+
+t.test('database connections killed while two workers send: every email arrives exactly once', async (t) => {
+  const EMAILS = 100
+  const { ctx, smtp, backfill, statusCounts, worker, config } = await setUp(t)
+  // A little time on the wire per message, so the kills land while emails are in flight.
+  smtp.setDataDelay(15)
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  t.teardown(() => admin.end())
+  const database = new URL(config.databaseUrl).pathname.slice(1)
+
+  const [child] = await Promise.all([worker({ WORKER_CONCURRENCY: '4' }), startTestWorker(t, ctx, smtp.url)])
+  await backfill(EMAILS)
+
+  await smtp.waitFor(5, 20_000)
+  let killed = 0
+  for (let round = 0; round < 4; round += 1) {
+    const rows = await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`
+    killed += rows.length
+    await new Promise((resolve) => setTimeout(resolve, 350))
+  }
+  t.ok(killed > 0, `killed ${killed} backends in 4 rounds`)
+  t.ok(smtp.messages.length < EMAILS, `the kills came while sending (${smtp.messages.length} of ${EMAILS} out)`)
+
+  await smtp.waitFor(EMAILS, 60_000)
+  await eventually(async () => (await statusCounts()).sent === EMAILS, 30_000, 'every row marked sent')
+  // Long enough for a claim left by a kill to outlive its lease and be swept again.
+  await new Promise((resolve) => setTimeout(resolve, 6_000))
+  const ids = smtp.messages.map((mail) => mail.messageId)
+  t.equal(doubles(ids), 0, 'no email twice')
+  t.equal(new Set(ids).size, EMAILS, 'every email once')
+  t.same(await statusCounts(), { sent: EMAILS }, 'every due row sent; none left scheduled or sending')
+  t.equal(child.child.exitCode, null, 'the worker process is still running')
+  t.notOk(child.logs.some((entry) => entry.level === 60), 'and logged nothing fatal')
+})
+
+
+t.test('a transaction whose connection is killed rejects and leaves the process and the pool working', async (t) => {
+  const { ctx, sql } = await setUp(t)
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  t.teardown(() => admin.end())
+  const transaction = ctx.db.transaction(async (tx) => tx.execute(drizzleSql`select pg_sleep(5)`))
+  await eventually(async () => (await admin`select 1 from pg_stat_activity where query = 'select pg_sleep(5)'`).length > 0, 5_000, 'the transaction to run')
+  await admin`select pg_terminate_backend(pid) from pg_stat_activity where query = 'select pg_sleep(5)'`
+  await t.rejects(transaction, 'the transaction fails with the connection')
+  // Before the driver fix, the ROLLBACK written to the dead connection threw from a setImmediate here.
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  // The reconnected connection may first repeat its old backend's 57P01 (porsager/postgres#1223):
+  // transient, and retried as the worker retries it.
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, (_, index) => retryOnConnectionLoss(() => sql`select ${index}::int as n`, { attempts: 3, firstDelayMs: 50 })),
+  )
+  t.same(answers.map(([row]) => row!.n), Array.from({ length: 20 }, (_, index) => index), 'every pooled connection answers')
+})
