@@ -50,7 +50,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     logger.warn({ err: error }, 'redis unavailable at start; will keep retrying')
   }
   const deliveries = createDeliveryQueue(redis, { prefix: config.queuePrefix, lookaheadSeconds: config.delivery.lookaheadSeconds }, logger)
-  const extractions = createExtractionQueue(redis, config.queuePrefix, logger)
+  const extractions = createExtractionQueue(redis, { prefix: config.queuePrefix, attempts: config.extraction.maxAttempts }, logger)
   const storage = createLocalStorage(config.storageDir)
   storage.removeAbandoned(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.warn({ err: error }, 'could not clear abandoned uploads'))
   return {
@@ -63,7 +63,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     deliveries,
     extractions,
     storage,
-    ocr: createTesseractOcr({ command: config.extraction.ocrCommand, language: config.extraction.ocrLanguage }),
+    ocr: createTesseractOcr({ command: config.extraction.ocrCommand, language: config.extraction.ocrLanguage, memoryMb: config.extraction.memoryMb }),
     templates,
     holidays,
     async close() {
