@@ -32,6 +32,7 @@ export async function spawnWorkerProcess(t: Teardown, config: Config, env: Recor
       QUEUE_PREFIX: config.queuePrefix,
       PUBLIC_URL: config.publicUrl,
       REPLY_DOMAIN: config.replyDomain,
+      STORAGE_DIR: config.storageDir,
       SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
       // tap records coverage in child processes too; this one runs through tsx, whose source maps
