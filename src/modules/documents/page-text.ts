@@ -18,9 +18,7 @@ export function storableText(text: string): string {
 
 /** Text as stored and indexed: no control characters but tabs and line breaks, no trailing spaces, no runs of blank lines. */
 export function cleanPageText(text: string): string {
-  const cleaned = storableText(text)
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, ' ')
+  const cleaned = storableText(text.replace(/\r\n?/g, '\n').replace(CONTROL, ' '))
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')
