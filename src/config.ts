@@ -59,6 +59,11 @@ const configSchema = z.object({
   DELIVERY_LOOKAHEAD_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  EXTRACTION_MAX_PAGES: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  EXTRACTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(86_400).default(600),
+  EXTRACTION_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).default(1_024),
+  EXTRACTION_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).default(50_000_000),
+  EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   OCR_COMMAND: z.string().min(1).default('tesseract'),
   OCR_LANGUAGE: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa').default('eng'),
   SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
@@ -121,7 +126,20 @@ export interface Config {
     lookaheadSeconds: number
     concurrency: number
   }
-  extraction: { concurrency: number; ocrCommand: string; ocrLanguage: string }
+  extraction: {
+    concurrency: number
+    ocrCommand: string
+    ocrLanguage: string
+    /** Pages read per document; the rest of a longer one is left unread, and the document says so. */
+    maxPages: number
+    /** Time budget per attempt at a document; reading stops there and keeps what it has. */
+    timeoutSeconds: number
+    /** Memory one reading child (pdf.js, tesseract) may use before it is killed. */
+    memoryMb: number
+    /** Images with more pixels are not decoded. */
+    maxImagePixels: number
+    maxAttempts: number
+  }
   /** A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off. */
   /**
    * A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off.
@@ -184,7 +202,16 @@ function toConfig(env: ConfigEnv): Config {
       lookaheadSeconds: env.DELIVERY_LOOKAHEAD_SECONDS,
       concurrency: env.WORKER_CONCURRENCY,
     },
-    extraction: { concurrency: env.EXTRACTION_CONCURRENCY, ocrCommand: env.OCR_COMMAND, ocrLanguage: env.OCR_LANGUAGE },
+    extraction: {
+      concurrency: env.EXTRACTION_CONCURRENCY,
+      ocrCommand: env.OCR_COMMAND,
+      ocrLanguage: env.OCR_LANGUAGE,
+      maxPages: env.EXTRACTION_MAX_PAGES,
+      timeoutSeconds: env.EXTRACTION_TIMEOUT_SECONDS,
+      memoryMb: env.EXTRACTION_MEMORY_MB,
+      maxImagePixels: env.EXTRACTION_MAX_IMAGE_PIXELS,
+      maxAttempts: env.EXTRACTION_MAX_ATTEMPTS,
+    },
     searchCache: {
       seconds: env.SEARCH_CACHE_SECONDS,
       minMs: env.SEARCH_CACHE_MIN_MS,

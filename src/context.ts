@@ -61,7 +61,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     logger.warn({ err: error }, 'redis unavailable at start; will keep retrying')
   }
   const deliveries = createDeliveryQueue(redis, { prefix: config.queuePrefix, lookaheadSeconds: config.delivery.lookaheadSeconds }, logger)
-  const extractions = createExtractionQueue(redis, config.queuePrefix, logger)
+  const extractions = createExtractionQueue(redis, { prefix: config.queuePrefix, attempts: config.extraction.maxAttempts }, logger)
   const accountEmails = createAccountEmailQueue(redis, config.queuePrefix, logger)
   const storage = createLocalStorage(config.storageDir)
   storage.removeAbandoned(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.warn({ err: error }, 'could not clear abandoned uploads'))
@@ -77,7 +77,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     extractions,
     accountEmails,
     storage,
-    ocr: createTesseractOcr({ command: config.extraction.ocrCommand, language: config.extraction.ocrLanguage }),
+    ocr: createTesseractOcr({ command: config.extraction.ocrCommand, language: config.extraction.ocrLanguage, memoryMb: config.extraction.memoryMb }),
     templates,
     holidays,
     async close() {

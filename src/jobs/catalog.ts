@@ -10,8 +10,8 @@ export type AccountTokenReason = (typeof ACCOUNT_TOKEN_REASONS)[number]
 export const JOBS = {
   /** Wakes a worker at a delivery's send time; the handler claims the row and sends the email. */
   deliver: { queue: QUEUE_NAMES.deliveries, name: 'deliver', payload: z.object({ deliveryId: z.uuid() }) },
-  /** Reads a stored document's text page by page (OCR where a page has none); retried on failure. */
-  extract: { queue: QUEUE_NAMES.extractions, name: 'extract-text', payload: z.object({ documentId: z.uuid() }), attempts: 3 },
+  /** Reads a stored document's text page by page (OCR where a page has none); retried up to EXTRACTION_MAX_ATTEMPTS times. */
+  extract: { queue: QUEUE_NAMES.extractions, name: 'extract-text', payload: z.object({ documentId: z.uuid() }) },
   /** Every few seconds: enqueue deliveries that are due, ones whose worker died mid-send, and documents waiting for extraction. */
   sweep: { queue: QUEUE_NAMES.maintenance, name: 'sweep-due-deliveries', payload: z.object({}) },
   /** After a public sign-up: issues the account a token and emails it (the API never shows it). */

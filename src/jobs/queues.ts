@@ -71,17 +71,31 @@ export function createDeliveryQueue(connection: Redis, options: { prefix: string
 export interface ExtractionQueue {
   /** Never throws: a document not queued now is found by the worker's sweep, as it stays "processing". */
   enqueue(documentIds: readonly string[]): Promise<void>
+  /**
+   * Queues documents whose attempt was interrupted: a failed or finished job left under the same
+   * id is removed first (one still locked by a live worker stays). Never throws.
+   */
+  requeue(documentIds: readonly string[]): Promise<void>
   queue: Queue
   close(): Promise<void>
 }
 
 const RETRY_DELAY_MS = 10_000
 
-export function createExtractionQueue(connection: Redis, prefix: string, logger: Logger): ExtractionQueue {
-  const queue = new Queue(QUEUE_NAMES.extractions, { connection, prefix })
+export function createExtractionQueue(connection: Redis, options: { prefix: string; attempts: number }, logger: Logger): ExtractionQueue {
+  const queue = new Queue(QUEUE_NAMES.extractions, { connection, prefix: options.prefix })
   queue.on('error', (error) => logger.warn({ err: error }, 'extraction queue error'))
-  return {
+  const extractions: ExtractionQueue = {
     queue,
+    async requeue(documentIds) {
+      try {
+        await withTimeout(Promise.all(documentIds.map((documentId) => queue.remove(extractJobId(documentId)))), ENQUEUE_TIMEOUT_MS)
+      } catch (error) {
+        logger.warn({ err: error, count: documentIds.length }, 'could not clear interrupted extractions now; the worker sweep will try again')
+        return
+      }
+      await extractions.enqueue(documentIds)
+    },
     async enqueue(documentIds) {
       if (documentIds.length === 0) return
       const jobs = documentIds.map((documentId) => ({
@@ -89,7 +103,7 @@ export function createExtractionQueue(connection: Redis, prefix: string, logger:
         data: { documentId },
         opts: {
           jobId: extractJobId(documentId),
-          attempts: JOBS.extract.attempts,
+          attempts: options.attempts,
           backoff: { type: 'exponential', delay: RETRY_DELAY_MS },
           removeOnComplete: true,
           removeOnFail: 1_000,
@@ -103,6 +117,7 @@ export function createExtractionQueue(connection: Redis, prefix: string, logger:
     },
     close: () => queue.close(),
   }
+  return extractions
 }
 
 /** How the API asks the worker to email an account its token. */

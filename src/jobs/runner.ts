@@ -18,7 +18,11 @@ export interface ExtractionHandlers {
   extract(documentId: string): Promise<void>
   /** After the last attempt failed: marks the document failed with the reason. */
   giveUp(documentId: string, reason: string): Promise<void>
-  /** Queues every document still waiting for extraction (BullMQ ignores ones already queued); returns how many. */
+  /**
+   * Fails documents whose attempts are spent, and queues every other one still waiting for
+   * extraction (BullMQ ignores ones already queued; an interrupted one's old job is cleared first);
+   * returns how many were queued.
+   */
   reconcile(): Promise<number>
   /** When OCR is available: reads again the documents with pages that waited for it; returns how many. */
   readWaitingForOcr(): Promise<number>
@@ -46,6 +50,8 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
     throw new EvictingRedisError(`Redis maxmemory-policy is "${policy}"; the worker needs "noeviction" (redis-server --maxmemory-policy noeviction).`)
   }
 }
+
+const EXTRACTION_LOCK_MS = 10_000
 
 export interface RunningWorker {
   close(): Promise<void>
@@ -85,12 +91,25 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
   const extractionWorker = new Worker(
     QUEUE_NAMES.extractions,
     async (job: Job) => handlers.extractions.extract(JOBS.extract.payload.parse(job.data).documentId),
-    { connection: connection(), prefix, concurrency: config.extraction.concurrency },
+    {
+      connection: connection(),
+      prefix,
+      concurrency: config.extraction.concurrency,
+      // Reading runs in child processes, so this process renews a short lock reliably, and a worker
+      // killed mid-read has its document taken up again within about 15 s. The database counts the
+      // attempts, stalled ones included, and ends them (EXTRACTION_MAX_ATTEMPTS); BullMQ must not first.
+      lockDuration: EXTRACTION_LOCK_MS,
+      stalledInterval: EXTRACTION_LOCK_MS / 2,
+      maxStalledCount: config.extraction.maxAttempts,
+    },
   )
   extractionWorker.on('failed', (job, error) => {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return
-    handlers.extractions
-      .giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message)
+    if (!job) return
+    // A failure BullMQ retries leaves the job delayed or waiting; a final one, retries spent or
+    // stalled too often, leaves it failed.
+    job
+      .getState()
+      .then((state) => (state === 'failed' ? handlers.extractions.giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message) : undefined))
       .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the document failed'))
   })
   const accountWorker = new Worker(

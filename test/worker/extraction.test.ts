@@ -83,7 +83,7 @@ t.test('pages that waited for OCR are read when a worker with OCR starts', { ski
   const lastChange = async () => ((await ctx.database.sql`select updated_at::text as at from documents where id = ${plain.id}`) as unknown as [{ at: string }])[0].at
   const plainChanged = await lastChange()
 
-  await startTestWorker(t, { ...ctx, ocr: createTesseractOcr({ command: 'tesseract', language: 'eng' }) }, 'smtp://127.0.0.1:1')
+  await startTestWorker(t, { ...ctx, ocr: createTesseractOcr({ command: 'tesseract', language: 'eng', memoryMb: 1024 }) }, 'smtp://127.0.0.1:1')
   const reread = await eventually(async () => {
     const pages = await textOf(waiting.id)
     return pages && !pages.some((page) => page.needsOcr) ? pages : null

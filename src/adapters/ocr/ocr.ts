@@ -10,9 +10,13 @@ export interface RasterImage {
 export interface Ocr {
   /** Whether OCR can run here (the command and its language data are installed). Checked once. */
   available(): Promise<boolean>
-  /** The text of an image file (PNG, JPEG, TIFF, PNM), one string per image page (a TIFF may hold several). */
-  recognizeFile(path: string): Promise<string[]>
-  recognizeImage(image: RasterImage): Promise<string>
+  /**
+   * The text of an image file (PNG, JPEG, TIFF, PNM), one string per image page (a TIFF may hold
+   * several). Rejects with ReadingLimitError when it would take more memory than allowed or more
+   * than `timeoutMs`.
+   */
+  recognizeFile(path: string, timeoutMs: number): Promise<string[]>
+  recognizeImage(image: RasterImage, timeoutMs: number): Promise<string>
 }
 
 export class OcrUnavailableError extends Error {

@@ -4,29 +4,47 @@ import { rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { ReadingLimitError } from '../reading-limits.js'
 import { OcrUnavailableError, type Ocr, type RasterImage } from './ocr.js'
 
 const run = promisify(execFile)
-// A scanned page takes seconds; two minutes means something is wrong with the image.
-const RECOGNIZE_TIMEOUT_MS = 120_000
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
-/** OCR by the `tesseract` command (Debian's tesseract-ocr), with the language data installed beside it. */
-export function createTesseractOcr(options: { command: string; language: string }): Ocr {
+/**
+ * OCR by the `tesseract` command (Debian's tesseract-ocr), with the language data installed beside it.
+ * Each run gets an address-space limit of `memoryMb` and a CPU-time limit through util-linux's
+ * `prlimit` where it is installed, and is killed at its timeout in any case: an image bomb ends
+ * tesseract, not the machine. One thread per run: the worker already reads documents side by side.
+ */
+export function createTesseractOcr(options: { command: string; language: string; memoryMb: number }): Ocr {
   let availability: Promise<boolean> | undefined
   const available = () =>
     (availability ??= run(options.command, ['--list-langs'], { timeout: 10_000 }).then(
       ({ stdout, stderr }) => options.language.split('+').every((language) => `${stdout}\n${stderr}`.split(/\s+/).includes(language)),
       () => false,
     ))
+  let prlimit: Promise<boolean> | undefined
+  const hasPrlimit = () => (prlimit ??= run('prlimit', ['--version'], { timeout: 10_000 }).then(() => true, () => false))
 
-  async function recognizeFile(path: string): Promise<string[]> {
+  async function recognizeFile(path: string, timeoutMs: number): Promise<string[]> {
     if (!(await available())) throw new OcrUnavailableError(`OCR needs "${options.command}" with the "${options.language}" language data.`)
-    const { stdout } = await run(options.command, [path, 'stdout', '-l', options.language], {
-      timeout: RECOGNIZE_TIMEOUT_MS,
-      maxBuffer: MAX_OUTPUT_BYTES,
-      encoding: 'utf8',
-    })
+    const args = [path, 'stdout', '-l', options.language]
+    const cpuSeconds = Math.max(1, Math.ceil(timeoutMs / 1000))
+    const [command, commandArgs] = (await hasPrlimit())
+      ? ['prlimit', [`--as=${options.memoryMb * 1024 * 1024}`, `--cpu=${cpuSeconds}`, '--', options.command, ...args]]
+      : [options.command, args]
+    let stdout: string
+    try {
+      ;({ stdout } = await run(command, commandArgs, {
+        timeout: Math.max(1, timeoutMs),
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+        env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+      }))
+    } catch (error) {
+      throw limitError(error, options.memoryMb) ?? error
+    }
     // tesseract ends each page of a multi-page image with a form feed.
     const pages = stdout.split('\f')
     if (pages.length > 1 && pages.at(-1)!.trim() === '') pages.pop()
@@ -36,16 +54,26 @@ export function createTesseractOcr(options: { command: string; language: string 
   return {
     available,
     recognizeFile,
-    async recognizeImage(image) {
+    async recognizeImage(image, timeoutMs) {
       const path = join(tmpdir(), `ocr-${randomUUID()}.pnm`)
       await writeFile(path, toPnm(image))
       try {
-        return (await recognizeFile(path)).join('\n\n')
+        return (await recognizeFile(path, timeoutMs)).join('\n\n')
       } finally {
         await rm(path, { force: true })
       }
     },
   }
+}
+
+/** A run that ended at a limit: killed at its timeout or CPU limit, or out of its address space. */
+function limitError(error: unknown, memoryMb: number): ReadingLimitError | null {
+  const failure = error as { killed?: boolean; signal?: string | null; stderr?: string }
+  if (failure.killed || failure.signal === 'SIGXCPU' || failure.signal === 'SIGKILL') return new ReadingLimitError('time', 'OCR took longer than the time allowed per document.')
+  if (failure.signal === 'SIGABRT' || failure.signal === 'SIGSEGV' || /alloc|out of memory/i.test(failure.stderr ?? '')) {
+    return new ReadingLimitError('memory', `OCR needed more than ${memoryMb} MB of memory.`)
+  }
+  return null
 }
 
 /** Netpbm: P5 (gray) or P6 (RGB), which tesseract reads through Leptonica; transparency is laid on white paper. */

@@ -1,6 +1,6 @@
 // Reads PDFs with pdf.js (the legacy build is the one that runs on Node 20): the text of each page
 // in reading order, and the images drawn on a page, for OCR of pages that have no text layer.
-import { getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import { getDocument, OPS, VerbosityLevel, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js'
 import type { RasterImage } from '../ocr/ocr.js'
 
@@ -22,9 +22,21 @@ const GRAYSCALE_1BPP = 1
 const RGB_24BPP = 2
 const RGBA_32BPP = 3
 
-/** Opens a PDF; throws PdfUnreadableError, with a reason a person can act on, when it cannot be read. */
-export async function openPdf(data: Uint8Array): Promise<PdfReader> {
-  const task = getDocument({ data, useSystemFonts: false, isEvalSupported: false, verbosity: 0 })
+/**
+ * Opens a PDF; throws PdfUnreadableError, with a reason a person can act on, when it cannot be read.
+ * Images of more than `maxImagePixels` are not decoded: pdf.js drops them, saying so only in a
+ * warning on console.log, printed when `warnings` is set.
+ */
+export async function openPdf(data: Uint8Array, options: { maxImagePixels?: number; warnings?: boolean } = {}): Promise<PdfReader> {
+  const maxImagePixels = options.maxImagePixels ?? -1
+  const task = getDocument({
+    data,
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: options.warnings ? VerbosityLevel.WARNINGS : VerbosityLevel.ERRORS,
+    maxImageSize: maxImagePixels,
+    canvasMaxAreaInBytes: maxImagePixels === -1 ? -1 : maxImagePixels * 4,
+  })
   let document: PDFDocumentProxy
   try {
     document = await task.promise

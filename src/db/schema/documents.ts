@@ -32,6 +32,13 @@ export const documents = pgTable(
     status: text('status', { enum: DOCUMENT_STATUSES }).notNull().default('processing'),
     pageCount: integer('page_count'),
     error: text('error'),
+    /** While processing: pages read so far of `pagesTotal`, committed as reading goes, so progress shows. */
+    pagesRead: integer('pages_read'),
+    pagesTotal: integer('pages_total'),
+    /** Extraction attempts begun, counted by the database so a worker killed mid-read still counts. */
+    extractionAttempts: integer('extraction_attempts').notNull().default(0),
+    /** When the attempt under way began; null when none is. An attempt ends within the time budget. */
+    extractionStartedAt: timestamp('extraction_started_at', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },

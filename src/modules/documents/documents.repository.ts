@@ -1,6 +1,7 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { documentPages, documents } from '../../db/schema/index.js'
+import { storableText } from './page-text.js'
 
 export type DocumentRow = typeof documents.$inferSelect
 export type DocumentInsert = typeof documents.$inferInsert
@@ -101,17 +102,63 @@ export async function insertPages(db: Executor, documentId: string, pages: reado
     select ${documentId}::uuid, page, text, needs_ocr from jsonb_to_recordset(${values}::jsonb) as page(page integer, text text, needs_ocr boolean)`)
 }
 
-export async function markReady(db: Executor, documentId: string, pageCount: number): Promise<void> {
+/**
+ * Begins an extraction attempt: counts it and stamps its start, before any reading, so an attempt
+ * whose worker is killed still counts. Answers the attempt's number, or null when the document no
+ * longer waits.
+ */
+export async function beginAttempt(db: Executor, documentId: string): Promise<number | null> {
+  const [row] = await db
+    .update(documents)
+    .set({ extractionAttempts: sql`${documents.extractionAttempts} + 1`, extractionStartedAt: sql`now()`, pagesRead: 0, pagesTotal: null })
+    .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
+    .returning({ attempts: documents.extractionAttempts })
+  return row?.attempts ?? null
+}
+
+/** Pages read so far, written outside the extraction's transaction so that progress shows while it runs. */
+export async function recordProgress(db: Executor, documentId: string, pagesRead: number, pagesTotal: number | null): Promise<void> {
   await db
     .update(documents)
-    .set({ status: 'ready', pageCount, error: null, updatedAt: sql`now()` })
+    .set({ pagesRead, pagesTotal })
+    .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
+}
+
+/**
+ * Fails the documents whose attempts are spent: as many begun as allowed, and the last one over
+ * (begun longer ago than an attempt may run), so it was interrupted. Answers their ids.
+ */
+export async function failSpentAttempts(db: Executor, maxAttempts: number, leaseSeconds: number): Promise<string[]> {
+  const rows = await db
+    .update(documents)
+    .set({
+      status: 'failed',
+      error: `Text extraction was begun ${maxAttempts} times and never finished (the worker stopped while reading it).`,
+      extractionStartedAt: null,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(documents.status, 'processing'),
+        sql`${documents.extractionAttempts} >= ${maxAttempts}`,
+        sql`(${documents.extractionStartedAt} is null or ${documents.extractionStartedAt} < now() - make_interval(secs => ${leaseSeconds}))`,
+      ),
+    )
+    .returning({ id: documents.id })
+  return rows.map((row) => row.id)
+}
+
+export async function markReady(db: Executor, documentId: string, pageCount: number, note: string | null = null): Promise<void> {
+  await db
+    .update(documents)
+    .set({ status: 'ready', pageCount, pagesRead: pageCount, error: note, extractionStartedAt: null, updatedAt: sql`now()` })
     .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
 }
 
 export async function markFailed(db: Executor, documentId: string, error: string): Promise<void> {
   await db
     .update(documents)
-    .set({ status: 'failed', error, updatedAt: sql`now()` })
+    .set({ status: 'failed', error: storableText(error), extractionStartedAt: null, updatedAt: sql`now()` })
     .where(and(eq(documents.id, documentId), eq(documents.status, 'processing')))
 }
 
@@ -119,7 +166,7 @@ export async function markFailed(db: Executor, documentId: string, error: string
 export async function reopenForOcr(db: Executor): Promise<string[]> {
   const rows = await db
     .update(documents)
-    .set({ status: 'processing', updatedAt: sql`now()` })
+    .set({ status: 'processing', extractionAttempts: 0, extractionStartedAt: null, pagesRead: null, pagesTotal: null, updatedAt: sql`now()` })
     .where(
       and(
         eq(documents.status, 'ready'),
@@ -130,10 +177,22 @@ export async function reopenForOcr(db: Executor): Promise<string[]> {
   return rows.map((row) => row.id)
 }
 
-/** Documents still waiting for extraction, oldest first, in keyset pages, for re-queueing after Redis lost its jobs. */
-export async function processingPage(db: Executor, after: readonly [Date, string] | null, limit: number): Promise<{ id: string; createdAt: Date }[]> {
+/**
+ * Documents still waiting for extraction, oldest first, in keyset pages, for re-queueing after Redis
+ * lost their jobs; `interrupted` when an attempt began longer ago than an attempt may run.
+ */
+export async function processingPage(
+  db: Executor,
+  after: readonly [Date, string] | null,
+  limit: number,
+  leaseSeconds: number,
+): Promise<{ id: string; createdAt: Date; interrupted: boolean }[]> {
   return db
-    .select({ id: documents.id, createdAt: documents.createdAt })
+    .select({
+      id: documents.id,
+      createdAt: documents.createdAt,
+      interrupted: sql<boolean>`coalesce(${documents.extractionStartedAt} < now() - make_interval(secs => ${leaseSeconds}), false)`,
+    })
     .from(documents)
     .where(
       and(

@@ -21,8 +21,17 @@ export const documentSchema = z
     sha256: z.string(),
     receivedAt: z.string(),
     status: z.enum(DOCUMENT_STATUSES).describe('"processing" until the worker has read its text'),
-    pageCount: z.number().int().nullable(),
-    error: z.string().nullable().describe('Why the text could not be read, when status is "failed"'),
+    pageCount: z.number().int().nullable().describe('Pages of text stored, once status is "ready"'),
+    pagesRead: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Progress: pages read so far while status is "processing" (updated about twice a second), then the pages stored; null until the worker begins'),
+    pagesTotal: z.number().int().nullable().describe('Pages in the file, once the worker has opened it (PDFs); may exceed the pages read under EXTRACTION_MAX_PAGES'),
+    error: z
+      .string()
+      .nullable()
+      .describe('Why the text could not be read, when status is "failed"; when "ready", what was left unread (pages beyond the per-document page or time limit), else null'),
     createdAt: z.string(),
   })
   .meta({ id: 'Document' })

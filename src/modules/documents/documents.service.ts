@@ -20,6 +20,7 @@ import { ifNoneMatchHolds } from '../../http/conditional.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
 import { findRequest } from '../requests/requests.repository.js'
 import { detectFileType, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
+import { cleanFilename } from './filenames.js'
 import { MAX_FILES_PER_UPLOAD, uploadFields, type UploadFields } from './documents.schemas.js'
 import * as repository from './documents.repository.js'
 
@@ -27,7 +28,6 @@ export type DocumentDeps = Pick<AppContext, 'db' | 'storage' | 'extractions' | '
 
 // A client clock a little ahead of ours is not a date "in the future".
 const CLOCK_SKEW_MS = 5 * 60 * 1000
-const MAX_FILENAME_LENGTH = 255
 
 export function toDocument(row: repository.DocumentRow) {
   return {
@@ -43,6 +43,8 @@ export function toDocument(row: repository.DocumentRow) {
     receivedAt: row.receivedAt.toISOString(),
     status: row.status,
     pageCount: row.pageCount,
+    pagesRead: row.pagesRead,
+    pagesTotal: row.pagesTotal,
     error: row.error,
     createdAt: row.createdAt.toISOString(),
   }
@@ -174,12 +176,6 @@ function uploadProblem(error: unknown, maxBytes: number): unknown {
     return new BadRequestError('The upload ended before it was complete; nothing was kept.')
   }
   return error
-}
-
-/** The name as the client sent it, without any path, control characters or excess length. */
-function cleanFilename(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim()
-  return (base || 'document').slice(0, MAX_FILENAME_LENGTH)
 }
 
 function titleFor(title: string | undefined, filename: string, count: number): string {

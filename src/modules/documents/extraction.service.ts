@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser'
-import { openPdf, PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
+import { openIsolatedPdf } from '../../adapters/pdf/isolated-pdf.js'
+import { PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
+import { ReadingLimitError } from '../../adapters/reading-limits.js'
 import type { AppContext } from '../../context.js'
 import type { ExtractionHandlers } from '../../jobs/runner.js'
 import { withCleanupOnFailure } from './documents.service.js'
 import { detectFileType, FILE_TYPES, fileTypeOf, SNIFF_BYTES } from './file-types.js'
+import { cleanFilename } from './filenames.js'
+import { imageSize } from './image-size.js'
 import { cleanPageText, paginateText } from './page-text.js'
 import * as repository from './documents.repository.js'
 
@@ -18,13 +22,26 @@ export type ExtractionDeps = Pick<AppContext, 'db' | 'storage' | 'ocr' | 'extrac
 
 const RECONCILE_PAGE = 1_000
 const PAGE_BATCH = 25
-// A scanned page's image is drawn once; a page with many images is a layout, not a scan.
-const MAX_IMAGES_PER_PAGE = 4
+const PROGRESS_EVERY_MS = 500
+// OCR reads no better above about 300 dpi (a letter page is 8 megapixels there), while its memory grows with every pixel.
+const OCR_PIXELS = 12_000_000
+// An attempt that began longer ago than its time budget and this is over, whatever became of its worker.
+const LEASE_GRACE_SECONDS = 60
 
-/** The file cannot be read as what it claims to be; retrying will not help. */
+/** The file cannot be read as what it claims to be, or not within the limits; retrying will not help. */
 class UnreadableDocumentError extends Error {
   override name = 'UnreadableDocumentError'
 }
+
+/** One attempt at a document: its budgets, and what was left unread when one ran out. */
+interface Reading {
+  deadline: number
+  maxPages: number
+  pagesTotal: number | null
+  leftUnread: string | null
+}
+
+const leaseSeconds = (deps: ExtractionDeps) => deps.config.extraction.timeoutSeconds + LEASE_GRACE_SECONDS
 
 export function createExtractionHandlers(deps: ExtractionDeps): ExtractionHandlers {
   return {
@@ -37,12 +54,15 @@ export function createExtractionHandlers(deps: ExtractionDeps): ExtractionHandle
       return ids.length
     },
     async reconcile() {
+      const spent = await repository.failSpentAttempts(deps.db, deps.config.extraction.maxAttempts, leaseSeconds(deps))
+      if (spent.length > 0) deps.logger.warn({ documents: spent }, 'documents failed: extraction attempts spent')
       let queued = 0
       let after: [Date, string] | null = null
       for (;;) {
-        const page: { id: string; createdAt: Date }[] = await repository.processingPage(deps.db, after, RECONCILE_PAGE)
+        const page = await repository.processingPage(deps.db, after, RECONCILE_PAGE, leaseSeconds(deps))
         if (page.length === 0) return queued
-        await deps.extractions.enqueue(page.map((row) => row.id))
+        await deps.extractions.enqueue(page.filter((row) => !row.interrupted).map((row) => row.id))
+        await deps.extractions.requeue(page.filter((row) => row.interrupted).map((row) => row.id))
         queued += page.length
         const last = page.at(-1)!
         after = [last.createdAt, last.id]
@@ -53,11 +73,23 @@ export function createExtractionHandlers(deps: ExtractionDeps): ExtractionHandle
 
 /**
  * Reads a document's text into its pages and marks it ready. A file that cannot be read (damaged,
- * encrypted) ends failed with the reason at once; other errors are thrown to be retried.
+ * encrypted, an image too large) or that needs more memory than allowed ends failed with the reason
+ * at once; one that runs out of pages or time keeps what was read, and says what was not. Other
+ * errors are thrown to be retried, until the attempts the database counted are spent.
  */
 async function extract(deps: ExtractionDeps, id: string): Promise<void> {
   const document = await repository.findDocument(deps.db, id)
   if (!document || document.status !== 'processing') return
+  const attempt = await repository.beginAttempt(deps.db, id)
+  if (attempt === null) return
+  const { maxAttempts, maxPages, timeoutSeconds } = deps.config.extraction
+  if (attempt > maxAttempts) {
+    const reason = `Text extraction was begun ${maxAttempts} times and never finished (the worker stopped while reading it).`
+    await repository.markFailed(deps.db, id, reason)
+    deps.logger.warn({ document: id, attempts: attempt - 1 }, 'document failed: extraction attempts spent')
+    return
+  }
+  const reading: Reading = { deadline: Date.now() + timeoutSeconds * 1000, maxPages, pagesTotal: null, leftUnread: null }
   try {
     const pages = await deps.db.transaction(async (tx) => {
       // Pages are written in batches while the next ones are read, so the database's indexing
@@ -67,7 +99,8 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
       let writing = Promise.resolve()
       let count = 0
       let needOcr = 0
-      for await (const page of readPages(deps, document)) {
+      let progressAt = Date.now()
+      for await (const page of readPages(deps, document, reading)) {
         batch.push(page)
         count += 1
         if (page.needsOcr) needOcr += 1
@@ -75,29 +108,46 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
           await writing
           writing = repository.insertPages(tx, id, batch)
           batch = []
+          if (Date.now() - progressAt >= PROGRESS_EVERY_MS) {
+            progressAt = Date.now()
+            await repository.recordProgress(deps.db, id, count, reading.pagesTotal)
+          }
         }
       }
       await writing
       await repository.insertPages(tx, id, batch)
-      await repository.markReady(tx, id, count)
+      await repository.markReady(tx, id, count, reading.leftUnread)
       return { count, needOcr }
     })
-    deps.logger.info({ document: id, pages: pages.count, needOcr: pages.needOcr }, 'document text extracted')
+    deps.logger.info({ document: id, pages: pages.count, needOcr: pages.needOcr, leftUnread: reading.leftUnread }, 'document text extracted')
   } catch (error) {
-    if (!(error instanceof PdfUnreadableError || error instanceof UnreadableDocumentError)) throw error
+    if (!(error instanceof PdfUnreadableError || error instanceof UnreadableDocumentError || error instanceof ReadingLimitError)) throw error
     await repository.markFailed(deps.db, id, error.message)
     deps.logger.warn({ document: id, reason: error.message }, 'document cannot be read')
   }
 }
 
-async function* readPages(deps: ExtractionDeps, document: repository.DocumentRow): AsyncGenerator<repository.PageText> {
+/** The document's pages, at most the page budget of them, until the time budget runs out. */
+async function* readPages(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): AsyncGenerator<repository.PageText> {
+  let count = 0
+  for await (const page of pagesOf(deps, document, reading)) {
+    if (count === reading.maxPages) {
+      reading.leftUnread = `Only the first ${reading.maxPages} pages were read (the limit per document).`
+      return
+    }
+    count += 1
+    yield page
+  }
+}
+
+async function* pagesOf(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): AsyncGenerator<repository.PageText> {
   switch (fileTypeOf(document.mimeType)) {
     case 'pdf':
-      return yield* readPdfPages(deps, await readAll(await deps.storage.open(document.sha256)))
+      return yield* readPdfPages(deps, document, reading)
     case 'png':
     case 'jpeg':
     case 'tiff':
-      return yield* await readImagePages(deps, document)
+      return yield* await readImagePages(deps, document, reading)
     case 'text':
       return yield* textPages(decodeText(await readAll(await deps.storage.open(document.sha256))))
     case 'email':
@@ -111,59 +161,99 @@ function textPages(text: string): repository.PageText[] {
   return paginateText(text).map((page, index) => ({ page: index + 1, text: page, needsOcr: false }))
 }
 
-async function* readPdfPages(deps: ExtractionDeps, bytes: Buffer): AsyncGenerator<repository.PageText> {
-  const reader = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-  try {
-    for (let number = 1; number <= reader.pageCount; number++) {
-      // pdf.js works in this thread, through promise chains that starve socket I/O: without a turn
-      // of the event loop between pages, each batch of pages took five times as long to be written.
-      await new Promise((resolve) => setImmediate(resolve))
-      const text = cleanPageText(await readingPage(number, () => reader.text(number)))
-      if (text !== '') {
-        yield { page: number, text, needsOcr: false }
-        continue
-      }
-      // No text layer: a scan, or a blank page.
-      const images = (await readingPage(number, () => reader.images(number))).slice(0, MAX_IMAGES_PER_PAGE)
-      if (images.length === 0) yield { page: number, text: '', needsOcr: false }
-      else if (!(await deps.ocr.available())) yield { page: number, text: '', needsOcr: true }
-      else {
-        const recognized: string[] = []
-        for (const image of images) recognized.push(await deps.ocr.recognizeImage(image))
-        yield { page: number, text: cleanPageText(recognized.join('\n\n')), needsOcr: false }
-      }
-    }
-  } finally {
-    await reader.close()
-  }
-}
+const remainingMs = (reading: Reading) => Math.max(0, reading.deadline - Date.now())
 
-async function readingPage<T>(number: number, read: () => Promise<T>): Promise<T> {
+/**
+ * A PDF, read in a child process (src/adapters/pdf/isolated-pdf.ts) under the memory and time
+ * budgets. Out of time, it stops and keeps the pages read so far.
+ */
+async function* readPdfPages(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): AsyncGenerator<repository.PageText> {
+  const { memoryMb, maxImagePixels } = deps.config.extraction
+  const ocr = await deps.ocr.available()
+  let number = 0
   try {
-    return await read()
+    yield* await withLocalCopy(deps, document, async function* (path) {
+      const reader = await openIsolatedPdf(path, { memoryMb, maxImagePixels, ocrPixels: OCR_PIXELS, withPixels: ocr, maxPages: reading.maxPages, deadline: reading.deadline })
+      try {
+        reading.pagesTotal = reader.pageCount
+        for (number = 1; number <= Math.min(reader.pageCount, reading.maxPages); number++) {
+          const page = await reader.page(number)
+          if (page.oversizedImage) {
+            throw new UnreadableDocumentError(`Page ${number} of the PDF draws an image of more than ${megapixels(maxImagePixels)} megapixels, larger than any scan this service reads.`)
+          }
+          const text = cleanPageText(page.text)
+          if (text !== '' || page.imageCount === 0) yield { page: number, text, needsOcr: false }
+          else if (!ocr) yield { page: number, text: '', needsOcr: true }
+          else {
+            const recognized: string[] = []
+            for (const image of page.images) recognized.push(await deps.ocr.recognizeImage(image, remainingMs(reading)))
+            yield { page: number, text: cleanPageText(recognized.join('\n\n')), needsOcr: false }
+          }
+        }
+        if (reader.pageCount > reading.maxPages) reading.leftUnread = `Only the first ${reading.maxPages} of its ${reader.pageCount} pages were read (the limit per document).`
+      } finally {
+        reader.close()
+      }
+    })
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new PdfUnreadableError(`Page ${number} of the PDF cannot be read (${reason}); the file may be damaged or cut short.`)
+    if (!(error instanceof ReadingLimitError)) throw error
+    if (error.limit === 'memory') throw new UnreadableDocumentError(`Page ${number || 1} of the PDF cannot be read: ${error.message}`)
+    if (number <= 1) throw error
+    reading.leftUnread = `Only the first ${number - 1} of its ${reading.pagesTotal} pages were read: ${error.message}`
   }
 }
 
-/** Images are OCRed from a temporary copy (tesseract reads files); each page of a TIFF is a page. */
-async function readImagePages(deps: ExtractionDeps, document: repository.DocumentRow): Promise<repository.PageText[]> {
-  if (!(await deps.ocr.available())) return [{ page: 1, text: '', needsOcr: true }]
+const megapixels = (pixels: number) => Math.round(pixels / 1_000_000)
+
+/** The stored bytes as a temporary file, for the child processes that read files (pdf.js, tesseract). */
+async function* withLocalCopy<T>(deps: ExtractionDeps, document: repository.DocumentRow, read: (path: string) => AsyncGenerator<T>): AsyncGenerator<T> {
   const path = join(tmpdir(), `document-${randomUUID()}.${FILE_TYPES[fileTypeOf(document.mimeType)!].extension}`)
   try {
     await pipeline(await deps.storage.open(document.sha256), createWriteStream(path))
-    let texts: string[]
-    try {
-      texts = await deps.ocr.recognizeFile(path)
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-      throw new UnreadableDocumentError(`The image cannot be read (${reason}); it may be damaged.`)
-    }
-    return texts.map((text, index) => ({ page: index + 1, text: cleanPageText(text), needsOcr: false }))
+    yield* read(path)
   } finally {
     await rm(path, { force: true })
   }
+}
+
+/**
+ * Images are OCRed from a temporary copy (tesseract reads files); each page of a TIFF is a page.
+ * One larger than the pixel limit is refused from its headers, before anything decodes it.
+ */
+async function readImagePages(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): Promise<repository.PageText[]> {
+  if (!(await deps.ocr.available())) return [{ page: 1, text: '', needsOcr: true }]
+  const pages: repository.PageText[] = []
+  for await (const page of withLocalCopy(deps, document, (path) => recognizeImageFile(deps, fileTypeOf(document.mimeType) as 'png' | 'jpeg' | 'tiff', path, reading))) pages.push(page)
+  return pages
+}
+
+async function* recognizeImageFile(deps: ExtractionDeps, type: 'png' | 'jpeg' | 'tiff', path: string, reading: Reading): AsyncGenerator<repository.PageText> {
+  const { maxImagePixels } = deps.config.extraction
+  const file = await open(path)
+  let size: Awaited<ReturnType<typeof imageSize>>
+  try {
+    size = await imageSize(type, async (offset, length) => {
+      const buffer = Buffer.alloc(length)
+      const { bytesRead } = await file.read(buffer, 0, length, offset)
+      return buffer.subarray(0, bytesRead)
+    })
+  } finally {
+    await file.close()
+  }
+  if (size && size.width * size.height > maxImagePixels) {
+    throw new UnreadableDocumentError(
+      `The image is ${size.width}×${size.height} pixels (${megapixels(size.width * size.height)} megapixels); images of at most ${megapixels(maxImagePixels)} megapixels are read.`,
+    )
+  }
+  let texts: string[]
+  try {
+    texts = await deps.ocr.recognizeFile(path, remainingMs(reading))
+  } catch (error) {
+    if (error instanceof ReadingLimitError) throw error
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw new UnreadableDocumentError(`The image cannot be read (${reason}); it may be damaged.`)
+  }
+  yield* texts.map((text, index) => ({ page: index + 1, text: cleanPageText(text), needsOcr: false }))
 }
 
 /**
@@ -182,7 +272,7 @@ async function readEmail(deps: ExtractionDeps, email: repository.DocumentRow): P
   for (const [index, attachment] of parsed.attachments.entries()) {
     // Images embedded in the HTML body (logos, signatures) are part of the message, not records.
     if (attachment.related) continue
-    const filename = attachment.filename ?? `attachment-${index + 1}`
+    const filename = cleanFilename(attachment.filename || `attachment-${index + 1}`)
     const type = detectFileType(attachment.content.subarray(0, SNIFF_BYTES))
     if (!type) {
       notes.push(`${filename} (${attachment.contentType}; not kept: not a type this service reads)`)

@@ -8,12 +8,17 @@ export const TEXT_PAGE_CHARS = 20_000
 // Control characters other than tab and line feed. Search marks matches with \u0002 and \u0003,
 // so those must never occur in stored text.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g
+// A UTF-16 surrogate without its pair: PostgreSQL's jsonb and text refuse it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Any string as PostgreSQL stores it: no NUL (text refuses it), lone surrogates replaced by U+FFFD. */
+export function storableText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd').replaceAll('\u0000', '')
+}
 
 /** Text as stored and indexed: no control characters but tabs and line breaks, no trailing spaces, no runs of blank lines. */
 export function cleanPageText(text: string): string {
-  const cleaned = text
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, ' ')
+  const cleaned = storableText(text.replace(/\r\n?/g, '\n').replace(CONTROL, ' '))
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')
