@@ -139,8 +139,8 @@ t.test('POST /v1/requests/submit files many drafts at once, or none', async (t) 
     t.equal(response.json().items.length, 1_000)
     const [counts] = await ctx.database.sql`
       select count(*) filter (where status = 'submitted')::int as submitted,
-             (select count(*)::int from request_events where type = 'submitted' and request_id = any(${ids}::uuid[])) as events
-      from requests where id = any(${ids}::uuid[])`
+             (select count(*)::int from request_events where type = 'submitted' and request_id = any(${`{${ids.join(',')}}`}::uuid[])) as events
+      from requests where id = any(${`{${ids.join(',')}}`}::uuid[])`
     t.same(counts, { submitted: 1_000, events: 1_000 })
   })
 })

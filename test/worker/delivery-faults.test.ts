@@ -108,7 +108,7 @@ t.test('a worker SIGKILLed after SMTP accepted but before the database knew: the
 
 t.test('a backfilled request filed by email: the agency gets the letter before the follow-up', async (t) => {
   const { ctx, smtp, sql, backfill, statusCounts, agencyId } = await setUp(t)
-  await sql`update agencies set email = 'records@spokane.example' where id = ${agencyId}`
+  await sql`update agencies set email = 'records@spokane.example', approved_email = 'records@spokane.example' where id = ${agencyId}`
   const REQUESTS = 6
   await backfill(REQUESTS, { via: 'email', autoFollowUp: true })
   const toAgency = (await sql`select kind, count(*)::int as n from reminders where recipient = 'agency' and send_at <= now() group by kind order by kind`) as unknown as { kind: string; n: number }[]
