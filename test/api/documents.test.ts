@@ -142,7 +142,7 @@ t.test('documents API', async (t) => {
       { name: 'title', value: ' ' },
     ])
     t.equal(fields.statusCode, 400)
-    t.same(fields.json().errors.map((error: { path: string }) => error.path).sort(), ['body.kind', 'body.receivedAt', 'body.title'])
+    t.same(fields.json().errors.map((error: { path: string }) => error.path).sort(), ['body.kind.0', 'body.receivedAt', 'body.title'])
     const cases: [string, Parameters<typeof upload>[3], number, string][] = [
       ['an unknown field', [file(pdf, 'a.pdf'), { name: 'owner', value: 'me' }], 400, 'body.owner'],
       ['a file under another name', [{ ...file(pdf, 'a.pdf'), name: 'attachment' }], 400, 'body.attachment'],

@@ -15,8 +15,8 @@ const uploadForm = {
   properties: {
     file: { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: MAX_FILES_PER_UPLOAD, description: 'One or more files' },
     title: { type: 'string', maxLength: MAX_TITLE_LENGTH },
-    kind: { type: 'string', enum: [...DOCUMENT_KINDS] },
-    receivedAt: { type: 'string', description: 'An ISO 8601 instant, or a date YYYY-MM-DD' },
+    kind: { type: 'array', items: { type: 'string', enum: [...DOCUMENT_KINDS] }, description: 'One kind for every file, or one per file in the order of the files' },
+    receivedAt: { type: 'string', description: 'An ISO 8601 instant, or a date YYYY-MM-DD; defaults to an email’s Date header, else now' },
   },
 }
 

@@ -59,13 +59,12 @@ export const documentTextSchema = z
 /** The form fields that may come with the files; they apply to every file of the upload. */
 export const uploadFields = z.strictObject({
   title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).optional(),
-  kind: z.enum(DOCUMENT_KINDS).optional(),
+  kind: z.array(z.enum(DOCUMENT_KINDS)).optional().describe('One kind for every file, or one per file in the order of the files'),
   receivedAt: z
     .union([calendarDateSchema.transform((date) => new Date(`${date}T12:00:00Z`)), instantSchema])
     .optional()
-    .describe('When the agency sent it: an instant, or a date (taken as noon UTC); defaults to now'),
+    .describe('When the agency sent it: an instant, or a date (taken as noon UTC); defaults to an email’s Date header, else now'),
 })
 
 export const uploadResponse = z.object({ items: z.array(documentSchema) })
 
-export type UploadFields = z.output<typeof uploadFields>

@@ -19,9 +19,9 @@ import type { AuthUser } from '../accounts/accounts.service.js'
 import { ifNoneMatchHolds } from '../../http/conditional.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
 import { findRequest } from '../requests/requests.repository.js'
-import { detectFileType, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
+import { detectFileType, emailSentAt, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
 import { cleanFilename } from './filenames.js'
-import { MAX_FILES_PER_UPLOAD, uploadFields, type UploadFields } from './documents.schemas.js'
+import { MAX_FILES_PER_UPLOAD, uploadFields } from './documents.schemas.js'
 import * as repository from './documents.repository.js'
 
 export type DocumentDeps = Pick<AppContext, 'db' | 'storage' | 'extractions' | 'clock' | 'config'>
@@ -56,6 +56,14 @@ interface StagedUpload {
   file: StagedFile
   filename: string
   type: FileType
+  /** For an email: when it says it was sent (its Date header), the default for receivedAt. */
+  sentAt: Date | null
+}
+
+/** The form fields of an upload; `kind` may come once (every file) or once per file, in order. */
+interface UploadForm {
+  fields: Record<string, string>
+  kinds: string[]
 }
 
 /**
@@ -67,11 +75,11 @@ interface StagedUpload {
 export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, requestId: string, parts: AsyncIterable<Multipart>): Promise<DocumentView[]> {
   await findChangeableRequest(deps.db, user, requestId)
   const staged: StagedUpload[] = []
-  const fields: Record<string, string> = {}
+  const form: UploadForm = { fields: {}, kinds: [] }
   try {
     for await (const part of parts) {
       if (part.type === 'field') {
-        readField(part, fields)
+        readField(part, form)
         continue
       }
       if (part.fieldname !== 'file') {
@@ -85,25 +93,25 @@ export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, reques
   }
   try {
     if (staged.length === 0) throw new BadRequestError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
-    const options = parseFields(deps, fields)
+    const options = parseFields(deps, form, staged.length)
     const stored = await withCleanupOnFailure(
       deps,
       staged.map(({ file }) => file.sha256),
       async (tx) => {
         const rows: { row: repository.DocumentRow; created: boolean }[] = []
-        for (const { file, filename, type } of staged) {
+        for (const [index, { file, filename, type, sentAt }] of staged.entries()) {
           await file.commit()
           rows.push(
             await repository.insertOrFindDocument(tx, {
               requestId,
               uploadedBy: user.id,
               title: titleFor(options.title, filename, staged.length),
-              kind: options.kind ?? (type === 'email' ? 'correspondence' : 'other'),
+              kind: options.kindOf(index) ?? (type === 'email' ? 'correspondence' : 'other'),
               filename,
               mimeType: FILE_TYPES[type].mimeType,
               size: file.size,
               sha256: file.sha256,
-              receivedAt: options.receivedAt ?? deps.clock.now(),
+              receivedAt: options.receivedAt ?? sentAt ?? deps.clock.now(),
             }),
           )
         }
@@ -119,19 +127,21 @@ export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, reques
 
 const ALLOWED_FIELDS = new Set(Object.keys(uploadFields.shape))
 
-function readField(part: Extract<Multipart, { type: 'field' }>, fields: Record<string, string>): void {
+function readField(part: Extract<Multipart, { type: 'field' }>, { fields, kinds }: UploadForm): void {
   const path = `body.${part.fieldname}`
   if (!ALLOWED_FIELDS.has(part.fieldname)) throw new BadRequestError(`"${part.fieldname}" is not a field an upload takes.`, [{ path, message: 'is not a known field' }])
   if (part.fieldname in fields) throw new BadRequestError(`"${part.fieldname}" is given twice.`, [{ path, message: 'must be given once' }])
   if (part.valueTruncated) throw new BadRequestError(`"${part.fieldname}" is too long.`, [{ path, message: 'is too long' }])
   const value = String(part.value)
   if (value.includes('\u0000')) throw new BadRequestError('Text may not contain NUL characters.', [{ path, message: 'must not contain the NUL character (\\u0000)' }])
-  fields[part.fieldname] = value
+  if (part.fieldname === 'kind') kinds.push(value)
+  else fields[part.fieldname] = value
 }
 
 async function stageFile(deps: DocumentDeps, source: Readable, filename: string, index: number): Promise<StagedUpload> {
   const path = `body.file.${index}`
   let type: FileType | null = null
+  let sentAt: Date | null = null
   const file = await deps.storage.stage(source, {
     maxBytes: deps.config.maxUploadBytes,
     inspectBytes: SNIFF_BYTES,
@@ -143,22 +153,35 @@ async function stageFile(deps: DocumentDeps, source: Readable, filename: string,
           { path, message: 'unsupported file type' },
         ])
       }
+      if (type === 'email') sentAt = emailSentAt(head, deps.clock.now())
     },
   })
-  return { file, filename, type: type! }
+  return { file, filename, type: type!, sentAt }
 }
 
-function parseFields(deps: DocumentDeps, fields: Record<string, string>): UploadFields {
-  const parsed = uploadFields.safeParse(fields)
+function parseFields(deps: DocumentDeps, { fields, kinds }: UploadForm, fileCount: number) {
+  const parsed = uploadFields.safeParse({ ...fields, ...(kinds.length > 0 ? { kind: kinds } : {}) })
   if (!parsed.success) {
     const errors: FieldError[] = parsed.error.issues.map((issue) => ({ path: ['body', ...issue.path].join('.'), message: issue.message }))
     throw new BadRequestError('The upload’s fields are invalid.', errors)
   }
-  const { receivedAt } = parsed.data
-  if (receivedAt && receivedAt.getTime() > deps.clock.now().getTime() + CLOCK_SKEW_MS) {
+  const { receivedAt, kind = [], title } = parsed.data
+  if (kind.length > 1 && kind.length !== fileCount) {
+    throw new BadRequestError(`Give one kind for every file, or one per file in the order of the files: ${kind.length} kinds for ${fileCount} files.`, [
+      { path: 'body.kind', message: `expected 1 or ${fileCount} values` },
+    ])
+  }
+  const now = deps.clock.now()
+  // A bare date is taken as noon UTC; today's date is fine before noon too (then it means now).
+  const today = /^\d{4}-\d{2}-\d{2}$/.test(fields.receivedAt ?? '') && fields.receivedAt === now.toISOString().slice(0, 10)
+  if (receivedAt && !today && receivedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw new UnprocessableError('That time is in the future.', [{ path: 'body.receivedAt', message: 'must not be in the future' }])
   }
-  return parsed.data
+  return {
+    title,
+    receivedAt: receivedAt && today && receivedAt > now ? now : receivedAt,
+    kindOf: (index: number) => (kind.length > 1 ? kind[index] : kind[0]),
+  }
 }
 
 /** The multipart plugin's and storage's errors as problems a client can act on. */

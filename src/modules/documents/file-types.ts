@@ -93,3 +93,22 @@ function looksLikeEmail(text: string): boolean {
   // The sample ended inside the headers: a long header block still counts.
   return fields >= 2 && known && text.length >= SNIFF_BYTES - 4
 }
+
+/**
+ * When an exported email says it was sent: its Date header, read from the header block at the
+ * start of the file. Null when there is none in `head`, it is not a date, or it lies in the
+ * future (a wrong clock on the sender's side is not a reason to date a record ahead of now).
+ */
+export function emailSentAt(head: Buffer, now: Date): Date | null {
+  const lines = head.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)
+  for (let index = 0; index < lines.length && lines[index] !== ''; index++) {
+    const match = /^date:(.*)$/i.exec(lines[index]!)
+    if (!match) continue
+    let value = match[1]!
+    for (let next = index + 1; next < lines.length && /^[ \t]/.test(lines[next]!); next++) value += ` ${lines[next]!.trim()}`
+    const date = new Date(value.trim())
+    const year = date.getUTCFullYear()
+    return Number.isNaN(date.getTime()) || year < 1970 || date > now ? null : date
+  }
+  return null
+}

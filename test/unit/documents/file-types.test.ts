@@ -1,5 +1,5 @@
 import t from 'tap'
-import { detectFileType, fileTypeOf, SNIFF_BYTES } from '../../../src/modules/documents/file-types.js'
+import { detectFileType, emailSentAt, fileTypeOf, SNIFF_BYTES } from '../../../src/modules/documents/file-types.js'
 
 const bytes = (...values: (number | string)[]) => Buffer.concat(values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from([value]))))
 
@@ -38,4 +38,14 @@ t.test('mime types map back to types', async (t) => {
   t.equal(fileTypeOf('application/pdf'), 'pdf')
   t.equal(fileTypeOf('message/rfc822'), 'email')
   t.equal(fileTypeOf('application/zip'), null)
+})
+
+t.test('an email’s Date header, folded or not; none, a bad one or a future one is null', async (t) => {
+  const now = new Date('2026-12-02T12:00:00Z')
+  const head = (headers: string) => Buffer.from(`${headers}\r\n\r\nBody text with Date: 1999-01-01 inside.\r\n`)
+  t.same(emailSentAt(head('From: a@b.example\r\nDate: Mon, 2 Mar 2026 09:05:00 -0800\r\nSubject: x'), now), new Date('2026-03-02T17:05:00Z'))
+  t.same(emailSentAt(head('From: a@b.example\r\nDATE: Mon,\r\n 2 Mar 2026 09:05:00 -0800'), now), new Date('2026-03-02T17:05:00Z'), 'folded onto two lines')
+  t.equal(emailSentAt(head('From: a@b.example\r\nSubject: no date'), now), null, 'not read from the body')
+  t.equal(emailSentAt(head('From: a@b.example\r\nDate: yesterday-ish'), now), null)
+  t.equal(emailSentAt(head('From: a@b.example\r\nDate: Tue, 1 Jun 2027 09:00:00 +0000'), now), null, 'in the future')
 })
