@@ -3,10 +3,11 @@
 // clean up, store the pages with their search index), against bare pdfjs-dist reading every page's
 // text from the same bytes in the same run. The warm-up round starts the child, which is then reused.
 // Target: ours >= 0.8 x bare, in pages per second.
-import { Readable } from 'node:stream'
+
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import PDFDocument from 'pdfkit'
 import { pino } from 'pino'
@@ -24,7 +25,12 @@ const TARGET_RATIO = 0.8
 
 const work = await mkdtemp(join(tmpdir(), 'rr-extraction-bench-'))
 const database = await createBenchDatabase()
-const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', STORAGE_DIR: work, QUEUE_PREFIX: `bench-extraction-${process.pid}` })
+const config = loadConfig({
+  DATABASE_URL: database.url,
+  LOG_LEVEL: 'silent',
+  STORAGE_DIR: work,
+  QUEUE_PREFIX: `bench-extraction-${process.pid}`,
+})
 const ctx = await createContext(config, { logger: pino({ level: 'silent' }) })
 await prepareDatabase(ctx)
 const sql = ctx.database.sql
@@ -101,7 +107,15 @@ console.log(`Extracting a ${PAGES}-page PDF (${(pdf.length / 1024).toFixed(0)} K
 console.log(`  ours (storage, pdf.js, clean-up, pages and search index stored): ${oursRate.toFixed(0)} pages/s`)
 console.log(`  bare pdfjs-dist getTextContent on every page: ${bareRate.toFixed(0)} pages/s`)
 console.log(`  ratio ours/bare: ${(oursRate / bareRate).toFixed(2)} (target >= ${TARGET_RATIO})`)
-console.log(JSON.stringify({ bench: 'extraction', pages: PAGES, oursPagesPerSecond: Math.round(oursRate), barePagesPerSecond: Math.round(bareRate), ratio: Number((oursRate / bareRate).toFixed(3)) }))
+console.log(
+  JSON.stringify({
+    bench: 'extraction',
+    pages: PAGES,
+    oursPagesPerSecond: Math.round(oursRate),
+    barePagesPerSecond: Math.round(bareRate),
+    ratio: Number((oursRate / bareRate).toFixed(3)),
+  }),
+)
 
 await ctx.close()
 await database.drop()

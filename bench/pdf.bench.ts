@@ -2,8 +2,8 @@
 // Run: npx tsx bench/pdf.bench.ts [letters=1000]
 import { performance } from 'node:perf_hooks'
 import PDFDocument from 'pdfkit'
-import { renderLetterPdf, LETTER_LAYOUT, type LetterDocument } from '../src/adapters/pdf/letter-pdf.js'
 import { letterFontFiles, letterFonts } from '../src/adapters/pdf/letter-fonts.js'
+import { LETTER_LAYOUT, type LetterDocument, renderLetterPdf } from '../src/adapters/pdf/letter-pdf.js'
 
 const LETTERS = Number(process.argv[2] ?? 1000)
 const ROUNDS = 8
@@ -11,7 +11,20 @@ const WARM_UP = 30
 const TARGET_RATIO = 1.5
 
 const FIRST = ['José', 'Zoë', 'Amara', 'Łukasz', 'Siobhán', 'Nguyễn', 'Ingrid', 'Mateo', 'Aisha', 'Björn', 'Chloé', 'Dmitri']
-const LAST = ['Núñez', 'Ødegård', 'Okafor', 'Wiśniewski', 'O’Brien', 'Thị Lan', 'Solberg', 'García', 'Rahman', 'Åkesson', 'Lefèvre', 'Ivanov']
+const LAST = [
+  'Núñez',
+  'Ødegård',
+  'Okafor',
+  'Wiśniewski',
+  'O’Brien',
+  'Thị Lan',
+  'Solberg',
+  'García',
+  'Rahman',
+  'Åkesson',
+  'Lefèvre',
+  'Ivanov',
+]
 const CITIES = [
   { city: 'Spokane', state: 'WA', zip: '99201', agency: 'Spokane Police Department' },
   { city: 'Houston', state: 'TX', zip: '77002', agency: 'Houston Police Department' },
@@ -73,7 +86,9 @@ function barePdf(letter: LetterDocument, registerFonts: (doc: PDFKit.PDFDocument
   })
   registerFonts(doc)
   doc.font('regular').fontSize(LETTER_LAYOUT.fontSize)
-  doc.text([letter.requester.name, ...letter.requester.lines, '', letter.date, '', letter.agency.name, ...letter.agency.lines, ''].join('\n'))
+  doc.text(
+    [letter.requester.name, ...letter.requester.lines, '', letter.date, '', letter.agency.name, ...letter.agency.lines, ''].join('\n'),
+  )
   doc.font('bold').text(`Re: ${letter.subject}`)
   doc.font('regular').text(`\n${letter.body}`)
   doc.end()

@@ -21,8 +21,8 @@ import { createDeliveryHandlers } from '../src/modules/reminders/deliveries.serv
 import { loadEmailTemplates } from '../src/modules/reminders/reminder-emails.js'
 import { MAX_BULK_SUBMIT } from '../src/modules/requests/requests.schemas.js'
 import { createRequest, submitRequest, submitRequests } from '../src/modules/requests/requests.service.js'
-import { createBenchDatabase } from './lib/bench-database.js'
 import { startPrivateRedis } from '../test/helpers/private-redis.js'
+import { createBenchDatabase } from './lib/bench-database.js'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000)
 const RECONCILE_ROWS = Number(process.env.BENCH_RECONCILE_ROWS ?? 100_000)
@@ -112,10 +112,14 @@ const oursRate = scheduled / oursSeconds
 const rawRate = rows.length / rawSeconds
 const singleRate = singleScheduled / singleSeconds
 console.log(`Submitting ${REQUESTS} requests, ${MAX_BULK_SUBMIT} a call, ${BULK_CLIENTS} calls at a time: ${scheduled} reminders scheduled`)
-console.log(`  ours (deadlines, events, reminder rows): ${oursSeconds.toFixed(2)} s, ${oursRate.toFixed(0)} reminders/s; ${jobsAfterSubmit} jobs in Redis (none is due within the lookahead)`)
+console.log(
+  `  ours (deadlines, events, reminder rows): ${oursSeconds.toFixed(2)} s, ${oursRate.toFixed(0)} reminders/s; ${jobsAfterSubmit} jobs in Redis (none is due within the lookahead)`,
+)
 console.log(`  raw BullMQ addBulk of ${rows.length} delayed jobs: ${rawSeconds.toFixed(2)} s, ${rawRate.toFixed(0)} jobs/s`)
 console.log(`  ratio ours/raw: ${(oursRate / rawRate).toFixed(2)} (target >= 0.50)`)
-console.log(`  for comparison, one request a call (${SINGLE_REQUESTS} requests, ${CLIENTS} callers at a time): ${singleRate.toFixed(0)} reminders/s, ${(SINGLE_REQUESTS / singleSeconds).toFixed(0)} requests/s`)
+console.log(
+  `  for comparison, one request a call (${SINGLE_REQUESTS} requests, ${CLIENTS} callers at a time): ${singleRate.toFixed(0)} reminders/s, ${(SINGLE_REQUESTS / singleSeconds).toFixed(0)} requests/s`,
+)
 
 // --- 2. Reconciling after FLUSHALL ---------------------------------------------------------------
 // Grow the scheduled set to RECONCILE_ROWS with further follow-ups of the submitted requests.
@@ -150,7 +154,9 @@ const backlog = await reconcileAfterFlush()
 if (backlog.queued !== toReconcile) throw new Error(`backlog: ${backlog.queued} of ${toReconcile} reminders queued`)
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
 console.log(`Reconciling ${toReconcile} scheduled reminders after FLUSHALL:`)
-console.log(`  as they stand (days to weeks ahead): ${(usual.seconds * 1000).toFixed(0)} ms, ${usual.queued} jobs to restore, Redis ${mib(usual.bytes)} MiB`)
+console.log(
+  `  as they stand (days to weeks ahead): ${(usual.seconds * 1000).toFixed(0)} ms, ${usual.queued} jobs to restore, Redis ${mib(usual.bytes)} MiB`,
+)
 console.log(
   `  all due within the lookahead: ${backlog.seconds.toFixed(2)} s (${(backlog.queued / backlog.seconds).toFixed(0)} jobs/s), every one back in the queue, Redis ${mib(backlog.bytes)} MiB (${(backlog.bytes / backlog.queued).toFixed(0)} bytes a job)`,
 )

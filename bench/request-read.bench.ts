@@ -22,10 +22,24 @@ const app = await buildApp(ctx)
 await app.listen({ host: '127.0.0.1', port: 0 })
 const ours = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
 
-const signUp = (await (await fetch(`${ours}/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.org', name: 'Bench User' }) })).json()) as { token: string }
+const signUp = (await (
+  await fetch(`${ours}/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.org', name: 'Bench User' }),
+  })
+).json()) as { token: string }
 const headers = { authorization: `Bearer ${signUp.token}`, 'content-type': 'application/json' }
-const agency: { id: string } = (await (await fetch(`${ours}/v1/agencies?state=WA&q=spokane%20police`)).json() as { items: { id: string }[] }).items[0]!
-const created = (await (await fetch(`${ours}/v1/requests`, { method: 'POST', headers, body: JSON.stringify({ agencyId: agency.id, templateSlug: 'ring-partnership' }) })).json()) as { id: string }
+const agency: { id: string } = (
+  (await (await fetch(`${ours}/v1/agencies?state=WA&q=spokane%20police`)).json()) as { items: { id: string }[] }
+).items[0]!
+const created = (await (
+  await fetch(`${ours}/v1/requests`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ agencyId: agency.id, templateSlug: 'ring-partnership' }),
+  })
+).json()) as { id: string }
 await fetch(`${ours}/v1/requests/${created.id}/submit`, { method: 'POST', headers, body: JSON.stringify({ via: 'portal' }) })
 
 const oursUrl = `${ours}/v1/requests/${created.id}`
@@ -77,7 +91,14 @@ console.log(`GET /v1/requests/{id}: ${CONNECTIONS} connections, ${SECONDS}s x ${
 console.log(`  ours: ${oursRps.toFixed(0)} req/s`)
 console.log(`  bare Fastify + postgres.js, same SQL: ${bareRps.toFixed(0)} req/s`)
 console.log(`  ratio ours/bare: ${(oursRps / bareRps).toFixed(2)} (target >= 0.60)`)
-console.log(JSON.stringify({ bench: 'request-read', oursRps: Math.round(oursRps), bareRps: Math.round(bareRps), ratio: Number((oursRps / bareRps).toFixed(3)) }))
+console.log(
+  JSON.stringify({
+    bench: 'request-read',
+    oursRps: Math.round(oursRps),
+    bareRps: Math.round(bareRps),
+    ratio: Number((oursRps / bareRps).toFixed(3)),
+  }),
+)
 
 await bare.close()
 await app.close()

@@ -9,7 +9,7 @@ import autocannon from 'autocannon'
 import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { createContext, type AppContext } from '../src/context.js'
+import { type AppContext, createContext } from '../src/context.js'
 import { prepareDatabase } from '../src/db/prepare.js'
 import { signUp } from '../src/modules/accounts/accounts.service.js'
 import { createBenchDatabase } from './lib/bench-database.js'
@@ -35,12 +35,22 @@ const sql = ctx.database.sql
 const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
 if (signedUp.status !== 'created') throw new Error('the bench database already has users')
 const { user } = signedUp
-const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as { id: string; name: string; city: string | null; state: string }[]
+const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as {
+  id: string
+  name: string
+  city: string | null
+  state: string
+}[]
 const [request] = (await sql`
   insert into requests (user_id, agency_id, template_slug, subject, body, visibility, status, reply_key, submitted_at, submitted_via)
   values (${user.id}, ${agencies[0]!.id}, 'ring-partnership', 'Ring records', 'Letter', 'public', 'fulfilled', 'bench-starve', now(), 'portal')
   returning id`) as unknown as [{ id: string }]
-const corpus = generateCorpus({ seed: 7, documents: DOCUMENTS, agencies: agencies.map((a) => ({ name: a.name, city: a.city ?? a.name, state: a.state })), laws: {} })
+const corpus = generateCorpus({
+  seed: 7,
+  documents: DOCUMENTS,
+  agencies: agencies.map((a) => ({ name: a.name, city: a.city ?? a.name, state: a.state })),
+  laws: {},
+})
 for (const [index, document] of corpus.entries()) {
   const [row] = (await sql`
     insert into documents (request_id, title, kind, filename, mime_type, size, sha256, received_at, status, page_count)
@@ -73,16 +83,31 @@ async function measure(name: string, appCtx: AppContext, hostile: boolean) {
   await app.close()
   latencies.sort((a, b) => a - b)
   const statuses = searches ? ` hostile searches: ${searches.requests.total} (2xx ${searches['2xx']}, non-2xx ${searches.non2xx})` : ''
-  console.log(`  ${name.padEnd(8)} GET /v1/agencies p50 ${percentile(latencies, 50).toFixed(1)} ms  p95 ${percentile(latencies, 95).toFixed(1)} ms  max ${latencies.at(-1)!.toFixed(0)} ms (${latencies.length} reads)${statuses}`)
+  console.log(
+    `  ${name.padEnd(8)} GET /v1/agencies p50 ${percentile(latencies, 50).toFixed(1)} ms  p95 ${percentile(latencies, 95).toFixed(1)} ms  max ${latencies.at(-1)!.toFixed(0)} ms (${latencies.length} reads)${statuses}`,
+  )
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) }
 }
 
-console.log(`Corpus: ${DOCUMENTS} documents, ${pages} pages; ${HOSTILE_CLIENTS} clients searching "${hostileQuery.slice(0, 20)}…" for ${SECONDS} s`)
+console.log(
+  `Corpus: ${DOCUMENTS} documents, ${pages} pages; ${HOSTILE_CLIENTS} clients searching "${hostileQuery.slice(0, 20)}…" for ${SECONDS} s`,
+)
 const idle = await measure('idle', ctx, false)
 const shared = await measure('shared', { ...ctx, searchDatabase: ctx.database }, true)
 const own = await measure('own', ctx, true)
 console.log(`  ratio p95 own/idle ${(own.p95 / idle.p95).toFixed(2)}, shared/idle ${(shared.p95 / idle.p95).toFixed(2)}`)
-console.log(JSON.stringify({ bench: 'search-starvation', pages, idleP50: idle.p50, idleP95: idle.p95, sharedP50: shared.p50, sharedP95: shared.p95, ownP50: own.p50, ownP95: own.p95 }))
+console.log(
+  JSON.stringify({
+    bench: 'search-starvation',
+    pages,
+    idleP50: idle.p50,
+    idleP95: idle.p95,
+    sharedP50: shared.p50,
+    sharedP95: shared.p95,
+    ownP50: own.p50,
+    ownP95: own.p95,
+  }),
+)
 
 await ctx.close()
 await database.drop()

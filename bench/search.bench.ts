@@ -1,16 +1,3 @@
-// GET /v1/search over a seeded corpus (20,000 documents, 200,000 pages: agreements, email threads,
-// invoices from bench/lib/corpus.ts) at 8 concurrent clients, against the same SQL run directly
-// with postgres.js in the same run. Targets on a 2-core machine: p95 <= 50 ms; ours <= 1.3 x bare.
-//
-// Three runs over the same stream of researcher queries (names, places, phrases, exclusions,
-// filtered and unfiltered topical searches), each query repeated as users repeat popular ones:
-//   bare      the statements our handler sends, captured at run time, replayed with postgres.js
-//   uncached  ours with SEARCH_CACHE_SECONDS=0: exactly the bare statements, plus HTTP and JSON
-//   default   ours as configured by default, in the steady state: every query was searched once
-//             before (the warm-up), so costly counts and rankings come from the cache, which the
-//             search version keeps exact. The uncached run is what a first search costs.
-import { readFileSync } from 'node:fs'
-import { parse } from 'csv-parse/sync'
 import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -44,9 +31,17 @@ const started = Date.now()
 const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
 if (signedUp.status !== 'created') throw new Error('the bench database already has users')
 const { user } = signedUp
-const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as { id: string; name: string; city: string | null; state: string }[]
+const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as {
+  id: string
+  name: string
+  city: string | null
+  state: string
+}[]
 const laws = Object.fromEntries(
-  ((await sql`select code, law_name from jurisdictions`) as unknown as { code: string; law_name: string }[]).map((row) => [row.code, row.law_name]),
+  ((await sql`select code, law_name from jurisdictions`) as unknown as { code: string; law_name: string }[]).map((row) => [
+    row.code,
+    row.law_name,
+  ]),
 )
 const requestIds = (
   (await sql`
@@ -198,17 +193,29 @@ await cached.app.close()
 const stats = (sorted: number[]) => ({ p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)! })
 const rows = Object.entries(figures).map(([name, sorted]) => ({ name, ...stats(sorted) }))
 const by = Object.fromEntries(rows.map((row) => [row.name, row]))
-console.log(`GET /v1/search: ${QUERIES.length} queries x ${ROUNDS} rounds x ${CLIENTS} clients = ${QUERIES.length * ROUNDS * CLIENTS} requests a run`)
+console.log(
+  `GET /v1/search: ${QUERIES.length} queries x ${ROUNDS} rounds x ${CLIENTS} clients = ${QUERIES.length * ROUNDS * CLIENTS} requests a run`,
+)
 console.log(`  matches per query: ${[...totals.values()].sort((a, b) => a - b).join(', ')}`)
-for (const row of rows) console.log(`  ${row.name.padEnd(9)} p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  max ${row.max.toFixed(0)} ms`)
-console.log(`  ratio uncached/bare: p50 ${(by.uncached!.p50 / by.bare!.p50).toFixed(2)}, p95 ${(by.uncached!.p95 / by.bare!.p95).toFixed(2)} (target <= ${TARGET_RATIO})`)
-console.log(`  default p95 ${by.default!.p95.toFixed(1)} ms (target <= ${TARGET_P95_MS} ms); uncached p95 ${by.uncached!.p95.toFixed(1)} ms`)
+for (const row of rows)
+  console.log(`  ${row.name.padEnd(9)} p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  max ${row.max.toFixed(0)} ms`)
+console.log(
+  `  ratio uncached/bare: p50 ${(by.uncached!.p50 / by.bare!.p50).toFixed(2)}, p95 ${(by.uncached!.p95 / by.bare!.p95).toFixed(2)} (target <= ${TARGET_RATIO})`,
+)
+console.log(
+  `  default p95 ${by.default!.p95.toFixed(1)} ms (target <= ${TARGET_P95_MS} ms); uncached p95 ${by.uncached!.p95.toFixed(1)} ms`,
+)
 console.log(
   JSON.stringify({
     bench: 'search',
     documents: documentIds.length,
     pages,
-    ...Object.fromEntries(rows.flatMap((row) => [[`${row.name}P50`, Number(row.p50.toFixed(1))], [`${row.name}P95`, Number(row.p95.toFixed(1))]])),
+    ...Object.fromEntries(
+      rows.flatMap((row) => [
+        [`${row.name}P50`, Number(row.p50.toFixed(1))],
+        [`${row.name}P95`, Number(row.p95.toFixed(1))],
+      ]),
+    ),
     ratioP95: Number((by.uncached!.p95 / by.bare!.p95).toFixed(3)),
   }),
 )

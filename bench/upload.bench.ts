@@ -47,7 +47,9 @@ async function writeLargePdf(path: string, megabytes: number): Promise<void> {
   const length = megabytes * 1024 * 1024
   await write(`%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n`)
   await write(`3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 4 0 R >> >> >>\nendobj\n`)
-  await write(`4 0 obj\n<< /Type /XObject /Subtype /Image /Width 8192 /Height ${Math.floor(length / 8192)} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${length} >>\nstream\n`)
+  await write(
+    `4 0 obj\n<< /Type /XObject /Subtype /Image /Width 8192 /Height ${Math.floor(length / 8192)} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${length} >>\nstream\n`,
+  )
   for (let written = 0; written < length; written += 1024 * 1024) await write(randomBytes(1024 * 1024))
   await write('\nendstream\nendobj\ntrailer\n<< /Root 1 0 R /Size 5 >>\n%%EOF\n')
   out.end()
@@ -65,13 +67,19 @@ async function json(path: string, init: RequestInit & { token?: string } = {}) {
 /** Streams a multipart upload of one file from disk, as a browser would send it. */
 async function uploadFile(requestId: string, token: string, path: string, filename: string): Promise<number> {
   const boundary = `----bench${randomBytes(8).toString('hex')}`
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`)
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`,
+  )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
   const size = (await stat(path)).size
   return new Promise((resolve, reject) => {
     const upload = httpRequest(`${base}/v1/requests/${requestId}/documents`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': head.length + size + tail.length,
+      },
     })
     upload.on('response', (response) => {
       response.resume()
@@ -90,9 +98,15 @@ async function residentBytes(pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024
 }
 
-const { token } = (await json('/v1/users', { method: 'POST', body: JSON.stringify({ email: 'bench@example.org', name: 'Bench' }) })) as { token: string }
+const { token } = (await json('/v1/users', { method: 'POST', body: JSON.stringify({ email: 'bench@example.org', name: 'Bench' }) })) as {
+  token: string
+}
 const agency = ((await json('/v1/agencies?state=WA&q=spokane%20police')).items as { id: string }[])[0]!
-const request = (await json('/v1/requests', { method: 'POST', token, body: JSON.stringify({ agencyId: agency.id, templateSlug: 'ring-partnership' }) })) as { id: string }
+const request = (await json('/v1/requests', {
+  method: 'POST',
+  token,
+  body: JSON.stringify({ agencyId: agency.id, templateSlug: 'ring-partnership' }),
+})) as { id: string }
 
 const big = join(work, 'big.pdf')
 await writeLargePdf(big, FILE_MB)
@@ -105,9 +119,12 @@ await new Promise((resolve) => setTimeout(resolve, 1_000))
 const before = await residentBytes(api.pid!)
 let peak = before
 const sampler = setInterval(() => {
-  residentBytes(api.pid!).then((bytes) => {
-    peak = Math.max(peak, bytes)
-  }, () => {})
+  residentBytes(api.pid!).then(
+    (bytes) => {
+      peak = Math.max(peak, bytes)
+    },
+    () => {},
+  )
 }, 10)
 const started = performance.now()
 const status = await uploadFile(request.id, token, big, 'agreement-scan.pdf')
@@ -119,8 +136,12 @@ if (status !== 201) throw new Error(`upload answered ${status}`)
 const growth = (peak - before) / 1024 / 1024
 console.log(`Uploading a ${FILE_MB} MB PDF to the API process (streamed, hashed, stored):`)
 console.log(`  ${seconds.toFixed(2)} s, ${(FILE_MB / seconds).toFixed(0)} MB/s`)
-console.log(`  RSS before ${(before / 1024 / 1024).toFixed(0)} MB, peak ${(peak / 1024 / 1024).toFixed(0)} MB: growth ${growth.toFixed(1)} MB (target <= ${TARGET_GROWTH_MB} MB)`)
-console.log(JSON.stringify({ bench: 'upload', megabytes: FILE_MB, seconds: Number(seconds.toFixed(2)), rssGrowthMb: Number(growth.toFixed(1)) }))
+console.log(
+  `  RSS before ${(before / 1024 / 1024).toFixed(0)} MB, peak ${(peak / 1024 / 1024).toFixed(0)} MB: growth ${growth.toFixed(1)} MB (target <= ${TARGET_GROWTH_MB} MB)`,
+)
+console.log(
+  JSON.stringify({ bench: 'upload', megabytes: FILE_MB, seconds: Number(seconds.toFixed(2)), rssGrowthMb: Number(growth.toFixed(1)) }),
+)
 
 api.kill('SIGTERM')
 await once(api, 'exit')

@@ -13,8 +13,8 @@ import type { AppContext } from './context.js'
 import { registerAccessControl } from './http/access.js'
 import { registerErrorHandler, sendProblem } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
-import { documentedSuccess, typeErrorsAsProblems } from './http/openapi.js'
 import { registerInputGuards } from './http/input-guards.js'
+import { documentedSuccess, typeErrorsAsProblems } from './http/openapi.js'
 import { registerRateLimits } from './http/rate-limits.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
@@ -66,7 +66,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       info: {
         title: 'Ring Records API',
         version: '1.0.0',
-        description: 'Public-records requests about police partnerships with Amazon Ring: letters, deadlines, reminders and returned documents.',
+        description:
+          'Public-records requests about police partnerships with Amazon Ring: letters, deadlines, reminders and returned documents.',
       },
       servers: [{ url: ctx.config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

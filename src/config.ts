@@ -32,64 +32,89 @@ const trustProxySchema = z
   .transform((value) => {
     if (value === 'false') return false
     if (value === 'true') return true
-    return value.split(',').map((part) => part.trim()).filter(Boolean)
+    return value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
   })
 
-const configSchema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/ring_records'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
-  SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
-  MAIL_FROM: z.string().min(3).default('Ring Records <records@localhost>'),
-  REPLY_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'must be a bare domain name').default('replies.localhost'),
-  STORAGE_DIR: z.string().min(1).default('./storage'),
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
-  SIGNUP: z.enum(['open', 'closed']).default('open'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  SEED_ON_START: z.stringbool().default(true),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('rr'),
-  FOLLOW_UP_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
-  DELIVERY_LEASE_SECONDS: z.coerce.number().positive().max(86_400).default(300),
-  SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(20),
-  DELIVERY_LOOKAHEAD_SECONDS: z.coerce.number().positive().max(86_400).default(60),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
-  EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
-  EXTRACTION_MAX_PAGES: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
-  EXTRACTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(86_400).default(600),
-  EXTRACTION_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).default(1_024),
-  EXTRACTION_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).default(50_000_000),
-  EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  OCR_COMMAND: z.string().min(1).default('tesseract'),
-  OCR_LANGUAGE: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa').default('eng'),
-  SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
-  SEARCH_CACHE_MIN_MS: z.coerce.number().min(0).max(60_000).default(10),
-  SEARCH_CACHE_MAX_ENTRY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
-  SEARCH_CACHE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(64 * 1024 * 1024),
-  SEARCH_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(3),
-  SEARCH_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
-  TRUST_PROXY: trustProxySchema,
-  RATE_LIMIT_SIGNUP_PER_IP: rateLimitSchema('20/1h'),
-  RATE_LIMIT_SIGNUP_PER_USER: rateLimitSchema('200/1h'),
-  RATE_LIMIT_TOKENS_PER_IP: rateLimitSchema('100/1h'),
-  RATE_LIMIT_TOKENS_PER_USER: rateLimitSchema('20/1h'),
-  RATE_LIMIT_SEARCH_PER_IP: rateLimitSchema('120/1m'),
-  RATE_LIMIT_SEARCH_PER_USER: rateLimitSchema('120/1m'),
-  RATE_LIMIT_UPLOADS_PER_IP: rateLimitSchema('1200/1h'),
-  RATE_LIMIT_UPLOADS_PER_USER: rateLimitSchema('600/1h'),
-  RATE_LIMIT_AGENCIES_PER_IP: rateLimitSchema('100/1h'),
-  RATE_LIMIT_AGENCIES_PER_USER: rateLimitSchema('30/1h'),
-  RATE_LIMIT_SENDING_PER_IP: rateLimitSchema('1200/1h'),
-  RATE_LIMIT_SENDING_PER_USER: rateLimitSchema('600/1h'),
-  AGENCY_EMAILS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(200),
-  NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
-  NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
-  AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
-})
+const configSchema = z
+  .object({
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/ring_records'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+    MAIL_FROM: z.string().min(3).default('Ring Records <records@localhost>'),
+    REPLY_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/i, 'must be a bare domain name')
+      .default('replies.localhost'),
+    STORAGE_DIR: z.string().min(1).default('./storage'),
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(200 * 1024 * 1024),
+    SIGNUP: z.enum(['open', 'closed']).default('open'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    SEED_ON_START: z.stringbool().default(true),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('rr'),
+    FOLLOW_UP_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
+    DELIVERY_LEASE_SECONDS: z.coerce.number().positive().max(86_400).default(300),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(20),
+    DELIVERY_LOOKAHEAD_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    EXTRACTION_MAX_PAGES: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+    EXTRACTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(86_400).default(600),
+    EXTRACTION_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).default(1_024),
+    EXTRACTION_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).default(50_000_000),
+    EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    OCR_COMMAND: z.string().min(1).default('tesseract'),
+    OCR_LANGUAGE: z
+      .string()
+      .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'tesseract language codes such as eng or eng+spa')
+      .default('eng'),
+    SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    SEARCH_CACHE_MIN_MS: z.coerce.number().min(0).max(60_000).default(10),
+    SEARCH_CACHE_MAX_ENTRY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024),
+    SEARCH_CACHE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(64 * 1024 * 1024),
+    SEARCH_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(3),
+    SEARCH_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+    TRUST_PROXY: trustProxySchema,
+    RATE_LIMIT_SIGNUP_PER_IP: rateLimitSchema('20/1h'),
+    RATE_LIMIT_SIGNUP_PER_USER: rateLimitSchema('200/1h'),
+    RATE_LIMIT_TOKENS_PER_IP: rateLimitSchema('100/1h'),
+    RATE_LIMIT_TOKENS_PER_USER: rateLimitSchema('20/1h'),
+    RATE_LIMIT_SEARCH_PER_IP: rateLimitSchema('120/1m'),
+    RATE_LIMIT_SEARCH_PER_USER: rateLimitSchema('120/1m'),
+    RATE_LIMIT_UPLOADS_PER_IP: rateLimitSchema('1200/1h'),
+    RATE_LIMIT_UPLOADS_PER_USER: rateLimitSchema('600/1h'),
+    RATE_LIMIT_AGENCIES_PER_IP: rateLimitSchema('100/1h'),
+    RATE_LIMIT_AGENCIES_PER_USER: rateLimitSchema('30/1h'),
+    RATE_LIMIT_SENDING_PER_IP: rateLimitSchema('1200/1h'),
+    RATE_LIMIT_SENDING_PER_USER: rateLimitSchema('600/1h'),
+    AGENCY_EMAILS_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(200),
+    NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
+    NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+    AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+  })
   .refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
     path: ['DELIVERY_LOOKAHEAD_SECONDS'],
     message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',

@@ -1,15 +1,22 @@
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { systemClock, type Clock } from './adapters/clock.js'
+import { type Clock, systemClock } from './adapters/clock.js'
 import type { Ocr } from './adapters/ocr/ocr.js'
 import { createTesseractOcr } from './adapters/ocr/tesseract.js'
 import { createLocalStorage } from './adapters/storage/local-storage.js'
 import type { DocumentStorage } from './adapters/storage/storage.js'
-import { connectDatabase, type Database, type DatabaseConnection } from './db/client.js'
 import type { Config } from './config.js'
-import { createAccountEmailQueue, createDeliveryQueue, createExtractionQueue, type AccountEmailQueue, type DeliveryQueue, type ExtractionQueue } from './jobs/queues.js'
+import { connectDatabase, type Database, type DatabaseConnection } from './db/client.js'
+import {
+  type AccountEmailQueue,
+  createAccountEmailQueue,
+  createDeliveryQueue,
+  createExtractionQueue,
+  type DeliveryQueue,
+  type ExtractionQueue,
+} from './jobs/queues.js'
 import { createLogger } from './logger.js'
-import { loadHolidayCalendar, type HolidayCalendar } from './modules/deadlines/holiday-calendar.js'
+import { type HolidayCalendar, loadHolidayCalendar } from './modules/deadlines/holiday-calendar.js'
 import { loadTemplateCatalog, type TemplateCatalog } from './modules/templates/template-catalog.js'
 
 /** Everything the API and the worker share, opened once and closed in reverse order. */
@@ -77,7 +84,11 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     extractions,
     accountEmails,
     storage,
-    ocr: createTesseractOcr({ command: config.extraction.ocrCommand, language: config.extraction.ocrLanguage, memoryMb: config.extraction.memoryMb }),
+    ocr: createTesseractOcr({
+      command: config.extraction.ocrCommand,
+      language: config.extraction.ocrLanguage,
+      memoryMb: config.extraction.memoryMb,
+    }),
     templates,
     holidays,
     async close() {

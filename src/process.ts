@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 
 const SHUTDOWN_GRACE_MS = 25_000
 

@@ -2,7 +2,7 @@ import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js'
 import { createContext } from './context.js'
 import { ensureDatabaseExists } from './db/ensure-database.js'
 import { prepareDatabase } from './db/prepare.js'
-import { EvictingRedisError, startWorkers } from './jobs/runner.js'
+import { EvictingRedisError, type RunningWorker, startWorkers } from './jobs/runner.js'
 import { createAccountHandlers } from './modules/accounts/account-emails.service.js'
 import { createExtractionHandlers } from './modules/documents/extraction.service.js'
 import { createDeliveryHandlers } from './modules/reminders/deliveries.service.js'
@@ -15,7 +15,7 @@ const ctx = await createContext(config)
 await prepareDatabase(ctx)
 const mailer = createSmtpMailer(config.smtpUrl)
 const emails = await loadEmailTemplates()
-let running
+let running: RunningWorker
 try {
   running = await startWorkers(config, ctx.logger, {
     deliveries: createDeliveryHandlers({ ...ctx, mailer, emails }),
@@ -28,8 +28,13 @@ try {
   await ctx.close()
   process.exit(1)
 }
-const ocr = (await ctx.ocr.available()) ? 'available' : `unavailable (no "${config.extraction.ocrCommand}" with "${config.extraction.ocrLanguage}" data: pages without text wait for OCR)`
-ctx.logger.info({ prefix: config.queuePrefix, concurrency: config.delivery.concurrency, extractionConcurrency: config.extraction.concurrency, ocr }, 'worker started')
+const ocr = (await ctx.ocr.available())
+  ? 'available'
+  : `unavailable (no "${config.extraction.ocrCommand}" with "${config.extraction.ocrLanguage}" data: pages without text wait for OCR)`
+ctx.logger.info(
+  { prefix: config.queuePrefix, concurrency: config.delivery.concurrency, extractionConcurrency: config.extraction.concurrency, ocr },
+  'worker started',
+)
 
 runUntilSignalled(ctx.logger, async () => {
   await running.close()

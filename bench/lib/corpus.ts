@@ -28,9 +28,87 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
-const FIRST = ['Maria', 'James', 'Linda', 'Robert', 'Patricia', 'Michael', 'Jennifer', 'David', 'Elizabeth', 'William', 'Susan', 'Carlos', 'Aisha', 'Nguyen', 'Fatima', 'Kevin', 'Rachel', 'Tomás', 'Priya', 'Daniel', 'Grace', 'Omar', 'Hannah', 'Luis', 'Megan', 'Andre', 'Keisha', 'Brian', 'Yuki', 'Sean']
-const LAST = ['Garcia', 'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Walker', 'Young', 'Allen', 'King', 'Wright', 'Okafor', 'Kowalski', 'Haddad', 'Chen', 'Patel']
-const ROLES = ['Chief of Police', 'Sheriff', 'Public Information Officer', 'Records Supervisor', 'Community Affairs Sergeant', 'Deputy City Attorney', 'Lieutenant', 'Crime Analyst', 'Captain', 'City Manager']
+const FIRST = [
+  'Maria',
+  'James',
+  'Linda',
+  'Robert',
+  'Patricia',
+  'Michael',
+  'Jennifer',
+  'David',
+  'Elizabeth',
+  'William',
+  'Susan',
+  'Carlos',
+  'Aisha',
+  'Nguyen',
+  'Fatima',
+  'Kevin',
+  'Rachel',
+  'Tomás',
+  'Priya',
+  'Daniel',
+  'Grace',
+  'Omar',
+  'Hannah',
+  'Luis',
+  'Megan',
+  'Andre',
+  'Keisha',
+  'Brian',
+  'Yuki',
+  'Sean',
+]
+const LAST = [
+  'Garcia',
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Thompson',
+  'White',
+  'Harris',
+  'Clark',
+  'Lewis',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+  'Okafor',
+  'Kowalski',
+  'Haddad',
+  'Chen',
+  'Patel',
+]
+const ROLES = [
+  'Chief of Police',
+  'Sheriff',
+  'Public Information Officer',
+  'Records Supervisor',
+  'Community Affairs Sergeant',
+  'Deputy City Attorney',
+  'Lieutenant',
+  'Crime Analyst',
+  'Captain',
+  'City Manager',
+]
 
 const AGREEMENT_CLAUSES = [
   'This Memorandum of Understanding is entered into by and between Ring LLC, a Delaware limited liability company, and {agency} of {city}, {state}, concerning access to the Neighbors Portal.',
@@ -91,9 +169,24 @@ const EXHIBIT_NOTES = [
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
-const INVOICE_ITEMS = ['Ring Video Doorbell (2nd Generation)', 'Ring Stick Up Cam Battery', 'Ring Floodlight Cam', 'Ring Spotlight Cam Wired', 'Shipping and handling', 'Neighbors app community event kit', 'Chime Pro', 'Solar panel accessory', 'Installation brackets']
+const INVOICE_ITEMS = [
+  'Ring Video Doorbell (2nd Generation)',
+  'Ring Stick Up Cam Battery',
+  'Ring Floodlight Cam',
+  'Ring Spotlight Cam Wired',
+  'Shipping and handling',
+  'Neighbors app community event kit',
+  'Chime Pro',
+  'Solar panel accessory',
+  'Installation brackets',
+]
 
-export function generateCorpus(options: { seed: number; documents: number; agencies: readonly CorpusAgency[]; laws: Record<string, string> }): CorpusDocument[] {
+export function generateCorpus(options: {
+  seed: number
+  documents: number
+  agencies: readonly CorpusAgency[]
+  laws: Record<string, string>
+}): CorpusDocument[] {
   const random = seededRandom(options.seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1))
@@ -127,12 +220,21 @@ export function generateCorpus(options: { seed: number; documents: number; agenc
       const pages: string[] = []
       for (let start = 0; start < clauses.length; start += 3) pages.push(clauses.slice(start, start + 3).join('\n\n'))
       while (pages.length < 25) {
-        const contacts = Array.from({ length: between(6, 12) }, () => `${person()}, ${pick(ROLES)}, ${agency.name}, (${between(200, 989)}) ${between(200, 999)}-${between(1000, 9999)}`)
+        const contacts = Array.from(
+          { length: between(6, 12) },
+          () => `${person()}, ${pick(ROLES)}, ${agency.name}, (${between(200, 989)}) ${between(200, 999)}-${between(1000, 9999)}`,
+        )
         const notes = Array.from({ length: between(3, 6) }, () => fill(pick(EXHIBIT_NOTES), agency))
         pages.push(`Exhibit ${String.fromCharCode(65 + pages.length - 8)}\n\n${contacts.join('\n')}\n\n${notes.join(' ')}`)
       }
       const paged = pages.map((text, page) => `${text}\n\nPage ${page + 1} of ${pages.length}`)
-      documents.push({ kind: 'agreement', agency: agencyIndex, title: `${draft ? 'Draft ' : ''}Neighbors Portal MOU — ${agency.name}`, receivedAt: day(), pages: paged })
+      documents.push({
+        kind: 'agreement',
+        agency: agencyIndex,
+        title: `${draft ? 'Draft ' : ''}Neighbors Portal MOU — ${agency.name}`,
+        receivedAt: day(),
+        pages: paged,
+      })
     } else if (roll < 17) {
       // Email threads: 5 pages, each a message.
       const pages = Array.from({ length: 5 }, () => {

@@ -14,7 +14,15 @@ export function isQueryCanceled(error: unknown): boolean {
 }
 
 // postgres.js codes for a connection that went away, and Node's for one that could not be made.
-const LOST_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])
+const LOST_CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+])
 // SQLSTATEs after which the same statement may succeed on another connection: the server shut the
 // session (57P01 pg_terminate_backend, 57P02, 57P03 starting up), or a serialization failure or deadlock.
 const RETRYABLE_STATES = new Set(['57P01', '57P02', '57P03', '40001', '40P01'])

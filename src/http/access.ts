@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
-import { authenticate, type AuthUser } from '../modules/accounts/accounts.service.js'
+import { type AuthUser, authenticate } from '../modules/accounts/accounts.service.js'
 import { ForbiddenError, UnauthorizedError } from './errors.js'
 
 export type Access = 'public' | 'user' | 'admin'

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { postgresCode } from '../db/errors.js'
 import { ProblemError, TooManyRequestsError } from './errors.js'
-import { problem, type Problem } from './problem.js'
+import { type Problem, problem } from './problem.js'
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 

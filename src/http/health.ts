@@ -34,7 +34,11 @@ export const healthRoutes =
   async (app) => {
     app.get('/health', {
       config: { access: 'public' },
-      schema: { tags: ['service'], summary: 'Liveness of the API and its dependencies', response: { 200: healthSchema, 503: healthSchema } },
+      schema: {
+        tags: ['service'],
+        summary: 'Liveness of the API and its dependencies',
+        response: { 200: healthSchema, 503: healthSchema },
+      },
       handler: async (_request, reply) => {
         const [postgres, redis, ocr] = await Promise.all([
           check(() => ctx.db.execute(sql`select 1`)),

@@ -29,7 +29,10 @@ export function documentedSuccess(response: DocumentedResponse) {
   return {
     description: response.description,
     content: Object.fromEntries(
-      response.contentTypes.map((type) => [type, { schema: type.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' } }]),
+      response.contentTypes.map((type) => [
+        type,
+        { schema: type.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' } },
+      ]),
     ),
   }
 }

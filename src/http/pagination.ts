@@ -23,7 +23,12 @@ export function decodeCursor<T extends readonly (string | number)[]>(cursor: str
   }
 }
 
-export function toPage<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item, keyOf: (row: Row) => readonly (string | number)[]) {
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  keyOf: (row: Row) => readonly (string | number)[],
+) {
   const pageRows = rows.slice(0, limit)
   const last = pageRows.at(-1)
   return {

@@ -1,4 +1,4 @@
-import rateLimit, { normalizeIP, type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { RateLimit, RateLimitedAction } from '../config.js'
@@ -85,7 +85,10 @@ export async function registerRateLimits(app: FastifyInstance, ctx: AppContext):
     const action = request.routeOptions.config.rateLimited
     if (!action) return
     const limits = ctx.config.rateLimits[action]
-    const scopes: [Scope, RateLimit][] = [['ip', limits.perIp], ['user', request.user ? limits.perUser : null]]
+    const scopes: [Scope, RateLimit][] = [
+      ['ip', limits.perIp],
+      ['user', request.user ? limits.perUser : null],
+    ]
     for (const [scope, limit] of scopes) {
       if (!limit) continue
       const outcome = await count(request, limiterFor(action, scope, limit))
@@ -94,7 +97,10 @@ export async function registerRateLimits(app: FastifyInstance, ctx: AppContext):
       reply.header('x-ratelimit-remaining', 0)
       reply.header('x-ratelimit-reset', outcome.ttlInSeconds)
       const from = scope === 'ip' ? 'this address' : 'this account'
-      throw new TooManyRequestsError(`Too many ${ACTION_NAMES[action]} from ${from}: at most ${outcome.max} in ${describeWindow(outcome.timeWindow)}. Try again in ${outcome.ttlInSeconds} s.`, outcome.ttlInSeconds)
+      throw new TooManyRequestsError(
+        `Too many ${ACTION_NAMES[action]} from ${from}: at most ${outcome.max} in ${describeWindow(outcome.timeWindow)}. Try again in ${outcome.ttlInSeconds} s.`,
+        outcome.ttlInSeconds,
+      )
     }
   })
 }
@@ -109,7 +115,11 @@ async function count(request: FastifyRequest, limiter: Limiter) {
 }
 
 function describeWindow(ms: number): string {
-  for (const [unit, size] of [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]] as const) {
+  for (const [unit, size] of [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+  ] as const) {
     if (ms % size === 0) return ms === size ? `one ${unit}` : `${ms / size} ${unit}s`
   }
   return `${ms / 1000} seconds`

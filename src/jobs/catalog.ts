@@ -1,7 +1,12 @@
 import { z } from 'zod'
 
 /** The only list of queues and jobs. Payloads carry ids; the database holds everything else. */
-export const QUEUE_NAMES = { deliveries: 'deliveries', extractions: 'extractions', maintenance: 'maintenance', accounts: 'accounts' } as const
+export const QUEUE_NAMES = {
+  deliveries: 'deliveries',
+  extractions: 'extractions',
+  maintenance: 'maintenance',
+  accounts: 'accounts',
+} as const
 
 /** Why an account gets a token by email: a new sign-up, or a sign-up with an address that already has an account. */
 export const ACCOUNT_TOKEN_REASONS = ['sign-up', 'sign-up-again'] as const

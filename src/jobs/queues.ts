@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { accountTokenJobId, deliverJobId, extractJobId, JOBS, QUEUE_NAMES, type AccountTokenReason } from './catalog.js'
+import { type AccountTokenReason, accountTokenJobId, deliverJobId, extractJobId, JOBS, QUEUE_NAMES } from './catalog.js'
 
 export interface DeliveryJob {
   id: string
@@ -41,7 +41,11 @@ export function deliveryJobs(deliveries: readonly DeliveryJob[], now: number) {
   }))
 }
 
-export function createDeliveryQueue(connection: Redis, options: { prefix: string; lookaheadSeconds: number }, logger: Logger): DeliveryQueue {
+export function createDeliveryQueue(
+  connection: Redis,
+  options: { prefix: string; lookaheadSeconds: number },
+  logger: Logger,
+): DeliveryQueue {
   const queue = new Queue(QUEUE_NAMES.deliveries, { connection, prefix: options.prefix })
   queue.on('error', (error) => logger.warn({ err: error }, 'delivery queue error'))
   return {
@@ -91,7 +95,10 @@ export function createExtractionQueue(connection: Redis, options: { prefix: stri
       try {
         await withTimeout(Promise.all(documentIds.map((documentId) => queue.remove(extractJobId(documentId)))), ENQUEUE_TIMEOUT_MS)
       } catch (error) {
-        logger.warn({ err: error, count: documentIds.length }, 'could not clear interrupted extractions now; the worker sweep will try again')
+        logger.warn(
+          { err: error, count: documentIds.length },
+          'could not clear interrupted extractions now; the worker sweep will try again',
+        )
         return
       }
       await extractions.enqueue(documentIds)

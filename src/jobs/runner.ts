@@ -1,8 +1,8 @@
-import { Queue, Worker, type Job } from 'bullmq'
+import { type Job, Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
-import { JOBS, QUEUE_NAMES, SWEEP_SCHEDULER_ID, type AccountTokenReason } from './catalog.js'
+import { type AccountTokenReason, JOBS, QUEUE_NAMES, SWEEP_SCHEDULER_ID } from './catalog.js'
 
 export interface DeliveryHandlers {
   /** Sends one delivery if it is still owed (claims its row first). */
@@ -47,7 +47,9 @@ export class EvictingRedisError extends Error {
 export async function assertNoEviction(redis: Redis): Promise<void> {
   const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string]
   if (policy !== 'noeviction') {
-    throw new EvictingRedisError(`Redis maxmemory-policy is "${policy}"; the worker needs "noeviction" (redis-server --maxmemory-policy noeviction).`)
+    throw new EvictingRedisError(
+      `Redis maxmemory-policy is "${policy}"; the worker needs "noeviction" (redis-server --maxmemory-policy noeviction).`,
+    )
   }
 }
 
@@ -109,7 +111,9 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     // stalled too often, leaves it failed.
     job
       .getState()
-      .then((state) => (state === 'failed' ? handlers.extractions.giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message) : undefined))
+      .then((state) =>
+        state === 'failed' ? handlers.extractions.giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message) : undefined,
+      )
       .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the document failed'))
   })
   const accountWorker = new Worker(

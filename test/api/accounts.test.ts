@@ -21,7 +21,14 @@ t.test('accounts', async (t) => {
 
     const me = await app.inject({ method: 'GET', url: '/v1/me', headers: admin.headers })
     t.equal(me.statusCode, 200)
-    t.same(me.json(), { id: admin.id, email: 'first@example.org', name: 'Zoë Ødegård', mailingAddress: null, role: 'admin', remindersMuted: false })
+    t.same(me.json(), {
+      id: admin.id,
+      email: 'first@example.org',
+      name: 'Zoë Ødegård',
+      mailingAddress: null,
+      role: 'admin',
+      remindersMuted: false,
+    })
   })
 
   t.test('sign-up rejects bad input with every invalid field listed', async (t) => {
@@ -37,10 +44,19 @@ t.test('accounts', async (t) => {
 
     const huge = await app.inject({ method: 'POST', url: '/v1/users', payload: { email: 'big@example.org', name: 'x'.repeat(10_000) } })
     t.equal(huge.statusCode, 400)
-    const notJson = await app.inject({ method: 'POST', url: '/v1/users', headers: { 'content-type': 'application/json' }, payload: '{"email":' })
+    const notJson = await app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    })
     t.equal(notJson.statusCode, 400)
     t.equal(notJson.json().status, 400)
-    const tooLarge = await app.inject({ method: 'POST', url: '/v1/users', payload: { email: 'a@example.org', name: 'y'.repeat(2 * 1024 * 1024) } })
+    const tooLarge = await app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      payload: { email: 'a@example.org', name: 'y'.repeat(2 * 1024 * 1024) },
+    })
     t.equal(tooLarge.statusCode, 413)
     const count = await ctx.database.sql`select count(*)::int as n from users where email in ('big@example.org', 'a@example.org')`
     t.equal(count[0]!.n, 0, 'nothing half-created')
@@ -51,7 +67,10 @@ t.test('accounts', async (t) => {
     const signUpPublicly = (email: string) => app.inject({ method: 'POST', url: '/v1/users', payload: { email, name: 'Someone' } })
     const existing = await signUpPublicly('taken@example.org')
     const fresh = await signUpPublicly('fresh@example.org')
-    for (const [what, response, email] of [['existing address', existing, 'taken@example.org'], ['new address', fresh, 'fresh@example.org']] as const) {
+    for (const [what, response, email] of [
+      ['existing address', existing, 'taken@example.org'],
+      ['new address', fresh, 'fresh@example.org'],
+    ] as const) {
       t.equal(response.statusCode, 202, what)
       t.equal(response.headers['content-type'], 'application/json; charset=utf-8', `${what}: not a problem document`)
       t.same(response.json(), { status: 'pending', detail: `Check your inbox: we sent the token to ${email}.` }, what)
@@ -61,20 +80,38 @@ t.test('accounts', async (t) => {
     const caseOnly = await signUpPublicly('TAKEN@example.org')
     t.equal(caseOnly.statusCode, 202, 'an address with an account in another case, too')
 
-    const rows = await ctx.database.sql`select u.email, u.name, u.role, count(t.id)::int as tokens from users u left join api_tokens t on t.user_id = u.id where lower(u.email) in ('taken@example.org', 'fresh@example.org') group by u.id order by u.email`
-    t.same(rows.map((row) => ({ ...row })), [
-      { email: 'fresh@example.org', name: 'Someone', role: 'member', tokens: 0 },
-      { email: 'taken@example.org', name: 'Taken', role: 'member', tokens: 1 },
-    ], 'a new member without a token until the worker emails one; the existing account untouched')
+    const rows = await ctx.database
+      .sql`select u.email, u.name, u.role, count(t.id)::int as tokens from users u left join api_tokens t on t.user_id = u.id where lower(u.email) in ('taken@example.org', 'fresh@example.org') group by u.id order by u.email`
+    t.same(
+      rows.map((row) => ({ ...row })),
+      [
+        { email: 'fresh@example.org', name: 'Someone', role: 'member', tokens: 0 },
+        { email: 'taken@example.org', name: 'Taken', role: 'member', tokens: 1 },
+      ],
+      'a new member without a token until the worker emails one; the existing account untouched',
+    )
     const ids = await ctx.database.sql`select id, email from users where email in ('taken@example.org', 'fresh@example.org') order by email`
     const [freshId, takenId] = ids.map((row) => row.id as string)
-    t.same((await ctx.accountEmails.queue.getJob(`account-token-${freshId}`))?.data, { userId: freshId, reason: 'sign-up' }, 'the new account’s first token is emailed')
-    t.same((await ctx.accountEmails.queue.getJob(`account-token-${takenId}`))?.data, { userId: takenId, reason: 'sign-up-again' }, 'the existing account gets a token recovery')
+    t.same(
+      (await ctx.accountEmails.queue.getJob(`account-token-${freshId}`))?.data,
+      { userId: freshId, reason: 'sign-up' },
+      'the new account’s first token is emailed',
+    )
+    t.same(
+      (await ctx.accountEmails.queue.getJob(`account-token-${takenId}`))?.data,
+      { userId: takenId, reason: 'sign-up-again' },
+      'the existing account gets a token recovery',
+    )
   })
 
   t.test('an admin creating an account gets its token, and is told when the address is taken', async (t) => {
     await signUp(app, { email: 'dup@example.org' })
-    const again = await app.inject({ method: 'POST', url: '/v1/users', headers: admin.headers, payload: { email: 'DUP@example.org', name: 'Again' } })
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: admin.headers,
+      payload: { email: 'DUP@example.org', name: 'Again' },
+    })
     t.equal(again.statusCode, 409)
     t.equal(again.json().type, '/problems/email-taken')
   })
@@ -124,7 +161,12 @@ t.test('closed sign-up: only the first user or an admin can create accounts', as
     t.equal(refused.json().type, '/problems/forbidden')
   }
   t.equal(await ctx.accountEmails.queue.count(), 0, 'and no email is sent')
-  const byAdmin = await app.inject({ method: 'POST', url: '/v1/users', headers: admin.headers, payload: { email: 'x@example.org', name: 'X' } })
+  const byAdmin = await app.inject({
+    method: 'POST',
+    url: '/v1/users',
+    headers: admin.headers,
+    payload: { email: 'x@example.org', name: 'X' },
+  })
   t.equal(byAdmin.statusCode, 201)
   t.equal(byAdmin.json().user.role, 'member')
 })

@@ -9,7 +9,8 @@ t.test('agencies', async (t) => {
   t.test('the Ring partner agencies are seeded, deduplicated and cleaned', async (t) => {
     const [{ n }] = (await ctx.database.sql`select count(*)::int as n from agencies where ring_partner`) as unknown as [{ n: number }]
     t.equal(n, 1498, '1,501 rows less the three listed twice')
-    const [madison] = await ctx.database.sql`select ring_partner_since::text as since from agencies where state = 'WI' and name = 'Madison Police Department'`
+    const [madison] = await ctx.database
+      .sql`select ring_partner_since::text as since from agencies where state = 'WI' and name = 'Madison Police Department'`
     t.ok(madison, 'duplicate kept once')
     const houston = await ctx.database.sql`select county from agencies where name = 'Houston Police Department'`
     t.notMatch(houston[0]!.county, /\u200e/, 'invisible marks stripped')
@@ -19,7 +20,10 @@ t.test('agencies', async (t) => {
     const response = await app.inject({ method: 'GET', url: '/v1/agencies?state=WA&ringPartner=true&q=spokane' })
     t.equal(response.statusCode, 200)
     const { items, nextCursor } = response.json()
-    t.ok(items.some((agency: { name: string }) => agency.name === 'Spokane Police Department'), 'finds Spokane PD')
+    t.ok(
+      items.some((agency: { name: string }) => agency.name === 'Spokane Police Department'),
+      'finds Spokane PD',
+    )
     for (const agency of items) {
       t.equal(agency.state, 'WA')
       t.equal(agency.ringPartner, true)
@@ -55,7 +59,15 @@ t.test('agencies', async (t) => {
   })
 
   t.test('bad list parameters are 400s', async (t) => {
-    for (const query of ['limit=0', 'limit=101', 'limit=abc', 'state=Washington', 'ringPartner=maybe', 'cursor=garbage', `q=${'x'.repeat(500)}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'state=Washington',
+      'ringPartner=maybe',
+      'cursor=garbage',
+      `q=${'x'.repeat(500)}`,
+    ]) {
       const response = await app.inject({ method: 'GET', url: `/v1/agencies?${query}` })
       t.equal(response.statusCode, 400, query)
       t.equal(response.json().status, 400)
@@ -72,12 +84,25 @@ t.test('agencies', async (t) => {
   })
 
   t.test('members add agencies; duplicates conflict; bad fields are listed', async (t) => {
-    const payload = { name: 'Tacoma Fire Department', state: 'WA', city: 'Tacoma', kind: 'other', email: 'records@tacoma.example', ringPartner: true, ringPartnerSince: '2020-05' }
+    const payload = {
+      name: 'Tacoma Fire Department',
+      state: 'WA',
+      city: 'Tacoma',
+      kind: 'other',
+      email: 'records@tacoma.example',
+      ringPartner: true,
+      ringPartnerSince: '2020-05',
+    }
     t.equal((await app.inject({ method: 'POST', url: '/v1/agencies', payload })).statusCode, 401)
     const created = await app.inject({ method: 'POST', url: '/v1/agencies', headers: member.headers, payload })
     t.equal(created.statusCode, 201)
     t.match(created.json(), { name: 'Tacoma Fire Department', ringPartnerSince: '2020-05-01', ringPartnerSincePrecision: 'month' })
-    const again = await app.inject({ method: 'POST', url: '/v1/agencies', headers: member.headers, payload: { ...payload, name: 'TACOMA FIRE DEPARTMENT' } })
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/agencies',
+      headers: member.headers,
+      payload: { ...payload, name: 'TACOMA FIRE DEPARTMENT' },
+    })
     t.equal(again.statusCode, 409)
     const bad = await app.inject({
       method: 'POST',
@@ -86,9 +111,17 @@ t.test('agencies', async (t) => {
       payload: { name: '', state: 'XX1', kind: 'army', email: 'nope', portalUrl: 'javascript:alert(1)', ringPartnerSince: '2020-13-45' },
     })
     t.equal(bad.statusCode, 400)
-    const paths = bad.json().errors.map((error: { path: string }) => error.path).sort()
+    const paths = bad
+      .json()
+      .errors.map((error: { path: string }) => error.path)
+      .sort()
     t.same(paths, ['body.email', 'body.kind', 'body.name', 'body.portalUrl', 'body.ringPartnerSince', 'body.state'])
-    const unknownState = await app.inject({ method: 'POST', url: '/v1/agencies', headers: member.headers, payload: { ...payload, name: 'Nowhere PD', state: 'ZZ' } })
+    const unknownState = await app.inject({
+      method: 'POST',
+      url: '/v1/agencies',
+      headers: member.headers,
+      payload: { ...payload, name: 'Nowhere PD', state: 'ZZ' },
+    })
     t.equal(unknownState.statusCode, 422)
   })
 
@@ -106,10 +139,20 @@ t.test('agencies', async (t) => {
       method: 'PATCH',
       url,
       headers: admin.headers,
-      payload: { closures: [{ date: '2026-12-24', reason: 'a' }, { date: '2026-12-24', reason: 'b' }] },
+      payload: {
+        closures: [
+          { date: '2026-12-24', reason: 'a' },
+          { date: '2026-12-24', reason: 'b' },
+        ],
+      },
     })
     t.equal(duplicateDates.statusCode, 400)
-    const missing = await app.inject({ method: 'PATCH', url: '/v1/agencies/00000000-0000-4000-8000-000000000000', headers: admin.headers, payload: { phone: '1' } })
+    const missing = await app.inject({
+      method: 'PATCH',
+      url: '/v1/agencies/00000000-0000-4000-8000-000000000000',
+      headers: admin.headers,
+      payload: { phone: '1' },
+    })
     t.equal(missing.statusCode, 404)
   })
 
@@ -124,22 +167,41 @@ t.test('agencies', async (t) => {
       '"Quoted, Comma PD",OR,Salem,police,,no,',
     ].join('\n')
     const headers = { ...admin.headers, 'content-type': 'text/csv' }
-    t.equal((await app.inject({ method: 'POST', url: '/v1/agencies/import', headers: { ...member.headers, 'content-type': 'text/csv' }, payload: csv })).statusCode, 403)
+    t.equal(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/agencies/import',
+          headers: { ...member.headers, 'content-type': 'text/csv' },
+          payload: csv,
+        })
+      ).statusCode,
+      403,
+    )
     const response = await app.inject({ method: 'POST', url: '/v1/agencies/import', headers, payload: csv })
     t.equal(response.statusCode, 200)
     const result = response.json()
     t.equal(result.created, 2)
     t.equal(result.updated, 1)
-    t.same(result.rejected.map((row: { line: number }) => row.line), [4, 5, 6])
+    t.same(
+      result.rejected.map((row: { line: number }) => row.line),
+      [4, 5, 6],
+    )
     t.match(result.rejected[1].reasons.join(' '), /ringPartnerSince/)
     t.match(result.rejected[2].reasons.join(' '), /no records law/)
-    const [spokane] = await ctx.database.sql`select email, ring_partner_since::text as since from agencies where name = 'Spokane Police Department'`
+    const [spokane] = await ctx.database
+      .sql`select email, ring_partner_since::text as since from agencies where name = 'Spokane Police Department'`
     t.equal(spokane!.email, 'foia@spokane.example')
     t.equal(spokane!.since, '2019-08-01')
 
     const noHeader = await app.inject({ method: 'POST', url: '/v1/agencies/import', headers, payload: 'foo,bar\n1,2' })
     t.equal(noHeader.statusCode, 422)
-    const wrongType = await app.inject({ method: 'POST', url: '/v1/agencies/import', headers: { ...admin.headers, 'content-type': 'application/xml' }, payload: '<a/>' })
+    const wrongType = await app.inject({
+      method: 'POST',
+      url: '/v1/agencies/import',
+      headers: { ...admin.headers, 'content-type': 'application/xml' },
+      payload: '<a/>',
+    })
     t.equal(wrongType.statusCode, 415)
     const broken = await app.inject({ method: 'POST', url: '/v1/agencies/import', headers, payload: 'name,state\n"unterminated,WA' })
     t.equal(broken.statusCode, 422)

@@ -25,17 +25,36 @@ t.test('POST /v1/requests/submit files many drafts at once, or none', async (t) 
     await app.inject({ method: 'PATCH', url: `/v1/agencies/${id}`, headers: admin.headers, payload: { email } })
   }
   const draftFor = async (user: TestUser, agencyId: string) =>
-    (await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json().id as string
-  const submitMany = (user: TestUser, payload: unknown) => app.inject({ method: 'POST', url: '/v1/requests/submit', headers: user.headers, payload: payload as object })
-  const statusOf = async (user: TestUser, id: string) => (await app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: user.headers })).json().status
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json().id as string
+  const submitMany = (user: TestUser, payload: unknown) =>
+    app.inject({ method: 'POST', url: '/v1/requests/submit', headers: user.headers, payload: payload as object })
+  const statusOf = async (user: TestUser, id: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: user.headers })).json().status
 
   t.test('each draft gets its own law’s due date, its timeline entry and its reminders', async (t) => {
     const ids = [await draftFor(requester, spokane), await draftFor(requester, houston)]
     const response = await submitMany(requester, { ids, via: 'portal' })
     t.equal(response.statusCode, 200)
     const { items } = response.json()
-    t.same(items.map((item: { id: string }) => item.id), ids, 'in the order asked')
-    t.match(items[0], { status: 'submitted', submittedVia: 'portal', submittedAt: '2026-11-20T18:00:00.000Z', dueDate: '2026-12-01', agency: { state: 'WA' } })
+    t.same(
+      items.map((item: { id: string }) => item.id),
+      ids,
+      'in the order asked',
+    )
+    t.match(items[0], {
+      status: 'submitted',
+      submittedVia: 'portal',
+      submittedAt: '2026-11-20T18:00:00.000Z',
+      dueDate: '2026-12-01',
+      agency: { state: 'WA' },
+    })
     t.match(items[0].deadline.rule, /RCW 42\.56/)
     t.match(items[1], { status: 'submitted', agency: { state: 'TX' } })
     t.match(items[1].deadline.rule, /Texas/)
@@ -43,9 +62,18 @@ t.test('POST /v1/requests/submit files many drafts at once, or none', async (t) 
       const single = (await app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: requester.headers })).json()
       t.same(single, items[ids.indexOf(id)], 'the answer matches what GET shows')
       const events = (await app.inject({ method: 'GET', url: `/v1/requests/${id}/events`, headers: requester.headers })).json()
-      t.match(events.at(-1), { type: 'submitted', note: 'Submitted by portal', statusBefore: 'draft', statusAfter: 'submitted', dueDateAfter: single.dueDate })
+      t.match(events.at(-1), {
+        type: 'submitted',
+        note: 'Submitted by portal',
+        statusBefore: 'draft',
+        statusAfter: 'submitted',
+        dueDateAfter: single.dueDate,
+      })
       const reminders = (await app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers: requester.headers })).json()
-      t.same(reminders.map((reminder: { kind: string }) => reminder.kind), ['due_soon', 'due_today', 'overdue', 'follow_up'])
+      t.same(
+        reminders.map((reminder: { kind: string }) => reminder.kind),
+        ['due_soon', 'due_today', 'overdue', 'follow_up'],
+      )
     }
   })
 
@@ -114,7 +142,13 @@ t.test('POST /v1/requests/submit files many drafts at once, or none', async (t) 
     for (const [payload, paths] of cases) {
       const response = await submitMany(requester, payload)
       t.equal(response.statusCode, 400, JSON.stringify(payload).slice(0, 80))
-      t.same(response.json().errors.map((error: { path: string }) => error.path).sort(), paths.sort())
+      t.same(
+        response
+          .json()
+          .errors.map((error: { path: string }) => error.path)
+          .sort(),
+        paths.sort(),
+      )
     }
     const future = await submitMany(requester, { ids: [mine], via: 'mail', submittedAt: '2027-01-01T00:00:00Z' })
     t.equal(future.statusCode, 422)

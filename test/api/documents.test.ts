@@ -28,9 +28,15 @@ t.test('documents API', async (t) => {
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
   const newRequest = async (user: TestUser, options: { visibility?: string; submit?: boolean } = {}) => {
     const request = (
-      await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership', visibility: options.visibility ?? 'public' } })
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership', visibility: options.visibility ?? 'public' },
+      })
     ).json()
-    if (options.submit ?? true) await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: user.headers, payload: { via: 'portal' } })
+    if (options.submit ?? true)
+      await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: user.headers, payload: { via: 'portal' } })
     return request.id as string
   }
   const publicRequest = await newRequest(owner)
@@ -101,7 +107,11 @@ t.test('documents API', async (t) => {
       ['random bytes', [file(Buffer.from([0, 159, 146, 150, 0, 1, 2, 3]), 'blob.pdf', 'application/pdf')], 415, 'body.file.0'],
       ['UTF-16 text', [file(Buffer.from('\ufeffhello', 'utf16le'), 'u16.txt')], 415, 'body.file.0'],
       ['an empty file', [file(Buffer.alloc(0), 'empty.pdf')], 400, 'body.file.0'],
-      ['a good file, then an oversized one', [file(pdf, 'ok.pdf'), file(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(MAX_UPLOAD_BYTES)]), 'big.pdf')], 413],
+      [
+        'a good file, then an oversized one',
+        [file(pdf, 'ok.pdf'), file(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(MAX_UPLOAD_BYTES)]), 'big.pdf')],
+        413,
+      ],
       ['a good file, then a bad one', [file(png, 'ok.png'), file(Buffer.from('\u0000\u0001binary'), 'x.bin')], 415, 'body.file.1'],
     ]
     for (const [what, parts, status, path] of cases) {
@@ -125,7 +135,11 @@ t.test('documents API', async (t) => {
     await upload(app, publicRequest, owner.headers, [file(kept, 'kept.pdf')])
     const before = { rows: await documentRows(), files: await stored() }
     const fresh = await makePdf(['New bytes, never stored before.'])
-    const response = await upload(app, publicRequest, owner.headers, [file(fresh, 'fresh.pdf'), file(kept, 'kept-again.pdf'), file(await makePdf(['x']), 'refused.pdf')])
+    const response = await upload(app, publicRequest, owner.headers, [
+      file(fresh, 'fresh.pdf'),
+      file(kept, 'kept-again.pdf'),
+      file(await makePdf(['x']), 'refused.pdf'),
+    ])
     t.equal(response.statusCode, 500)
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
     t.notMatch(response.body, /disk full/, 'the database error stays in the log')
@@ -142,7 +156,13 @@ t.test('documents API', async (t) => {
       { name: 'title', value: ' ' },
     ])
     t.equal(fields.statusCode, 400)
-    t.same(fields.json().errors.map((error: { path: string }) => error.path).sort(), ['body.kind.0', 'body.receivedAt', 'body.title'])
+    t.same(
+      fields
+        .json()
+        .errors.map((error: { path: string }) => error.path)
+        .sort(),
+      ['body.kind.0', 'body.receivedAt', 'body.title'],
+    )
     const cases: [string, Parameters<typeof upload>[3], number, string][] = [
       ['an unknown field', [file(pdf, 'a.pdf'), { name: 'owner', value: 'me' }], 400, 'body.owner'],
       ['a file under another name', [{ ...file(pdf, 'a.pdf'), name: 'attachment' }], 400, 'body.attachment'],
@@ -157,14 +177,34 @@ t.test('documents API', async (t) => {
       t.equal(response.statusCode, status, what)
       t.equal(response.json().errors?.[0]?.path, path, what)
     }
-    const tooMany = await upload(app, publicRequest, owner.headers, Array.from({ length: 21 }, (_, index) => file(`note ${index}`, `n${index}.txt`)))
+    const tooMany = await upload(
+      app,
+      publicRequest,
+      owner.headers,
+      Array.from({ length: 21 }, (_, index) => file(`note ${index}`, `n${index}.txt`)),
+    )
     t.equal(tooMany.statusCode, 413)
-    const json = await app.inject({ method: 'POST', url: `/v1/requests/${publicRequest}/documents`, headers: owner.headers, payload: { file: 'x' } })
+    const json = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${publicRequest}/documents`,
+      headers: owner.headers,
+      payload: { file: 'x' },
+    })
     t.equal(json.statusCode, 415)
-    const octets = await app.inject({ method: 'POST', url: `/v1/requests/${publicRequest}/documents`, headers: { ...owner.headers, 'content-type': 'application/pdf' }, payload: pdf })
+    const octets = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${publicRequest}/documents`,
+      headers: { ...owner.headers, 'content-type': 'application/pdf' },
+      payload: pdf,
+    })
     t.equal(octets.statusCode, 415)
     const { body, contentType } = await multipartBody([file(pdf, 'a.pdf')])
-    const cut = await app.inject({ method: 'POST', url: `/v1/requests/${publicRequest}/documents`, headers: { ...owner.headers, 'content-type': contentType }, payload: body.subarray(0, body.length - 60) })
+    const cut = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${publicRequest}/documents`,
+      headers: { ...owner.headers, 'content-type': contentType },
+      payload: body.subarray(0, body.length - 60),
+    })
     t.equal(cut.statusCode, 400, 'a body that ends mid-part')
   })
 
@@ -199,13 +239,26 @@ t.test('documents API', async (t) => {
     const listed = (await app.inject({ method: 'GET', url: `/v1/requests/${publicRequest}/documents?limit=2` })).json()
     t.equal(listed.items.length, 2)
     t.type(listed.nextCursor, 'string')
-    const next = (await app.inject({ method: 'GET', url: `/v1/requests/${publicRequest}/documents?limit=100&cursor=${listed.nextCursor}` })).json()
-    t.notOk(next.items.some((item: { id: string }) => listed.items.some((first: { id: string }) => first.id === item.id)), 'pages do not overlap')
+    const next = (
+      await app.inject({ method: 'GET', url: `/v1/requests/${publicRequest}/documents?limit=100&cursor=${listed.nextCursor}` })
+    ).json()
+    t.notOk(
+      next.items.some((item: { id: string }) => listed.items.some((first: { id: string }) => first.id === item.id)),
+      'pages do not overlap',
+    )
 
     for (const id of [hidden.id, drafted.id]) {
       for (const suffix of ['', '/file', '/text']) {
-        t.equal((await app.inject({ method: 'GET', url: `/v1/documents/${id}${suffix}` })).statusCode, 404, `anonymous ${suffix || 'document'}`)
-        t.equal((await app.inject({ method: 'GET', url: `/v1/documents/${id}${suffix}`, headers: other.headers })).statusCode, 404, `another user ${suffix || 'document'}`)
+        t.equal(
+          (await app.inject({ method: 'GET', url: `/v1/documents/${id}${suffix}` })).statusCode,
+          404,
+          `anonymous ${suffix || 'document'}`,
+        )
+        t.equal(
+          (await app.inject({ method: 'GET', url: `/v1/documents/${id}${suffix}`, headers: other.headers })).statusCode,
+          404,
+          `another user ${suffix || 'document'}`,
+        )
       }
       t.equal((await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: owner.headers })).statusCode, 200)
       t.equal((await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: admin.headers })).statusCode, 200)
@@ -236,10 +289,23 @@ t.test('documents API', async (t) => {
     t.equal(current.body, '')
     t.equal(current.headers.etag, etag)
     t.equal(current.headers['cache-control'], 'private, no-cache')
-    t.equal((await app.inject({ method: 'GET', url, headers: { 'if-none-match': `"other", W/${etag}` } })).statusCode, 304, 'weak comparison, in a list')
-    t.equal((await app.inject({ method: 'GET', url, headers: { 'if-none-match': '"other"' } })).statusCode, 200, 'a stale copy gets the bytes')
+    t.equal(
+      (await app.inject({ method: 'GET', url, headers: { 'if-none-match': `"other", W/${etag}` } })).statusCode,
+      304,
+      'weak comparison, in a list',
+    )
+    t.equal(
+      (await app.inject({ method: 'GET', url, headers: { 'if-none-match': '"other"' } })).statusCode,
+      200,
+      'a stale copy gets the bytes',
+    )
 
-    const patched = await app.inject({ method: 'PATCH', url: `/v1/requests/${requestId}`, headers: owner.headers, payload: { visibility: 'private' } })
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/v1/requests/${requestId}`,
+      headers: owner.headers,
+      payload: { visibility: 'private' },
+    })
     t.equal(patched.statusCode, 200)
     const revalidated = await app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })
     t.equal(revalidated.statusCode, 404, 'the cached copy is not confirmed any more')
@@ -273,11 +339,21 @@ t.test('documents API', async (t) => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 })
     const { port } = new URL(address)
     const before = { rows: await documentRows(), files: (await stored()).length }
-    const { body, contentType } = await multipartBody([file(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(40_000, 0x41)]), 'big.pdf')])
+    const { body, contentType } = await multipartBody([
+      file(Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(40_000, 0x41)]), 'big.pdf'),
+    ])
     const socket = connect(Number(port), '127.0.0.1')
     await new Promise((resolve) => socket.once('connect', resolve))
     socket.write(
-      [`POST /v1/requests/${publicRequest}/documents HTTP/1.1`, `host: 127.0.0.1`, `authorization: ${owner.headers.authorization}`, `content-type: ${contentType}`, `content-length: ${body.length}`, '', ''].join('\r\n'),
+      [
+        `POST /v1/requests/${publicRequest}/documents HTTP/1.1`,
+        `host: 127.0.0.1`,
+        `authorization: ${owner.headers.authorization}`,
+        `content-type: ${contentType}`,
+        `content-length: ${body.length}`,
+        '',
+        '',
+      ].join('\r\n'),
     )
     socket.write(body.subarray(0, Math.floor(body.length / 2)))
     // Staging has begun when the file's first bytes are on disk.

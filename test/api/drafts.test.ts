@@ -11,7 +11,14 @@ t.test('a draft can be deleted by its requester; a filed request cannot', async 
   const stranger = await signUp(app)
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
   const create = async () =>
-    (await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: owner.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json()
   const remove = (id: string, headers = owner.headers) => app.inject({ method: 'DELETE', url: `/v1/requests/${id}`, headers })
 
   const draft = await create()
@@ -38,7 +45,11 @@ t.test('a draft can be deleted by its requester; a filed request cannot', async 
   t.equal(refused.statusCode, 409)
   t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.match(refused.json().detail, /Only drafts can be deleted; this request is submitted/)
-  t.equal((await app.inject({ method: 'GET', url: `/v1/requests/${filed.id}`, headers: owner.headers })).statusCode, 200, 'the filed request is kept')
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/v1/requests/${filed.id}`, headers: owner.headers })).statusCode,
+    200,
+    'the filed request is kept',
+  )
 })
 
 t.test('a draft is rendered again from new variables; a filed letter is not', async (t) => {
@@ -46,12 +57,20 @@ t.test('a draft is rendered again from new variables; a filed letter is not', as
   const owner = await signUp(app)
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
   const draft = (
-    await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership', variables: { date_from: 'January 1, 2019' } } })
+    await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership', variables: { date_from: 'January 1, 2019' } },
+    })
   ).json()
   t.match(draft.body, /from January 1, 2019 through/)
-  const patch = (payload: Record<string, unknown>) => app.inject({ method: 'PATCH', url: `/v1/requests/${draft.id}`, headers: owner.headers, payload })
+  const patch = (payload: Record<string, unknown>) =>
+    app.inject({ method: 'PATCH', url: `/v1/requests/${draft.id}`, headers: owner.headers, payload })
 
-  const rerendered = await patch({ variables: { date_from: 'March 3, 2020', additional_records: 'training slides about the Neighbors Portal' } })
+  const rerendered = await patch({
+    variables: { date_from: 'March 3, 2020', additional_records: 'training slides about the Neighbors Portal' },
+  })
   t.equal(rerendered.statusCode, 200)
   t.match(rerendered.json().body, /from March 3, 2020 through/)
   t.match(rerendered.json().body, /training slides about the Neighbors Portal/)

@@ -23,25 +23,49 @@ t.test('logs carry no SQL values, addresses, letters or tokens', async (t) => {
   const { app, ctx } = await buildTestApp(t, { logger })
   const owner = await signUp(app, { email: 'owner.private@example.org' })
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  const { id } = (await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const { id } = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   // Constraints that only this test's database has, so the next writes fail inside PostgreSQL with the values in hand.
   await ctx.database.sql.unsafe(`alter table users add constraint log_test_no_users check (name <> 'Refused By The Database') not valid`)
-  await ctx.database.sql.unsafe(`alter table requests add constraint log_test_no_letters check (body not like '%Ring about Neighbors%') not valid`)
-  const [{ mute_token: muteToken }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [{ mute_token: string }]
+  await ctx.database.sql.unsafe(
+    `alter table requests add constraint log_test_no_letters check (body not like '%Ring about Neighbors%') not valid`,
+  )
+  const [{ mute_token: muteToken }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [
+    { mute_token: string },
+  ]
   lines.length = 0
 
   const letter = await app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: owner.headers, payload: { body: LETTER } })
   t.equal(letter.statusCode, 500, 'a database failure with a letter in its parameters')
-  const signUpFailure = await app.inject({ method: 'POST', url: '/v1/users', headers: owner.headers, payload: { email: SECRET_EMAIL, name: 'Refused By The Database' } })
+  const signUpFailure = await app.inject({
+    method: 'POST',
+    url: '/v1/users',
+    headers: owner.headers,
+    payload: { email: SECRET_EMAIL, name: 'Refused By The Database' },
+  })
   t.equal(signUpFailure.statusCode, 500, 'a database failure with an address in its parameters')
   await app.inject({ method: 'GET', url: `/v1/requests/${id}/mute?token=${muteToken}`, headers: owner.headers })
-  ctx.logger.warn({ reason: `550 5.1.1 <${SECRET_EMAIL}>: Recipient address rejected`, email: SECRET_EMAIL }, `could not send to ${SECRET_EMAIL}`)
+  ctx.logger.warn(
+    { reason: `550 5.1.1 <${SECRET_EMAIL}>: Recipient address rejected`, email: SECRET_EMAIL },
+    `could not send to ${SECRET_EMAIL}`,
+  )
 
+  // biome-ignore lint/suspicious/noExplicitAny: log lines are free-form JSON, read field by field below
   const entries = lines.map((line) => JSON.parse(line) as Record<string, any>)
   const failures = entries.filter((entry) => entry.msg === 'request failed')
   t.equal(failures.length, 2, 'both failures were logged')
   for (const failure of failures) {
-    t.match(failure.err.message, /^Failed query: (update "requests"|insert into "users")[\s\S]*\nparams: \[redacted\]/, 'the query is named, its values are not')
+    t.match(
+      failure.err.message,
+      /^Failed query: (update "requests"|insert into "users")[\s\S]*\nparams: \[redacted\]/,
+      'the query is named, its values are not',
+    )
     t.equal(failure.err.params, '[redacted]')
     t.match(failure.err.message, /violates check constraint "log_test_/, 'the database’s reason stays')
   }
@@ -56,7 +80,15 @@ t.test('logs carry no SQL values, addresses, letters or tokens', async (t) => {
   })
 
   const everything = lines.join('\n')
-  for (const secret of [SECRET_EMAIL, 'owner.private@example.org', 'Ring about Neighbors', 'Refused By The Database', muteToken, owner.token, owner.token.slice(4)]) {
+  for (const secret of [
+    SECRET_EMAIL,
+    'owner.private@example.org',
+    'Ring about Neighbors',
+    'Refused By The Database',
+    muteToken,
+    owner.token,
+    owner.token.slice(4),
+  ]) {
     t.notOk(everything.includes(secret), `no log line holds ${JSON.stringify(secret.slice(0, 24))}`)
   }
 })

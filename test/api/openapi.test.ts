@@ -1,12 +1,20 @@
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 
-type Operation = { parameters?: { in: string; name: string; description?: string }[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }
+type Operation = {
+  parameters?: { in: string; name: string; description?: string }[]
+  requestBody?: { content: Record<string, unknown> }
+  responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>
+}
 
 t.test('the OpenAPI document types errors as problems and byte answers as what they are', async (t) => {
   const { app } = await buildTestApp(t)
-  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> }
-  const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })))
+  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, Operation>>
+  }
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+  )
 
   const errorTypes = new Set(
     operations.flatMap(({ operation }) =>

@@ -27,11 +27,24 @@ t.test('rate limits', async (t) => {
   const [first, second] = [await signUp(app), await signUp(app)]
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
   const draft = async (user: TestUser) =>
-    (await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json().id as string
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json().id as string
 
   t.test('sign-ups per address; another address, or a spoofed X-Forwarded-For, is its own story', async (t) => {
     const signUpFrom = (remoteAddress: string, n: number, headers: Record<string, string> = {}) =>
-      app.inject({ method: 'POST', url: '/v1/users', remoteAddress, headers, payload: { email: `s${n}-${remoteAddress}@example.org`, name: 'S' } })
+      app.inject({
+        method: 'POST',
+        url: '/v1/users',
+        remoteAddress,
+        headers,
+        payload: { email: `s${n}-${remoteAddress}@example.org`, name: 'S' },
+      })
     // Two sign-ups already came from 127.0.0.1 above.
     // Public sign-ups once users exist answer 202 (the token goes by email).
     t.equal((await signUpFrom('127.0.0.1', 1)).statusCode, 202)
@@ -63,16 +76,39 @@ t.test('rate limits', async (t) => {
     t.equal((await upload(app, requestId, second.headers, [file('one', 'one.txt')])).statusCode, 201)
     assertLimited(t, await upload(app, requestId, second.headers, [file('two', 'two.txt')]), /Too many uploads from this account/)
 
-    const agency = (n: number) => app.inject({ method: 'POST', url: '/v1/agencies', headers: second.headers, payload: { name: `Limit Test PD ${n}`, state: 'WA', kind: 'police' } })
+    const agency = (n: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/agencies',
+        headers: second.headers,
+        payload: { name: `Limit Test PD ${n}`, state: 'WA', kind: 'police' },
+      })
     t.equal((await agency(1)).statusCode, 201)
     assertLimited(t, await agency(2), /Too many new agencies from this account/)
 
     const [a, b, c] = [await draft(second), await draft(second), await draft(second)]
-    t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${a}/submit`, headers: second.headers, payload: { via: 'portal' } })).statusCode, 200)
-    t.equal((await app.inject({ method: 'POST', url: '/v1/requests/submit', headers: second.headers, payload: { ids: [b], via: 'portal' } })).statusCode, 200)
-    const bulk = await app.inject({ method: 'POST', url: '/v1/requests/submit', headers: second.headers, payload: { ids: [c], via: 'portal' } })
+    t.equal(
+      (await app.inject({ method: 'POST', url: `/v1/requests/${a}/submit`, headers: second.headers, payload: { via: 'portal' } }))
+        .statusCode,
+      200,
+    )
+    t.equal(
+      (await app.inject({ method: 'POST', url: '/v1/requests/submit', headers: second.headers, payload: { ids: [b], via: 'portal' } }))
+        .statusCode,
+      200,
+    )
+    const bulk = await app.inject({
+      method: 'POST',
+      url: '/v1/requests/submit',
+      headers: second.headers,
+      payload: { ids: [c], via: 'portal' },
+    })
     assertLimited(t, bulk, /Too many submissions from this account/)
-    t.equal((await app.inject({ method: 'GET', url: `/v1/requests/${c}`, headers: second.headers })).json().status, 'draft', 'a refused submission changes nothing')
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/v1/requests/${c}`, headers: second.headers })).json().status,
+      'draft',
+      'a refused submission changes nothing',
+    )
   })
 
   t.test('counters live in Redis under the queue prefix, each with a TTL', async (t) => {
@@ -95,7 +131,12 @@ t.test('rate limits', async (t) => {
 t.test('behind a trusted proxy, the forwarded address is the client', async (t) => {
   const { app } = await buildTestApp(t, { env: { TRUST_PROXY: 'loopback', RATE_LIMIT_SIGNUP_PER_IP: '1/1m' } })
   const signUpVia = (forwardedFor: string, n: number) =>
-    app.inject({ method: 'POST', url: '/v1/users', headers: { 'x-forwarded-for': forwardedFor }, payload: { email: `p${n}@example.org`, name: 'P' } })
+    app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: { 'x-forwarded-for': forwardedFor },
+      payload: { email: `p${n}@example.org`, name: 'P' },
+    })
   t.equal((await signUpVia('203.0.113.1', 1)).statusCode, 201)
   assertLimited(t, await signUpVia('203.0.113.1', 2), /at most 1 in one minute/)
   t.equal((await signUpVia('203.0.113.2', 3)).statusCode, 202)
@@ -116,7 +157,14 @@ t.test('the defaults leave a person and a campaign script alone', async (t) => {
   }
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
   // A campaign: 300 letters filed one call at a time (the drafts copied in SQL: making them is not limited).
-  const draft = (await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const draft = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: user.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   const copies = (await ctx.database.sql`
     insert into requests (user_id, agency_id, template_slug, subject, body, reply_key)
     select user_id, agency_id, template_slug, subject, body, reply_key || '-' || n from requests, generate_series(1, 299) n where id = ${draft.id}
@@ -124,7 +172,9 @@ t.test('the defaults leave a person and a campaign script alone', async (t) => {
   const ids = [draft.id as string, ...copies.map((row) => row.id)]
   let filed = 0
   for (let start = 0; start < ids.length; start += 10) {
-    const batch = ids.slice(start, start + 10).map((id) => app.inject({ method: 'POST', url: `/v1/requests/${id}/submit`, headers: user.headers, payload: { via: 'portal' } }))
+    const batch = ids
+      .slice(start, start + 10)
+      .map((id) => app.inject({ method: 'POST', url: `/v1/requests/${id}/submit`, headers: user.headers, payload: { via: 'portal' } }))
     for (const response of await Promise.all(batch)) if (response.statusCode === 200) filed += 1
   }
   t.equal(filed, 300)

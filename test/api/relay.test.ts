@@ -21,7 +21,12 @@ t.test('email goes only to addresses an administrator approved, within each memb
   const admin = await signUp(app)
   await startTestWorker(t, ctx, smtp.url)
   const spokane = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  await app.inject({ method: 'PATCH', url: `/v1/agencies/${spokane}`, headers: admin.headers, payload: { email: 'records@spokane.example' } })
+  await app.inject({
+    method: 'PATCH',
+    url: `/v1/agencies/${spokane}`,
+    headers: admin.headers,
+    payload: { email: 'records@spokane.example' },
+  })
 
   /** A member whose account is a month old, past the new-account limit. */
   const establishedMember = async () => {
@@ -30,7 +35,12 @@ t.test('email goes only to addresses an administrator approved, within each memb
     return member
   }
   const draftFor = async (user: TestUser, agencyId: string) => {
-    const response = await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: user.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
     t.equal(response.statusCode, 201)
     return response.json().id as string
   }
@@ -70,9 +80,15 @@ t.test('email goes only to addresses an administrator approved, within each memb
     const [single, first, second] = await drafts(member, agency.id, 3)
     const refused = await submitOne(member, single!)
     t.equal(refused.statusCode, 422)
-    t.match(refused.json().detail, /victim@elsewhere\.example \(Relay Test Police Department, agency [0-9a-f-]{36}\) waits for an administrator's approval; file through the portal or by mail/)
+    t.match(
+      refused.json().detail,
+      /victim@elsewhere\.example \(Relay Test Police Department, agency [0-9a-f-]{36}\) waits for an administrator's approval; file through the portal or by mail/,
+    )
     t.same(refused.json().errors, [
-      { path: 'body.via', message: `Request ${single}: the address victim@elsewhere.example of agency ${agency.id} waits for an administrator's approval` },
+      {
+        path: 'body.via',
+        message: `Request ${single}: the address victim@elsewhere.example of agency ${agency.id} waits for an administrator's approval`,
+      },
     ])
 
     const approvedDraft = await draftFor(member, spokane)
@@ -92,20 +108,42 @@ t.test('email goes only to addresses an administrator approved, within each memb
     t.equal((await app.inject({ method: 'GET', url: '/v1/agencies?emailPending=true' })).statusCode, 403)
     t.ok((await pendingIds(admin)).includes(agency.id), 'administrators see it waiting')
 
-    const selfApproval = await app.inject({ method: 'PATCH', url: `/v1/agencies/${agency.id}`, headers: member.headers, payload: { emailApproved: true } })
+    const selfApproval = await app.inject({
+      method: 'PATCH',
+      url: `/v1/agencies/${agency.id}`,
+      headers: member.headers,
+      payload: { emailApproved: true },
+    })
     t.equal(selfApproval.statusCode, 403, 'a member cannot approve')
-    const sameAddress = await app.inject({ method: 'PATCH', url: `/v1/agencies/${agency.id}`, headers: member.headers, payload: { email: 'victim@elsewhere.example' } })
+    const sameAddress = await app.inject({
+      method: 'PATCH',
+      url: `/v1/agencies/${agency.id}`,
+      headers: member.headers,
+      payload: { email: 'victim@elsewhere.example' },
+    })
     t.equal(sameAddress.statusCode, 403, 'nor set the address again')
     const recreate = await app.inject({
       method: 'POST',
       url: '/v1/agencies',
       headers: member.headers,
-      payload: { name: 'Relay Test Police Department', state: 'WA', city: 'Nowhere', kind: 'police', email: 'victim@elsewhere.example', emailApproved: true },
+      payload: {
+        name: 'Relay Test Police Department',
+        state: 'WA',
+        city: 'Nowhere',
+        kind: 'police',
+        email: 'victim@elsewhere.example',
+        emailApproved: true,
+      },
     })
     t.equal(recreate.statusCode, 400)
     t.equal((await app.inject({ method: 'GET', url: `/v1/agencies/${agency.id}` })).json().emailApproved, false, 'still waiting')
 
-    const approved = await app.inject({ method: 'PATCH', url: `/v1/agencies/${agency.id}`, headers: admin.headers, payload: { emailApproved: true } })
+    const approved = await app.inject({
+      method: 'PATCH',
+      url: `/v1/agencies/${agency.id}`,
+      headers: admin.headers,
+      payload: { emailApproved: true },
+    })
     t.equal(approved.statusCode, 200)
     t.match(approved.json(), { email: 'victim@elsewhere.example', emailApproved: true })
     t.notOk((await pendingIds(admin)).includes(agency.id))
@@ -124,7 +162,12 @@ t.test('email goes only to addresses an administrator approved, within each memb
       'exactly one letter reached the address: the one filed after approval',
     )
 
-    const withdrawn = await app.inject({ method: 'PATCH', url: `/v1/agencies/${agency.id}`, headers: admin.headers, payload: { emailApproved: false } })
+    const withdrawn = await app.inject({
+      method: 'PATCH',
+      url: `/v1/agencies/${agency.id}`,
+      headers: admin.headers,
+      payload: { emailApproved: false },
+    })
     t.equal(withdrawn.json().emailApproved, false, 'an administrator can withdraw approval')
     t.equal((await submitOne(member, first!)).statusCode, 422)
   })
@@ -133,7 +176,12 @@ t.test('email goes only to addresses an administrator approved, within each memb
     const member = await establishedMember()
     const kent = await findAgencyId(app, 'state=WA&q=kent%20police')
     t.equal((await app.inject({ method: 'GET', url: `/v1/agencies/${kent}` })).json().emailApproved, false, 'no address, nothing approved')
-    const set = await app.inject({ method: 'PATCH', url: `/v1/agencies/${kent}`, headers: admin.headers, payload: { email: 'records@kent.example' } })
+    const set = await app.inject({
+      method: 'PATCH',
+      url: `/v1/agencies/${kent}`,
+      headers: admin.headers,
+      payload: { email: 'records@kent.example' },
+    })
     t.match(set.json(), { email: 'records@kent.example', emailApproved: true })
     const unapprovedChange = await app.inject({
       method: 'PATCH',
@@ -142,7 +190,12 @@ t.test('email goes only to addresses an administrator approved, within each memb
       payload: { email: 'other@kent.example', emailApproved: false },
     })
     t.match(unapprovedChange.json(), { email: 'other@kent.example', emailApproved: false })
-    const noAddress = await app.inject({ method: 'PATCH', url: `/v1/agencies/${kent}`, headers: admin.headers, payload: { email: null, emailApproved: true } })
+    const noAddress = await app.inject({
+      method: 'PATCH',
+      url: `/v1/agencies/${kent}`,
+      headers: admin.headers,
+      payload: { email: null, emailApproved: true },
+    })
     t.equal(noAddress.statusCode, 422, 'there is no address to approve')
 
     const byAdmin = await app.inject({
@@ -176,9 +229,15 @@ t.test('email goes only to addresses an administrator approved, within each memb
       'Another Member Police,OR,Bend,police,',
       'Imported Police,OR,Eugene,police,records@eugene.example',
     ].join('\n')
-    const imported = await app.inject({ method: 'POST', url: '/v1/agencies/import', headers: { ...admin.headers, 'content-type': 'text/csv' }, payload: csv })
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/v1/agencies/import',
+      headers: { ...admin.headers, 'content-type': 'text/csv' },
+      payload: csv,
+    })
     t.match(imported.json(), { created: 1, updated: 2 })
-    const byName = async (q: string) => (await app.inject({ method: 'GET', url: `/v1/agencies?state=OR&q=${encodeURIComponent(q)}` })).json().items[0]
+    const byName = async (q: string) =>
+      (await app.inject({ method: 'GET', url: `/v1/agencies?state=OR&q=${encodeURIComponent(q)}` })).json().items[0]
     t.match(await byName('imported police'), { email: 'records@eugene.example', emailApproved: true }, 'a new imported address')
     t.match(await byName('member added'), { email: 'records@salem.example', emailApproved: true }, 'an address the import replaces')
     t.match(await byName('another member'), { email: 'pending@member.example', emailApproved: false }, 'an empty cell approves nothing')
@@ -215,7 +274,12 @@ t.test('email goes only to addresses an administrator approved, within each memb
 
     const adminDrafts = await drafts(admin, spokane, 6)
     t.equal((await submitMany(admin, adminDrafts)).statusCode, 202, 'administrators are not limited')
-    t.equal((await app.inject({ method: 'POST', url: '/v1/requests/submit', headers: member.headers, payload: { ids: more, via: 'portal' } })).statusCode, 200, 'filing elsewhere is not limited')
+    t.equal(
+      (await app.inject({ method: 'POST', url: '/v1/requests/submit', headers: member.headers, payload: { ids: more, via: 'portal' } }))
+        .statusCode,
+      200,
+      'filing elsewhere is not limited',
+    )
   })
 
   t.test('a new account may file only a few drafts by email a day', async (t) => {
@@ -243,14 +307,26 @@ t.test('email goes only to addresses an administrator approved, within each memb
   t.test('a member may add only so many agencies a day', async (t) => {
     const member = await establishedMember()
     const add = (user: TestUser, index: number) =>
-      app.inject({ method: 'POST', url: '/v1/agencies', headers: user.headers, payload: { name: `Limit Test Police ${index}`, state: 'ID', kind: 'police' } })
+      app.inject({
+        method: 'POST',
+        url: '/v1/agencies',
+        headers: user.headers,
+        payload: { name: `Limit Test Police ${index}`, state: 'ID', kind: 'police' },
+      })
     for (const index of [1, 2, 3]) t.equal((await add(member, index)).statusCode, 201)
     const refused = await add(member, 4)
     t.equal(refused.statusCode, 429)
-    t.match(refused.json().detail, /^Each account may add 3 agencies in any 24 hours; this account used 3 in the last 24 hours, 0 are left, and this call asks for 1\. The same call fits from /)
+    t.match(
+      refused.json().detail,
+      /^Each account may add 3 agencies in any 24 hours; this account used 3 in the last 24 hours, 0 are left, and this call asks for 1\. The same call fits from /,
+    )
     const retryAfter = Number(refused.headers['retry-after'])
     t.ok(retryAfter > DAY_SECONDS - 120 && retryAfter <= DAY_SECONDS)
-    t.equal((await app.inject({ method: 'GET', url: '/v1/agencies?state=ID&q=limit%20test' })).json().items.length, 3, 'the fourth was not added')
+    t.equal(
+      (await app.inject({ method: 'GET', url: '/v1/agencies?state=ID&q=limit%20test' })).json().items.length,
+      3,
+      'the fourth was not added',
+    )
     for (const index of [5, 6, 7, 8]) t.equal((await add(admin, index)).statusCode, 201, 'administrators are not limited')
   })
 })

@@ -7,18 +7,24 @@ t.test('reminders through the API', async (t) => {
   const stranger = await signUp(app)
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
   const submitNew = async (headers = owner.headers) => {
-    const request = (await app.inject({ method: 'POST', url: '/v1/requests', headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+    const request = (
+      await app.inject({ method: 'POST', url: '/v1/requests', headers, payload: { agencyId, templateSlug: 'ring-partnership' } })
+    ).json()
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers, payload: { via: 'mail' } })
     return request.id as string
   }
-  const remindersOf = async (id: string, headers = owner.headers) => app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers })
+  const remindersOf = async (id: string, headers = owner.headers) =>
+    app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers })
 
   t.test('a submitted request lists its planned reminders; others may not read them', async (t) => {
     const id = await submitNew()
     const response = await remindersOf(id)
     t.equal(response.statusCode, 200)
     const reminders = response.json()
-    t.same(reminders.map((reminder: { kind: string }) => reminder.kind), ['due_soon', 'due_today', 'overdue', 'follow_up'])
+    t.same(
+      reminders.map((reminder: { kind: string }) => reminder.kind),
+      ['due_soon', 'due_today', 'overdue', 'follow_up'],
+    )
     for (const reminder of reminders) {
       t.match(reminder, { recipient: 'requester', status: 'scheduled', sentAt: null })
       t.match(reminder.sendAt, /T(16|17):00:00\.000Z$/, '09:00 in Spokane')
@@ -35,24 +41,34 @@ t.test('reminders through the API', async (t) => {
     const muted = await app.inject({ method: 'PATCH', url: '/v1/me', headers: owner.headers, payload: { remindersMuted: true } })
     t.equal(muted.statusCode, 200)
     t.equal(muted.json().remindersMuted, true)
-    for (const id of [first, second]) t.ok((await remindersOf(id)).json().every((reminder: { status: string }) => reminder.status === 'cancelled'))
+    for (const id of [first, second])
+      t.ok((await remindersOf(id)).json().every((reminder: { status: string }) => reminder.status === 'cancelled'))
     await app.inject({ method: 'PATCH', url: '/v1/me', headers: owner.headers, payload: { remindersMuted: false } })
-    for (const id of [first, second]) t.ok((await remindersOf(id)).json().every((reminder: { status: string }) => reminder.status === 'scheduled'))
-    t.equal((await app.inject({ method: 'PATCH', url: '/v1/me', headers: owner.headers, payload: { remindersMuted: 'yes' } })).statusCode, 400)
+    for (const id of [first, second])
+      t.ok((await remindersOf(id)).json().every((reminder: { status: string }) => reminder.status === 'scheduled'))
+    t.equal(
+      (await app.inject({ method: 'PATCH', url: '/v1/me', headers: owner.headers, payload: { remindersMuted: 'yes' } })).statusCode,
+      400,
+    )
     t.equal((await app.inject({ method: 'PATCH', url: '/v1/me', headers: owner.headers, payload: {} })).statusCode, 400)
     t.equal((await app.inject({ method: 'PATCH', url: '/v1/me', payload: { name: 'x' } })).statusCode, 401)
   })
 
   t.test('the one-click mute link needs the request’s own token', async (t) => {
     const id = await submitNew()
-    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [{ mute_token: string }]
+    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [
+      { mute_token: string },
+    ]
     const wrong = await app.inject({ method: 'POST', url: `/v1/requests/${id}/mute?token=${'0'.repeat(32)}` })
     t.equal(wrong.statusCode, 404)
     t.equal((await app.inject({ method: 'POST', url: `/v1/requests/${id}/mute?token=<script>` })).statusCode, 400)
     const page = await app.inject({ method: 'GET', url: `/v1/requests/${id}/mute?token=${token}` })
     t.equal(page.statusCode, 200)
     t.match(page.body, /<form method="post">/)
-    t.ok((await remindersOf(id)).json().some((reminder: { status: string }) => reminder.status === 'scheduled'), 'looking at the page mutes nothing')
+    t.ok(
+      (await remindersOf(id)).json().some((reminder: { status: string }) => reminder.status === 'scheduled'),
+      'looking at the page mutes nothing',
+    )
     const mute = await app.inject({ method: 'POST', url: `/v1/requests/${id}/mute?token=${token}` })
     t.equal(mute.statusCode, 200)
     t.ok((await remindersOf(id)).json().every((reminder: { status: string }) => reminder.status === 'cancelled'))
@@ -62,7 +78,9 @@ t.test('reminders through the API', async (t) => {
 
   t.test('the mute page names the request and agency, and its button works from a browser', async (t) => {
     const id = await submitNew()
-    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [{ mute_token: string }]
+    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [
+      { mute_token: string },
+    ]
     const page = await app.inject({ method: 'GET', url: `/v1/requests/${id}/mute?token=${token}` })
     t.match(page.body, /Your request “.+” to the Spokane Police Department\./)
     // What a browser sends for the page's form, and what a mail client sends for RFC 8058 one-click.

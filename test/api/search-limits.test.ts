@@ -12,11 +12,17 @@ t.test('a query with too many terms is refused, naming q', async (t) => {
   t.equal(response.statusCode, 400)
   t.same(response.json().errors, [{ path: 'querystring.q', message: 'must have at most 20 terms' }])
   const twenty = Array.from({ length: 20 }, (_, n) => `word${n}`).join(' ')
-  t.equal((await app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(`"${twenty}"`)}` })).statusCode, 200, 'a 20-word phrase is fine')
+  t.equal(
+    (await app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(`"${twenty}"`)}` })).statusCode,
+    200,
+    'a 20-word phrase is fine',
+  )
 })
 
 t.test('search runs on its own few connections, and a statement past the timeout is a 503 while the rest answers', async (t) => {
-  const { app, config } = await buildTestApp(t, { env: { SEARCH_POOL_SIZE: '2', SEARCH_STATEMENT_TIMEOUT_MS: '300', SEARCH_CACHE_SECONDS: '0', ...NO_RATE_LIMIT } })
+  const { app, config } = await buildTestApp(t, {
+    env: { SEARCH_POOL_SIZE: '2', SEARCH_STATEMENT_TIMEOUT_MS: '300', SEARCH_CACHE_SECONDS: '0', ...NO_RATE_LIMIT },
+  })
   // A transaction holding document_pages keeps every search waiting, as a very costly one would.
   const locker = postgres(config.databaseUrl, { max: 2, onnotice: () => {} })
   t.teardown(() => locker.end({ timeout: 5 }))
@@ -33,7 +39,10 @@ t.test('search runs on its own few connections, and a statement past the timeout
 
   const searches = Array.from({ length: 6 }, (_, n) => app.inject({ method: 'GET', url: `/v1/search?q=portal${n}` }))
   await new Promise((resolve) => setTimeout(resolve, 100))
-  const [{ n: searchConnections }] = (await locker`select count(*)::int as n from pg_stat_activity where application_name = 'ring-records-search'`) as unknown as [{ n: number }]
+  const [{ n: searchConnections }] =
+    (await locker`select count(*)::int as n from pg_stat_activity where application_name = 'ring-records-search'`) as unknown as [
+      { n: number },
+    ]
   t.ok(searchConnections <= 2, `${searchConnections} search connections`)
   const started = performance.now()
   const agencies = await app.inject({ method: 'GET', url: '/v1/agencies?state=WA' })
@@ -55,7 +64,13 @@ t.test('the search cache stays within its budget in a noeviction Redis', async (
   t.teardown(() => redis.stop())
   const maxBytes = 128 * 1024
   const { app, ctx, config } = await buildTestApp(t, {
-    env: { REDIS_URL: redis.url, SEARCH_CACHE_MIN_MS: '0', SEARCH_CACHE_MAX_BYTES: String(maxBytes), SEARCH_CACHE_MAX_ENTRY_BYTES: '4096', ...NO_RATE_LIMIT },
+    env: {
+      REDIS_URL: redis.url,
+      SEARCH_CACHE_MIN_MS: '0',
+      SEARCH_CACHE_MAX_BYTES: String(maxBytes),
+      SEARCH_CACHE_MAX_ENTRY_BYTES: '4096',
+      ...NO_RATE_LIMIT,
+    },
   })
   const search = (q: string) => app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(q)}` })
   t.equal((await search('warm up')).statusCode, 200)
@@ -68,7 +83,11 @@ t.test('the search cache stays within its budget in a noeviction Redis', async (
   const counted = Number(await ctx.redis.get(`${config.queuePrefix}:search-cache:bytes`))
   t.ok(counted <= maxBytes, `the cache counts ${counted} bytes`)
   t.ok(entries.length > 30 && entries.length < 600, `${entries.length} entries kept of 1,800 written`)
-  t.equal(await ctx.redis.zcard(`${config.queuePrefix}:search-cache:index`), entries.length, 'the index lists exactly the entries there are')
+  t.equal(
+    await ctx.redis.zcard(`${config.queuePrefix}:search-cache:index`),
+    entries.length,
+    'the index lists exactly the entries there are',
+  )
   const meta = ['index', 'sizes', 'bytes'].map((part) => `${config.queuePrefix}:search-cache:${part}`)
   let usage = 0
   for (const key of [...entries, ...meta]) usage += Number(await ctx.redis.memory('USAGE', key))

@@ -21,7 +21,9 @@ interface Results {
 
 t.test('search', async (t) => {
   // Cache every search, so the tests also show a cached answer never outlives a change.
-  const { app, ctx } = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here', SEARCH_CACHE_MIN_MS: '0' } })
+  const { app, ctx } = await buildTestApp(t, {
+    env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here', SEARCH_CACHE_MIN_MS: '0' },
+  })
   await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
   const admin = await signUp(app)
   const owner = await signUp(app)
@@ -30,16 +32,26 @@ t.test('search', async (t) => {
   const houston = await findAgencyId(app, 'state=TX&q=houston%20police')
   const newRequest = async (user: TestUser, agencyId: string, options: { visibility?: string; submit?: boolean } = {}) => {
     const request = (
-      await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership', visibility: options.visibility ?? 'public' } })
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership', visibility: options.visibility ?? 'public' },
+      })
     ).json()
-    if (options.submit ?? true) await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: user.headers, payload: { via: 'portal' } })
+    if (options.submit ?? true)
+      await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: user.headers, payload: { via: 'portal' } })
     return request.id as string
   }
   const ready = async (response: Awaited<ReturnType<typeof upload>>) => {
     t.equal(response.statusCode, 201)
     const ids = response.json().items.map((item: { id: string }) => item.id) as string[]
     for (const id of ids) {
-      await eventually(async () => (await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: admin.headers })).json().status === 'ready', 30_000, 'extraction')
+      await eventually(
+        async () => (await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: admin.headers })).json().status === 'ready',
+        30_000,
+        'extraction',
+      )
     }
     return ids
   }
@@ -80,10 +92,20 @@ t.test('search', async (t) => {
     ]),
   )
   const [email] = await ready(
-    await upload(app, txPublic, other.headers, [file('Email: training on the Neighbors Portal and a video request workflow.', 'mail.txt'), { name: 'kind', value: 'correspondence' }]),
+    await upload(app, txPublic, other.headers, [
+      file('Email: training on the Neighbors Portal and a video request workflow.', 'mail.txt'),
+      { name: 'kind', value: 'correspondence' },
+    ]),
   )
-  const [secret] = await ready(await upload(app, waPrivate, owner.headers, [file('Private clause of the Neighbors Portal agreement.', 'private.txt'), { name: 'kind', value: 'agreement' }]))
-  const [unfiled] = await ready(await upload(app, waDraft, owner.headers, [file('Neighbors Portal notes for a request not yet filed.', 'unfiled.txt')]))
+  const [secret] = await ready(
+    await upload(app, waPrivate, owner.headers, [
+      file('Private clause of the Neighbors Portal agreement.', 'private.txt'),
+      { name: 'kind', value: 'agreement' },
+    ]),
+  )
+  const [unfiled] = await ready(
+    await upload(app, waDraft, owner.headers, [file('Neighbors Portal notes for a request not yet filed.', 'unfiled.txt')]),
+  )
 
   t.test('a phrase finds the pages that contain it, best first, with marked and escaped snippets', async (t) => {
     const results = await search('q="neighbors portal"')
@@ -114,7 +136,10 @@ t.test('search', async (t) => {
   t.test('a document’s own markup comes back escaped, and the words inside it can be found', async (t) => {
     const [hit] = (await search('q=surveillance budget')).items
     t.equal(hit!.documentId, markup)
-    t.match(hit!.snippet, /<mark>Surveillance<\/mark> <mark>budget<\/mark> &lt; 5000 &amp; &quot;approved&quot;; &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/)
+    t.match(
+      hit!.snippet,
+      /<mark>Surveillance<\/mark> <mark>budget<\/mark> &lt; 5000 &amp; &quot;approved&quot;; &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/,
+    )
     t.match(hit!.snippet, /&lt;img src=x onerror=alert\(1\)&gt; then &lt;scrip/)
     t.notMatch(hit!.snippet.replace(/<\/?mark>/g, ''), /[<>\u0000-\u0008]/, 'no tag but <mark>, no control characters')
     const [inside] = (await search('q=alert')).items
@@ -128,21 +153,30 @@ t.test('search', async (t) => {
     const inWashington = await search('q="neighbors portal" -draft&state=wa')
     t.equal(inWashington.total, 1)
     t.equal(inWashington.items[0]!.documentId, agreement)
-    t.same(inWashington.facets.state, [
-      { value: 'TX', count: 1 },
-      { value: 'WA', count: 1 },
-    ], 'the state facet still shows the other states')
+    t.same(
+      inWashington.facets.state,
+      [
+        { value: 'TX', count: 1 },
+        { value: 'WA', count: 1 },
+      ],
+      'the state facet still shows the other states',
+    )
     t.same(inWashington.facets.kind, [{ value: 'agreement', count: 1 }], 'the kind facet counts within the state chosen')
     t.equal((await search('q="neighbors portal"&kind=correspondence')).items[0]!.documentId, email)
     t.equal((await search(`q="neighbors portal"&agencyId=${houston}`)).total, 1)
-    t.same((await search('q="neighbors portal"&receivedFrom=2026-03-01&receivedTo=2026-03-31')).items.map((hit) => hit.documentId), [agreement])
+    t.same(
+      (await search('q="neighbors portal"&receivedFrom=2026-03-01&receivedTo=2026-03-31')).items.map((hit) => hit.documentId),
+      [agreement],
+    )
     t.equal((await search('q="portal neighbors"')).total, 0, 'a phrase is in order')
   })
 
   t.test('pages through results with limit and offset', async (t) => {
     const all = (await search('q=portal')).items.map((hit) => `${hit.documentId}/${hit.page}`)
     t.equal(all.length, 4, 'both pages of the agreement, the draft and the email')
-    const paged = [...(await search('q=portal&limit=3')).items, ...(await search('q=portal&limit=3&offset=3')).items].map((hit) => `${hit.documentId}/${hit.page}`)
+    const paged = [...(await search('q=portal&limit=3')).items, ...(await search('q=portal&limit=3&offset=3')).items].map(
+      (hit) => `${hit.documentId}/${hit.page}`,
+    )
     t.same(paged, all)
   })
 
@@ -188,9 +222,24 @@ t.test('search', async (t) => {
     for (const [query, paths] of bad) {
       const response = await app.inject({ method: 'GET', url: `/v1/search?${query}` })
       t.equal(response.statusCode, 400, query)
-      t.same(response.json().errors.map((error: { path: string }) => error.path).sort(), paths.sort(), query)
+      t.same(
+        response
+          .json()
+          .errors.map((error: { path: string }) => error.path)
+          .sort(),
+        paths.sort(),
+        query,
+      )
     }
-    for (const q of ["'); drop table documents; --", 'a & | ! :* <-> (', 'the and of', '"unclosed phrase', 'Łódź naïve café', '-', 'or or or']) {
+    for (const q of [
+      "'); drop table documents; --",
+      'a & | ! :* <-> (',
+      'the and of',
+      '"unclosed phrase',
+      'Łódź naïve café',
+      '-',
+      'or or or',
+    ]) {
       const response = await app.inject({ method: 'GET', url: `/v1/search?q=${encodeURIComponent(q)}` })
       t.equal(response.statusCode, 200, q)
       t.type(response.json().total, 'number')

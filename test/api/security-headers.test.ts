@@ -68,8 +68,17 @@ t.test('security headers on every kind of response', async (t) => {
 
   t.test('the mute page: not frameable; its one style admitted by hash', async (t) => {
     const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-    const { id } = (await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
-    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [{ mute_token: string }]
+    const { id } = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: owner.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json()
+    const [{ mute_token: token }] = (await ctx.database.sql`select mute_token from requests where id = ${id}`) as unknown as [
+      { mute_token: string },
+    ]
     const page = await app.inject({ method: 'GET', url: `/v1/requests/${id}/mute?token=${token}` })
     t.equal(page.statusCode, 200)
     const csp = assertStrictHeaders(t, page, 'mute page')

@@ -13,7 +13,23 @@ t.test('health, OpenAPI and docs', async (t) => {
   t.equal(openapi.statusCode, 200)
   const document = openapi.json()
   t.match(document.openapi, /^3\./)
-  for (const path of ['/v1/users', '/v1/me', '/v1/agencies', '/v1/agencies/{id}', '/v1/requests/{id}/events', '/v1/templates/{slug}/render', '/v1/jurisdictions/{code}', '/v1/requests/{id}/reminders', '/v1/requests/{id}/mute', '/v1/requests/submit', '/v1/requests/{id}/documents', '/v1/documents/{id}', '/v1/documents/{id}/file', '/v1/documents/{id}/text', '/v1/search']) {
+  for (const path of [
+    '/v1/users',
+    '/v1/me',
+    '/v1/agencies',
+    '/v1/agencies/{id}',
+    '/v1/requests/{id}/events',
+    '/v1/templates/{slug}/render',
+    '/v1/jurisdictions/{code}',
+    '/v1/requests/{id}/reminders',
+    '/v1/requests/{id}/mute',
+    '/v1/requests/submit',
+    '/v1/requests/{id}/documents',
+    '/v1/documents/{id}',
+    '/v1/documents/{id}/file',
+    '/v1/documents/{id}/text',
+    '/v1/search',
+  ]) {
     t.ok(document.paths[path], `documents ${path}`)
   }
   t.ok(document.components.schemas.Problem, 'problem schema is a component')

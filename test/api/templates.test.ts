@@ -14,13 +14,14 @@ t.test('templates', async (t) => {
     const templates = list.json()
     const slugs = templates.map((template: { slug: string }) => template.slug)
     for (const slug of ['ring-partnership', 'neighbors-portal-requests', 'follow-up', 'appeal']) t.ok(slugs.includes(slug), slug)
-    t.same(
-      [...new Set(templates.map((template: { kind: string }) => template.kind))].sort(),
-      ['appeal', 'follow_up', 'request'],
-    )
+    t.same([...new Set(templates.map((template: { kind: string }) => template.kind))].sort(), ['appeal', 'follow_up', 'request'])
     const one = await app.inject({ method: 'GET', url: '/v1/templates/ring-partnership' })
     t.equal(one.statusCode, 200)
-    t.match(one.json(), { slug: 'ring-partnership', kind: 'request', variables: [{ name: 'date_from', required: false, default: 'January 1, 2018' }] })
+    t.match(one.json(), {
+      slug: 'ring-partnership',
+      kind: 'request',
+      variables: [{ name: 'date_from', required: false, default: 'January 1, 2018' }],
+    })
     t.equal((await app.inject({ method: 'GET', url: '/v1/templates/nope' })).statusCode, 404)
     t.equal((await app.inject({ method: 'GET', url: '/v1/templates/..%2F..%2Fetc%2Fpasswd' })).statusCode, 400)
   })
@@ -32,7 +33,11 @@ t.test('templates', async (t) => {
       [dallas, /Texas Public Information Act/, /ten business days/],
     ]
     for (const [agencyId, law, period] of expectations) {
-      const response = await app.inject({ method: 'POST', url: '/v1/templates/ring-partnership/render', payload: { agencyId, variables: { fee_threshold: '$50' } } })
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/templates/ring-partnership/render',
+        payload: { agencyId, variables: { fee_threshold: '$50' } },
+      })
       t.equal(response.statusCode, 200)
       const { subject, body } = response.json()
       t.match(subject, /Ring/)
@@ -46,7 +51,12 @@ t.test('templates', async (t) => {
 
   t.test('a signed-in preview is signed with the caller’s name', async (t) => {
     const user = await signUp(app, { name: 'Zoë Ødegård' })
-    const response = await app.inject({ method: 'POST', url: '/v1/templates/neighbors-portal-requests/render', headers: user.headers, payload: { agencyId: spokane } })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/templates/neighbors-portal-requests/render',
+      headers: user.headers,
+      payload: { agencyId: spokane },
+    })
     t.equal(response.statusCode, 200)
     t.match(response.json().body, /Zoë Ødegård\s*$/m)
   })
@@ -60,7 +70,10 @@ t.test('templates', async (t) => {
     t.equal((await render('no-such-letter', { agencyId: spokane })).statusCode, 404)
     const unknownVariable = await render('ring-partnership', { agencyId: spokane, variables: { evil: '{{ 7 * 7 }}' } })
     t.equal(unknownVariable.statusCode, 400)
-    t.same(unknownVariable.json().errors.map((error: { path: string }) => error.path), ['body.variables.evil'])
+    t.same(
+      unknownVariable.json().errors.map((error: { path: string }) => error.path),
+      ['body.variables.evil'],
+    )
     const nonString = await render('ring-partnership', { agencyId: spokane, variables: { date_from: { $gt: '' } } })
     t.equal(nonString.statusCode, 400)
     const followUpWithoutRequest = await render('follow-up', { agencyId: spokane })
@@ -70,14 +83,36 @@ t.test('templates', async (t) => {
   t.test('follow-up and appeal letters are about one of the caller’s submitted requests', async (t) => {
     const owner = await signUp(app, { name: 'José Núñez' })
     const stranger = await signUp(app)
-    const created = (await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId: spokane, templateSlug: 'ring-partnership', visibility: 'private' } })).json()
-    const draftFollowUp = await app.inject({ method: 'POST', url: '/v1/templates/follow-up/render', headers: owner.headers, payload: { agencyId: spokane, requestId: created.id } })
+    const created = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: owner.headers,
+        payload: { agencyId: spokane, templateSlug: 'ring-partnership', visibility: 'private' },
+      })
+    ).json()
+    const draftFollowUp = await app.inject({
+      method: 'POST',
+      url: '/v1/templates/follow-up/render',
+      headers: owner.headers,
+      payload: { agencyId: spokane, requestId: created.id },
+    })
     t.equal(draftFollowUp.statusCode, 422, 'a draft has nothing to follow up')
     await app.inject({ method: 'POST', url: `/v1/requests/${created.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
-    await app.inject({ method: 'PATCH', url: `/v1/requests/${created.id}`, headers: owner.headers, payload: { trackingNumber: 'P-2026-118' } })
+    await app.inject({
+      method: 'PATCH',
+      url: `/v1/requests/${created.id}`,
+      headers: owner.headers,
+      payload: { trackingNumber: 'P-2026-118' },
+    })
 
     clock.set('2026-12-08T18:00:00.000Z')
-    const followUp = await app.inject({ method: 'POST', url: '/v1/templates/follow-up/render', headers: owner.headers, payload: { agencyId: spokane, requestId: created.id } })
+    const followUp = await app.inject({
+      method: 'POST',
+      url: '/v1/templates/follow-up/render',
+      headers: owner.headers,
+      payload: { agencyId: spokane, requestId: created.id },
+    })
     t.equal(followUp.statusCode, 200)
     const { body } = followUp.json()
     t.match(body, /November 20, 2026/, 'cites the submission date')
@@ -85,11 +120,21 @@ t.test('templates', async (t) => {
     t.match(body, /P-2026-118/, 'cites the tracking number')
     t.match(body, /RCW 42\.56/)
 
-    const appeal = await app.inject({ method: 'POST', url: '/v1/templates/appeal/render', headers: owner.headers, payload: { agencyId: spokane, requestId: created.id } })
+    const appeal = await app.inject({
+      method: 'POST',
+      url: '/v1/templates/appeal/render',
+      headers: owner.headers,
+      payload: { agencyId: spokane, requestId: created.id },
+    })
     t.equal(appeal.statusCode, 200)
     t.match(appeal.json().body, /appeal/i)
 
-    const foreign = await app.inject({ method: 'POST', url: '/v1/templates/follow-up/render', headers: stranger.headers, payload: { agencyId: spokane, requestId: created.id } })
+    const foreign = await app.inject({
+      method: 'POST',
+      url: '/v1/templates/follow-up/render',
+      headers: stranger.headers,
+      payload: { agencyId: spokane, requestId: created.id },
+    })
     t.equal(foreign.statusCode, 404, 'another user’s private request stays hidden')
   })
 })

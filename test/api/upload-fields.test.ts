@@ -6,7 +6,14 @@ async function setUp(t: Test) {
   const { app } = await buildTestApp(t)
   const owner = await signUp(app)
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  const request = (await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const request = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
   return { app, owner, request }
 }
@@ -16,14 +23,36 @@ t.test('one kind per file, in the order of the files', async (t) => {
   const email = await makeEml({ from: 'clerk@spokanepolice.org', to: 'ada@example.org', subject: 'Your records', text: 'Attached.' })
   const invoice = await makePdf(['Invoice: $25.00 for copies'])
   const kind = (value: string) => ({ name: 'kind', value })
-  const both = await upload(app, request.id, owner.headers, [file(email, 'reply.eml'), file(invoice, 'invoice.pdf'), kind('correspondence'), kind('invoice')])
+  const both = await upload(app, request.id, owner.headers, [
+    file(email, 'reply.eml'),
+    file(invoice, 'invoice.pdf'),
+    kind('correspondence'),
+    kind('invoice'),
+  ])
   t.equal(both.statusCode, 201)
-  t.same(both.json().items.map((item: { kind: string }) => item.kind), ['correspondence', 'invoice'])
+  t.same(
+    both.json().items.map((item: { kind: string }) => item.kind),
+    ['correspondence', 'invoice'],
+  )
 
-  const one = await upload(app, request.id, owner.headers, [file(await makePdf(['MOU page']), 'mou.pdf'), file('notes', 'notes.txt'), kind('agreement')])
-  t.same(one.json().items.map((item: { kind: string }) => item.kind), ['agreement', 'agreement'], 'one kind is every file’s')
+  const one = await upload(app, request.id, owner.headers, [
+    file(await makePdf(['MOU page']), 'mou.pdf'),
+    file('notes', 'notes.txt'),
+    kind('agreement'),
+  ])
+  t.same(
+    one.json().items.map((item: { kind: string }) => item.kind),
+    ['agreement', 'agreement'],
+    'one kind is every file’s',
+  )
 
-  const mismatch = await upload(app, request.id, owner.headers, [file('a', 'a.txt'), file('b', 'b.txt'), file('c', 'c.txt'), kind('record'), kind('other')])
+  const mismatch = await upload(app, request.id, owner.headers, [
+    file('a', 'a.txt'),
+    file('b', 'b.txt'),
+    file('c', 'c.txt'),
+    kind('record'),
+    kind('other'),
+  ])
   t.equal(mismatch.statusCode, 400)
   t.match(mismatch.json(), { detail: /2 kinds for 3 files/, errors: [{ path: 'body.kind' }] })
   const unknown = await upload(app, request.id, owner.headers, [file('a', 'a.txt'), file('b', 'b.txt'), kind('record'), kind('nonsense')])
@@ -42,7 +71,13 @@ t.test('an email’s receivedAt defaults to its Date header; a date given wins',
   const given = await upload(app, request.id, owner.headers, [file(other, 'more.eml'), { name: 'receivedAt', value: '2026-03-05' }])
   t.equal(given.json().items[0].receivedAt, '2026-03-05T12:00:00.000Z')
 
-  const future = await makeEml({ from: 'clerk@spokanepolice.org', to: 'ada@example.org', subject: 'Ahead', text: 'Clock wrong.', date: new Date(Date.now() + 30 * 86_400_000) })
+  const future = await makeEml({
+    from: 'clerk@spokanepolice.org',
+    to: 'ada@example.org',
+    subject: 'Ahead',
+    text: 'Clock wrong.',
+    date: new Date(Date.now() + 30 * 86_400_000),
+  })
   const before = Date.now()
   const now = await upload(app, request.id, owner.headers, [file(future, 'ahead.eml')])
   t.ok(Date.parse(now.json().items[0].receivedAt) >= before - 1000, 'a Date header in the future is not believed: now instead')
@@ -51,7 +86,10 @@ t.test('an email’s receivedAt defaults to its Date header; a date given wins',
 t.test('today’s date is a valid receivedAt at any hour', async (t) => {
   const { app, owner, request } = await setUp(t)
   const today = new Date().toISOString().slice(0, 10)
-  const uploaded = await upload(app, request.id, owner.headers, [file('Notes of the day', 'notes.txt'), { name: 'receivedAt', value: today }])
+  const uploaded = await upload(app, request.id, owner.headers, [
+    file('Notes of the day', 'notes.txt'),
+    { name: 'receivedAt', value: today },
+  ])
   t.equal(uploaded.statusCode, 201)
   t.equal(uploaded.json().items[0].receivedAt.slice(0, 10), today)
   t.ok(Date.parse(uploaded.json().items[0].receivedAt) <= Date.now(), 'never later than now')

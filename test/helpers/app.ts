@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { pino, type Logger } from 'pino'
-import { buildApp } from '../../src/app.js'
+import { type Logger, pino } from 'pino'
 import type { Clock } from '../../src/adapters/clock.js'
-import { loadConfig, type Config } from '../../src/config.js'
-import { createContext, type AppContext } from '../../src/context.js'
+import { buildApp } from '../../src/app.js'
+import { type Config, loadConfig } from '../../src/config.js'
+import { type AppContext, createContext } from '../../src/context.js'
 import { createTestDatabase } from './database.js'
 
 interface Teardown {
@@ -78,14 +78,21 @@ let userCounter = 0
 const adminOf = new WeakMap<FastifyInstance, TestUser>()
 
 /** The app's first call creates the admin; later ones create members as that admin, each answering 201 with the token. */
-export async function signUp(app: FastifyInstance, fields: { email?: string; name?: string; mailingAddress?: string } = {}): Promise<TestUser> {
+export async function signUp(
+  app: FastifyInstance,
+  fields: { email?: string; name?: string; mailingAddress?: string } = {},
+): Promise<TestUser> {
   userCounter += 1
   const admin = adminOf.get(app)
   const response = await app.inject({
     method: 'POST',
     url: '/v1/users',
     headers: admin?.headers,
-    payload: { email: fields.email ?? `user${userCounter}@example.org`, name: fields.name ?? `User ${userCounter}`, mailingAddress: fields.mailingAddress },
+    payload: {
+      email: fields.email ?? `user${userCounter}@example.org`,
+      name: fields.name ?? `User ${userCounter}`,
+      mailingAddress: fields.mailingAddress,
+    },
   })
   if (response.statusCode !== 201) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`)
   const body = response.json()

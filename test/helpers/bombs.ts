@@ -1,6 +1,6 @@
 // Image bombs: files a few hundred kilobytes on disk whose pixels take gigabytes once decoded.
 // They are compressed row by row, so making them takes little memory here.
-import { createDeflate, crc32 } from 'node:zlib'
+import { crc32, createDeflate } from 'node:zlib'
 
 async function deflateRows(rowBytes: number, rows: number): Promise<Buffer> {
   const deflate = createDeflate({ level: 9 })
@@ -35,7 +35,12 @@ export async function pngBomb(width: number, height: number): Promise<Buffer> {
   header.set([8, 0, 0, 0, 0], 8)
   // Each row: filter byte 0, then the pixels, all zero.
   const data = await deflateRows(width + 1, height)
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), pngChunk('IDAT', data), pngChunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', data),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 /** A one-page PDF, no text, that draws one RGB image of this size over the page. */
@@ -47,7 +52,9 @@ export async function pdfImageBomb(width: number, height: number): Promise<Buffe
     Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
     Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>'),
     Buffer.concat([
-      Buffer.from(`<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length ${image.length} >>\nstream\n`),
+      Buffer.from(
+        `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length ${image.length} >>\nstream\n`,
+      ),
       image,
       Buffer.from('\nendstream'),
     ]),
@@ -62,7 +69,12 @@ export async function pdfImageBomb(width: number, height: number): Promise<Buffe
     parts.push(object)
     offset += object.length
   })
-  const xref = ['xref', `0 ${objects.length + 1}`, '0000000000 65535 f ', ...offsets.map((at) => `${String(at).padStart(10, '0')} 00000 n `)].join('\n')
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((at) => `${String(at).padStart(10, '0')} 00000 n `),
+  ].join('\n')
   parts.push(Buffer.from(`${xref}\ntrailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${offset}\n%%EOF\n`))
   return Buffer.concat(parts)
 }

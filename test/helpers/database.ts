@@ -7,8 +7,14 @@ export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgr
 
 /** What the template database is built from: migrations, reference data, and the code that seeds it. */
 function templateSources(): string[] {
-  const sources = readdirSync(new URL('drizzle/', ROOT)).filter((file) => file.endsWith('.sql')).map((file) => `drizzle/${file}`)
-  sources.push(...readdirSync(new URL('data/', ROOT)).filter((file) => file.endsWith('.csv')).map((file) => `data/${file}`))
+  const sources = readdirSync(new URL('drizzle/', ROOT))
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => `drizzle/${file}`)
+  sources.push(
+    ...readdirSync(new URL('data/', ROOT))
+      .filter((file) => file.endsWith('.csv'))
+      .map((file) => `data/${file}`),
+  )
   const code = readdirSync(new URL('src/', ROOT), { recursive: true, encoding: 'utf8' })
   // Seeders, and the agency identity rule the agency seeder upserts on.
   sources.push(...code.filter((file) => /(^|\/)seed\.ts$|\.seed\.ts$|agency-fields\.ts$/.test(file)).map((file) => `src/${file}`))

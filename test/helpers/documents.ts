@@ -34,7 +34,14 @@ export interface EmailAttachment {
 }
 
 /** An exported email (.eml), as a mail client saves it. */
-export async function makeEml(fields: { from: string; to: string; subject: string; text: string; date?: Date; attachments?: EmailAttachment[] }): Promise<Buffer> {
+export async function makeEml(fields: {
+  from: string
+  to: string
+  subject: string
+  text: string
+  date?: Date
+  attachments?: EmailAttachment[]
+}): Promise<Buffer> {
   const composer = new MailComposer({ ...fields, date: fields.date ?? new Date('2026-10-05T16:00:00Z') })
   return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))))
 }
@@ -61,7 +68,12 @@ export async function multipartBody(parts: readonly UploadPart[]): Promise<{ bod
 
 export async function upload(app: FastifyInstance, requestId: string, headers: Record<string, string>, parts: readonly UploadPart[]) {
   const { body, contentType } = await multipartBody(parts)
-  return app.inject({ method: 'POST', url: `/v1/requests/${requestId}/documents`, headers: { ...headers, 'content-type': contentType }, payload: body })
+  return app.inject({
+    method: 'POST',
+    url: `/v1/requests/${requestId}/documents`,
+    headers: { ...headers, 'content-type': contentType },
+    payload: body,
+  })
 }
 
 export const file = (value: Buffer | string, filename: string, contentType?: string): UploadPart => ({

@@ -74,7 +74,10 @@ function outline(glyph: Glyph, toImage: (x: number, y: number) => [number, numbe
 
 function bezierPoint(points: [number, number][], t: number): [number, number] {
   let level = points
-  while (level.length > 1) level = level.slice(1).map((point, index) => [level[index]![0] + (point[0] - level[index]![0]) * t, level[index]![1] + (point[1] - level[index]![1]) * t])
+  while (level.length > 1)
+    level = level
+      .slice(1)
+      .map((point, index) => [level[index]![0] + (point[0] - level[index]![0]) * t, level[index]![1] + (point[1] - level[index]![1]) * t])
   return level[0]!
 }
 
@@ -117,8 +120,14 @@ export function encodePng(image: GrayImage): Buffer {
   header.writeUInt32BE(image.height, 4)
   header.set([8, 0, 0, 0, 0], 8) // 8-bit grayscale, deflate, no filter method, no interlace
   const rows = Buffer.alloc((image.width + 1) * image.height)
-  for (let row = 0; row < image.height; row++) rows.set(image.pixels.subarray(row * image.width, (row + 1) * image.width), row * (image.width + 1) + 1)
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
+  for (let row = 0; row < image.height; row++)
+    rows.set(image.pixels.subarray(row * image.width, (row + 1) * image.width), row * (image.width + 1) + 1)
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 /** An uncompressed, 8-bit grayscale, little-endian TIFF with one page per image, one strip a page. */

@@ -2,7 +2,7 @@
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { simpleParser, type AddressObject } from 'mailparser'
+import { type AddressObject, simpleParser } from 'mailparser'
 import { SMTPServer, type SMTPServerSession } from 'smtp-server'
 
 export interface CapturedAddress {
@@ -79,7 +79,10 @@ function headerMap(lines: ReadonlyArray<{ key: string; line: string }>): Record<
   for (const { key, line } of lines) {
     if (key in headers) continue
     const colon = line.indexOf(':')
-    headers[key] = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim()
+    headers[key] = line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim()
   }
   return headers
 }
@@ -181,10 +184,18 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
     url: `smtp://127.0.0.1:${port}`,
     messages,
     waitFor(count, timeoutMs = 5_000) {
-      return until(() => messages.length >= count, timeoutMs, () => `Expected ${count} message(s) within ${timeoutMs} ms, received ${messages.length}`).then(() => [...messages])
+      return until(
+        () => messages.length >= count,
+        timeoutMs,
+        () => `Expected ${count} message(s) within ${timeoutMs} ms, received ${messages.length}`,
+      ).then(() => [...messages])
     },
     waitForHeld(timeoutMs = 5_000) {
-      return until(() => held > 0, timeoutMs, () => `No message was held within ${timeoutMs} ms`)
+      return until(
+        () => held > 0,
+        timeoutMs,
+        () => `No message was held within ${timeoutMs} ms`,
+      )
     },
     setFailure(next) {
       failure = next

@@ -1,7 +1,7 @@
 import { pino } from 'pino'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import type { AppContext } from '../../src/context.js'
-import { startWorkers, type RunningWorker } from '../../src/jobs/runner.js'
+import { type RunningWorker, startWorkers } from '../../src/jobs/runner.js'
 import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
 import { createExtractionHandlers } from '../../src/modules/documents/extraction.service.js'
 import { createDeliveryHandlers } from '../../src/modules/reminders/deliveries.service.js'
@@ -35,7 +35,11 @@ export async function startTestWorker(t: Teardown, ctx: AppContext, smtpUrl: str
 }
 
 /** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()

@@ -30,7 +30,8 @@ try {
   // Databases left by killed runs, and templates of other migrations. Another checkout (a git
   // worktree on another branch) may be cloning its own template right now, so only templates built
   // more than a few hours ago go.
-  const built = await admin`select datname, shobj_description(oid, 'pg_database') as built from pg_database where datname like 'rr_test_template_%'`
+  const built =
+    await admin`select datname, shobj_description(oid, 'pg_database') as built from pg_database where datname like 'rr_test_template_%'`
   const builtAt = new Map(built.map((row) => [row.datname as string, Date.parse(String(row.built))]))
   for (const name of names) {
     const old = name.startsWith('rr_test_template_') && !(Date.now() - (builtAt.get(name) || 0) < TEMPLATE_KEEP_MS)

@@ -15,7 +15,9 @@ t.test('flags are parsed as words, not truthiness', async (t) => {
 })
 
 t.test('every invalid setting is named at once', async (t) => {
-  const error = t.throws(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SIGNUP: 'maybe', PUBLIC_URL: 'not a url' })) as ConfigError
+  const error = t.throws(() =>
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SIGNUP: 'maybe', PUBLIC_URL: 'not a url' }),
+  ) as ConfigError
   t.type(error, ConfigError)
   const named = error.problems.map((problem) => problem.split(':')[0])
   t.same(named.sort(), ['DATABASE_URL', 'PORT', 'PUBLIC_URL', 'SIGNUP'])
@@ -38,6 +40,8 @@ t.test('rate limits read as count/window or off; the proxy is trusted only when 
   t.equal(set.rateLimits.tokens.perUser, null)
   t.same(set.trustProxy, ['loopback', '10.0.0.0/8'])
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
-  const error = t.throws(() => loadConfig({ RATE_LIMIT_SIGNUP_PER_IP: '20 per hour', SEARCH_CACHE_MAX_ENTRY_BYTES: '999999999', SEARCH_CACHE_MAX_BYTES: '100000' })) as ConfigError
+  const error = t.throws(() =>
+    loadConfig({ RATE_LIMIT_SIGNUP_PER_IP: '20 per hour', SEARCH_CACHE_MAX_ENTRY_BYTES: '999999999', SEARCH_CACHE_MAX_BYTES: '100000' }),
+  ) as ConfigError
   t.same(error.problems.map((problem) => problem.split(':')[0]).sort(), ['RATE_LIMIT_SIGNUP_PER_IP', 'SEARCH_CACHE_MAX_ENTRY_BYTES'])
 })

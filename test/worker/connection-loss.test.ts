@@ -1,7 +1,8 @@
 // Exactly-once delivery while the database connections of running workers are killed
 // (pg_terminate_backend), and the driver fault such kills used to set off.
-import postgres from 'postgres'
+
 import { sql as drizzleSql } from 'drizzle-orm'
+import postgres from 'postgres'
 import t, { type Test } from 'tap'
 import { retryOnConnectionLoss } from '../../src/db/retry.js'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
@@ -25,23 +26,39 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   /** Drafts for the agency, then one bulk submission dated `filedDaysAgo` days back. */
   const backfill = async (count: number, options: { via?: 'mail' | 'email'; filedDaysAgo?: number; autoFollowUp?: boolean } = {}) => {
     const createDraft = async () => {
-      const draft = await built.app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })
+      const draft = await built.app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
       const id = draft.json().id as string
-      if (options.autoFollowUp) await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
+      if (options.autoFollowUp)
+        await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
       return id
     }
     const ids: string[] = []
-    for (let start = 0; start < count; start += 10) ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
+    for (let start = 0; start < count; start += 10)
+      ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
     const submittedAt = new Date(Date.now() - (options.filedDaysAgo ?? 20) * DAY).toISOString()
-    const submitted = await built.app.inject({ method: 'POST', url: '/v1/requests/submit', headers: user.headers, payload: { ids, via: options.via ?? 'mail', submittedAt } })
+    const submitted = await built.app.inject({
+      method: 'POST',
+      url: '/v1/requests/submit',
+      headers: user.headers,
+      payload: { ids, via: options.via ?? 'mail', submittedAt },
+    })
     t.ok(submitted.statusCode < 300, `bulk submission accepted (${submitted.statusCode})`)
     return ids
   }
   const statusCounts = async () => {
-    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as { status: string; n: number }[]
+    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as {
+      status: string
+      n: number
+    }[]
     return Object.fromEntries(rows.map((row) => [row.status, row.n])) as Record<string, number>
   }
-  const worker = (workerEnv: Record<string, string> = {}) => spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
+  const worker = (workerEnv: Record<string, string> = {}) =>
+    spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
   return { ...built, smtp, user, agencyId, sql, backfill, statusCounts, worker }
 }
 
@@ -87,16 +104,22 @@ t.test('database connections killed while two workers send: every email arrives 
   t.equal(new Set(ids).size, EMAILS, 'every email once')
   t.same(await statusCounts(), { sent: EMAILS }, 'every due row sent; none left scheduled or sending')
   t.equal(child.child.exitCode, null, 'the worker process is still running')
-  t.notOk(child.logs.some((entry) => entry.level === 60), 'and logged nothing fatal')
+  t.notOk(
+    child.logs.some((entry) => entry.level === 60),
+    'and logged nothing fatal',
+  )
 })
-
 
 t.test('a transaction whose connection is killed rejects and leaves the process and the pool working', async (t) => {
   const { ctx, sql } = await setUp(t)
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
   t.teardown(() => admin.end())
   const transaction = ctx.db.transaction(async (tx) => tx.execute(drizzleSql`select pg_sleep(5)`))
-  await eventually(async () => (await admin`select 1 from pg_stat_activity where query = 'select pg_sleep(5)'`).length > 0, 5_000, 'the transaction to run')
+  await eventually(
+    async () => (await admin`select 1 from pg_stat_activity where query = 'select pg_sleep(5)'`).length > 0,
+    5_000,
+    'the transaction to run',
+  )
   await admin`select pg_terminate_backend(pid) from pg_stat_activity where query = 'select pg_sleep(5)'`
   await t.rejects(transaction, 'the transaction fails with the connection')
   // Before the driver fix, the ROLLBACK written to the dead connection threw from a setImmediate here.
@@ -104,7 +127,13 @@ t.test('a transaction whose connection is killed rejects and leaves the process 
   // The reconnected connection may first repeat its old backend's 57P01 (porsager/postgres#1223):
   // transient, and retried as the worker retries it.
   const answers = await Promise.all(
-    Array.from({ length: 20 }, (_, index) => retryOnConnectionLoss(() => sql`select ${index}::int as n`, { attempts: 3, firstDelayMs: 50 })),
+    Array.from({ length: 20 }, (_, index) =>
+      retryOnConnectionLoss(() => sql`select ${index}::int as n`, { attempts: 3, firstDelayMs: 50 }),
+    ),
   )
-  t.same(answers.map(([row]) => row!.n), Array.from({ length: 20 }, (_, index) => index), 'every pooled connection answers')
+  t.same(
+    answers.map(([row]) => row!.n),
+    Array.from({ length: 20 }, (_, index) => index),
+    'every pooled connection answers',
+  )
 })

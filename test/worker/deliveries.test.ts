@@ -14,11 +14,23 @@ t.test('reminders and letters go out by email, once', async (t) => {
   const admin = await signUp(app)
   const requester = await signUp(app, { email: 'jose@example.org', name: 'José Núñez' })
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  await app.inject({ method: 'PATCH', url: `/v1/agencies/${agencyId}`, headers: admin.headers, payload: { email: 'records@spokane.example' } })
+  await app.inject({
+    method: 'PATCH',
+    url: `/v1/agencies/${agencyId}`,
+    headers: admin.headers,
+    payload: { email: 'records@spokane.example' },
+  })
   await startTestWorker(t, ctx, smtp.url)
 
   const create = async () =>
-    (await app.inject({ method: 'POST', url: '/v1/requests', headers: requester.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: requester.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json()
   const remindersOf = async (id: string) =>
     (await app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers: requester.headers })).json() as {
       id: string
@@ -31,7 +43,12 @@ t.test('reminders and letters go out by email, once', async (t) => {
   t.test('a request submitted weeks ago gets the one overdue reminder that applies, with a follow-up letter', async (t) => {
     const request = await create()
     const submittedAt = new Date(Date.now() - 20 * DAY).toISOString()
-    const submitted = await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'portal', submittedAt } })
+    const submitted = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/submit`,
+      headers: requester.headers,
+      payload: { via: 'portal', submittedAt },
+    })
     t.equal(submitted.statusCode, 200)
     t.equal(submitted.json().overdue, true)
     const [mail] = await smtp.waitFor(1)
@@ -48,7 +65,10 @@ t.test('reminders and letters go out by email, once', async (t) => {
       return list.some((reminder) => reminder.status === 'sent') ? list : null
     })
     t.equal(reminders.filter((reminder) => reminder.status === 'sent').length, 1, 'only the latest missed reminder is sent')
-    t.ok(reminders.some((reminder) => reminder.kind === 'follow_up' && reminder.status === 'scheduled'), 'the next follow-up is planned')
+    t.ok(
+      reminders.some((reminder) => reminder.kind === 'follow_up' && reminder.status === 'scheduled'),
+      'the next follow-up is planned',
+    )
     await new Promise((resolve) => setTimeout(resolve, 2_500))
     t.equal(smtp.messages.length, 1, 'and nothing else went out')
   })
@@ -57,21 +77,51 @@ t.test('reminders and letters go out by email, once', async (t) => {
     const request = await create()
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'mail' } })
     const before = await remindersOf(request.id)
-    t.same(before.map((reminder) => reminder.kind), ['due_soon', 'due_today', 'overdue', 'follow_up'])
+    t.same(
+      before.map((reminder) => reminder.kind),
+      ['due_soon', 'due_today', 'overdue', 'follow_up'],
+    )
     t.ok(before.every((reminder) => reminder.status === 'scheduled'))
     const queuedIds = new Set((await ctx.deliveries.queue.getDelayed()).map((job) => job.data.deliveryId))
-    t.notOk(before.some((reminder) => queuedIds.has(reminder.id)), 'reminders days away wait in the database, not in Redis')
+    t.notOk(
+      before.some((reminder) => queuedIds.has(reminder.id)),
+      'reminders days away wait in the database, not in Redis',
+    )
 
-    await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/events`, headers: requester.headers, payload: { type: 'extended', extensionDays: 10 } })
+    await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/events`,
+      headers: requester.headers,
+      payload: { type: 'extended', extensionDays: 10 },
+    })
     const after = await remindersOf(request.id)
-    t.same(after.map((reminder) => reminder.kind), ['due_soon', 'due_today', 'overdue', 'follow_up'])
+    t.same(
+      after.map((reminder) => reminder.kind),
+      ['due_soon', 'due_today', 'overdue', 'follow_up'],
+    )
     for (const [index, reminder] of after.entries()) t.ok(reminder.sendAt > before[index]!.sendAt, `${reminder.kind} moved later`)
 
-    await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/events`, headers: requester.headers, payload: { type: 'rejected' } })
-    t.ok((await remindersOf(request.id)).every((reminder) => reminder.status === 'cancelled'), 'a closed request has no pending reminders')
+    await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/events`,
+      headers: requester.headers,
+      payload: { type: 'rejected' },
+    })
+    t.ok(
+      (await remindersOf(request.id)).every((reminder) => reminder.status === 'cancelled'),
+      'a closed request has no pending reminders',
+    )
 
-    await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/events`, headers: requester.headers, payload: { type: 'appealed' } })
-    t.ok((await remindersOf(request.id)).some((reminder) => reminder.status === 'scheduled'), 'the appeal reopens them')
+    await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/events`,
+      headers: requester.headers,
+      payload: { type: 'appealed' },
+    })
+    t.ok(
+      (await remindersOf(request.id)).some((reminder) => reminder.status === 'scheduled'),
+      'the appeal reopens them',
+    )
   })
 
   t.test('a reminder that was days away is queued by the sweep once it comes within the lookahead, and sent at its time', async (t) => {
@@ -80,10 +130,13 @@ t.test('reminders and letters go out by email, once', async (t) => {
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'mail' } })
     const [dueSoon] = (await remindersOf(request.id)).filter((reminder) => reminder.kind === 'due_soon')
     // As if the clock had reached two seconds before the reminder's time.
-    const [moved] = await ctx.database.sql`update reminders set send_at = now() + interval '2 seconds' where id = ${dueSoon!.id} returning send_at as "sendAt"`
+    const [moved] = await ctx.database
+      .sql`update reminders set send_at = now() + interval '2 seconds' where id = ${dueSoon!.id} returning send_at as "sendAt"`
     const mails = await smtp.waitFor(sentBefore + 1, 10_000)
     t.match(mails.at(-1)!.subject, /^Response due [A-Z][a-z]+ \d+, \d{4}: /)
-    await eventually(async () => (await remindersOf(request.id)).find((reminder) => reminder.id === dueSoon!.id && reminder.status === 'sent'))
+    await eventually(async () =>
+      (await remindersOf(request.id)).find((reminder) => reminder.id === dueSoon!.id && reminder.status === 'sent'),
+    )
     const [delivered] = await ctx.database.sql`select sent_at as "sentAt" from reminders where id = ${dueSoon!.id}`
     t.ok(new Date(delivered!.sentAt).getTime() >= new Date(moved!.sendAt).getTime() - 1_000, 'not before its time')
   })
@@ -98,7 +151,12 @@ t.test('reminders and letters go out by email, once', async (t) => {
   t.test('submitting by email sends the letter with its PDF from the request’s reply address', async (t) => {
     const sentBefore = smtp.messages.length
     const request = await create()
-    const submitted = await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'email' } })
+    const submitted = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/submit`,
+      headers: requester.headers,
+      payload: { via: 'email' },
+    })
     t.equal(submitted.statusCode, 202)
     const mails = await smtp.waitFor(sentBefore + 1)
     const letter = mails.at(-1)!
@@ -118,7 +176,8 @@ t.test('reminders and letters go out by email, once', async (t) => {
     const request = await create()
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'email' } })
     const [failed] = await eventually(async () => {
-      const rows = await ctx.database.sql`select status, attempts, last_error from reminders where request_id = ${request.id} and kind = 'letter' and status = 'failed'`
+      const rows = await ctx.database
+        .sql`select status, attempts, last_error from reminders where request_id = ${request.id} and kind = 'letter' and status = 'failed'`
       return rows.length > 0 ? rows : null
     })
     t.equal(failed!.attempts, 3)

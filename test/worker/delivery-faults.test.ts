@@ -23,23 +23,39 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   /** Drafts for the agency, then one bulk submission dated `filedDaysAgo` days back. */
   const backfill = async (count: number, options: { via?: 'mail' | 'email'; filedDaysAgo?: number; autoFollowUp?: boolean } = {}) => {
     const createDraft = async () => {
-      const draft = await built.app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })
+      const draft = await built.app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
       const id = draft.json().id as string
-      if (options.autoFollowUp) await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
+      if (options.autoFollowUp)
+        await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
       return id
     }
     const ids: string[] = []
-    for (let start = 0; start < count; start += 10) ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
+    for (let start = 0; start < count; start += 10)
+      ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
     const submittedAt = new Date(Date.now() - (options.filedDaysAgo ?? 20) * DAY).toISOString()
-    const submitted = await built.app.inject({ method: 'POST', url: '/v1/requests/submit', headers: user.headers, payload: { ids, via: options.via ?? 'mail', submittedAt } })
+    const submitted = await built.app.inject({
+      method: 'POST',
+      url: '/v1/requests/submit',
+      headers: user.headers,
+      payload: { ids, via: options.via ?? 'mail', submittedAt },
+    })
     t.ok(submitted.statusCode < 300, `bulk submission accepted (${submitted.statusCode})`)
     return ids
   }
   const statusCounts = async () => {
-    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as { status: string; n: number }[]
+    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as {
+      status: string
+      n: number
+    }[]
     return Object.fromEntries(rows.map((row) => [row.status, row.n])) as Record<string, number>
   }
-  const worker = (workerEnv: Record<string, string> = {}) => spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
+  const worker = (workerEnv: Record<string, string> = {}) =>
+    spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
   return { ...built, smtp, user, agencyId, sql, backfill, statusCounts, worker }
 }
 
@@ -111,8 +127,19 @@ t.test('a backfilled request filed by email: the agency gets the letter before t
   await sql`update agencies set email = 'records@spokane.example', approved_email = 'records@spokane.example' where id = ${agencyId}`
   const REQUESTS = 6
   await backfill(REQUESTS, { via: 'email', autoFollowUp: true })
-  const toAgency = (await sql`select kind, count(*)::int as n from reminders where recipient = 'agency' and send_at <= now() group by kind order by kind`) as unknown as { kind: string; n: number }[]
-  t.same(toAgency.map((entry) => [entry.kind, entry.n]), [['letter', REQUESTS], ['overdue', REQUESTS]], 'a letter and an overdue follow-up to the agency are due at once for each request')
+  const toAgency =
+    (await sql`select kind, count(*)::int as n from reminders where recipient = 'agency' and send_at <= now() group by kind order by kind`) as unknown as {
+      kind: string
+      n: number
+    }[]
+  t.same(
+    toAgency.map((entry) => [entry.kind, entry.n]),
+    [
+      ['letter', REQUESTS],
+      ['overdue', REQUESTS],
+    ],
+    'a letter and an overdue follow-up to the agency are due at once for each request',
+  )
   await startTestWorker(t, ctx, smtp.url)
   await startTestWorker(t, ctx, smtp.url)
   await smtp.waitFor(REQUESTS * 3, 30_000)

@@ -8,13 +8,24 @@ t.test('one page of a document’s text, and the file shown inline in the browse
   await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
   const owner = await signUp(app)
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  const request = (await app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const request = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
   const pdf = await makePdf(['First page of the agreement.', 'Second page: the Neighbors Portal.', 'Third page: signatures.'])
   const [pdfDocument, textDocument] = (
     await upload(app, request.id, owner.headers, [file(pdf, 'mou.pdf'), file('Plain notes from the clerk.', 'notes.txt')])
   ).json().items
-  await eventually(async () => (await app.inject({ method: 'GET', url: `/v1/documents/${pdfDocument.id}` })).json().status === 'ready', 30_000, 'the PDF to be read')
+  await eventually(
+    async () => (await app.inject({ method: 'GET', url: `/v1/documents/${pdfDocument.id}` })).json().status === 'ready',
+    30_000,
+    'the PDF to be read',
+  )
 
   const text = (query: string) => app.inject({ method: 'GET', url: `/v1/documents/${pdfDocument.id}/text${query}` })
   t.same((await text('?page=2')).json(), { pages: [{ page: 2, text: 'Second page: the Neighbors Portal.', needsOcr: false }] })

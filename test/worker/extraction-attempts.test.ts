@@ -1,7 +1,8 @@
 // Every document reaches "ready" or "failed": a worker killed twice while reading one, an email
 // whose attachment names are hostile, a PDF longer than the page budget (its progress visible).
-import t, { type Test } from 'tap'
+
 import PDFDocument from 'pdfkit'
+import t, { type Test } from 'tap'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
 import { file, makeEml, upload } from '../helpers/documents.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
@@ -14,14 +15,25 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here', ...env } })
   const owner = await signUp(built.app)
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const request = (await built.app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const request = (
+    await built.app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
   const documentOf = async (id: string) => (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json()
   const settled = (id: string) =>
-    eventually(async () => {
-      const document = await documentOf(id)
-      return document.status === 'processing' ? null : document
-    }, 120_000, `document ${id} to be read`)
+    eventually(
+      async () => {
+        const document = await documentOf(id)
+        return document.status === 'processing' ? null : document
+      },
+      120_000,
+      `document ${id} to be read`,
+    )
   const uploadOne = async (bytes: Buffer, name: string) => {
     const response = await upload(built.app, request.id, owner.headers, [file(bytes, name)])
     t.equal(response.statusCode, 201, 'uploaded')
@@ -36,7 +48,8 @@ async function longPdf(pages: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   document.on('data', (chunk: Buffer) => chunks.push(chunk))
   const ended = new Promise((resolve) => document.on('end', resolve))
-  for (let page = 1; page <= pages; page++) document.addPage().fontSize(10).text(`Page ${page} of the Neighbors Portal usage log. `.repeat(20))
+  for (let page = 1; page <= pages; page++)
+    document.addPage().fontSize(10).text(`Page ${page} of the Neighbors Portal usage log. `.repeat(20))
   document.end()
   await ended
   return Buffer.concat(chunks)
@@ -44,9 +57,19 @@ async function longPdf(pages: number): Promise<Buffer> {
 
 t.test('a worker killed twice during one extraction: the document fails with the reason once its attempts are spent', async (t) => {
   const { ctx, app, config, settled, uploadOne } = await setUp(t)
-  const env = { SWEEP_INTERVAL_SECONDS: '1', SMTP_URL: 'smtp://127.0.0.1:1', OCR_COMMAND: 'tesseract-not-installed-here', EXTRACTION_MAX_ATTEMPTS: '2' }
+  const env = {
+    SWEEP_INTERVAL_SECONDS: '1',
+    SMTP_URL: 'smtp://127.0.0.1:1',
+    OCR_COMMAND: 'tesseract-not-installed-here',
+    EXTRACTION_MAX_ATTEMPTS: '2',
+  }
   const document = await uploadOne(await longPdf(3000), 'long.pdf')
-  const attempts = async () => ((await ctx.database.sql`select extraction_attempts from documents where id = ${document.id}`) as unknown as [{ extraction_attempts: number }])[0].extraction_attempts
+  const attempts = async () =>
+    (
+      (await ctx.database.sql`select extraction_attempts from documents where id = ${document.id}`) as unknown as [
+        { extraction_attempts: number },
+      ]
+    )[0].extraction_attempts
   for (const attempt of [1, 2]) {
     const worker = await spawnWorkerProcess(t, config, env)
     await eventually(async () => (await attempts()) === attempt, 90_000, `attempt ${attempt} to begin`)
@@ -60,42 +83,59 @@ t.test('a worker killed twice during one extraction: the document fails with the
   t.equal(text.statusCode, 200, '/text no longer answers 409 "try again"')
 })
 
-t.test('an email whose attachments are named with a NUL, a path with CRLF, and 5,000 characters: all end ready, names cleaned', async (t) => {
-  const { ctx, app, request, settled, uploadOne } = await setUp(t)
-  await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
-  const eml = await makeEml({
-    from: 'records@spokanepolice.example',
-    to: 'requester@example.org',
-    // Encoded words that decode to a NUL: the file itself holds none, so it is taken as an email.
-    subject: '=?UTF-8?Q?Records_=00_attached?=',
-    text: 'Attached.',
-    attachments: [
-      { filename: '=?UTF-8?Q?=00?=', content: 'The first attachment.', contentType: 'text/plain' },
-      { filename: '=?UTF-8?Q?..=2F..=2Fetc=2Fpasswd=0D=0AX-Injected=3A_yes.txt?=', content: 'The second attachment.', contentType: 'text/plain' },
-      { filename: `${'a'.repeat(5_000)}.txt`, content: 'The third attachment.', contentType: 'text/plain' },
-    ],
-  })
-  const email = await uploadOne(eml, 'response.eml')
-  t.match(await settled(email.id), { status: 'ready' })
-  const children = await eventually(async () => {
-    const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents` })).json().items as { id: string; parentId: string | null }[]
-    const found = items.filter((item) => item.parentId === email.id)
-    return found.length === 3 ? found : null
-  }, 60_000, 'three attachments')
-  const names: string[] = []
-  for (const child of children) {
-    const done = await settled(child.id)
-    t.equal(done.status, 'ready', `${JSON.stringify(done.filename.slice(0, 20))} is read`)
-    names.push(done.filename, done.title)
-  }
-  for (const name of names) {
-    t.notMatch(name, /[\u0000-\u001f\u007f/\\]/, 'no control characters or path separators')
-    t.ok(name.length <= 255, 'at most 255 characters')
-  }
-  t.ok(names.some((name) => /^passwd ?X-Injected: yes\.txt$/.test(name)), `the path is dropped, the line break removed (${names.filter((name) => name.length < 100).join(' | ')})`)
-  const [page] = (await app.inject({ method: 'GET', url: `/v1/documents/${email.id}/text` })).json().pages
-  t.match(page.text, /Subject: Records/)
-})
+t.test(
+  'an email whose attachments are named with a NUL, a path with CRLF, and 5,000 characters: all end ready, names cleaned',
+  async (t) => {
+    const { ctx, app, request, settled, uploadOne } = await setUp(t)
+    await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
+    const eml = await makeEml({
+      from: 'records@spokanepolice.example',
+      to: 'requester@example.org',
+      // Encoded words that decode to a NUL: the file itself holds none, so it is taken as an email.
+      subject: '=?UTF-8?Q?Records_=00_attached?=',
+      text: 'Attached.',
+      attachments: [
+        { filename: '=?UTF-8?Q?=00?=', content: 'The first attachment.', contentType: 'text/plain' },
+        {
+          filename: '=?UTF-8?Q?..=2F..=2Fetc=2Fpasswd=0D=0AX-Injected=3A_yes.txt?=',
+          content: 'The second attachment.',
+          contentType: 'text/plain',
+        },
+        { filename: `${'a'.repeat(5_000)}.txt`, content: 'The third attachment.', contentType: 'text/plain' },
+      ],
+    })
+    const email = await uploadOne(eml, 'response.eml')
+    t.match(await settled(email.id), { status: 'ready' })
+    const children = await eventually(
+      async () => {
+        const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents` })).json().items as {
+          id: string
+          parentId: string | null
+        }[]
+        const found = items.filter((item) => item.parentId === email.id)
+        return found.length === 3 ? found : null
+      },
+      60_000,
+      'three attachments',
+    )
+    const names: string[] = []
+    for (const child of children) {
+      const done = await settled(child.id)
+      t.equal(done.status, 'ready', `${JSON.stringify(done.filename.slice(0, 20))} is read`)
+      names.push(done.filename, done.title)
+    }
+    for (const name of names) {
+      t.notMatch(name, /[\u0000-\u001f\u007f/\\]/, 'no control characters or path separators')
+      t.ok(name.length <= 255, 'at most 255 characters')
+    }
+    t.ok(
+      names.some((name) => /^passwd ?X-Injected: yes\.txt$/.test(name)),
+      `the path is dropped, the line break removed (${names.filter((name) => name.length < 100).join(' | ')})`,
+    )
+    const [page] = (await app.inject({ method: 'GET', url: `/v1/documents/${email.id}/text` })).json().pages
+    t.match(page.text, /Subject: Records/)
+  },
+)
 
 t.test('a PDF longer than the page budget: the first pages are read, progress shows while it runs, the rest is named', async (t) => {
   const { ctx, documentOf, settled, uploadOne } = await setUp(t, { EXTRACTION_MAX_PAGES: '1200' })
@@ -103,12 +143,19 @@ t.test('a PDF longer than the page budget: the first pages are read, progress sh
   await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
   const document = await uploadOne(pdf, 'log.pdf')
   const seen = new Set<number>()
-  await eventually(async () => {
-    const current = await documentOf(document.id)
-    if (current.status === 'processing' && current.pagesRead > 0) seen.add(current.pagesRead)
-    return current.status !== 'processing'
-  }, 120_000, 'the PDF to be read')
-  t.ok([...seen].some((read) => read > 0 && read < 1200), `progress showed while reading (pages read seen: ${[...seen].join(', ')})`)
+  await eventually(
+    async () => {
+      const current = await documentOf(document.id)
+      if (current.status === 'processing' && current.pagesRead > 0) seen.add(current.pagesRead)
+      return current.status !== 'processing'
+    },
+    120_000,
+    'the PDF to be read',
+  )
+  t.ok(
+    [...seen].some((read) => read > 0 && read < 1200),
+    `progress showed while reading (pages read seen: ${[...seen].join(', ')})`,
+  )
   t.match(await settled(document.id), {
     status: 'ready',
     pageCount: 1200,

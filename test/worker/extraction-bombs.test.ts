@@ -17,15 +17,26 @@ async function setUp(t: Test) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1' } })
   const owner = await signUp(built.app)
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const request = (await built.app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const request = (
+    await built.app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
   const worker = await spawnWorkerProcess(t, built.config, { SWEEP_INTERVAL_SECONDS: '1', SMTP_URL: 'smtp://127.0.0.1:1' })
   const peakMb = async () => Number(/^VmHWM:\s+(\d+)/m.exec(await readFile(`/proc/${worker.child.pid}/status`, 'utf8'))![1]) / 1024
   const settled = (id: string) =>
-    eventually(async () => {
-      const document = (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json()
-      return document.status === 'processing' ? null : document
-    }, 90_000, `document ${id} to be read`)
+    eventually(
+      async () => {
+        const document = (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json()
+        return document.status === 'processing' ? null : document
+      },
+      90_000,
+      `document ${id} to be read`,
+    )
   const uploadOne = async (bytes: Buffer, name: string) => {
     const response = await upload(built.app, request.id, owner.headers, [file(bytes, name)])
     t.equal(response.statusCode, 201, 'uploaded')
@@ -56,7 +67,11 @@ t.test('a 30000×30000 PNG is refused from its header before tesseract decodes i
   const done = await settled(document.id)
   // Without OCR installed the image waits for it, unread; with it, the pixel cap must refuse it.
   if (done.status === 'ready') t.match(done, { pageCount: 1 }, 'no OCR here: kept, waiting for OCR')
-  else t.match(done, { status: 'failed', error: 'The image is 30000×30000 pixels (900 megapixels); images of at most 50 megapixels are read.' })
+  else
+    t.match(done, {
+      status: 'failed',
+      error: 'The image is 30000×30000 pixels (900 megapixels); images of at most 50 megapixels are read.',
+    })
   t.ok(Date.now() - started < 30_000, 'settled in seconds, not the minutes tesseract would take')
   const peak = await peakMb()
   t.comment(`worker peak RSS with the PNG bomb: ${peak.toFixed(0)} MB`)

@@ -14,7 +14,9 @@ const hasTesseract = (() => {
     return false
   }
 })()
-const ocrSkip = hasTesseract ? false : 'tesseract with English data is not installed here (Debian: apt-get install tesseract-ocr); .ci/run installs it'
+const ocrSkip = hasTesseract
+  ? false
+  : 'tesseract with English data is not installed here (Debian: apt-get install tesseract-ocr); .ci/run installs it'
 // No OCR would ever find a command by this name.
 const NO_OCR = { OCR_COMMAND: 'tesseract-not-installed-here' }
 
@@ -23,14 +25,31 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   const worker = await startTestWorker(t, built.ctx, 'smtp://127.0.0.1:1')
   const owner = await signUp(built.app)
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const request = (await built.app.inject({ method: 'POST', url: '/v1/requests', headers: owner.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+  const request = (
+    await built.app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: owner.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
   await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
   const documentOf = (id: string) => built.app.inject({ method: 'GET', url: `/v1/documents/${id}` }).then((response) => response.json())
-  const settled = (id: string) => eventually(async () => {
-    const document = await documentOf(id)
-    return document.status === 'processing' ? null : document
-  }, 60_000, `document ${id} to be read`)
-  const textOf = async (id: string) => (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}/text` })).json().pages as { page: number; text: string; needsOcr: boolean }[]
+  const settled = (id: string) =>
+    eventually(
+      async () => {
+        const document = await documentOf(id)
+        return document.status === 'processing' ? null : document
+      },
+      60_000,
+      `document ${id} to be read`,
+    )
+  const textOf = async (id: string) =>
+    (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}/text` })).json().pages as {
+      page: number
+      text: string
+      needsOcr: boolean
+    }[]
   const uploadAs = (user: TestUser, parts: Parameters<typeof upload>[3]) => upload(built.app, request.id, user.headers, parts)
   return { ...built, worker, owner, request, settled, textOf, uploadAs, documentOf }
 }
@@ -49,7 +68,10 @@ t.test('a multi-page PDF with a scanned page: text per page, the scan OCRed', { 
   const ready = await settled(document.id)
   t.match(ready, { status: 'ready', pageCount: 3, error: null })
   const pages = await textOf(document.id)
-  t.same(pages.map((page) => page.page), [1, 2, 3])
+  t.same(
+    pages.map((page) => page.page),
+    [1, 2, 3],
+  )
   t.match(pages[0]!.text, /Memorandum of Understanding between Ring LLC/)
   t.match(pages[1]!.text, /Neighbors Portal/)
   t.match(pages[2]!.text, /SIGNATURE PAGE/i, 'the image-only page was OCRed')
@@ -64,7 +86,10 @@ t.test('without OCR, a scanned page is kept and marked as needing OCR, and /heal
   const uploaded = await uploadAs(owner, [file(pdf, 'mixed.pdf'), file(png, 'photo.png')])
   const [pdfDocument, pngDocument] = uploaded.json().items
   t.match(await settled(pdfDocument.id), { status: 'ready', pageCount: 2 })
-  t.match(await textOf(pdfDocument.id), [{ page: 1, needsOcr: false, text: /Neighbors Portal/ }, { page: 2, needsOcr: true, text: '' }])
+  t.match(await textOf(pdfDocument.id), [
+    { page: 1, needsOcr: false, text: /Neighbors Portal/ },
+    { page: 2, needsOcr: true, text: '' },
+  ])
   t.match(await settled(pngDocument.id), { status: 'ready', pageCount: 1, mimeType: 'image/png' })
   t.match(await textOf(pngDocument.id), [{ page: 1, needsOcr: true, text: '' }])
   const health = await app.inject({ method: 'GET', url: '/health' })
@@ -80,15 +105,27 @@ t.test('pages that waited for OCR are read when a worker with OCR starts', { ski
   await settled(plain.id)
   t.match(await textOf(waiting.id), [{ needsOcr: false }, { needsOcr: true, text: '' }])
   await worker.close()
-  const lastChange = async () => ((await ctx.database.sql`select updated_at::text as at from documents where id = ${plain.id}`) as unknown as [{ at: string }])[0].at
+  const lastChange = async () =>
+    ((await ctx.database.sql`select updated_at::text as at from documents where id = ${plain.id}`) as unknown as [{ at: string }])[0].at
   const plainChanged = await lastChange()
 
-  await startTestWorker(t, { ...ctx, ocr: createTesseractOcr({ command: 'tesseract', language: 'eng', memoryMb: 1024 }) }, 'smtp://127.0.0.1:1')
-  const reread = await eventually(async () => {
-    const pages = await textOf(waiting.id)
-    return pages && !pages.some((page) => page.needsOcr) ? pages : null
-  }, 60_000, 'the scanned page to be OCRed')
-  t.match(reread, [{ page: 1, text: /Neighbors Portal agreement/ }, { page: 2, needsOcr: false, text: /COUNCIL RESOLUTION/i }])
+  await startTestWorker(
+    t,
+    { ...ctx, ocr: createTesseractOcr({ command: 'tesseract', language: 'eng', memoryMb: 1024 }) },
+    'smtp://127.0.0.1:1',
+  )
+  const reread = await eventually(
+    async () => {
+      const pages = await textOf(waiting.id)
+      return pages && !pages.some((page) => page.needsOcr) ? pages : null
+    },
+    60_000,
+    'the scanned page to be OCRed',
+  )
+  t.match(reread, [
+    { page: 1, text: /Neighbors Portal agreement/ },
+    { page: 2, needsOcr: false, text: /COUNCIL RESOLUTION/i },
+  ])
   t.match(await settled(waiting.id), { status: 'ready', pageCount: 2, error: null })
   t.equal(await lastChange(), plainChanged, 'documents with nothing waiting for OCR are not read again')
 })
@@ -102,7 +139,10 @@ t.test('images are OCRed, a multi-page TIFF page by page', { skip: ocrSkip }, as
   t.match(await settled(pngDocument.id), { status: 'ready', mimeType: 'image/png' })
   t.match((await textOf(pngDocument.id))[0]!.text, /camera giveaway invoice/i)
   t.match(await settled(tiffDocument.id), { status: 'ready', mimeType: 'image/tiff', pageCount: 2 })
-  t.match(await textOf(tiffDocument.id), [{ page: 1, text: /training roster/i }, { page: 2, text: /camera donation list/i }])
+  t.match(await textOf(tiffDocument.id), [
+    { page: 1, text: /training roster/i },
+    { page: 2, text: /camera donation list/i },
+  ])
 })
 
 t.test('an exported email: headers and body become its text, its two attachments documents of their own', async (t) => {
@@ -130,7 +170,10 @@ t.test('an exported email: headers and body become its text, its two attachments
   t.match(page!.text, /archive\.zip \(application\/zip; not kept/)
 
   const listed = await eventually(async () => {
-    const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents` })).json().items as { id: string; parentId: string | null }[]
+    const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents` })).json().items as {
+      id: string
+      parentId: string | null
+    }[]
     return items.length === 3 ? items : null
   })
   const children = listed.filter((item) => item.parentId === email.id)
@@ -152,5 +195,8 @@ t.test('a damaged or encrypted file ends failed with a reason; the others are re
   t.match(cut, { status: 'failed', error: /^(The PDF|Page \d+ of the PDF) cannot be read .*damaged or cut short/ })
   t.match(locked, { status: 'failed', error: /encrypted with a password/ })
   t.match(notes, { status: 'ready', pageCount: 2, mimeType: 'text/plain' })
-  t.match(await textOf(notes.id), [{ page: 1, text: /renewed/ }, { page: 2, text: /Second page/ }])
+  t.match(await textOf(notes.id), [
+    { page: 1, text: /renewed/ },
+    { page: 2, text: /Second page/ },
+  ])
 })

@@ -16,14 +16,28 @@ t.test('a jurisdiction closure added while requests are open moves their deadlin
   await startTestWorker(t, ctx, smtp.url)
 
   const file = async (user: typeof ada, agencyId: string) => {
-    const draft = (await app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
-    return (await app.inject({ method: 'POST', url: `/v1/requests/${draft.id}/submit`, headers: user.headers, payload: { via: 'mail' } })).json()
+    const draft = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json()
+    return (
+      await app.inject({ method: 'POST', url: `/v1/requests/${draft.id}/submit`, headers: user.headers, payload: { via: 'mail' } })
+    ).json()
   }
-  const get = async (user: typeof ada, id: string) => (await app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: user.headers })).json()
+  const get = async (user: typeof ada, id: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/requests/${id}`, headers: user.headers })).json()
   const dueTodayOf = async (user: typeof ada, id: string) =>
-    ((await app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers: user.headers })).json() as Array<{ kind: string; status: string; sendAt: string }>).find(
-      (reminder) => reminder.kind === 'due_today' && reminder.status === 'scheduled',
-    )?.sendAt
+    (
+      (await app.inject({ method: 'GET', url: `/v1/requests/${id}/reminders`, headers: user.headers })).json() as Array<{
+        kind: string
+        status: string
+        sendAt: string
+      }>
+    ).find((reminder) => reminder.kind === 'due_today' && reminder.status === 'scheduled')?.sendAt
   const closures = (code: string) => `/v1/jurisdictions/${code}/closures`
 
   const adaRequest = await file(ada, dunwoody)
@@ -31,16 +45,36 @@ t.test('a jurisdiction closure added while requests are open moves their deadlin
   const waRequest = await file(ada, spokane)
   const closedOn: string = adaRequest.dueDate
   t.equal(benRequest.dueDate, closedOn, 'both Georgia requests are due the same day')
-  t.same(adaRequest.deadline.clocks.map((clock: { kind: string; running: boolean }) => [clock.kind, clock.running]), [['response', true]])
+  t.same(
+    adaRequest.deadline.clocks.map((clock: { kind: string; running: boolean }) => [clock.kind, clock.running]),
+    [['response', true]],
+  )
   const dueTodayBefore = await dueTodayOf(ada, adaRequest.id)
 
   t.test('only an admin may close a jurisdiction, and bad input is a 4xx problem', async (t) => {
-    t.equal((await app.inject({ method: 'POST', url: closures('GA'), headers: ada.headers, payload: { date: closedOn, reason: 'Ice storm' } })).statusCode, 403)
-    const bad = await app.inject({ method: 'POST', url: closures('GA'), headers: admin.headers, payload: { date: '2026-02-30', reason: '' } })
+    t.equal(
+      (await app.inject({ method: 'POST', url: closures('GA'), headers: ada.headers, payload: { date: closedOn, reason: 'Ice storm' } }))
+        .statusCode,
+      403,
+    )
+    const bad = await app.inject({
+      method: 'POST',
+      url: closures('GA'),
+      headers: admin.headers,
+      payload: { date: '2026-02-30', reason: '' },
+    })
     t.equal(bad.statusCode, 400)
     t.match(bad.headers['content-type'], /^application\/problem\+json/)
-    t.equal((await app.inject({ method: 'POST', url: closures('ZZ'), headers: admin.headers, payload: { date: closedOn, reason: 'Ice storm' } })).statusCode, 404)
-    t.equal((await app.inject({ method: 'DELETE', url: `${closures('GA')}/${closedOn}`, headers: admin.headers })).statusCode, 404, 'nothing to remove yet')
+    t.equal(
+      (await app.inject({ method: 'POST', url: closures('ZZ'), headers: admin.headers, payload: { date: closedOn, reason: 'Ice storm' } }))
+        .statusCode,
+      404,
+    )
+    t.equal(
+      (await app.inject({ method: 'DELETE', url: `${closures('GA')}/${closedOn}`, headers: admin.headers })).statusCode,
+      404,
+      'nothing to remove yet',
+    )
   })
 
   const added = await app.inject({
@@ -82,15 +116,31 @@ t.test('a jurisdiction closure added while requests are open moves their deadlin
   }
 
   t.test('a closure after every due date moves nothing and tells nobody', async (t) => {
-    const later = await app.inject({ method: 'POST', url: closures('GA'), headers: admin.headers, payload: { date: addDays(closedOn, 70), reason: 'Flooding' } })
+    const later = await app.inject({
+      method: 'POST',
+      url: closures('GA'),
+      headers: admin.headers,
+      payload: { date: addDays(closedOn, 70), reason: 'Flooding' },
+    })
     t.equal(later.statusCode, 201)
     t.equal(later.json().requestsMoved, 0)
-    t.equal((await app.inject({ method: 'POST', url: closures('GA'), headers: admin.headers, payload: { date: closedOn, reason: 'Again' } })).statusCode, 409)
+    t.equal(
+      (await app.inject({ method: 'POST', url: closures('GA'), headers: admin.headers, payload: { date: closedOn, reason: 'Again' } }))
+        .statusCode,
+      409,
+    )
   })
 
   t.test('the closures are listed with the seeded designated days', async (t) => {
-    const list = (await app.inject({ method: 'GET', url: closures('GA') })).json().items as Array<{ date: string; reason: string; source: string | null }>
-    t.ok(list.some((closure) => closure.date === '2024-12-24' && /Washington's Birthday/.test(closure.reason)), 'the seeded 2024 designated day')
+    const list = (await app.inject({ method: 'GET', url: closures('GA') })).json().items as Array<{
+      date: string
+      reason: string
+      source: string | null
+    }>
+    t.ok(
+      list.some((closure) => closure.date === '2024-12-24' && /Washington's Birthday/.test(closure.reason)),
+      'the seeded 2024 designated day',
+    )
     t.ok(list.some((closure) => closure.date === closedOn && closure.source === 'https://gov.georgia.gov/executive-action'))
   })
 
@@ -98,9 +148,17 @@ t.test('a jurisdiction closure added while requests are open moves their deadlin
     t.equal((await app.inject({ method: 'DELETE', url: `${closures('GA')}/${closedOn}`, headers: admin.headers })).statusCode, 204)
     t.equal((await get(ada, adaRequest.id)).dueDate, closedOn)
     const all = await smtp.waitFor(4, 15_000)
-    t.same(all.slice(2).map((mail) => mail.to[0]!.address).sort(), ['ada@example.org', 'ben@example.org'])
+    t.same(
+      all
+        .slice(2)
+        .map((mail) => mail.to[0]!.address)
+        .sort(),
+      ['ada@example.org', 'ben@example.org'],
+    )
     await eventually(async () => {
-      const list = (await app.inject({ method: 'GET', url: `/v1/requests/${adaRequest.id}/reminders`, headers: ada.headers })).json() as Array<{ kind: string }>
+      const list = (
+        await app.inject({ method: 'GET', url: `/v1/requests/${adaRequest.id}/reminders`, headers: ada.headers })
+      ).json() as Array<{ kind: string }>
       return list.length > 0 ? list : null
     })
     await new Promise((resolve) => setTimeout(resolve, 2_000))

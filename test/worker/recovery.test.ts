@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import t from 'tap'
 import { pino } from 'pino'
+import t from 'tap'
 import { deliverJobId } from '../../src/jobs/catalog.js'
 import { startWorkers } from '../../src/jobs/runner.js'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
@@ -20,9 +20,21 @@ async function setUp(t: { teardown(fn: () => unknown): void }, env: Record<strin
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
   /** A request whose one applicable reminder is due now (filed 20 days ago), or a fresh one with future reminders. */
   const submit = async (filedDaysAgo: number) => {
-    const request = (await built.app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+    const request = (
+      await built.app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json()
     const submittedAt = new Date(Date.now() - filedDaysAgo * DAY).toISOString()
-    await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: user.headers, payload: { via: 'mail', submittedAt } })
+    await built.app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/submit`,
+      headers: user.headers,
+      payload: { via: 'mail', submittedAt },
+    })
     return request.id as string
   }
   const countRows = async (status: string) =>
@@ -59,7 +71,11 @@ t.test('after Redis loses its data every reminder within the lookahead is queued
   const scheduled = async (within: 'soon' | 'later') =>
     (await ctx.database.sql`
       select id, send_at, attempts from reminders
-      where status = 'scheduled' and (send_at <= now() + interval '600 seconds') = ${within === 'soon'}`) as unknown as { id: string; send_at: string; attempts: number }[]
+      where status = 'scheduled' and (send_at <= now() + interval '600 seconds') = ${within === 'soon'}`) as unknown as {
+      id: string
+      send_at: string
+      attempts: number
+    }[]
   const jobsOf = async (rows: { id: string; send_at: string; attempts: number }[]) =>
     Promise.all(rows.map((row) => queue.getJob(deliverJobId(row.id, new Date(row.send_at), row.attempts))))
   const allSoonQueued = async () => (await jobsOf(await scheduled('soon'))).every(Boolean)
@@ -67,7 +83,10 @@ t.test('after Redis loses its data every reminder within the lookahead is queued
   t.equal((await scheduled('soon')).length, 5)
   t.equal((await scheduled('later')).length, 15, 'the other reminders are days away')
   await eventually(allSoonQueued, 10_000, 'the sweep to queue the reminders within the lookahead')
-  t.ok((await jobsOf(await scheduled('later'))).every((job) => !job), 'reminders beyond the lookahead have no job')
+  t.ok(
+    (await jobsOf(await scheduled('later'))).every((job) => !job),
+    'reminders beyond the lookahead have no job',
+  )
 
   await redis.flushAll()
   t.notOk(await allSoonQueued(), 'FLUSHALL took the jobs')
@@ -102,10 +121,14 @@ t.test('SMTP that stays down ends in failed with the reason; one that comes back
   smtp.setFailure({ code: 451, message: '4.7.1 Greylisted' })
   await startTestWorker(t, ctx, smtp.url)
   await submit(20)
-  const [failed] = await eventually(async () => {
-    const rows = await ctx.database.sql`select attempts, last_error from reminders where status = 'failed'`
-    return rows.length > 0 ? rows : null
-  }, 20_000, 'the reminder to fail')
+  const [failed] = await eventually(
+    async () => {
+      const rows = await ctx.database.sql`select attempts, last_error from reminders where status = 'failed'`
+      return rows.length > 0 ? rows : null
+    },
+    20_000,
+    'the reminder to fail',
+  )
   t.equal(failed!.attempts, 3)
   t.match(failed!.last_error, /451/)
   t.equal(smtp.messages.length, 0)

@@ -31,7 +31,11 @@ t.test('a public sign-up gets its token by email, and says nothing about which a
   t.ok(welcome && recovery, 'one email to each address')
   for (const mail of [welcome, recovery]) {
     t.equal(mail.envelope.to.length, 1)
-    t.same(mail.from.map((from) => from.address), ['records@localhost'], 'from MAIL_FROM')
+    t.same(
+      mail.from.map((from) => from.address),
+      ['records@localhost'],
+      'from MAIL_FROM',
+    )
     t.match(mail.messageId, /^<account-token-[0-9a-f-]{36}@replies\.records\.test>$/)
     t.equal(mail.headers['auto-submitted'], 'auto-generated')
     t.ok(mail.html?.includes(mail.text!.match(TOKEN)![0]), 'the HTML part carries the same token')
@@ -40,7 +44,11 @@ t.test('a public sign-up gets its token by email, and says nothing about which a
   t.equal(welcome.subject, 'Your Ring Records token')
   t.match(welcome.text, /Hello Grace Hopper,\n\nSomeone, probably you, signed up for Ring Records with this address \(grace@example\.org\)/)
   t.match(recovery.subject, /Someone tried to sign up with your address/)
-  t.match(recovery.text, /Hello Ada Lopez,[\s\S]*which already has an account\. In case you lost your token, here is a new one/, 'a token recovery, and it says so')
+  t.match(
+    recovery.text,
+    /Hello Ada Lopez,[\s\S]*which already has an account\. In case you lost your token, here is a new one/,
+    'a token recovery, and it says so',
+  )
 
   const [welcomeToken] = welcome.text!.match(TOKEN)!
   const grace = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${welcomeToken}` } })
@@ -67,7 +75,8 @@ t.test('a token whose email the server refused is taken back, so every working t
   const mailer = createSmtpMailer(smtp.url)
   t.teardown(() => mailer.close())
   const handlers = createAccountHandlers({ ...ctx, mailer, emails: await loadEmailTemplates() })
-  const tokens = async () => ((await ctx.database.sql`select count(*)::int as n from api_tokens where user_id = ${ada.id}`) as unknown as [{ n: number }])[0].n
+  const tokens = async () =>
+    ((await ctx.database.sql`select count(*)::int as n from api_tokens where user_id = ${ada.id}`) as unknown as [{ n: number }])[0].n
 
   await t.rejects(handlers.emailToken(ada.id, 'sign-up-again'), { name: 'MailDeliveryError', temporary: true })
   t.equal(await tokens(), 1, 'only the token Ada already had')

@@ -2,7 +2,6 @@
 import t, { type Test } from 'tap'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
-import { eventually } from '../helpers/worker.js'
 import { spawnWorkerProcess } from '../helpers/worker-process.js'
 
 const DAY = 86_400_000
@@ -16,13 +15,28 @@ async function setUp(t: Test) {
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
   /** A request filed 20 days ago: one overdue reminder is due now. */
   const submitOverdue = async () => {
-    const request = (await built.app.inject({ method: 'POST', url: '/v1/requests', headers: user.headers, payload: { agencyId, templateSlug: 'ring-partnership' } })).json()
+    const request = (
+      await built.app.inject({
+        method: 'POST',
+        url: '/v1/requests',
+        headers: user.headers,
+        payload: { agencyId, templateSlug: 'ring-partnership' },
+      })
+    ).json()
     const submittedAt = new Date(Date.now() - 20 * DAY).toISOString()
-    await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: user.headers, payload: { via: 'mail', submittedAt } })
+    await built.app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/submit`,
+      headers: user.headers,
+      payload: { via: 'mail', submittedAt },
+    })
     return request.id as string
   }
   const sentRows = async () =>
-    (await built.ctx.database.sql`select id, attempts from reminders where status = 'sent'`) as unknown as { id: string; attempts: number }[]
+    (await built.ctx.database.sql`select id, attempts from reminders where status = 'sent'`) as unknown as {
+      id: string
+      attempts: number
+    }[]
   const worker = (env: Record<string, string> = {}) => spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...WORKER_ENV, ...env })
   return { ...built, smtp, submitOverdue, sentRows, worker }
 }

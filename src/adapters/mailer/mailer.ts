@@ -114,8 +114,12 @@ export function assertSafeHeaders(mail: OutgoingMail): void {
   for (const [field, value] of fields) {
     if (value !== undefined && LINE_BREAK.test(value)) throw refuse(`Refusing to send: ${field} contains a line break`)
   }
-  if (!MESSAGE_ID.test(mail.messageId)) throw refuse(`Refusing to send: messageId must look like <id@domain>, got ${JSON.stringify(mail.messageId)}`)
-  for (const [field, value] of [['from', mail.from], ['to', mail.to]] as const) {
+  if (!MESSAGE_ID.test(mail.messageId))
+    throw refuse(`Refusing to send: messageId must look like <id@domain>, got ${JSON.stringify(mail.messageId)}`)
+  for (const [field, value] of [
+    ['from', mail.from],
+    ['to', mail.to],
+  ] as const) {
     if (!isSingleAddress(value)) throw refuse(`Refusing to send: ${field} must be exactly one address, got ${JSON.stringify(value)}`)
   }
   if (mail.replyTo !== undefined && !isSingleAddress(mail.replyTo)) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ReadingLimitError } from '../reading-limits.js'
-import { OcrUnavailableError, type Ocr, type RasterImage } from './ocr.js'
+import { type Ocr, OcrUnavailableError, type RasterImage } from './ocr.js'
 
 const run = promisify(execFile)
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024
@@ -24,7 +24,11 @@ export function createTesseractOcr(options: { command: string; language: string;
       () => false,
     ))
   let prlimit: Promise<boolean> | undefined
-  const hasPrlimit = () => (prlimit ??= run('prlimit', ['--version'], { timeout: 10_000 }).then(() => true, () => false))
+  const hasPrlimit = () =>
+    (prlimit ??= run('prlimit', ['--version'], { timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    ))
 
   async function recognizeFile(path: string, timeoutMs: number): Promise<string[]> {
     if (!(await available())) throw new OcrUnavailableError(`OCR needs "${options.command}" with the "${options.language}" language data.`)
@@ -69,7 +73,8 @@ export function createTesseractOcr(options: { command: string; language: string;
 /** A run that ended at a limit: killed at its timeout or CPU limit, or out of its address space. */
 function limitError(error: unknown, memoryMb: number): ReadingLimitError | null {
   const failure = error as { killed?: boolean; signal?: string | null; stderr?: string }
-  if (failure.killed || failure.signal === 'SIGXCPU' || failure.signal === 'SIGKILL') return new ReadingLimitError('time', 'OCR took longer than the time allowed per document.')
+  if (failure.killed || failure.signal === 'SIGXCPU' || failure.signal === 'SIGKILL')
+    return new ReadingLimitError('time', 'OCR took longer than the time allowed per document.')
   if (failure.signal === 'SIGABRT' || failure.signal === 'SIGSEGV' || /alloc|out of memory/i.test(failure.stderr ?? '')) {
     return new ReadingLimitError('memory', `OCR needed more than ${memoryMb} MB of memory.`)
   }
@@ -84,7 +89,8 @@ function toPnm(image: RasterImage): Buffer {
   const rgb = Buffer.alloc(width * height * 3)
   for (let pixel = 0; pixel < width * height; pixel++) {
     const alpha = data[pixel * 4 + 3]! / 255
-    for (let channel = 0; channel < 3; channel++) rgb[pixel * 3 + channel] = Math.round(data[pixel * 4 + channel]! * alpha + 255 * (1 - alpha))
+    for (let channel = 0; channel < 3; channel++)
+      rgb[pixel * 3 + channel] = Math.round(data[pixel * 4 + channel]! * alpha + 255 * (1 - alpha))
   }
   return Buffer.concat([header, rgb])
 }

@@ -1,6 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process'
-import { extname } from 'node:path'
+import { type ChildProcess, fork } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RasterImage } from '../ocr/ocr.js'
 import { ReadingLimitError } from '../reading-limits.js'
@@ -94,7 +94,10 @@ export async function openIsolatedPdf(path: string, limits: PdfLimits): Promise<
       () => {},
     )
   }, MEMORY_CHECK_MS)
-  const deadline = setTimeout(() => kill(new ReadingLimitError('time', 'Reading the PDF took longer than the time allowed per document.')), Math.max(0, limits.deadline - Date.now()))
+  const deadline = setTimeout(
+    () => kill(new ReadingLimitError('time', 'Reading the PDF took longer than the time allowed per document.')),
+    Math.max(0, limits.deadline - Date.now()),
+  )
   child.on('message', (reply: ChildReply) => {
     const waiter = waiting.shift()
     if (!waiter) return
@@ -104,7 +107,12 @@ export async function openIsolatedPdf(path: string, limits: PdfLimits): Promise<
   child.on('exit', (code, signal) => {
     // V8 aborts when the heap limit is reached.
     const outOfHeap = signal === 'SIGABRT' || code === 134
-    end(killedFor ?? (outOfHeap ? new ReadingLimitError('memory', `Reading the PDF needed more than ${limits.memoryMb} MB of memory.`) : new Error(`The PDF reader stopped (code ${code}, signal ${signal}).`)))
+    end(
+      killedFor ??
+        (outOfHeap
+          ? new ReadingLimitError('memory', `Reading the PDF needed more than ${limits.memoryMb} MB of memory.`)
+          : new Error(`The PDF reader stopped (code ${code}, signal ${signal}).`)),
+    )
   })
   const ask = (request: ChildRequest) =>
     new Promise<ChildReply>((resolve, reject) => {
@@ -115,7 +123,13 @@ export async function openIsolatedPdf(path: string, limits: PdfLimits): Promise<
 
   let opened: ChildReply
   try {
-    opened = await ask({ type: 'open', path, maxImagePixels: limits.maxImagePixels, ocrPixels: limits.ocrPixels, withPixels: limits.withPixels })
+    opened = await ask({
+      type: 'open',
+      path,
+      maxImagePixels: limits.maxImagePixels,
+      ocrPixels: limits.ocrPixels,
+      withPixels: limits.withPixels,
+    })
   } catch (error) {
     end(error as Error)
     child.kill('SIGKILL')

@@ -13,10 +13,7 @@
 // 5. Text that ends up as one line is a paragraph; several lines are a `lines` block, laid out
 //    line by line (a signature, an address, a numbered list).
 
-export type LetterBlock =
-  | { kind: 'paragraph'; text: string }
-  | { kind: 'bullets'; items: string[] }
-  | { kind: 'lines'; lines: string[] }
+export type LetterBlock = { kind: 'paragraph'; text: string } | { kind: 'bullets'; items: string[] } | { kind: 'lines'; lines: string[] }
 
 /** Lines shorter than this are taken as deliberately short (an address, a closing), not wrapped. */
 export const SHORT_LINE = 60

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit'
-import { parseLetterBody, type LetterBlock } from './letter-body.js'
+import { type LetterBlock, parseLetterBody } from './letter-body.js'
 import { letterFonts } from './letter-fonts.js'
 
 export interface LetterDocument {
@@ -89,7 +89,10 @@ function writeHeading(doc: Doc, letter: LetterDocument): void {
   blankLine(doc)
   doc.text(cleanLines([letter.agency.name, ...letter.agency.lines]).join('\n'), { width })
   blankLine(doc)
-  doc.font(BOLD).text(breakLongRuns(subjectLine(letter.subject)), { width }).font(REGULAR)
+  doc
+    .font(BOLD)
+    .text(breakLongRuns(subjectLine(letter.subject)), { width })
+    .font(REGULAR)
   blankLine(doc)
 }
 

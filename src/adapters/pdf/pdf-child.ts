@@ -4,8 +4,8 @@
 // than OCR needs.
 import { readFile } from 'node:fs/promises'
 import { grayWithin } from '../ocr/raster.js'
-import { openPdf, PdfUnreadableError, type PdfReader } from './pdf-reader.js'
 import type { ChildReply, ChildRequest } from './isolated-pdf.js'
+import { openPdf, type PdfReader, PdfUnreadableError } from './pdf-reader.js'
 
 // A scanned page's image is drawn once; a page with many images is a layout, not a scan.
 const MAX_IMAGES_PER_PAGE = 4
@@ -25,7 +25,15 @@ let options: Extract<ChildRequest, { type: 'open' }> | undefined
 let work = Promise.resolve()
 
 process.on('message', (request: ChildRequest) => {
-  work = work.then(() => handle(request)).catch((error: unknown) => reply({ type: 'error', message: error instanceof Error ? error.message : String(error), unreadable: error instanceof PdfUnreadableError }))
+  work = work
+    .then(() => handle(request))
+    .catch((error: unknown) =>
+      reply({
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        unreadable: error instanceof PdfUnreadableError,
+      }),
+    )
 })
 
 function reply(message: ChildReply): void {
@@ -42,7 +50,10 @@ async function handle(request: ChildRequest): Promise<void> {
     await reader?.close()
     options = request
     const bytes = await readFile(request.path)
-    reader = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxImagePixels: request.maxImagePixels, warnings: true })
+    reader = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      maxImagePixels: request.maxImagePixels,
+      warnings: true,
+    })
     reply({ type: 'opened', pageCount: reader.pageCount })
     return
   }

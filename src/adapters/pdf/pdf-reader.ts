@@ -1,6 +1,6 @@
 // Reads PDFs with pdf.js (the legacy build is the one that runs on Node 20): the text of each page
 // in reading order, and the images drawn on a page, for OCR of pages that have no text layer.
-import { getDocument, OPS, VerbosityLevel, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import { getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js'
 import type { RasterImage } from '../ocr/ocr.js'
 
@@ -42,7 +42,8 @@ export async function openPdf(data: Uint8Array, options: { maxImagePixels?: numb
     document = await task.promise
   } catch (error) {
     await task.destroy()
-    if ((error as { name?: string }).name === 'PasswordException') throw new PdfUnreadableError('The PDF is encrypted with a password; upload a copy without one.')
+    if ((error as { name?: string }).name === 'PasswordException')
+      throw new PdfUnreadableError('The PDF is encrypted with a password; upload a copy without one.')
     const reason = error instanceof Error ? error.message : String(error)
     throw new PdfUnreadableError(`The PDF cannot be read (${reason}); it may be damaged or cut short.`)
   }
@@ -56,7 +57,8 @@ export async function openPdf(data: Uint8Array, options: { maxImagePixels?: numb
   }
   return {
     pageCount: document.numPages,
-    text: (number) => withPage(number, async (page) => joinItems((await page.getTextContent()).items.filter((item): item is TextItem => 'str' in item))),
+    text: (number) =>
+      withPage(number, async (page) => joinItems((await page.getTextContent()).items.filter((item): item is TextItem => 'str' in item))),
     images: (number) =>
       withPage(number, async (page) => {
         const operators = await page.getOperatorList()
@@ -117,7 +119,13 @@ function joinItems(items: TextItem[]): string {
     }
     if (!atLineStart && lastY !== undefined && Math.abs(y - lastY) > 1) {
       text += '\n'
-    } else if (!atLineStart && lastEnd !== undefined && x - lastEnd > item.height * 0.15 && !/\s/.test(text.at(-1)!) && !/^\s/.test(item.str)) {
+    } else if (
+      !atLineStart &&
+      lastEnd !== undefined &&
+      x - lastEnd > item.height * 0.15 &&
+      !/\s/.test(text.at(-1)!) &&
+      !/^\s/.test(item.str)
+    ) {
       text += ' '
     }
     text += item.str

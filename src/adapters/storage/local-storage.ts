@@ -2,9 +2,16 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { assertStorageKey, FileTooLargeError, StoredFileMissingError, type DocumentStorage, type StagedFile, type StageOptions } from './storage.js'
+import {
+  assertStorageKey,
+  type DocumentStorage,
+  FileTooLargeError,
+  type StagedFile,
+  type StageOptions,
+  StoredFileMissingError,
+} from './storage.js'
 
 /**
  * Content-addressed files on the local disk: `objects/ab/<sha256>` for stored bytes, `staging/`

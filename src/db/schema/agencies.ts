@@ -53,9 +53,7 @@ export const agencies = pgTable(
     index('agencies_state_name_idx').on(table.state, table.name, table.id),
     index('agencies_ring_partner_name_idx').on(table.ringPartner, table.name, table.id),
     index('agencies_created_by_idx').on(table.createdBy, table.createdAt),
-    index('agencies_email_pending_idx')
-      .on(table.name, table.id)
-      .where(sql`email is not null and approved_email is distinct from email`),
+    index('agencies_email_pending_idx').on(table.name, table.id).where(sql`email is not null and approved_email is distinct from email`),
     index('agencies_name_trgm_idx').using('gin', sql`${table.name} gin_trgm_ops`),
     check('agencies_kind_check', sql.raw(`kind in (${inList(AGENCY_KINDS)})`)),
     check(

@@ -1,6 +1,6 @@
 import { date, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { createdAt, id } from './columns.js'
 import { agencies } from './agencies.js'
+import { createdAt, id } from './columns.js'
 
 /** Days an agency's office is closed beyond its state's legal holidays; they stop business-day clocks. */
 export const agencyClosures = pgTable(

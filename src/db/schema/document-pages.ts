@@ -26,9 +26,7 @@ export const documentPages = pgTable(
     // PostgreSQL's parser drops what looks like an HTML tag, and everything inside <script> and
     // <style>; a control character after each "<" keeps that text words (see search/snippet.ts).
     // Kept in the row, not in TOAST (migration 0007): ranking reads it for every matching page.
-    tsv: tsvector('tsv')
-      .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', replace(text, '<', '<' || chr(4)))`),
+    tsv: tsvector('tsv').notNull().generatedAlwaysAs(sql`to_tsvector('english', replace(text, '<', '<' || chr(4)))`),
     requestId: uuid('request_id').notNull(),
     agencyId: uuid('agency_id').notNull(),
     state: text('state').notNull(),

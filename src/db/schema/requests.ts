@@ -33,9 +33,7 @@ export const requests = pgTable(
     autoFollowUp: boolean('auto_follow_up').notNull().default(false),
     remindersMuted: boolean('reminders_muted').notNull().default(false),
     /** Secret in the one-click mute link of reminder emails (not the reply key: agencies see that). */
-    muteToken: text('mute_token')
-      .notNull()
-      .default(sql`replace(gen_random_uuid()::text, '-', '')`),
+    muteToken: text('mute_token').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
     replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
     // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.
@@ -50,9 +48,6 @@ export const requests = pgTable(
     index('requests_due_date_idx').on(table.dueDate),
     check('requests_status_check', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
     check('requests_visibility_check', sql.raw(`visibility in (${inList(VISIBILITIES)})`)),
-    check(
-      'requests_submitted_via_check',
-      sql.raw(`submitted_via is null or submitted_via in (${inList(SUBMISSION_CHANNELS)})`),
-    ),
+    check('requests_submitted_via_check', sql.raw(`submitted_via is null or submitted_via in (${inList(SUBMISSION_CHANNELS)})`)),
   ],
 )

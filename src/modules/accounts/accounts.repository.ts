@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm'
-import { preparedPer, type Executor } from '../../db/client.js'
+import { type Executor, preparedPer } from '../../db/client.js'
 import { apiTokens, users } from '../../db/schema/index.js'
 
 export type UserRow = typeof users.$inferSelect
@@ -10,11 +10,7 @@ export async function countUsers(db: Executor): Promise<number> {
 }
 
 export async function insertUser(db: Executor, values: typeof users.$inferInsert): Promise<UserRow | null> {
-  const [row] = await db
-    .insert(users)
-    .values(values)
-    .onConflictDoNothing()
-    .returning()
+  const [row] = await db.insert(users).values(values).onConflictDoNothing().returning()
   return row ?? null
 }
 

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
-import { signUpBody, signUpPendingResponse, signUpResponse, tokenParams, tokenResponse, updateMeBody, userSchema } from './accounts.schemas.js'
+import {
+  signUpBody,
+  signUpPendingResponse,
+  signUpResponse,
+  tokenParams,
+  tokenResponse,
+  updateMeBody,
+  userSchema,
+} from './accounts.schemas.js'
 import * as accounts from './accounts.service.js'
 
 export const accountRoutes =
@@ -14,7 +22,8 @@ export const accountRoutes =
       config: { access: 'public', rateLimited: 'signup' },
       schema: {
         tags: ['accounts'],
-        summary: 'Sign up. The first user becomes admin and gets the token here, as do accounts an admin creates; anyone else gets it by email (202).',
+        summary:
+          'Sign up. The first user becomes admin and gets the token here, as do accounts an admin creates; anyone else gets it by email (202).',
         description:
           'The token is shown only once. A public sign-up answers 202 alike for a new address and for one that already has an account, so it never tells which addresses have accounts: a new account gets its token by email, an existing one a new token (token recovery).',
         body: signUpBody,

@@ -12,7 +12,10 @@ export const userSchema = z
   .meta({ id: 'User' })
 
 export const signUpBody = z.object({
-  email: z.email().max(254).transform((email) => email.trim()),
+  email: z
+    .email()
+    .max(254)
+    .transform((email) => email.trim()),
   name: z.string().trim().min(1).max(200),
   mailingAddress: z.string().trim().max(1000).nullish(),
 })

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm'
 import type { Clock } from '../../adapters/clock.js'
 import type { AppContext } from '../../context.js'
-import type { AccountEmailQueue, DeliveryJob } from '../../jobs/queues.js'
-import { syncReminders, type ReminderDeps } from '../reminders/reminders.service.js'
-import { findRequests, openRequestIdsOf } from '../requests/requests.repository.js'
 import type { Database } from '../../db/client.js'
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../http/errors.js'
+import type { AccountEmailQueue, DeliveryJob } from '../../jobs/queues.js'
+import { type ReminderDeps, syncReminders } from '../reminders/reminders.service.js'
+import { findRequests, openRequestIdsOf } from '../requests/requests.repository.js'
 import * as repository from './accounts.repository.js'
 import { generateToken, hashToken, looksLikeToken } from './tokens.js'
 
@@ -52,7 +52,8 @@ export async function signUp(
     await tx.execute(sql`select pg_advisory_xact_lock(${SIGNUP_LOCK_KEY})`)
     const isFirstUser = (await repository.countUsers(tx)) === 0
     if (!isFirstUser && caller?.role !== 'admin') {
-      if (deps.signup === 'closed') throw new ForbiddenError('Sign-up is closed on this server; ask an administrator to create your account.')
+      if (deps.signup === 'closed')
+        throw new ForbiddenError('Sign-up is closed on this server; ask an administrator to create your account.')
       return { pending: await repository.insertOrFindMember(tx, values) }
     }
     const user = await repository.insertUser(tx, { ...values, role: isFirstUser ? 'admin' : 'member' })
@@ -71,7 +72,8 @@ export async function signUp(
 export async function authenticate(deps: AccountDeps, authorization: string | undefined): Promise<AuthUser | null> {
   if (authorization === undefined) return null
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
-  if (!match?.[1] || !looksLikeToken(match[1])) throw new UnauthorizedError('The Authorization header must be "Bearer <token>" with a token this server issued.')
+  if (!match?.[1] || !looksLikeToken(match[1]))
+    throw new UnauthorizedError('The Authorization header must be "Bearer <token>" with a token this server issued.')
   const found = await repository.findUserByTokenHash(deps.db, hashToken(match[1]))
   if (!found) throw new UnauthorizedError('The token is unknown or has been revoked.')
   const now = deps.clock.now().getTime()
@@ -92,7 +94,14 @@ export async function revokeToken(deps: AccountDeps, user: AuthUser, tokenId: st
 }
 
 function toAuthUser(row: repository.UserRow): AuthUser {
-  return { id: row.id, email: row.email, name: row.name, mailingAddress: row.mailingAddress, role: row.role, remindersMuted: row.remindersMuted }
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    mailingAddress: row.mailingAddress,
+    role: row.role,
+    remindersMuted: row.remindersMuted,
+  }
 }
 
 /** Updates the caller's profile; muting or unmuting reminders re-plans every open request of theirs. */

@@ -1,8 +1,8 @@
 import type { Config } from '../../config.js'
-import { QuotaExceededError, UnprocessableError } from '../../http/errors.js'
 import type { Executor } from '../../db/client.js'
-import type { AuthUser } from './accounts.service.js'
+import { QuotaExceededError, UnprocessableError } from '../../http/errors.js'
 import { lockUser } from './accounts.repository.js'
+import type { AuthUser } from './accounts.service.js'
 import { checkQuota, DAY_MS, type Quota } from './member-quota.js'
 
 export interface LimitDeps {
@@ -51,20 +51,27 @@ async function assertWithinLimit(
 }
 
 /** Emails to agencies (letters now, follow-ups later) a member's submissions by email may cause. */
-export function assertAgencyEmailAllowance(
-  deps: LimitDeps,
-  tx: Executor,
-  user: AuthUser,
-  spend: Omit<Spend, 'what'>,
-): Promise<void> {
+export function assertAgencyEmailAllowance(deps: LimitDeps, tx: Executor, user: AuthUser, spend: Omit<Spend, 'what'>): Promise<void> {
   const limits = deps.config.memberLimits
-  return assertWithinLimit(deps, tx, user, { ...spend, what: (count) => `send ${count} ${count === 1 ? 'email' : 'emails'} to agencies` }, (createdAt) => ({
-    limit: limits.agencyEmailsPerDay,
-    probation: { until: new Date(createdAt.getTime() + limits.newAccountDays * DAY_MS), limit: limits.newAccountAgencyEmailsPerDay },
-  }))
+  return assertWithinLimit(
+    deps,
+    tx,
+    user,
+    { ...spend, what: (count) => `send ${count} ${count === 1 ? 'email' : 'emails'} to agencies` },
+    (createdAt) => ({
+      limit: limits.agencyEmailsPerDay,
+      probation: { until: new Date(createdAt.getTime() + limits.newAccountDays * DAY_MS), limit: limits.newAccountAgencyEmailsPerDay },
+    }),
+  )
 }
 
 /** New agencies a member may add. */
 export function assertAgencyCreationAllowance(deps: LimitDeps, tx: Executor, user: AuthUser, usedSince: Spend['usedSince']): Promise<void> {
-  return assertWithinLimit(deps, tx, user, { what: (count) => `add ${count} ${count === 1 ? 'agency' : 'agencies'}`, requested: 1, usedSince }, () => ({ limit: deps.config.memberLimits.agenciesPerDay }))
+  return assertWithinLimit(
+    deps,
+    tx,
+    user,
+    { what: (count) => `add ${count} ${count === 1 ? 'agency' : 'agencies'}`, requested: 1, usedSince },
+    () => ({ limit: deps.config.memberLimits.agenciesPerDay }),
+  )
 }

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, ilike, not, or, sql, type SQL } from 'drizzle-orm'
-import { inUuids, type Executor } from '../../db/client.js'
+import { and, asc, eq, gt, ilike, not, or, type SQL, sql } from 'drizzle-orm'
+import { type Executor, inUuids } from '../../db/client.js'
 import { agencies, agencyClosures } from '../../db/schema/index.js'
 
 export type AgencyRow = typeof agencies.$inferSelect
@@ -113,7 +113,11 @@ export async function upsertAgencies(
   for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
     const chunk = rows.slice(start, start + UPSERT_CHUNK)
     if (options.insertOnly) {
-      const inserted = await db.insert(agencies).values(chunk).onConflictDoNothing({ target: agencies.identityKey }).returning({ id: agencies.id })
+      const inserted = await db
+        .insert(agencies)
+        .values(chunk)
+        .onConflictDoNothing({ target: agencies.identityKey })
+        .returning({ id: agencies.id })
       created += inserted.length
       continue
     }

@@ -3,14 +3,7 @@ import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
-import {
-  agencyListQuery,
-  agencyParams,
-  agencySchema,
-  createAgencyBody,
-  importResponse,
-  updateAgencyBody,
-} from './agencies.schemas.js'
+import { agencyListQuery, agencyParams, agencySchema, createAgencyBody, importResponse, updateAgencyBody } from './agencies.schemas.js'
 import * as agencies from './agencies.service.js'
 
 const CSV_BODY_LIMIT = 5 * 1024 * 1024
@@ -27,7 +20,8 @@ export const agencyRoutes =
       schema: {
         tags: ['agencies'],
         summary: 'Find agencies by state, name or city words, and Ring partnership',
-        description: 'Administrators may add emailPending=true: the agencies whose email address waits for their approval (others get 403).',
+        description:
+          'Administrators may add emailPending=true: the agencies whose email address waits for their approval (others get 403).',
         querystring: agencyListQuery,
         response: { 200: pageSchema(agencySchema), ...problemResponses },
       },

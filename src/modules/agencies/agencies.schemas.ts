@@ -20,7 +20,9 @@ export const agencySchema = z
     email: z.string().nullable(),
     emailApproved: z
       .boolean()
-      .describe('Whether an administrator approved this address. Letters and follow-ups are emailed only to approved addresses; an address a member gives waits for an administrator'),
+      .describe(
+        'Whether an administrator approved this address. Letters and follow-ups are emailed only to approved addresses; an address a member gives waits for an administrator',
+      ),
     portalUrl: z.string().nullable(),
     mailingAddress: z.string().nullable(),
     phone: z.string().nullable(),
@@ -70,7 +72,9 @@ export const updateAgencyBody = z
     emailApproved: z
       .boolean()
       .optional()
-      .describe('true approves the address (the current one, or the one given with it); false withdraws approval. An address an administrator sets is approved unless this is false'),
+      .describe(
+        'true approves the address (the current one, or the one given with it); false withdraws approval. An address an administrator sets is approved unless this is false',
+      ),
     ...editableFields,
   })
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field')

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { Executor } from '../../db/client.js'
-import { parseAgencyCsv, toAgencyValues } from './agency-csv.js'
 import { upsertAgencies } from './agencies.repository.js'
 import { approvedEmailColumns } from './agencies.service.js'
+import { parseAgencyCsv, toAgencyValues } from './agency-csv.js'
 
 export const RING_AGENCIES_CSV = new URL('../../../data/ring-agencies.csv', import.meta.url)
 

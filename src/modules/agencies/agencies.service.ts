@@ -7,10 +7,10 @@ import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyCreationAllowance } from '../accounts/member-limits.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
-import { AgencyCsvError, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
-import { agencyIdentityKey } from './agency-fields.js'
 import * as repository from './agencies.repository.js'
 import type { CreateAgencyInput, UpdateAgencyInput } from './agencies.schemas.js'
+import { AgencyCsvError, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
+import { agencyIdentityKey } from './agency-fields.js'
 
 export type Agency = ReturnType<typeof toAgency>
 export type AgencyDeps = Pick<AppContext, 'db' | 'clock' | 'config'>
@@ -63,8 +63,16 @@ export async function listAgencies(
   }
   const after = query.cursor ? decodeCursor(query.cursor, agencyCursor) : undefined
   const rows = await repository.listAgencies(db, { ...query, after })
-  const closures = await repository.closuresOf(db, rows.map((row) => row.id))
-  return toPage(rows, query.limit, (row) => toAgency(row, closures.get(row.id) ?? []), (row) => [row.name, row.id])
+  const closures = await repository.closuresOf(
+    db,
+    rows.map((row) => row.id),
+  )
+  return toPage(
+    rows,
+    query.limit,
+    (row) => toAgency(row, closures.get(row.id) ?? []),
+    (row) => [row.name, row.id],
+  )
 }
 
 export async function getAgency(db: Database, id: string): Promise<Agency> {
@@ -96,7 +104,13 @@ export async function createAgency(deps: AgencyDeps, user: AuthUser, input: Crea
   const approval = user.role === 'admin' ? approvedEmailColumns(input.email ?? null, user.id, deps.clock.now()) : {}
   return deps.db.transaction(async (tx) => {
     await assertAgencyCreationAllowance(deps, tx, user, (since) => repository.agencyCreationTimesOf(tx, user.id, since))
-    const row = await repository.insertAgency(tx, { ...fields, ...sinceColumns(ringPartnerSince), ...approval, identityKey, createdBy: user.id })
+    const row = await repository.insertAgency(tx, {
+      ...fields,
+      ...sinceColumns(ringPartnerSince),
+      ...approval,
+      identityKey,
+      createdBy: user.id,
+    })
     if (!row) {
       const existing = await repository.findAgencyByIdentity(tx, identityKey)
       throw new ConflictError('agency-exists', `${input.name} (${input.city ?? input.state}) is already listed as agency ${existing?.id}.`)
@@ -112,7 +126,9 @@ function approvalChange(admin: AuthUser, current: repository.AgencyRow, input: U
   if (input.emailApproved === undefined && input.email === undefined) return {}
   if (email === null) {
     if (input.emailApproved) {
-      throw new UnprocessableError(`${current.name} has no email address to approve.`, [{ path: 'body.emailApproved', message: 'No address on file' }])
+      throw new UnprocessableError(`${current.name} has no email address to approve.`, [
+        { path: 'body.emailApproved', message: 'No address on file' },
+      ])
     }
     return approvedEmailColumns(null, null, now)
   }
@@ -127,19 +143,25 @@ export async function updateAgency(deps: AgencyDeps, admin: AuthUser, id: string
   }
   const updated = await db
     .transaction(async (tx) => {
-    const current = await repository.findAgency(tx, id)
-    if (!current) throw new NotFoundError('Agency', id)
-    const identityKey = agencyIdentityKey({ ...current, ...fields })
-    if (identityKey !== current.identityKey && (await repository.findAgencyByIdentity(tx, identityKey))) {
-      throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
-    }
-    const row = await repository.updateAgency(tx, id, { ...fields, ...sinceColumns(ringPartnerSince), ...approvalChange(admin, current, input, deps.clock.now()), identityKey })
-    if (closures) await repository.replaceClosures(tx, id, closures)
-    return row!
-  })
+      const current = await repository.findAgency(tx, id)
+      if (!current) throw new NotFoundError('Agency', id)
+      const identityKey = agencyIdentityKey({ ...current, ...fields })
+      if (identityKey !== current.identityKey && (await repository.findAgencyByIdentity(tx, identityKey))) {
+        throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
+      }
+      const row = await repository.updateAgency(tx, id, {
+        ...fields,
+        ...sinceColumns(ringPartnerSince),
+        ...approvalChange(admin, current, input, deps.clock.now()),
+        identityKey,
+      })
+      if (closures) await repository.replaceClosures(tx, id, closures)
+      return row!
+    })
     .catch((error: unknown) => {
       // Another update took the same name at the same moment.
-      if (isUniqueViolation(error)) throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
+      if (isUniqueViolation(error))
+        throw new ConflictError('agency-exists', 'Another agency with that name already exists in that city and state.')
       throw error
     })
   return toAgency(updated, (await repository.closuresOf(db, [id])).get(id) ?? [])
@@ -147,7 +169,7 @@ export async function updateAgency(deps: AgencyDeps, admin: AuthUser, id: string
 
 export async function importAgencies(deps: AgencyDeps, user: AuthUser, csvText: string) {
   const { db } = deps
-  let parsed
+  let parsed: ReturnType<typeof parseAgencyCsv>
   try {
     parsed = parseAgencyCsv(csvText)
   } catch (error) {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
-import { AGENCY_KINDS } from '../../db/schema/agencies.js'
+import type { AGENCY_KINDS } from '../../db/schema/agencies.js'
 import { agencyFields, agencyIdentityKey, cleanText, partnerSince } from './agency-fields.js'
 
 export const MAX_IMPORT_ROWS = 10_000
@@ -58,7 +58,11 @@ const csvRow = z.object({
   ringPartner: z
     .string()
     .optional()
-    .refine((value) => value === undefined || value.trim() === '' || truthy.has(value.trim().toLowerCase()) || falsy.has(value.trim().toLowerCase()), 'must be true or false')
+    .refine(
+      (value) =>
+        value === undefined || value.trim() === '' || truthy.has(value.trim().toLowerCase()) || falsy.has(value.trim().toLowerCase()),
+      'must be true or false',
+    )
     .transform((value) => (value === undefined || value.trim() === '' ? undefined : truthy.has(value.trim().toLowerCase()))),
   ringPartnerSince: z
     .string()
@@ -98,8 +102,16 @@ export function parseAgencyCsv(text: string, defaults: { ringPartner?: boolean }
   }
   const [header, ...body] = records
   if (!header) throw new AgencyCsvError('The CSV is empty; it needs a header row.')
-  if (body.length > MAX_IMPORT_ROWS) throw new AgencyCsvError(`The CSV has ${body.length} rows; at most ${MAX_IMPORT_ROWS} are taken at once.`)
-  const fields = header.map((name) => HEADER_ALIASES[cleanText(name).toLowerCase().replace(/[^a-z]/g, '')])
+  if (body.length > MAX_IMPORT_ROWS)
+    throw new AgencyCsvError(`The CSV has ${body.length} rows; at most ${MAX_IMPORT_ROWS} are taken at once.`)
+  const fields = header.map(
+    (name) =>
+      HEADER_ALIASES[
+        cleanText(name)
+          .toLowerCase()
+          .replace(/[^a-z]/g, '')
+      ],
+  )
   for (const required of ['name', 'state']) {
     if (!fields.includes(required)) throw new AgencyCsvError(`The header row has no "${required}" column.`)
   }
@@ -124,7 +136,6 @@ export function parseAgencyCsv(text: string, defaults: { ringPartner?: boolean }
   })
   return { rows: [...byIdentity.values()], rejected }
 }
-
 
 function mergeDuplicate(earlier: AgencyImportRow, later: AgencyImportRow): AgencyImportRow {
   const merged = { ...earlier }

@@ -1,13 +1,18 @@
 import { z } from 'zod'
-import { calendarDateSchema, stateCodeSchema } from '../../http/schemas.js'
 import { AGENCY_KINDS } from '../../db/schema/agencies.js'
+import { calendarDateSchema, stateCodeSchema } from '../../http/schemas.js'
 
 // Zero-width and bidirectional marks that the source data carries around some names.
 const INVISIBLE_MARKS = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g
 
 /** Trims, drops invisible marks, folds typographic apostrophes and inner runs of spaces. */
 export function cleanText(value: string): string {
-  return value.normalize('NFC').replace(INVISIBLE_MARKS, '').replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim()
+  return value
+    .normalize('NFC')
+    .replace(INVISIBLE_MARKS, '')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** The key that makes an agency unique: state, and name and city without regard to case. */

@@ -32,7 +32,12 @@ export interface BusinessCalendar {
   addBusinessDays(date: CalendarDate, n: number): CalendarDate
 }
 
-export function createBusinessCalendar({ holidays, jurisdictionCode, agencyClosures, jurisdictionClosures = [] }: BusinessCalendarInput): BusinessCalendar {
+export function createBusinessCalendar({
+  holidays,
+  jurisdictionCode,
+  agencyClosures,
+  jurisdictionClosures = [],
+}: BusinessCalendarInput): BusinessCalendar {
   const closures = closureReasons(agencyClosures)
   const stateClosures = closureReasons(jurisdictionClosures)
 

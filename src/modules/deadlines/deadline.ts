@@ -132,7 +132,16 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   const response =
     period.days === null || period.dayType === null
       ? withoutFixedPeriod(law, period, submittedOn)
-      : runClock({ ...base, days: period.days, dayType: period.dayType, under: period.under, startedOn: submittedOn, after: 'receipt', events, restartsOnAppeal: true })
+      : runClock({
+          ...base,
+          days: period.days,
+          dayType: period.dayType,
+          under: period.under,
+          startedOn: submittedOn,
+          after: 'receipt',
+          events,
+          restartsOnAppeal: true,
+        })
   const clocks: Array<{ kind: ClockKind; deadline: Deadline }> = [{ kind: period.kind, deadline: response }]
 
   const acknowledgment = events.find((event) => event.type === 'acknowledged')
@@ -141,15 +150,42 @@ export function computeDeadline(input: DeadlineInput): Deadline {
     clocks.push({
       kind: clock.kind,
       deadline: acknowledgment
-        ? runClock({ ...base, days: clock.days!, dayType: clock.dayType!, under, startedOn: acknowledgment.on, after: `the acknowledgment on ${acknowledgment.on}`, events: eventsUntilAppeal(events, acknowledgment), restartsOnAppeal: false })
-        : notStarted(`${countOf(clock.days!, clock.dayType!)} after the acknowledgment ${under}; starts when the acknowledgment is logged`, submittedOn),
+        ? runClock({
+            ...base,
+            days: clock.days!,
+            dayType: clock.dayType!,
+            under,
+            startedOn: acknowledgment.on,
+            after: `the acknowledgment on ${acknowledgment.on}`,
+            events: eventsUntilAppeal(events, acknowledgment),
+            restartsOnAppeal: false,
+          })
+        : notStarted(
+            `${countOf(clock.days!, clock.dayType!)} after the acknowledgment ${under}; starts when the acknowledgment is logged`,
+            submittedOn,
+          ),
     })
   }
   if (period.days !== null && period.dayType !== null) {
     for (const clock of clocksStartingFrom(law.clocks, 'due_date', submittedOn)) {
       if (clock.dayType !== period.dayType) continue
-      const deadline = runClock({ ...base, days: period.days + clock.days!, dayType: period.dayType, under: underLaw(law, clock), startedOn: submittedOn, after: 'receipt', events: [], restartsOnAppeal: false })
-      clocks.push({ kind: clock.kind, deadline: { ...deadline, rule: `Latest extension: ${countOf(clock.days!, clock.dayType!)} beyond the ${countOf(period.days, period.dayType)}, so ${lowerFirst(deadline.rule)}` } })
+      const deadline = runClock({
+        ...base,
+        days: period.days + clock.days!,
+        dayType: period.dayType,
+        under: underLaw(law, clock),
+        startedOn: submittedOn,
+        after: 'receipt',
+        events: [],
+        restartsOnAppeal: false,
+      })
+      clocks.push({
+        kind: clock.kind,
+        deadline: {
+          ...deadline,
+          rule: `Latest extension: ${countOf(clock.days!, clock.dayType!)} beyond the ${countOf(period.days, period.dayType)}, so ${lowerFirst(deadline.rule)}`,
+        },
+      })
     }
   }
   const denial = events.findLast((event) => DENIALS.has(event.type))
@@ -158,17 +194,40 @@ export function computeDeadline(input: DeadlineInput): Deadline {
     clocks.push({
       kind: clock.kind,
       deadline: denial
-        ? runClock({ ...base, days: clock.days!, dayType: clock.dayType!, under, startedOn: denial.on, after: `the denial on ${denial.on}`, events: [], restartsOnAppeal: false, toAppeal: true })
-        : notStarted(`${countOf(clock.days!, clock.dayType!)} to appeal after a denial ${under}; starts when a denial (rejected, no records or a partial release) is logged`, submittedOn),
+        ? runClock({
+            ...base,
+            days: clock.days!,
+            dayType: clock.dayType!,
+            under,
+            startedOn: denial.on,
+            after: `the denial on ${denial.on}`,
+            events: [],
+            restartsOnAppeal: false,
+            toAppeal: true,
+          })
+        : notStarted(
+            `${countOf(clock.days!, clock.dayType!)} to appeal after a denial ${under}; starts when a denial (rejected, no records or a partial release) is logged`,
+            submittedOn,
+          ),
     })
   }
 
-  const runningKind = runningClock(events, period.kind, clocks.map((clock) => clock.kind))
+  const runningKind = runningClock(
+    events,
+    period.kind,
+    clocks.map((clock) => clock.kind),
+  )
   const running = clocks.find((clock) => clock.kind === runningKind)!.deadline
   return {
     ...running,
     running: runningKind,
-    clocks: clocks.map(({ kind, deadline }) => ({ kind, dueDate: deadline.dueDate, rule: deadline.rule, skipped: deadline.skipped, running: kind === runningKind })),
+    clocks: clocks.map(({ kind, deadline }) => ({
+      kind,
+      dueDate: deadline.dueDate,
+      rule: deadline.rule,
+      skipped: deadline.skipped,
+      running: kind === runningKind,
+    })),
   }
 }
 
@@ -218,12 +277,16 @@ function responsePeriod(law: Jurisdiction, receivedOn: CalendarDate): ResponsePe
     days: version.days,
     dayType: version.dayType,
     under: underLaw(law, version),
-    none: dated && version.days === null ? `${law.lawName} (${version.citation}${inForce(version)}) set no fixed number of days for a request received on ${receivedOn}` : null,
+    none:
+      dated && version.days === null
+        ? `${law.lawName} (${version.citation}${inForce(version)}) set no fixed number of days for a request received on ${receivedOn}`
+        : null,
   }
 }
 
 function underLaw(law: Jurisdiction, clock: LawClock | null): string {
-  if (clock === null || (clock.effectiveFrom === null && clock.effectiveTo === null && clock.drivesDueDate)) return `under the ${law.lawName} (${law.citation})`
+  if (clock === null || (clock.effectiveFrom === null && clock.effectiveTo === null && clock.drivesDueDate))
+    return `under the ${law.lawName} (${law.citation})`
   return `under the ${law.lawName} (${clock.citation}${inForce(clock)})`
 }
 
@@ -235,7 +298,14 @@ function inForce(clock: LawClock): string {
 }
 
 function notStarted(rule: string, submittedOn: CalendarDate): Deadline {
-  return { dueDate: null, rule: rule.charAt(0).toUpperCase() + rule.slice(1), countedFrom: submittedOn, skipped: [], pausedDays: 0, pausedSince: null }
+  return {
+    dueDate: null,
+    rule: rule.charAt(0).toUpperCase() + rule.slice(1),
+    countedFrom: submittedOn,
+    skipped: [],
+    pausedDays: 0,
+    pausedSince: null,
+  }
 }
 
 function lowerFirst(text: string): string {
@@ -429,7 +499,10 @@ function describeRule({ law, responseDays, dayType, under, after, closureKinds, 
   const closure = closureKinds
   const counting =
     dayType === 'business'
-      ? `not counting ${listOf(['weekend', holiday, ...closure].map((words) => `${words}s`), 'and')}`
+      ? `not counting ${listOf(
+          ['weekend', holiday, ...closure].map((words) => `${words}s`),
+          'and',
+        )}`
       : `a due date on a ${listOf(['weekend', holiday, ...closure], 'or')} moves to the next business day`
 
   let base: string
@@ -447,7 +520,11 @@ function describeRule({ law, responseDays, dayType, under, after, closureKinds, 
 function describePause(pause: Pause, due: CalendarDate): string[] {
   if (compareDates(pause.from, due) >= 0) return []
   const waiting = `awaiting ${PAUSES[pause.kind].waitingFor}`
-  return [pause.until === null ? `clock paused since ${pause.from} (${waiting})` : `clock paused from ${pause.from} to ${pause.until} (${waiting})`]
+  return [
+    pause.until === null
+      ? `clock paused since ${pause.from} (${waiting})`
+      : `clock paused from ${pause.from} to ${pause.until} (${waiting})`,
+  ]
 }
 
 function countsAsDay(counting: Counting, day: CalendarDate): boolean {

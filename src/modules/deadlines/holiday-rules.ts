@@ -4,7 +4,7 @@
  * with the offending text, so a typo in the table fails at load instead of silently dropping a
  * holiday from every deadline.
  */
-import { addDays, calendarDate, type CalendarDate, dayOfWeek, type DayOfWeek, isCalendarDate, yearOf } from './calendar-date.js'
+import { addDays, type CalendarDate, calendarDate, type DayOfWeek, dayOfWeek, isCalendarDate, yearOf } from './calendar-date.js'
 
 /** The date a holiday falls on in `year` before weekend observance, or null if it has none that year. */
 type DateRule = (year: number) => CalendarDate | null
@@ -44,42 +44,48 @@ export function compileHoliday(rule: string, observance: string): CompiledHolida
 
 function parseDateRule(text: string): DateRule {
   const rule = text.trim()
-  let match: RegExpExecArray | null
-  if ((match = /^fixed (\d{2})-(\d{2})$/.exec(rule))) {
-    const [month, day] = [Number(match[1]), Number(match[2])]
+  const fixed = /^fixed (\d{2})-(\d{2})$/.exec(rule)
+  if (fixed) {
+    const [month, day] = [Number(fixed[1]), Number(fixed[2])]
     // Checked in a non-leap year, so "fixed 02-29" fails here rather than in three years out of four.
-    assertGrammar(isCalendarDate(`2025-${match[1]}-${match[2]}`), `No such month and day in holiday rule "${text}"`)
+    assertGrammar(isCalendarDate(`2025-${fixed[1]}-${fixed[2]}`), `No such month and day in holiday rule "${text}"`)
     return (year) => calendarDate(year, month, day)
   }
-  if ((match = /^nth ([1-4]) ([A-Z]{3}) (\d{2})$/.exec(rule))) {
-    const [n, weekday, month] = [Number(match[1]), weekdayCode(match[2], text), monthNumber(match[3], text)]
+  const nth = /^nth ([1-4]) ([A-Z]{3}) (\d{2})$/.exec(rule)
+  if (nth) {
+    const [n, weekday, month] = [Number(nth[1]), weekdayCode(nth[2], text), monthNumber(nth[3], text)]
     return (year) => nthWeekdayOf(year, month, weekday, n)
   }
-  if ((match = /^last ([A-Z]{3}) (\d{2})$/.exec(rule))) {
-    const [weekday, month] = [weekdayCode(match[1], text), monthNumber(match[2], text)]
+  const last = /^last ([A-Z]{3}) (\d{2})$/.exec(rule)
+  if (last) {
+    const [weekday, month] = [weekdayCode(last[1], text), monthNumber(last[2], text)]
     return (year) => lastWeekdayOf(year, month, weekday)
   }
   if (rule === 'after-thanksgiving') return (year) => addDays(thanksgiving(year), 1)
-  if ((match = /^easter ([+-]?\d{1,3})$/.exec(rule))) {
-    const offset = Number(match[1])
+  const easter = /^easter ([+-]?\d{1,3})$/.exec(rule)
+  if (easter) {
+    const offset = Number(easter[1])
     return (year) => addDays(easterSunday(year), offset)
   }
   if (rule === 'election-every') return electionDay
   if (rule === 'election-even') return (year) => (year % 2 === 0 ? electionDay(year) : null)
   if (rule === 'election-presidential') return (year) => (year % 4 === 0 ? electionDay(year) : null)
-  if ((match = /^tue-after-first-mon (\d{2})$/.exec(rule))) {
-    const month = monthNumber(match[1], text)
+  const tuesday = /^tue-after-first-mon (\d{2})$/.exec(rule)
+  if (tuesday) {
+    const month = monthNumber(tuesday[1], text)
     return (year) => tuesdayAfterFirstMonday(year, month)
   }
   if (rule === 'inauguration') return inaugurationDay
   if (rule === 'proclaimed') return () => null
-  if ((match = /^date (\d{4}-\d{2}-\d{2})$/.exec(rule))) {
-    const date = match[1] as CalendarDate
+  const dated = /^date (\d{4}-\d{2}-\d{2})$/.exec(rule)
+  if (dated) {
+    const date = dated[1] as CalendarDate
     assertGrammar(isCalendarDate(date), `No such date in holiday rule "${text}"`)
     return (year) => (yearOf(date) === year ? date : null)
   }
-  if ((match = /^(.+) \+(\d{1,3})$/.exec(rule))) {
-    const [base, days] = [parseDateRule(match[1] as string), Number(match[2])]
+  const offset = /^(.+) \+(\d{1,3})$/.exec(rule)
+  if (offset) {
+    const [base, days] = [parseDateRule(offset[1] as string), Number(offset[2])]
     return (year) => {
       const date = base(year)
       return date === null ? null : addDays(date, days)

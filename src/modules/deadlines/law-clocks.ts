@@ -78,7 +78,8 @@ export function toLawClock(row: LawClockRow): LawClock {
 
 export function isInForce(clock: Pick<LawClock, 'effectiveFrom' | 'effectiveTo'>, on: CalendarDate): boolean {
   return (
-    (clock.effectiveFrom === null || compareDates(clock.effectiveFrom, on) <= 0) && (clock.effectiveTo === null || compareDates(on, clock.effectiveTo) <= 0)
+    (clock.effectiveFrom === null || compareDates(clock.effectiveFrom, on) <= 0) &&
+    (clock.effectiveTo === null || compareDates(on, clock.effectiveTo) <= 0)
   )
 }
 
@@ -102,7 +103,8 @@ export function assertNoOverlaps(code: string, clocks: readonly LawClock[]): voi
     for (const b of periods.slice(index + 1)) {
       const aStartsBeforeBEnds = a.effectiveFrom === null || b.effectiveTo === null || compareDates(a.effectiveFrom, b.effectiveTo) <= 0
       const bStartsBeforeAEnds = b.effectiveFrom === null || a.effectiveTo === null || compareDates(b.effectiveFrom, a.effectiveTo) <= 0
-      if (aStartsBeforeBEnds && bStartsBeforeAEnds) throw new Error(`records-law-clocks.csv: ${code} has two response periods in force at once`)
+      if (aStartsBeforeBEnds && bStartsBeforeAEnds)
+        throw new Error(`records-law-clocks.csv: ${code} has two response periods in force at once`)
     }
   }
 }

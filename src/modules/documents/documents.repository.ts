@@ -14,7 +14,11 @@ export interface PageText {
 
 /** Inserts a document, or answers the one the request already holds with the same bytes. */
 export async function insertOrFindDocument(db: Executor, values: DocumentInsert): Promise<{ row: DocumentRow; created: boolean }> {
-  const [inserted] = await db.insert(documents).values(values).onConflictDoNothing({ target: [documents.requestId, documents.sha256] }).returning()
+  const [inserted] = await db
+    .insert(documents)
+    .values(values)
+    .onConflictDoNothing({ target: [documents.requestId, documents.sha256] })
+    .returning()
   if (inserted) return { row: inserted, created: true }
   const [existing] = await db
     .select()
@@ -29,7 +33,12 @@ export async function findDocument(db: Executor, id: string): Promise<DocumentRo
 }
 
 /** A request's documents, oldest first, keyset-paginated on (createdAt, id). */
-export async function listDocuments(db: Executor, requestId: string, after: readonly [string, string] | null, limit: number): Promise<DocumentRow[]> {
+export async function listDocuments(
+  db: Executor,
+  requestId: string,
+  after: readonly [string, string] | null,
+  limit: number,
+): Promise<DocumentRow[]> {
   const [createdAt, id] = after ?? []
   return db
     .select()
@@ -37,7 +46,12 @@ export async function listDocuments(db: Executor, requestId: string, after: read
     .where(
       and(
         eq(documents.requestId, requestId),
-        after ? or(sql`${documents.createdAt} > ${createdAt}::timestamptz`, and(sql`${documents.createdAt} = ${createdAt}::timestamptz`, sql`${documents.id} > ${id}::uuid`)) : undefined,
+        after
+          ? or(
+              sql`${documents.createdAt} > ${createdAt}::timestamptz`,
+              and(sql`${documents.createdAt} = ${createdAt}::timestamptz`, sql`${documents.id} > ${id}::uuid`),
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(documents.createdAt), asc(documents.id))
@@ -166,7 +180,14 @@ export async function markFailed(db: Executor, documentId: string, error: string
 export async function reopenForOcr(db: Executor): Promise<string[]> {
   const rows = await db
     .update(documents)
-    .set({ status: 'processing', extractionAttempts: 0, extractionStartedAt: null, pagesRead: null, pagesTotal: null, updatedAt: sql`now()` })
+    .set({
+      status: 'processing',
+      extractionAttempts: 0,
+      extractionStartedAt: null,
+      pagesRead: null,
+      pagesTotal: null,
+      updatedAt: sql`now()`,
+    })
     .where(
       and(
         eq(documents.status, 'ready'),

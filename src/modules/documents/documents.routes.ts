@@ -1,12 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
 import { BadRequestError, UnsupportedMediaTypeError } from '../../http/errors.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { requestParams } from '../requests/requests.schemas.js'
-import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
-import { documentListQuery, documentParams, documentTextQuery, documentSchema, documentTextSchema, MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH, uploadResponse } from './documents.schemas.js'
+import {
+  documentListQuery,
+  documentParams,
+  documentSchema,
+  documentTextQuery,
+  documentTextSchema,
+  MAX_FILES_PER_UPLOAD,
+  MAX_TITLE_LENGTH,
+  uploadResponse,
+} from './documents.schemas.js'
 import * as documents from './documents.service.js'
 
 const uploadForm = {
@@ -15,7 +24,11 @@ const uploadForm = {
   properties: {
     file: { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: MAX_FILES_PER_UPLOAD, description: 'One or more files' },
     title: { type: 'string', maxLength: MAX_TITLE_LENGTH },
-    kind: { type: 'array', items: { type: 'string', enum: [...DOCUMENT_KINDS] }, description: 'One kind for every file, or one per file in the order of the files' },
+    kind: {
+      type: 'array',
+      items: { type: 'string', enum: [...DOCUMENT_KINDS] },
+      description: 'One kind for every file, or one per file in the order of the files',
+    },
     receivedAt: { type: 'string', description: 'An ISO 8601 instant, or a date YYYY-MM-DD; defaults to an email’s Date header, else now' },
   },
 }
@@ -68,20 +81,40 @@ export const documentRoutes =
 
     app.get('/v1/documents/:id', {
       config: { access: 'public' },
-      schema: { tags: ['documents'], summary: 'One document', params: documentParams, response: { 200: documentSchema, ...problemResponses } },
+      schema: {
+        tags: ['documents'],
+        summary: 'One document',
+        params: documentParams,
+        response: { 200: documentSchema, ...problemResponses },
+      },
       handler: async (request) => documents.getDocument(ctx, request.user, request.params.id),
     })
 
     app.get('/v1/documents/:id/file', {
-      config: { access: 'public', documentedResponse: { description: 'The file, with the type detected from its bytes', contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'] } },
+      config: {
+        access: 'public',
+        documentedResponse: {
+          description: 'The file, with the type detected from its bytes',
+          contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'],
+        },
+      },
       schema: {
         tags: ['documents'],
         summary: 'The original file, byte for byte (304 to an If-None-Match naming its ETag, while the caller may still see it)',
         params: documentParams,
-        response: { 200: z.any().describe('The file, with its detected type'), 304: z.undefined().describe('The copy the caller holds is current'), ...problemResponses },
+        response: {
+          200: z.any().describe('The file, with its detected type'),
+          304: z.undefined().describe('The copy the caller holds is current'),
+          ...problemResponses,
+        },
       },
       handler: async (request, reply) => {
-        const { document, etag, stream, public: isPublic } = await documents.openDocumentFile(ctx, request.user, request.params.id, request.headers['if-none-match'])
+        const {
+          document,
+          etag,
+          stream,
+          public: isPublic,
+        } = await documents.openDocumentFile(ctx, request.user, request.params.id, request.headers['if-none-match'])
         reply
           .header('etag', etag)
           // No shared cache keeps a copy, and browsers ask again each time: a request made private

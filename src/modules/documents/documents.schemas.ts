@@ -26,12 +26,20 @@ export const documentSchema = z
       .number()
       .int()
       .nullable()
-      .describe('Progress: pages read so far while status is "processing" (updated about twice a second), then the pages stored; null until the worker begins'),
-    pagesTotal: z.number().int().nullable().describe('Pages in the file, once the worker has opened it (PDFs); may exceed the pages read under EXTRACTION_MAX_PAGES'),
+      .describe(
+        'Progress: pages read so far while status is "processing" (updated about twice a second), then the pages stored; null until the worker begins',
+      ),
+    pagesTotal: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Pages in the file, once the worker has opened it (PDFs); may exceed the pages read under EXTRACTION_MAX_PAGES'),
     error: z
       .string()
       .nullable()
-      .describe('Why the text could not be read, when status is "failed"; when "ready", what was left unread (pages beyond the per-document page or time limit), else null'),
+      .describe(
+        'Why the text could not be read, when status is "failed"; when "ready", what was left unread (pages beyond the per-document page or time limit), else null',
+      ),
     createdAt: z.string(),
   })
   .meta({ id: 'Document' })
@@ -41,7 +49,13 @@ export const documentParams = z.object({ id: z.uuid() })
 export const documentListQuery = z.object({ ...paginationQuery })
 
 export const documentTextQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).optional().describe('Only this page (1 is the first); 404 when the document has no such page'),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('Only this page (1 is the first); 404 when the document has no such page'),
 })
 
 export const documentTextSchema = z
@@ -67,4 +81,3 @@ export const uploadFields = z.strictObject({
 })
 
 export const uploadResponse = z.object({ items: z.array(documentSchema) })
-

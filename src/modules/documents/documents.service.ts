@@ -1,28 +1,28 @@
 import type { Readable } from 'node:stream'
 import type { Multipart } from '@fastify/multipart'
 import { z } from 'zod'
+import { type DocumentStorage, FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
 import type { AppContext } from '../../context.js'
-import { FileTooLargeError, type DocumentStorage, type StagedFile } from '../../adapters/storage/storage.js'
+import { ifNoneMatchHolds } from '../../http/conditional.js'
 import {
   BadRequestError,
   ConflictError,
+  type FieldError,
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   ProblemError,
   UnprocessableError,
   UnsupportedMediaTypeError,
-  type FieldError,
 } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
-import { ifNoneMatchHolds } from '../../http/conditional.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
 import { findRequest } from '../requests/requests.repository.js'
-import { detectFileType, emailSentAt, FILE_TYPES, SNIFF_BYTES, type FileType } from './file-types.js'
-import { cleanFilename } from './filenames.js'
-import { MAX_FILES_PER_UPLOAD, uploadFields } from './documents.schemas.js'
 import * as repository from './documents.repository.js'
+import { MAX_FILES_PER_UPLOAD, uploadFields } from './documents.schemas.js'
+import { detectFileType, emailSentAt, FILE_TYPES, type FileType, SNIFF_BYTES } from './file-types.js'
+import { cleanFilename } from './filenames.js'
 
 export type DocumentDeps = Pick<AppContext, 'db' | 'storage' | 'extractions' | 'clock' | 'config'>
 
@@ -72,7 +72,12 @@ interface UploadForm {
  * type comes from its first bytes. Nothing is kept unless the whole upload is good: a refused or
  * interrupted upload leaves no document and no file. The same bytes twice are one document.
  */
-export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, requestId: string, parts: AsyncIterable<Multipart>): Promise<DocumentView[]> {
+export async function uploadDocuments(
+  deps: DocumentDeps,
+  user: AuthUser,
+  requestId: string,
+  parts: AsyncIterable<Multipart>,
+): Promise<DocumentView[]> {
   await findChangeableRequest(deps.db, user, requestId)
   const staged: StagedUpload[] = []
   const form: UploadForm = { fields: {}, kinds: [] }
@@ -83,7 +88,9 @@ export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, reques
         continue
       }
       if (part.fieldname !== 'file') {
-        throw new BadRequestError(`Files go in parts named "file", not "${part.fieldname}".`, [{ path: `body.${part.fieldname}`, message: 'is not a known field' }])
+        throw new BadRequestError(`Files go in parts named "file", not "${part.fieldname}".`, [
+          { path: `body.${part.fieldname}`, message: 'is not a known field' },
+        ])
       }
       staged.push(await stageFile(deps, part.file, cleanFilename(part.filename), staged.length))
     }
@@ -92,7 +99,8 @@ export async function uploadDocuments(deps: DocumentDeps, user: AuthUser, reques
     throw uploadProblem(error, deps.config.maxUploadBytes)
   }
   try {
-    if (staged.length === 0) throw new BadRequestError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
+    if (staged.length === 0)
+      throw new BadRequestError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
     const options = parseFields(deps, form, staged.length)
     const stored = await withCleanupOnFailure(
       deps,
@@ -129,11 +137,13 @@ const ALLOWED_FIELDS = new Set(Object.keys(uploadFields.shape))
 
 function readField(part: Extract<Multipart, { type: 'field' }>, { fields, kinds }: UploadForm): void {
   const path = `body.${part.fieldname}`
-  if (!ALLOWED_FIELDS.has(part.fieldname)) throw new BadRequestError(`"${part.fieldname}" is not a field an upload takes.`, [{ path, message: 'is not a known field' }])
+  if (!ALLOWED_FIELDS.has(part.fieldname))
+    throw new BadRequestError(`"${part.fieldname}" is not a field an upload takes.`, [{ path, message: 'is not a known field' }])
   if (part.fieldname in fields) throw new BadRequestError(`"${part.fieldname}" is given twice.`, [{ path, message: 'must be given once' }])
   if (part.valueTruncated) throw new BadRequestError(`"${part.fieldname}" is too long.`, [{ path, message: 'is too long' }])
   const value = String(part.value)
-  if (value.includes('\u0000')) throw new BadRequestError('Text may not contain NUL characters.', [{ path, message: 'must not contain the NUL character (\\u0000)' }])
+  if (value.includes('\u0000'))
+    throw new BadRequestError('Text may not contain NUL characters.', [{ path, message: 'must not contain the NUL character (\\u0000)' }])
   if (part.fieldname === 'kind') kinds.push(value)
   else fields[part.fieldname] = value
 }
@@ -149,9 +159,10 @@ async function stageFile(deps: DocumentDeps, source: Readable, filename: string,
       if (head.length === 0) throw new BadRequestError(`${filename} is empty.`, [{ path, message: 'is an empty file' }])
       type = detectFileType(head)
       if (!type) {
-        throw new UnsupportedMediaTypeError(`${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text file or exported email (.eml).`, [
-          { path, message: 'unsupported file type' },
-        ])
+        throw new UnsupportedMediaTypeError(
+          `${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text file or exported email (.eml).`,
+          [{ path, message: 'unsupported file type' }],
+        )
       }
       if (type === 'email') sentAt = emailSentAt(head, deps.clock.now())
     },
@@ -167,9 +178,10 @@ function parseFields(deps: DocumentDeps, { fields, kinds }: UploadForm, fileCoun
   }
   const { receivedAt, kind = [], title } = parsed.data
   if (kind.length > 1 && kind.length !== fileCount) {
-    throw new BadRequestError(`Give one kind for every file, or one per file in the order of the files: ${kind.length} kinds for ${fileCount} files.`, [
-      { path: 'body.kind', message: `expected 1 or ${fileCount} values` },
-    ])
+    throw new BadRequestError(
+      `Give one kind for every file, or one per file in the order of the files: ${kind.length} kinds for ${fileCount} files.`,
+      [{ path: 'body.kind', message: `expected 1 or ${fileCount} values` }],
+    )
   }
   const now = deps.clock.now()
   // A bare date is taken as noon UTC; today's date is fine before noon too (then it means now).
@@ -195,7 +207,10 @@ function uploadProblem(error: unknown, maxBytes: number): unknown {
   if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new PayloadTooLargeError('The upload has too many parts.')
   if (code === 'FST_PROTO_VIOLATION') return new BadRequestError('A field name is not allowed.')
   // busboy's words for a body that stops inside a part.
-  if (code === 'FST_MP_PREMATURE_CLOSE' || /^Unexpected end of (form|multipart data)$/.test((error as { message?: string }).message ?? '')) {
+  if (
+    code === 'FST_MP_PREMATURE_CLOSE' ||
+    /^Unexpected end of (form|multipart data)$/.test((error as { message?: string }).message ?? '')
+  ) {
     return new BadRequestError('The upload ended before it was complete; nothing was kept.')
   }
   return error
@@ -213,7 +228,12 @@ async function findVisibleDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUse
   return { row, request: found.request }
 }
 
-export async function listDocuments(deps: DocumentDeps, user: AuthUser | null, requestId: string, query: { limit: number; cursor?: string }) {
+export async function listDocuments(
+  deps: DocumentDeps,
+  user: AuthUser | null,
+  requestId: string,
+  query: { limit: number; cursor?: string },
+) {
   await findVisibleRequest(deps.db, user, requestId)
   const after = query.cursor ? decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()])) : null
   const rows = await repository.listDocuments(deps.db, requestId, after, query.limit)
@@ -266,7 +286,12 @@ export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: str
  * Inside the caller's transaction: locks the bytes of every document of a request, runs `remove`
  * (which deletes the rows, e.g. by deleting the request), then removes bytes no document holds any more.
  */
-export async function removingRequestFiles(tx: Transaction, storage: DocumentStorage, requestId: string, remove: () => Promise<void>): Promise<void> {
+export async function removingRequestFiles(
+  tx: Transaction,
+  storage: DocumentStorage,
+  requestId: string,
+  remove: () => Promise<void>,
+): Promise<void> {
   const keys = await repository.fileKeysOfRequest(tx, requestId)
   await lockStoredFiles(tx, keys)
   await remove()
@@ -288,7 +313,11 @@ async function removeUnreferencedFiles(tx: Transaction, storage: DocumentStorage
  * Runs a transaction that commits files to storage before its rows commit. Should it fail, bytes
  * it put in place that no document holds are removed again, so a failed write leaves no stray file.
  */
-export async function withCleanupOnFailure<T>(deps: Pick<DocumentDeps, 'db' | 'storage'>, keys: readonly string[], write: (tx: Transaction) => Promise<T>): Promise<T> {
+export async function withCleanupOnFailure<T>(
+  deps: Pick<DocumentDeps, 'db' | 'storage'>,
+  keys: readonly string[],
+  write: (tx: Transaction) => Promise<T>,
+): Promise<T> {
   try {
     return await deps.db.transaction(async (tx) => {
       await lockStoredFiles(tx, keys)

@@ -5,18 +5,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser'
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser'
 import { openIsolatedPdf } from '../../adapters/pdf/isolated-pdf.js'
 import { PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
 import { ReadingLimitError } from '../../adapters/reading-limits.js'
 import type { AppContext } from '../../context.js'
 import type { ExtractionHandlers } from '../../jobs/runner.js'
+import * as repository from './documents.repository.js'
 import { withCleanupOnFailure } from './documents.service.js'
 import { detectFileType, FILE_TYPES, fileTypeOf, SNIFF_BYTES } from './file-types.js'
 import { cleanFilename } from './filenames.js'
 import { imageSize } from './image-size.js'
 import { cleanPageText, paginateText } from './page-text.js'
-import * as repository from './documents.repository.js'
 
 export type ExtractionDeps = Pick<AppContext, 'db' | 'storage' | 'ocr' | 'extractions' | 'logger' | 'config'>
 
@@ -79,7 +79,7 @@ export function createExtractionHandlers(deps: ExtractionDeps): ExtractionHandle
  */
 async function extract(deps: ExtractionDeps, id: string): Promise<void> {
   const document = await repository.findDocument(deps.db, id)
-  if (!document || document.status !== 'processing') return
+  if (document?.status !== 'processing') return
   const attempt = await repository.beginAttempt(deps.db, id)
   if (attempt === null) return
   const { maxAttempts, maxPages, timeoutSeconds } = deps.config.extraction
@@ -119,9 +119,13 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
       await repository.markReady(tx, id, count, reading.leftUnread)
       return { count, needOcr }
     })
-    deps.logger.info({ document: id, pages: pages.count, needOcr: pages.needOcr, leftUnread: reading.leftUnread }, 'document text extracted')
+    deps.logger.info(
+      { document: id, pages: pages.count, needOcr: pages.needOcr, leftUnread: reading.leftUnread },
+      'document text extracted',
+    )
   } catch (error) {
-    if (!(error instanceof PdfUnreadableError || error instanceof UnreadableDocumentError || error instanceof ReadingLimitError)) throw error
+    if (!(error instanceof PdfUnreadableError || error instanceof UnreadableDocumentError || error instanceof ReadingLimitError))
+      throw error
     await repository.markFailed(deps.db, id, error.message)
     deps.logger.warn({ document: id, reason: error.message }, 'document cannot be read')
   }
@@ -167,19 +171,32 @@ const remainingMs = (reading: Reading) => Math.max(0, reading.deadline - Date.no
  * A PDF, read in a child process (src/adapters/pdf/isolated-pdf.ts) under the memory and time
  * budgets. Out of time, it stops and keeps the pages read so far.
  */
-async function* readPdfPages(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): AsyncGenerator<repository.PageText> {
+async function* readPdfPages(
+  deps: ExtractionDeps,
+  document: repository.DocumentRow,
+  reading: Reading,
+): AsyncGenerator<repository.PageText> {
   const { memoryMb, maxImagePixels } = deps.config.extraction
   const ocr = await deps.ocr.available()
   let number = 0
   try {
     yield* await withLocalCopy(deps, document, async function* (path) {
-      const reader = await openIsolatedPdf(path, { memoryMb, maxImagePixels, ocrPixels: OCR_PIXELS, withPixels: ocr, maxPages: reading.maxPages, deadline: reading.deadline })
+      const reader = await openIsolatedPdf(path, {
+        memoryMb,
+        maxImagePixels,
+        ocrPixels: OCR_PIXELS,
+        withPixels: ocr,
+        maxPages: reading.maxPages,
+        deadline: reading.deadline,
+      })
       try {
         reading.pagesTotal = reader.pageCount
         for (number = 1; number <= Math.min(reader.pageCount, reading.maxPages); number++) {
           const page = await reader.page(number)
           if (page.oversizedImage) {
-            throw new UnreadableDocumentError(`Page ${number} of the PDF draws an image of more than ${megapixels(maxImagePixels)} megapixels, larger than any scan this service reads.`)
+            throw new UnreadableDocumentError(
+              `Page ${number} of the PDF draws an image of more than ${megapixels(maxImagePixels)} megapixels, larger than any scan this service reads.`,
+            )
           }
           const text = cleanPageText(page.text)
           if (text !== '' || page.imageCount === 0) yield { page: number, text, needsOcr: false }
@@ -190,7 +207,8 @@ async function* readPdfPages(deps: ExtractionDeps, document: repository.Document
             yield { page: number, text: cleanPageText(recognized.join('\n\n')), needsOcr: false }
           }
         }
-        if (reader.pageCount > reading.maxPages) reading.leftUnread = `Only the first ${reading.maxPages} of its ${reader.pageCount} pages were read (the limit per document).`
+        if (reader.pageCount > reading.maxPages)
+          reading.leftUnread = `Only the first ${reading.maxPages} of its ${reader.pageCount} pages were read (the limit per document).`
       } finally {
         reader.close()
       }
@@ -206,7 +224,11 @@ async function* readPdfPages(deps: ExtractionDeps, document: repository.Document
 const megapixels = (pixels: number) => Math.round(pixels / 1_000_000)
 
 /** The stored bytes as a temporary file, for the child processes that read files (pdf.js, tesseract). */
-async function* withLocalCopy<T>(deps: ExtractionDeps, document: repository.DocumentRow, read: (path: string) => AsyncGenerator<T>): AsyncGenerator<T> {
+async function* withLocalCopy<T>(
+  deps: ExtractionDeps,
+  document: repository.DocumentRow,
+  read: (path: string) => AsyncGenerator<T>,
+): AsyncGenerator<T> {
   const path = join(tmpdir(), `document-${randomUUID()}.${FILE_TYPES[fileTypeOf(document.mimeType)!].extension}`)
   try {
     await pipeline(await deps.storage.open(document.sha256), createWriteStream(path))
@@ -223,11 +245,19 @@ async function* withLocalCopy<T>(deps: ExtractionDeps, document: repository.Docu
 async function readImagePages(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): Promise<repository.PageText[]> {
   if (!(await deps.ocr.available())) return [{ page: 1, text: '', needsOcr: true }]
   const pages: repository.PageText[] = []
-  for await (const page of withLocalCopy(deps, document, (path) => recognizeImageFile(deps, fileTypeOf(document.mimeType) as 'png' | 'jpeg' | 'tiff', path, reading))) pages.push(page)
+  for await (const page of withLocalCopy(deps, document, (path) =>
+    recognizeImageFile(deps, fileTypeOf(document.mimeType) as 'png' | 'jpeg' | 'tiff', path, reading),
+  ))
+    pages.push(page)
   return pages
 }
 
-async function* recognizeImageFile(deps: ExtractionDeps, type: 'png' | 'jpeg' | 'tiff', path: string, reading: Reading): AsyncGenerator<repository.PageText> {
+async function* recognizeImageFile(
+  deps: ExtractionDeps,
+  type: 'png' | 'jpeg' | 'tiff',
+  path: string,
+  reading: Reading,
+): AsyncGenerator<repository.PageText> {
   const { maxImagePixels } = deps.config.extraction
   const file = await open(path)
   let size: Awaited<ReturnType<typeof imageSize>>

@@ -28,7 +28,19 @@ const TIFF_BIG = Buffer.from([0x4d, 0x4d, 0x00, 0x2a])
 const PDF_HEADER_WITHIN = 1024
 
 /** RFC 5322 header fields an exported email starts with; at least one must be there. */
-const EMAIL_FIELDS = new Set(['from', 'to', 'date', 'subject', 'message-id', 'received', 'return-path', 'mime-version', 'delivered-to', 'reply-to', 'cc'])
+const EMAIL_FIELDS = new Set([
+  'from',
+  'to',
+  'date',
+  'subject',
+  'message-id',
+  'received',
+  'return-path',
+  'mime-version',
+  'delivered-to',
+  'reply-to',
+  'cc',
+])
 const HEADER_LINE = /^([!-9;-~]+):/
 
 export function fileTypeOf(mimeType: string): FileType | null {
@@ -100,7 +112,10 @@ function looksLikeEmail(text: string): boolean {
  * future (a wrong clock on the sender's side is not a reason to date a record ahead of now).
  */
 export function emailSentAt(head: Buffer, now: Date): Date | null {
-  const lines = head.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)
+  const lines = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
   for (let index = 0; index < lines.length && lines[index] !== ''; index++) {
     const match = /^date:(.*)$/i.exec(lines[index]!)
     if (!match) continue

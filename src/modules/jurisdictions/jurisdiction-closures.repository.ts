@@ -19,7 +19,11 @@ export async function closuresOfJurisdictions(db: Executor, codes: readonly stri
 }
 
 export async function listClosures(db: Executor, code: string): Promise<JurisdictionClosureRow[]> {
-  return db.select().from(jurisdictionClosures).where(eq(jurisdictionClosures.jurisdictionCode, code)).orderBy(asc(jurisdictionClosures.date))
+  return db
+    .select()
+    .from(jurisdictionClosures)
+    .where(eq(jurisdictionClosures.jurisdictionCode, code))
+    .orderBy(asc(jurisdictionClosures.date))
 }
 
 /** Null when the jurisdiction already has a closure on that date. */
@@ -43,6 +47,13 @@ export async function deleteClosure(db: Executor, code: string, date: string): P
  * Adds the seeded closures; a date already there is left as it is. A seeded closure an admin deleted
  * comes back on the next start: correct data/jurisdiction-closures.csv instead.
  */
-export async function seedClosures(db: Executor, rows: ReadonlyArray<{ jurisdictionCode: string; date: string; reason: string; source: string }>): Promise<void> {
-  if (rows.length > 0) await db.insert(jurisdictionClosures).values([...rows]).onConflictDoNothing()
+export async function seedClosures(
+  db: Executor,
+  rows: ReadonlyArray<{ jurisdictionCode: string; date: string; reason: string; source: string }>,
+): Promise<void> {
+  if (rows.length > 0)
+    await db
+      .insert(jurisdictionClosures)
+      .values([...rows])
+      .onConflictDoNothing()
 }

@@ -30,6 +30,9 @@ export async function findJurisdiction(db: Executor, code: string): Promise<Juri
 /** The jurisdictions with these codes, by code. */
 export async function findJurisdictions(db: Executor, codes: readonly string[]): Promise<Map<string, Jurisdiction>> {
   if (codes.length === 0) return new Map()
-  const rows = await db.select(columns).from(jurisdictions).where(inArray(jurisdictions.code, [...codes]))
+  const rows = await db
+    .select(columns)
+    .from(jurisdictions)
+    .where(inArray(jurisdictions.code, [...codes]))
   return new Map(rows.map((row) => [row.code, row]))
 }

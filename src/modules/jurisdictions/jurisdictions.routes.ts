@@ -57,7 +57,8 @@ export const jurisdictionRoutes =
         body: createClosureBody,
         response: { 201: z.object({ closure: closureSchema, requestsMoved: z.number().int() }), ...problemResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await addJurisdictionClosure(ctx, request.user!, request.params.code, request.body)),
+      handler: async (request, reply) =>
+        reply.code(201).send(await addJurisdictionClosure(ctx, request.user!, request.params.code, request.body)),
     })
 
     app.delete('/v1/jurisdictions/:code/closures/:date', {

@@ -29,7 +29,9 @@ export const jurisdictionSchema = z
           citation: z.string(),
         }),
       )
-      .describe('Dated versions of the response period and the other clocks the law sets (acknowledgment, determination, extension limit, appeal window)'),
+      .describe(
+        'Dated versions of the response period and the other clocks the law sets (acknowledgment, determination, extension limit, appeal window)',
+      ),
   })
   .meta({ id: 'Jurisdiction' })
 
@@ -46,7 +48,11 @@ export const closureSchema = z
 export const createClosureBody = z.strictObject({
   date: calendarDateSchema,
   reason: z.string().trim().min(1).max(300),
-  source: z.url({ protocol: /^https?$/ }).max(2_000).optional().describe('Where the closure is announced'),
+  source: z
+    .url({ protocol: /^https?$/ })
+    .max(2_000)
+    .optional()
+    .describe('Where the closure is announced'),
 })
 export type CreateClosureInput = z.infer<typeof createClosureBody>
 

@@ -1,12 +1,12 @@
-import { parse } from 'csv-parse/sync'
 import { readFile } from 'node:fs/promises'
+import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Executor } from '../../db/client.js'
 import { jurisdictions } from '../../db/schema/index.js'
 import { isCalendarDate } from '../deadlines/calendar-date.js'
-import { seedClosures } from './jurisdiction-closures.repository.js'
 import { assertNoOverlaps, type LawClock, lawClockRow, toLawClock } from '../deadlines/law-clocks.js'
+import { seedClosures } from './jurisdiction-closures.repository.js'
 import { STATE_TIMEZONES } from './state-timezones.js'
 
 export const RECORDS_LAWS_CSV = new URL('../../../data/records-laws.csv', import.meta.url)

@@ -1,20 +1,20 @@
 import { join } from 'node:path'
 import { and, count, eq } from 'drizzle-orm'
-import { createAcceptedJournal, type AcceptedJournal } from '../../adapters/mailer/accepted-journal.js'
+import { type AcceptedJournal, createAcceptedJournal } from '../../adapters/mailer/accepted-journal.js'
 import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
 import { isTransientDatabaseError } from '../../db/errors.js'
-import { retryOnConnectionLoss, type DatabaseRetryOptions } from '../../db/retry.js'
+import { type DatabaseRetryOptions, retryOnConnectionLoss } from '../../db/retry.js'
 import { reminders, requestEvents } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
-import { formatLongDate, daysBetween, localDateOf } from '../deadlines/calendar-date.js'
+import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
-import { findRequester, letterPdfOf, letterRequestOf, renderLetterFor, type Requester } from '../requests/request-letters.js'
+import { findRequester, letterPdfOf, letterRequestOf, type Requester, renderLetterFor } from '../requests/request-letters.js'
 import { findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { muteUrl } from './mute.routes.js'
 import type { EmailTemplates } from './reminder-emails.js'
 import * as repository from './reminders.repository.js'
-import { muteUrl } from './mute.routes.js'
 import { syncReminders } from './reminders.service.js'
 
 export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holidays' | 'templates' | 'deliveries' | 'logger'> & {
@@ -59,7 +59,9 @@ export function createDeliveryHandlers(deps: DeliveryDeps): DeliveryHandlers {
       let queued = 0
       let after: DeliveryJob | null = null
       for (;;) {
-        const page: DeliveryJob[] = await persist(deps, 'find due deliveries', () => repository.findActionable(deps.db, window, after, RECONCILE_PAGE))
+        const page: DeliveryJob[] = await persist(deps, 'find due deliveries', () =>
+          repository.findActionable(deps.db, window, after, RECONCILE_PAGE),
+        )
         if (page.length === 0) return queued
         await deps.deliveries.enqueue(page)
         queued += page.length
@@ -133,7 +135,12 @@ async function settleSent(deps: DeliveryDeps, journal: AcceptedJournal, id: stri
   try {
     if (sent.kind === 'overdue' || sent.kind === 'follow_up') await replan(deps, sent.requestId)
     // Follow-ups to the agency wait for the letter (see claimDelivery); they may go now.
-    if (sent.kind === 'letter') await deps.deliveries.enqueue(await persist(deps, 'find follow-ups', () => repository.findDueToAgency(deps.db, sent.requestId, deps.config.delivery.lookaheadSeconds)))
+    if (sent.kind === 'letter')
+      await deps.deliveries.enqueue(
+        await persist(deps, 'find follow-ups', () =>
+          repository.findDueToAgency(deps.db, sent.requestId, deps.config.delivery.lookaheadSeconds),
+        ),
+      )
   } catch (error) {
     deps.logger.error({ err: error, delivery: id, request: sent.requestId }, 'delivery sent, but planning what follows it failed')
   }
@@ -145,7 +152,9 @@ async function settleJournal(deps: DeliveryDeps, journal: AcceptedJournal): Prom
 }
 
 async function replan(deps: DeliveryDeps, requestId: string): Promise<void> {
-  const queue = await persist(deps, 'plan reminders', () => deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, [requestId]))))
+  const queue = await persist(deps, 'plan reminders', () =>
+    deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, [requestId]))),
+  )
   await deps.deliveries.enqueue(queue)
 }
 
@@ -195,7 +204,9 @@ function requestUrl(deps: DeliveryDeps, id: string): string {
 function agencyAddress(found: RequestWithAgency): string {
   if (!found.agency.email) throw new UndeliverableError(`${found.agency.name} has no email address on file.`)
   if (!found.agency.emailApproved) {
-    throw new UndeliverableError(`The address ${found.agency.email} of ${found.agency.name} waits for an administrator's approval; file through the portal or by mail.`)
+    throw new UndeliverableError(
+      `The address ${found.agency.email} of ${found.agency.name} waits for an administrator's approval; file through the portal or by mail.`,
+    )
   }
   return found.agency.email
 }
@@ -206,14 +217,26 @@ function requesterSender(deps: DeliveryDeps, found: RequestWithAgency, requester
   return `"${name}" <${found.request.replyKey}@${deps.config.replyDomain}>`
 }
 
-async function compose(deps: DeliveryDeps, delivery: repository.DeliveryRow, found: RequestWithAgency, requester: Requester): Promise<OutgoingMail> {
+async function compose(
+  deps: DeliveryDeps,
+  delivery: repository.DeliveryRow,
+  found: RequestWithAgency,
+  requester: Requester,
+): Promise<OutgoingMail> {
   const base = { messageId: messageId(deps, delivery.id), headers: { 'Auto-Submitted': 'auto-generated' } }
   switch (delivery.kind) {
     case 'letter': {
       const rendered = deps.emails.letter({ letter: { subject: found.request.subject, body: found.request.body } })
       const { pdf, filename } = await letterPdfOf(found, requester, deps.clock.now())
       const from = requesterSender(deps, found, requester)
-      return { ...base, from, replyTo: from, to: agencyAddress(found), ...rendered, attachments: [{ filename, content: pdf, contentType: 'application/pdf' }] }
+      return {
+        ...base,
+        from,
+        replyTo: from,
+        to: agencyAddress(found),
+        ...rendered,
+        attachments: [{ filename, content: pdf, contentType: 'application/pdf' }],
+      }
     }
     case 'delivery_failed':
       return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await failureEmail(deps, delivery, found, requester)) }
@@ -284,11 +307,17 @@ async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRo
 async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
   const [failed] = notice.aboutId ? await deps.db.select().from(reminders).where(eq(reminders.id, notice.aboutId)) : []
   if (!failed) throw new UndeliverableError('The failed delivery this notice is about no longer exists.')
-  const letter = failed.kind === 'letter' ? { subject: found.request.subject, body: found.request.body } : await followUpLetter(deps, found, requester)
+  const letter =
+    failed.kind === 'letter' ? { subject: found.request.subject, body: found.request.body } : await followUpLetter(deps, found, requester)
   return deps.emails.deliveryFailed({
     requester: { name: requester.name, email: requester.email },
     agency: { name: found.agency.name },
-    request: { id: found.request.id, subject: found.request.subject, trackingNumber: found.request.trackingNumber, url: requestUrl(deps, found.request.id) },
+    request: {
+      id: found.request.id,
+      subject: found.request.subject,
+      trackingNumber: found.request.trackingNumber,
+      url: requestUrl(deps, found.request.id),
+    },
     failure: {
       what: failed.kind === 'letter' ? 'letter' : 'follow_up',
       sentTo: found.agency.email ?? '(no address on file)',
@@ -309,7 +338,12 @@ async function deadlineMovedEmail(deps: DeliveryDeps, notice: repository.Deliver
   return deps.emails.deadlineMoved({
     requester: { name: requester.name, email: requester.email },
     agency: { name: found.agency.name },
-    request: { id: found.request.id, subject: found.request.subject, trackingNumber: found.request.trackingNumber, url: requestUrl(deps, found.request.id) },
+    request: {
+      id: found.request.id,
+      subject: found.request.subject,
+      trackingNumber: found.request.trackingNumber,
+      url: requestUrl(deps, found.request.id),
+    },
     change: { why: event.note ?? '', previousDueOn: longDate(moved?.[1]), dueOn: longDate(notice.dueDate ?? undefined) },
   })
 }

@@ -4,11 +4,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { requests } from '../../db/schema/index.js'
-import { findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
-import { escapeHtml } from '../search/snippet.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { contentSecurityDirectives, styleHash } from '../../http/security-headers.js'
+import { findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { escapeHtml } from '../search/snippet.js'
 import { syncReminders } from './reminders.service.js'
 
 const muteParams = z.object({ id: z.uuid() })
@@ -38,8 +38,15 @@ export const muteRoutes =
   async (app) => {
     // A mail client's one-click POST (RFC 8058) and the page's button send a form body,
     // `List-Unsubscribe=One-Click`; it carries nothing the route needs, so it is accepted and ignored.
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}))
-    const helmet = { contentSecurityPolicy: { useDefaults: false, directives: contentSecurityDirectives(ctx.config.publicUrl, { styleHashes: [styleHash(PAGE_STYLE)] }) } }
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) =>
+      done(null, {}),
+    )
+    const helmet = {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: contentSecurityDirectives(ctx.config.publicUrl, { styleHashes: [styleHash(PAGE_STYLE)] }),
+      },
+    }
 
     async function findByToken(id: string, token: string) {
       const [found] = await findRequests(ctx.db, [id])

@@ -181,7 +181,7 @@ function days(value: unknown): string {
   return `${count} ${count === 1 ? 'day' : 'days'}`
 }
 
-function createEmailEngine(escape: boolean): Liquid {
+function createEmailEngine(escapeOutput: boolean): Liquid {
   const engine = new Liquid({
     strictVariables: true,
     strictFilters: true,
@@ -191,11 +191,11 @@ function createEmailEngine(escape: boolean): Liquid {
     dynamicPartials: false,
     jsTruthy: false,
     cache: false,
-    ...(escape ? { outputEscape: 'escape' as const } : {}),
+    ...(escapeOutput ? { outputEscape: 'escape' as const } : {}),
     ...LETTER_LIMITS,
   })
   for (const tag of FILE_TAGS) delete engine.tags[tag]
-  if (escape) delete engine.filters['raw']
+  if (escapeOutput) delete engine.filters.raw
   // "1 day", "3 days".
   engine.registerFilter('days', days)
   return engine
@@ -317,7 +317,11 @@ function parseLiquid(engine: Liquid, source: string, part: string, problems: str
 }
 
 /** Parses one template's two files; throws TemplateLoadError naming the file at fault. */
-function parseEmailTemplate(name: EmailTemplateName, text: { file: string; source: string }, html: { file: string; source: string }): EmailTemplate {
+function parseEmailTemplate(
+  name: EmailTemplateName,
+  text: { file: string; source: string },
+  html: { file: string; source: string },
+): EmailTemplate {
   const fields = FIELDS_BY_TEMPLATE[name]
   const match = FRONT_MATTER.exec(text.source)
   if (!match) throw new TemplateLoadError(text.file, ['expected YAML front matter (description, subject) between "---" lines at the top'])
@@ -332,7 +336,9 @@ function parseEmailTemplate(name: EmailTemplateName, text: { file: string; sourc
   if (!meta.success) {
     throw new TemplateLoadError(
       text.file,
-      meta.error.issues.map((issue) => `front matter${issue.path.length > 0 ? ` ${issue.path.map(String).join('.')}` : ''}: ${issue.message}`),
+      meta.error.issues.map(
+        (issue) => `front matter${issue.path.length > 0 ? ` ${issue.path.map(String).join('.')}` : ''}: ${issue.message}`,
+      ),
     )
   }
 

@@ -202,7 +202,10 @@ function planFor(
 
   const live = candidates.filter((candidate) => candidate.position > lastDonePosition)
   const missed = live.filter((candidate) => candidate.sendAt <= input.now)
-  const latestMissed = missed.reduce<Candidate | undefined>((latest, c) => (!latest || c.position > latest.position ? c : latest), undefined)
+  const latestMissed = missed.reduce<Candidate | undefined>(
+    (latest, c) => (!latest || c.position > latest.position ? c : latest),
+    undefined,
+  )
   const keep = live.filter((candidate) => candidate.sendAt > input.now || candidate === latestMissed)
   return keep.map(({ kind, sequence, sendAt }) => ({ kind, recipient, sequence, sendAt, dueDate }))
 }

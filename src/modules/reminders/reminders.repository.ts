@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
-import { inUuids, type Executor } from '../../db/client.js'
-import { reminders, REMINDER_KINDS } from '../../db/schema/index.js'
+import { type Executor, inUuids } from '../../db/client.js'
+import { REMINDER_KINDS, reminders } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 
 export type DeliveryRow = typeof reminders.$inferSelect

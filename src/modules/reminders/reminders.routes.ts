@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js'
 import { problemResponses } from '../../http/problem.js'
 import { findChangeableRequest } from '../requests/request-access.js'
 import { requestParams } from '../requests/requests.schemas.js'
-import { listRemindersOf, type DeliveryRow } from './reminders.repository.js'
+import { type DeliveryRow, listRemindersOf } from './reminders.repository.js'
 import { reminderSchema } from './reminders.schemas.js'
 
 function toReminder(row: DeliveryRow) {

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../context.js'
-import { inUuids, type Executor } from '../../db/client.js'
-import { users, type REMINDER_KINDS } from '../../db/schema/index.js'
+import { type Executor, inUuids } from '../../db/client.js'
+import { type REMINDER_KINDS, users } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { closuresOf } from '../agencies/agencies.repository.js'
+import { type BusinessCalendar, createBusinessCalendar } from '../deadlines/business-calendar.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
-import { createBusinessCalendar, type BusinessCalendar } from '../deadlines/business-calendar.js'
 import type { RequestWithAgency } from '../requests/requests.repository.js'
-import { planReminders, type PlannedReminder } from './reminder-plan.js'
+import { type PlannedReminder, planReminders } from './reminder-plan.js'
 import * as repository from './reminders.repository.js'
 
 export type ReminderDeps = Pick<AppContext, 'holidays' | 'clock' | 'config'>

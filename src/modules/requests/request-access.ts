@@ -25,4 +25,3 @@ export async function findChangeableRequest(db: Executor, user: AuthUser, id: st
   if (!canChange(user, found.request)) throw new ForbiddenError('Only the requester or an administrator may change this request.')
   return found
 }
-

@@ -1,17 +1,17 @@
 import { eq } from 'drizzle-orm'
+import { renderLetterPdf } from '../../adapters/pdf/letter-pdf.js'
 import type { AppContext } from '../../context.js'
 import { users } from '../../db/schema/index.js'
 import { BadRequestError, UnprocessableError } from '../../http/errors.js'
-import { renderLetterPdf } from '../../adapters/pdf/letter-pdf.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { buildLetterContext, type LetterContextInput } from '../templates/letter-context.js'
 import { renderLetter } from '../templates/letter-renderer.js'
-import { resolveTemplateVariables } from '../templates/template-variables.js'
 import type { LetterTemplate } from '../templates/template.types.js'
-import type { RequestWithAgency } from './requests.repository.js'
+import { resolveTemplateVariables } from '../templates/template-variables.js'
 import { findVisibleRequest } from './request-access.js'
+import type { RequestWithAgency } from './requests.repository.js'
 
 interface LetterInput {
   template: LetterTemplate

@@ -40,14 +40,7 @@ export type EventType = (typeof EVENT_TYPES)[number]
 export const SYSTEM_EVENT_TYPES = ['created', 'submitted', 'deadline_changed'] as const
 export type TimelineEventType = EventType | (typeof SYSTEM_EVENT_TYPES)[number]
 
-const OPEN: RequestStatus[] = [
-  'submitted',
-  'acknowledged',
-  'awaiting_fee',
-  'awaiting_clarification',
-  'partially_fulfilled',
-  'appealed',
-]
+const OPEN: RequestStatus[] = ['submitted', 'acknowledged', 'awaiting_fee', 'awaiting_clarification', 'partially_fulfilled', 'appealed']
 const RUNNING_CLOCK: RequestStatus[] = ['submitted', 'acknowledged', 'partially_fulfilled', 'appealed']
 const ANSWERED: RequestStatus[] = ['partially_fulfilled', 'fulfilled', 'no_records', 'rejected']
 
@@ -94,7 +87,11 @@ export const PAUSING_EVENTS = { fee_paid: 'fee_requested', clarification_sent: '
  * The status after `event`, or null when the event is not allowed in `status`. `beforePause` is
  * the status the request had when the pause that `event` ends began (`acknowledged` when unknown).
  */
-export function nextStatus(status: RequestStatus, event: keyof typeof TRANSITIONS, beforePause: RequestStatus = 'acknowledged'): RequestStatus | null {
+export function nextStatus(
+  status: RequestStatus,
+  event: keyof typeof TRANSITIONS,
+  beforePause: RequestStatus = 'acknowledged',
+): RequestStatus | null {
   const transition = TRANSITIONS[event]
   if (!transition.from.includes(status)) return null
   if (transition.to === 'unchanged') return status

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, lt, notInArray, or, sql, type SQL } from 'drizzle-orm'
-import { inUuids, preparedPer, type Executor } from '../../db/client.js'
+import { and, asc, desc, eq, lt, notInArray, or, type SQL, sql } from 'drizzle-orm'
+import { type Executor, inUuids, preparedPer } from '../../db/client.js'
 import { agencies, jurisdictions, reminders, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
@@ -43,7 +43,9 @@ function selectWithAgency(db: Executor) {
 }
 
 const findRequestQuery = preparedPer((db) =>
-  selectWithAgency(db).where(eq(requests.id, sql.placeholder('id'))).prepare('find_request_with_agency'),
+  selectWithAgency(db)
+    .where(eq(requests.id, sql.placeholder('id')))
+    .prepare('find_request_with_agency'),
 )
 
 export async function findRequest(db: Executor, id: string): Promise<RequestWithAgency | null> {

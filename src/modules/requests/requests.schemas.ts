@@ -6,7 +6,6 @@ import { calendarDateSchema, instantSchema, stateCodeSchema } from '../../http/s
 import { CLOCK_KINDS } from '../deadlines/law-clocks.js'
 import { EVENT_TYPES, REQUEST_STATUSES, SYSTEM_EVENT_TYPES } from './request-status.js'
 
-
 export const MAX_SUBJECT_LENGTH = 300
 export const MAX_BODY_LENGTH = 50_000
 export const MAX_NOTE_LENGTH = 10_000
@@ -24,7 +23,10 @@ export const deadlineSchema = z
       .array(
         z.object({
           kind: z.enum(CLOCK_KINDS),
-          dueDate: z.string().nullable().describe('Null until the clock starts (an acknowledgment or denial not yet logged) or while paused'),
+          dueDate: z
+            .string()
+            .nullable()
+            .describe('Null until the clock starts (an acknowledgment or denial not yet logged) or while paused'),
           rule: z.string(),
           skipped: z.array(z.object({ date: z.string(), reason: z.string() })),
           running: z.boolean(),
@@ -133,20 +135,24 @@ export const createEventBody = z
     newDueDate: calendarDateSchema.optional(),
     amount: z.number().min(0).max(1_000_000_000).multipleOf(0.01).optional(),
   })
-  .superRefine((event, issues) => {
-    const fail = (path: string, message: string) => issues.addIssue({ code: 'custom', path: [path], message })
-    if (event.type === 'extended' && (event.extensionDays === undefined) === (event.newDueDate === undefined)) {
-      fail('extensionDays', 'an extension needs exactly one of extensionDays or newDueDate')
-    }
-    if (event.extensionDays !== undefined && event.type !== 'extended') fail('extensionDays', 'only an "extended" event carries extensionDays')
-    if (event.newDueDate !== undefined && event.type !== 'extended' && event.type !== 'appealed') {
-      fail('newDueDate', 'only "extended" and "appealed" events carry newDueDate')
-    }
-    if (event.amount !== undefined && event.type !== 'fee_requested' && event.type !== 'fee_paid') {
-      fail('amount', 'only "fee_requested" and "fee_paid" events carry an amount')
-    }
-    // Runs even when other fields failed, so one answer lists every problem; it only compares values.
-  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null })
+  .superRefine(
+    (event, issues) => {
+      const fail = (path: string, message: string) => issues.addIssue({ code: 'custom', path: [path], message })
+      if (event.type === 'extended' && (event.extensionDays === undefined) === (event.newDueDate === undefined)) {
+        fail('extensionDays', 'an extension needs exactly one of extensionDays or newDueDate')
+      }
+      if (event.extensionDays !== undefined && event.type !== 'extended')
+        fail('extensionDays', 'only an "extended" event carries extensionDays')
+      if (event.newDueDate !== undefined && event.type !== 'extended' && event.type !== 'appealed') {
+        fail('newDueDate', 'only "extended" and "appealed" events carry newDueDate')
+      }
+      if (event.amount !== undefined && event.type !== 'fee_requested' && event.type !== 'fee_paid') {
+        fail('amount', 'only "fee_requested" and "fee_paid" events carry an amount')
+      }
+      // Runs even when other fields failed, so one answer lists every problem; it only compares values.
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
 
 export const eventSchema = z
   .object({

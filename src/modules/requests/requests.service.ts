@@ -4,21 +4,29 @@ import type { AppContext } from '../../context.js'
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
+import type { DeliveryJob } from '../../jobs/queues.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyEmailAllowance } from '../accounts/member-limits.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
-import { computeDeadline, isOverdue, type Deadline } from '../deadlines/deadline.js'
+import { computeDeadline, type Deadline, isOverdue } from '../deadlines/deadline.js'
+import { removingRequestFiles } from '../documents/documents.service.js'
+import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
-import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
-import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
-import { findRequester, renderLetterFor } from './request-letters.js'
-import { removingRequestFiles } from '../documents/documents.service.js'
-import type { DeliveryJob } from '../../jobs/queues.js'
 import { countDeliveries, insertDeliveries } from '../reminders/reminders.repository.js'
 import { syncReminders } from '../reminders/reminders.service.js'
-import { allowedEvents, isClosed, nextStatus, PAUSING_EVENTS, type EventType, type RequestStatus, type TimelineEventType } from './request-status.js'
+import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
+import { findRequester, renderLetterFor } from './request-letters.js'
+import {
+  allowedEvents,
+  type EventType,
+  isClosed,
+  nextStatus,
+  PAUSING_EVENTS,
+  type RequestStatus,
+  type TimelineEventType,
+} from './request-status.js'
 import * as repository from './requests.repository.js'
 import type {
   BulkSubmitInput,
@@ -69,14 +77,18 @@ function isRequestOverdue(request: repository.RequestRow, now: Date, timezone: s
 }
 
 function newReplyKey(): string {
-  return `request-${randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x')}`
+  return `request-${randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`
 }
 
 export async function createRequest(deps: RequestDeps, user: AuthUser, input: CreateRequestInput): Promise<RequestView> {
   const agency = await findAgency(deps.db, input.agencyId)
-  if (!agency) throw new UnprocessableError(`Agency ${input.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
+  if (!agency)
+    throw new UnprocessableError(`Agency ${input.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
   const template = deps.templates.get(input.templateSlug)
-  if (!template || template.kind !== 'request') {
+  if (template?.kind !== 'request') {
     throw new UnprocessableError(`"${input.templateSlug}" is not a request letter template.`, [
       { path: 'body.templateSlug', message: 'Unknown request template' },
     ])
@@ -128,7 +140,12 @@ export async function listRequests(deps: RequestDeps, user: AuthUser, query: Req
     before,
     limit: query.limit,
   })
-  return toPage(rows, query.limit, (row) => toRequest(deps, row), (row) => [row.request.createdAt.toISOString(), row.request.id])
+  return toPage(
+    rows,
+    query.limit,
+    (row) => toRequest(deps, row),
+    (row) => [row.request.createdAt.toISOString(), row.request.id],
+  )
 }
 
 /**
@@ -166,7 +183,14 @@ async function rerenderDraft(deps: RequestDeps, tx: Executor, found: repository.
   if (!template) throw new UnprocessableError(`The template "${found.request.templateSlug}" of this draft no longer exists.`)
   const agency = (await findAgency(tx, found.agency.id))!
   const requester = await findRequester(tx, found.request.userId)
-  const letter = renderLetterFor(deps, { template, agency, jurisdiction: await requireJurisdiction(tx, agency.state), requester, variables, request: null })
+  const letter = renderLetterFor(deps, {
+    template,
+    agency,
+    jurisdiction: await requireJurisdiction(tx, agency.state),
+    requester,
+    variables,
+    request: null,
+  })
   return { variables: letter.variables, subject: letter.subject, body: letter.body }
 }
 
@@ -265,7 +289,14 @@ async function submitDrafts(
     })
     const status = nextStatus('draft', 'submit')!
     const updatedAt = deps.clock.now()
-    const submission = { status, submittedVia: input.via, submittedAt, updatedAt, note: `Submitted by ${input.via.replace('_', ' ')}`, by: user.id }
+    const submission = {
+      status,
+      submittedVia: input.via,
+      submittedAt,
+      updatedAt,
+      note: `Submitted by ${input.via.replace('_', ' ')}`,
+      by: user.id,
+    }
     // Only rows still drafts change: when another call submitted or withdrew one meanwhile, the whole batch fails.
     if ((await repository.markSubmitted(tx, submission, changes)) !== changes.length) {
       throw new ConflictError('event-not-allowed', 'Another change to these requests came first; nothing was submitted. Try again.')
@@ -273,7 +304,10 @@ async function submitDrafts(
     // The rows as they now stand, without reading a thousand letters back.
     const submitted = drafts.map((found, index) => {
       const { deadline } = changes[index]!
-      return { ...found, request: { ...found.request, status, submittedVia: input.via, submittedAt, deadline, dueDate: deadline.dueDate, updatedAt } }
+      return {
+        ...found,
+        request: { ...found.request, status, submittedVia: input.via, submittedAt, deadline, dueDate: deadline.dueDate, updatedAt },
+      }
     })
     if (input.via === 'email') {
       const letters = await insertDeliveries(
@@ -319,14 +353,20 @@ function assertSubmittable(
   const filed = rows.filter(({ request }) => nextStatus(request.status, 'submit') === null)
   if (filed.length > 0) {
     if (answer === 'one') throw eventNotAllowed(filed[0]!.request.status, 'submit')
-    throw new ConflictError('event-not-allowed', `Only drafts can be submitted: ${filed.map(({ request }) => `${request.id} is ${request.status}`).join('; ')}.`)
+    throw new ConflictError(
+      'event-not-allowed',
+      `Only drafts can be submitted: ${filed.map(({ request }) => `${request.id} is ${request.status}`).join('; ')}.`,
+    )
   }
   const noEmail = via === 'email' ? rows.filter(({ agency }) => !agency.email) : []
   if (noEmail.length > 0) {
     const names = [...new Set(noEmail.map(({ agency }) => agency.name))]
     throw new UnprocessableError(
       `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no email address on file; submit through the portal or by mail, or add the address first.`,
-      noEmail.map(({ index }) => ({ path: answer === 'one' ? 'body.via' : `body.ids.${index}`, message: 'The agency has no email address' })),
+      noEmail.map(({ index }) => ({
+        path: answer === 'one' ? 'body.via' : `body.ids.${index}`,
+        message: 'The agency has no email address',
+      })),
     )
   }
   const unapproved = via === 'email' ? rows.filter(({ agency }) => !agency.emailApproved) : []
@@ -432,7 +472,11 @@ function assertNewDueDateLater(
 }
 
 /** Recomputes the due date from the submission and the whole timeline (events may be logged out of order). */
-export async function recomputeDeadline(deps: RequestDeps, tx: Executor, request: repository.RequestRow & { submittedAt: Date | null }): Promise<Deadline> {
+export async function recomputeDeadline(
+  deps: RequestDeps,
+  tx: Executor,
+  request: repository.RequestRow & { submittedAt: Date | null },
+): Promise<Deadline> {
   const agency = (await findAgency(tx, request.agencyId))!
   const [jurisdiction, closures, stateClosures, events] = await Promise.all([
     requireJurisdiction(tx, agency.state),
@@ -487,7 +531,15 @@ export async function moveDeadlinesIn(
     const sequence = await countDeliveries(tx, id, 'deadline_moved')
     queue.push(
       ...(await insertDeliveries(tx, [
-        { requestId: id, kind: 'deadline_moved', recipient: 'requester', sequence, sendAt: deps.clock.now(), dueDate: deadline.dueDate, aboutId: event.id },
+        {
+          requestId: id,
+          kind: 'deadline_moved',
+          recipient: 'requester',
+          sequence,
+          sendAt: deps.clock.now(),
+          dueDate: deadline.dueDate,
+          aboutId: event.id,
+        },
       ])),
     )
     movedIds.push(id)

@@ -52,5 +52,17 @@ export interface SearchCacheLimits {
 export async function storeBounded(redis: Redis, limits: SearchCacheLimits, key: string, value: string): Promise<void> {
   if (Buffer.byteLength(value) > limits.maxEntryBytes) return
   const meta = `${limits.prefix}:search-cache`
-  await redis.eval(STORE, 3, `${meta}:index`, `${meta}:sizes`, `${meta}:bytes`, key, value, limits.seconds * 1000, Date.now(), limits.maxBytes, ENTRY_OVERHEAD_BYTES)
+  await redis.eval(
+    STORE,
+    3,
+    `${meta}:index`,
+    `${meta}:sizes`,
+    `${meta}:bytes`,
+    key,
+    value,
+    limits.seconds * 1000,
+    Date.now(),
+    limits.maxBytes,
+    ENTRY_OVERHEAD_BYTES,
+  )
 }

@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm'
-import { intArray, uuidArray, type Executor } from '../../db/client.js'
+import { type SQL, sql } from 'drizzle-orm'
+import { type Executor, intArray, uuidArray } from '../../db/client.js'
 import { HEADLINE_OPTIONS } from './snippet.js'
 
 /** Whose pages a search may return: anyone's public ones, plus the caller's own, or (admins) all. */
@@ -66,7 +66,14 @@ export async function countGrid(db: Executor, q: string, scope: SearchScope, fil
 }
 
 /** Matching pages, best first (cover density, damped for long pages); ties by document and page. */
-export async function rankedHits(db: Executor, q: string, scope: SearchScope, filters: SearchFilters, limit: number, offset: number): Promise<RankedHit[]> {
+export async function rankedHits(
+  db: Executor,
+  q: string,
+  scope: SearchScope,
+  filters: SearchFilters,
+  limit: number,
+  offset: number,
+): Promise<RankedHit[]> {
   const rows = await db.execute<{ document_id: string; page: number; rank: number }>(sql`
     select p.document_id, p.page, ts_rank_cd(p.tsv, query, 1) as rank
     from document_pages p, ${tsquery(q)} as query
@@ -83,7 +90,15 @@ export async function rankedHits(db: Executor, q: string, scope: SearchScope, fi
  */
 export async function displayHits(db: Executor, q: string, scope: SearchScope, hits: readonly RankedHit[]): Promise<DisplayedHit[]> {
   if (hits.length === 0) return []
-  const rows = await db.execute<{ position: number; request_id: string; title: string; agency_id: string; agency_name: string; agency_state: string; headline: string }>(sql`
+  const rows = await db.execute<{
+    position: number
+    request_id: string
+    title: string
+    agency_id: string
+    agency_name: string
+    agency_state: string
+    headline: string
+  }>(sql`
     select hit.position::int as position, p.request_id, d.title, a.id as agency_id, a.name as agency_name, a.state as agency_state,
            ts_headline('english', replace(p.text, '<', '<' || chr(4)), ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
     from unnest(${uuidArray(hits.map((hit) => hit.documentId))}, ${intArray(hits.map((hit) => hit.page))}) with ordinality as hit(document_id, page, position)

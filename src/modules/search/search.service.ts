@@ -3,9 +3,9 @@ import type { AppContext } from '../../context.js'
 import { isQueryCanceled } from '../../db/errors.js'
 import { ServiceUnavailableError } from '../../http/errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
-import { storeBounded } from './search-cache.js'
 import * as repository from './search.repository.js'
 import type { SearchQuery, SearchResults } from './search.schemas.js'
+import { storeBounded } from './search-cache.js'
 import { toSnippetHtml } from './snippet.js'
 
 export type SearchDeps = Pick<AppContext, 'searchDatabase' | 'redis' | 'config'>
@@ -41,7 +41,10 @@ export async function search(deps: SearchDeps, user: AuthUser | null, query: Sea
   } catch (error) {
     if (!isQueryCanceled(error)) throw error
     const seconds = deps.config.searchDatabase.statementTimeoutMs / 1000
-    throw new ServiceUnavailableError('search-timeout', `The search took longer than ${seconds} s and was stopped. Try more specific words, fewer exclusions, or a filter.`)
+    throw new ServiceUnavailableError(
+      'search-timeout',
+      `The search took longer than ${seconds} s and was stopped. Try more specific words, fewer exclusions, or a filter.`,
+    )
   }
 }
 
@@ -53,12 +56,18 @@ interface Search {
   limit: number
 }
 
-async function answer(deps: SearchDeps, { q, scope, filters, offset, limit }: Search, cache: SearchCacheKeys | null): Promise<SearchResults> {
+async function answer(
+  deps: SearchDeps,
+  { q, scope, filters, offset, limit }: Search,
+  cache: SearchCacheKeys | null,
+): Promise<SearchResults> {
   const end = offset + limit
   const [grid, ranked] = await Promise.all([
     cached(deps, cache?.grid, () => repository.countGrid(deps.searchDatabase.db, q, scope, filters)),
     end <= CACHED_HITS
-      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.searchDatabase.db, q, scope, filters, CACHED_HITS, 0)).then((hits) => hits.slice(offset, end))
+      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.searchDatabase.db, q, scope, filters, CACHED_HITS, 0)).then((hits) =>
+          hits.slice(offset, end),
+        )
       : repository.rankedHits(deps.searchDatabase.db, q, scope, filters, limit, offset),
   ])
   const shown = await repository.displayHits(deps.searchDatabase.db, q, scope, ranked)
@@ -75,23 +84,35 @@ async function answer(deps: SearchDeps, { q, scope, filters, offset, limit }: Se
       fileUrl: `${deps.config.publicUrl}/v1/documents/${hit.documentId}/file`,
     })),
     facets: {
-      state: facet(grid.filter((cell) => !filters.kind || cell.kind === filters.kind), (cell) => cell.state),
-      kind: facet(grid.filter((cell) => !filters.state || cell.state === filters.state), (cell) => cell.kind),
+      state: facet(
+        grid.filter((cell) => !filters.kind || cell.kind === filters.kind),
+        (cell) => cell.state,
+      ),
+      kind: facet(
+        grid.filter((cell) => !filters.state || cell.state === filters.state),
+        (cell) => cell.kind,
+      ),
     },
   }
 }
 
 const sum = (cells: repository.CountGrid) => cells.reduce((total, cell) => total + cell.count, 0)
 
-function facet(cells: repository.CountGrid, valueOf: (cell: repository.CountGrid[number]) => string) {
+function facet(cells: repository.CountGrid, facetValue: (cell: repository.CountGrid[number]) => string) {
   const counts = new Map<string, number>()
-  for (const cell of cells) counts.set(valueOf(cell), (counts.get(valueOf(cell)) ?? 0) + cell.count)
+  for (const cell of cells) counts.set(facetValue(cell), (counts.get(facetValue(cell)) ?? 0) + cell.count)
   return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
 }
 
 type SearchCacheKeys = Awaited<ReturnType<typeof cacheFor>>
 
-async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: string, filters: repository.SearchFilters, page: { offset: number; limit: number }) {
+async function cacheFor(
+  deps: SearchDeps,
+  scope: repository.SearchScope,
+  q: string,
+  filters: repository.SearchFilters,
+  page: { offset: number; limit: number },
+) {
   const version = await repository.currentSearchVersion(deps.searchDatabase.db)
   const who = scope.kind === 'own' ? `user-${scope.userId}` : scope.kind
   const key = (what: string, parts: unknown[]) =>
@@ -99,7 +120,16 @@ async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: stri
   return {
     grid: key('grid', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo]),
     hits: key('hits', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo, filters.state, filters.kind]),
-    answer: key('answer', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo, filters.state, filters.kind, page.offset, page.limit]),
+    answer: key('answer', [
+      q,
+      filters.agencyId,
+      filters.receivedFrom,
+      filters.receivedTo,
+      filters.state,
+      filters.kind,
+      page.offset,
+      page.limit,
+    ]),
   }
 }
 
@@ -108,7 +138,12 @@ async function cacheFor(deps: SearchDeps, scope: repository.SearchScope, q: stri
  * a broad query ("neighbors portal" over every agreement) costs hundreds of milliseconds, a
  * selective one a few: only the costly ones are worth an entry. Redis trouble never fails a search.
  */
-async function cached<T>(deps: SearchDeps, key: string | undefined, compute: () => Promise<T>, minMs = deps.config.searchCache.minMs): Promise<T> {
+async function cached<T>(
+  deps: SearchDeps,
+  key: string | undefined,
+  compute: () => Promise<T>,
+  minMs = deps.config.searchCache.minMs,
+): Promise<T> {
   if (!key) return compute()
   const pending = inFlight.get(key)
   if (pending) return pending as Promise<T>
@@ -118,7 +153,9 @@ async function cached<T>(deps: SearchDeps, key: string | undefined, compute: () 
     const started = performance.now()
     const value = await compute()
     if (performance.now() - started >= minMs) {
-      await storeBounded(deps.redis, { prefix: deps.config.queuePrefix, ...deps.config.searchCache }, key, JSON.stringify(value)).catch(() => {})
+      await storeBounded(deps.redis, { prefix: deps.config.queuePrefix, ...deps.config.searchCache }, key, JSON.stringify(value)).catch(
+        () => {},
+      )
     }
     return value
   })()

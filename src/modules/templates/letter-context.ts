@@ -1,14 +1,8 @@
+import { type CalendarDate, daysBetween, formatLongDate } from '../deadlines/calendar-date.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import type { RequestStatus } from '../requests/request-status.js'
-import { daysBetween, formatLongDate, type CalendarDate } from '../deadlines/calendar-date.js'
 import { describeResponsePeriod } from './response-period.js'
-import type {
-  LetterAgency,
-  LetterContext,
-  LetterJurisdiction,
-  LetterRequest,
-  LetterRequester,
-} from './template.types.js'
+import type { LetterAgency, LetterContext, LetterJurisdiction, LetterRequest, LetterRequester } from './template.types.js'
 
 export interface LetterContextInput {
   requester: { name: string; email: string; mailingAddress?: string | null }

@@ -27,7 +27,9 @@ export const LETTER_LIMITS = {
 const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const
 
 function singleLine(value: unknown): string {
-  return String(value ?? '').replace(/\s+/g, ' ').trim()
+  return String(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 function createLetterEngine(): Liquid {

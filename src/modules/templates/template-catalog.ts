@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { LETTER_CONTEXT_FIELDS } from './letter-context.js'
 import { letterEngine, parseLetterLiquid } from './letter-engine.js'
-import { TEMPLATE_KINDS, type LetterTemplate, type TemplateKind, type TemplateSummary } from './template.types.js'
+import { type LetterTemplate, TEMPLATE_KINDS, type TemplateKind, type TemplateSummary } from './template.types.js'
 
 export const LETTER_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/letters/', import.meta.url))
 
@@ -30,30 +30,29 @@ export class TemplateLoadError extends Error {
   }
 }
 
-const frontMatterSchema = z
-  .strictObject({
-    title: z.string().trim().min(1).max(200),
-    description: z.string().trim().min(1).max(2_000),
-    kind: z.enum(TEMPLATE_KINDS),
-    subject: z.string().trim().min(1).max(1_000),
-    variables: z
-      .array(
-        z
-          .strictObject({
-            name: z.string().regex(VARIABLE_NAME, 'must be snake_case (a-z, 0-9, _), starting with a letter'),
-            description: z.string().trim().min(1),
-            required: z.boolean(),
-            default: z.string().optional(),
-          })
-          .refine((variable) => !(variable.required && variable.default !== undefined), {
-            message: 'a required variable cannot have a default',
-          }),
-      )
-      .default([])
-      .refine((variables) => new Set(variables.map((v) => v.name)).size === variables.length, {
-        message: 'variable names must be unique',
-      }),
-  })
+const frontMatterSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().min(1).max(2_000),
+  kind: z.enum(TEMPLATE_KINDS),
+  subject: z.string().trim().min(1).max(1_000),
+  variables: z
+    .array(
+      z
+        .strictObject({
+          name: z.string().regex(VARIABLE_NAME, 'must be snake_case (a-z, 0-9, _), starting with a letter'),
+          description: z.string().trim().min(1),
+          required: z.boolean(),
+          default: z.string().optional(),
+        })
+        .refine((variable) => !(variable.required && variable.default !== undefined), {
+          message: 'a required variable cannot have a default',
+        }),
+    )
+    .default([])
+    .refine((variables) => new Set(variables.map((v) => v.name)).size === variables.length, {
+      message: 'variable names must be unique',
+    }),
+})
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/
 

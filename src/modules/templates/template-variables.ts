@@ -9,9 +9,7 @@ export interface VariableError {
   message: string
 }
 
-export type VariableResolution =
-  | { ok: true; variables: Record<string, string> }
-  | { ok: false; errors: VariableError[] }
+export type VariableResolution = { ok: true; variables: Record<string, string> } | { ok: false; errors: VariableError[] }
 
 // C0 controls other than tab and newline, and DEL: they corrupt PDFs and mail headers.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F]/

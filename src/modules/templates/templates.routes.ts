@@ -5,9 +5,9 @@ import { NotFoundError, UnprocessableError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { findAgency } from '../agencies/agencies.repository.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
-import { letterRequestOf, renderLetterFor } from '../requests/request-letters.js'
 import { findVisibleRequest } from '../requests/request-access.js'
-import { TEMPLATE_KINDS, type LetterTemplate } from './template.types.js'
+import { letterRequestOf, renderLetterFor } from '../requests/request-letters.js'
+import { type LetterTemplate, TEMPLATE_KINDS } from './template.types.js'
 
 const templateSchema = z
   .object({
@@ -52,7 +52,12 @@ export const templateRoutes =
 
     app.get('/v1/templates/:slug', {
       config: { access: 'public' },
-      schema: { tags: ['templates'], summary: 'One letter template', params: slugParams, response: { 200: templateSchema, ...problemResponses } },
+      schema: {
+        tags: ['templates'],
+        summary: 'One letter template',
+        params: slugParams,
+        response: { 200: templateSchema, ...problemResponses },
+      },
       handler: async (request) => summary(requireTemplate(request.params.slug)),
     })
 
@@ -68,14 +73,18 @@ export const templateRoutes =
       handler: async (request) => {
         const template = requireTemplate(request.params.slug)
         const agency = await findAgency(ctx.db, request.body.agencyId)
-        if (!agency) throw new UnprocessableError(`Agency ${request.body.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
+        if (!agency)
+          throw new UnprocessableError(`Agency ${request.body.agencyId} does not exist.`, [
+            { path: 'body.agencyId', message: 'Unknown agency' },
+          ])
         const jurisdiction = (await findJurisdiction(ctx.db, agency.state))!
         let letterRequest = null
         if (template.kind !== 'request') {
           if (!request.body.requestId || !request.user) {
-            throw new UnprocessableError(`A ${template.kind.replace('_', '-')} letter is about one of your requests: sign in and give its requestId.`, [
-              { path: 'body.requestId', message: 'Required for this template' },
-            ])
+            throw new UnprocessableError(
+              `A ${template.kind.replace('_', '-')} letter is about one of your requests: sign in and give its requestId.`,
+              [{ path: 'body.requestId', message: 'Required for this template' }],
+            )
           }
           letterRequest = letterRequestOf(await findVisibleRequest(ctx.db, request.user, request.body.requestId))
         }

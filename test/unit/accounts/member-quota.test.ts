@@ -5,7 +5,11 @@ const now = new Date('2026-12-02T12:00:00.000Z')
 const ago = (hours: number) => new Date(now.getTime() - hours * 3_600_000)
 
 t.test('a call that fits what is left is allowed', async (t) => {
-  t.same(checkQuota({ used: [ago(1), ago(30)], limit: 3 }, 2, now), { allowed: true, limit: 3, used: 1, left: 2 }, 'only the last 24 hours count')
+  t.same(
+    checkQuota({ used: [ago(1), ago(30)], limit: 3 }, 2, now),
+    { allowed: true, limit: 3, used: 1, left: 2 },
+    'only the last 24 hours count',
+  )
 })
 
 t.test('a call that does not fit waits until enough of the oldest entries leave the window', async (t) => {
@@ -35,10 +39,20 @@ t.test('a new account has the lower limit until its probation ends', async (t) =
     'an entry leaving the window comes before the end of probation',
   )
   t.same(checkQuota({ used: [], limit: 10, probation }, 11, now), { allowed: false, limit: 2, used: 0, left: 2, retryAt: null })
-  t.same(checkQuota({ used: [ago(1)], limit: 3, probation: { until: ago(1), limit: 1 } }, 2, now), { allowed: true, limit: 3, used: 1, left: 2 }, 'over once it ended')
+  t.same(
+    checkQuota({ used: [ago(1)], limit: 3, probation: { until: ago(1), limit: 1 } }, 2, now),
+    { allowed: true, limit: 3, used: 1, left: 2 },
+    'over once it ended',
+  )
 })
 
 t.test('entries dated after now still count (clocks a little apart)', async (t) => {
   const later = new Date(now.getTime() + 60_000)
-  t.same(checkQuota({ used: [later], limit: 1 }, 1, now), { allowed: false, limit: 1, used: 1, left: 0, retryAt: new Date(later.getTime() + DAY_MS) })
+  t.same(checkQuota({ used: [later], limit: 1 }, 1, now), {
+    allowed: false,
+    limit: 1,
+    used: 1,
+    left: 0,
+    retryAt: new Date(later.getTime() + DAY_MS),
+  })
 })

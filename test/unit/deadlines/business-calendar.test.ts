@@ -51,5 +51,8 @@ t.test('calendars differ by jurisdiction and reject bad closure dates', async (t
   const federal = createBusinessCalendar({ holidays: HOLIDAYS, jurisdictionCode: 'US', agencyClosures: [] })
   t.ok(federal.isBusinessDay('2026-11-27'), 'the day after Thanksgiving is a federal workday')
   t.equal(federal.nonBusinessReason('2026-10-12'), 'Columbus Day (5 U.S.C. 6103)')
-  t.throws(() => createBusinessCalendar({ holidays: HOLIDAYS, jurisdictionCode: 'WA', agencyClosures: [{ date: '12/24/2026', reason: 'x' }] }), RangeError)
+  t.throws(
+    () => createBusinessCalendar({ holidays: HOLIDAYS, jurisdictionCode: 'WA', agencyClosures: [{ date: '12/24/2026', reason: 'x' }] }),
+    RangeError,
+  )
 })

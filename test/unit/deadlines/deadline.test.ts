@@ -24,116 +24,459 @@ const US = '5 U.S.C. 6103'
 // Every date below was counted by hand against a printed calendar; weekdays are in the comments.
 const rows: Row[] = [
   // Washington: 5 business days (RCW 42.56.520); holidays of RCW 1.16.050.
-  { name: 'WA plain week', code: 'WA', submittedAt: '2026-03-02T10:00-08:00', // Mon → Mon
-    countedFrom: '2026-03-02', due: '2026-03-09', skipped: [['2026-03-07', 'Saturday'], ['2026-03-08', 'Sunday']] },
-  { name: 'WA submitted Friday', code: 'WA', submittedAt: '2026-03-06T16:00-08:00', // Fri → Fri
-    countedFrom: '2026-03-06', due: '2026-03-13', skipped: [['2026-03-07', 'Saturday'], ['2026-03-08', 'Sunday']] },
-  { name: 'WA submitted Saturday counts from Monday', code: 'WA', submittedAt: '2026-03-07T09:00-08:00', // Sat → Mon 9 → Mon 16
-    countedFrom: '2026-03-09', due: '2026-03-16',
-    skipped: [['2026-03-07', 'Saturday'], ['2026-03-08', 'Sunday'], ['2026-03-14', 'Saturday'], ['2026-03-15', 'Sunday']] },
-  { name: 'WA Thanksgiving and Native American Heritage Day', code: 'WA', submittedAt: '2026-11-25T10:00-08:00', // Wed → Fri Dec 4
-    countedFrom: '2026-11-25', due: '2026-12-04',
-    skipped: [['2026-11-26', `Thanksgiving Day (${WA})`], ['2026-11-27', `Native American Heritage Day (${WA})`], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday']] },
-  { name: 'WA 23:30 Pacific is still Wednesday (already Thanksgiving in UTC)', code: 'WA', submittedAt: '2026-11-25T23:30-08:00',
-    countedFrom: '2026-11-25', due: '2026-12-04',
-    skipped: [['2026-11-26', `Thanksgiving Day (${WA})`], ['2026-11-27', `Native American Heritage Day (${WA})`], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday']] },
-  { name: 'WA submitted on Thanksgiving counts from Monday', code: 'WA', submittedAt: '2026-11-26T11:00-08:00', // Thu → Mon Nov 30 → Mon Dec 7
-    countedFrom: '2026-11-30', due: '2026-12-07',
-    skipped: [['2026-11-26', `Thanksgiving Day (${WA})`], ['2026-11-27', `Native American Heritage Day (${WA})`], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday'], ['2026-12-05', 'Saturday'], ['2026-12-06', 'Sunday']] },
-  { name: 'WA 2024: the day after Thanksgiving is Nov 29, not the 4th Friday', code: 'WA', submittedAt: '2024-11-27T10:00-08:00', // Wed → Fri Dec 6
-    countedFrom: '2024-11-27', due: '2024-12-06',
-    skipped: [['2024-11-28', `Thanksgiving Day (${WA})`], ['2024-11-29', `Native American Heritage Day (${WA})`], ['2024-11-30', 'Saturday'], ['2024-12-01', 'Sunday']] },
-  { name: 'WA 23:30 on the spring-forward Sunday', code: 'WA', submittedAt: '2026-03-08T23:30-07:00', // Sun → Mon 9 → Mon 16
-    countedFrom: '2026-03-09', due: '2026-03-16',
-    skipped: [['2026-03-08', 'Sunday'], ['2026-03-14', 'Saturday'], ['2026-03-15', 'Sunday']] },
-  { name: 'WA 23:30 on the fall-back Sunday', code: 'WA', submittedAt: '2026-11-01T23:30-08:00', // Sun → Mon Nov 2 → Mon Nov 9
-    countedFrom: '2026-11-02', due: '2026-11-09',
-    skipped: [['2026-11-01', 'Sunday'], ['2026-11-07', 'Saturday'], ['2026-11-08', 'Sunday']] },
-  { name: 'WA Saturday New Year 2028 is observed Friday Dec 31, 2027', code: 'WA', submittedAt: '2027-12-27T10:00-08:00', // Mon → Tue Jan 4
-    countedFrom: '2027-12-27', due: '2028-01-04',
-    skipped: [['2027-12-31', `New Year's Day (${WA})`], ['2028-01-01', 'Saturday'], ['2028-01-02', 'Sunday']] },
-  { name: 'WA Saturday Christmas 2027 is observed Friday Dec 24', code: 'WA', submittedAt: '2027-12-22T10:00-08:00', // Wed → Thu Dec 30
-    countedFrom: '2027-12-22', due: '2027-12-30',
-    skipped: [['2027-12-24', `Christmas Day (${WA})`], ['2027-12-25', 'Saturday'], ['2027-12-26', 'Sunday']] },
-  { name: 'WA Saturday July 4 observed Friday July 3', code: 'WA', submittedAt: '2026-07-01T10:00-07:00', // Wed → Thu Jul 9
-    countedFrom: '2026-07-01', due: '2026-07-09',
-    skipped: [['2026-07-03', `Independence Day (${WA})`], ['2026-07-04', 'Saturday'], ['2026-07-05', 'Sunday']] },
-  { name: 'WA agency closure the day after Christmas', code: 'WA', submittedAt: '2025-12-22T10:00-08:00', // Mon → Wed Dec 31
+  {
+    name: 'WA plain week',
+    code: 'WA',
+    submittedAt: '2026-03-02T10:00-08:00', // Mon → Mon
+    countedFrom: '2026-03-02',
+    due: '2026-03-09',
+    skipped: [
+      ['2026-03-07', 'Saturday'],
+      ['2026-03-08', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA submitted Friday',
+    code: 'WA',
+    submittedAt: '2026-03-06T16:00-08:00', // Fri → Fri
+    countedFrom: '2026-03-06',
+    due: '2026-03-13',
+    skipped: [
+      ['2026-03-07', 'Saturday'],
+      ['2026-03-08', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA submitted Saturday counts from Monday',
+    code: 'WA',
+    submittedAt: '2026-03-07T09:00-08:00', // Sat → Mon 9 → Mon 16
+    countedFrom: '2026-03-09',
+    due: '2026-03-16',
+    skipped: [
+      ['2026-03-07', 'Saturday'],
+      ['2026-03-08', 'Sunday'],
+      ['2026-03-14', 'Saturday'],
+      ['2026-03-15', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA Thanksgiving and Native American Heritage Day',
+    code: 'WA',
+    submittedAt: '2026-11-25T10:00-08:00', // Wed → Fri Dec 4
+    countedFrom: '2026-11-25',
+    due: '2026-12-04',
+    skipped: [
+      ['2026-11-26', `Thanksgiving Day (${WA})`],
+      ['2026-11-27', `Native American Heritage Day (${WA})`],
+      ['2026-11-28', 'Saturday'],
+      ['2026-11-29', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA 23:30 Pacific is still Wednesday (already Thanksgiving in UTC)',
+    code: 'WA',
+    submittedAt: '2026-11-25T23:30-08:00',
+    countedFrom: '2026-11-25',
+    due: '2026-12-04',
+    skipped: [
+      ['2026-11-26', `Thanksgiving Day (${WA})`],
+      ['2026-11-27', `Native American Heritage Day (${WA})`],
+      ['2026-11-28', 'Saturday'],
+      ['2026-11-29', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA submitted on Thanksgiving counts from Monday',
+    code: 'WA',
+    submittedAt: '2026-11-26T11:00-08:00', // Thu → Mon Nov 30 → Mon Dec 7
+    countedFrom: '2026-11-30',
+    due: '2026-12-07',
+    skipped: [
+      ['2026-11-26', `Thanksgiving Day (${WA})`],
+      ['2026-11-27', `Native American Heritage Day (${WA})`],
+      ['2026-11-28', 'Saturday'],
+      ['2026-11-29', 'Sunday'],
+      ['2026-12-05', 'Saturday'],
+      ['2026-12-06', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA 2024: the day after Thanksgiving is Nov 29, not the 4th Friday',
+    code: 'WA',
+    submittedAt: '2024-11-27T10:00-08:00', // Wed → Fri Dec 6
+    countedFrom: '2024-11-27',
+    due: '2024-12-06',
+    skipped: [
+      ['2024-11-28', `Thanksgiving Day (${WA})`],
+      ['2024-11-29', `Native American Heritage Day (${WA})`],
+      ['2024-11-30', 'Saturday'],
+      ['2024-12-01', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA 23:30 on the spring-forward Sunday',
+    code: 'WA',
+    submittedAt: '2026-03-08T23:30-07:00', // Sun → Mon 9 → Mon 16
+    countedFrom: '2026-03-09',
+    due: '2026-03-16',
+    skipped: [
+      ['2026-03-08', 'Sunday'],
+      ['2026-03-14', 'Saturday'],
+      ['2026-03-15', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA 23:30 on the fall-back Sunday',
+    code: 'WA',
+    submittedAt: '2026-11-01T23:30-08:00', // Sun → Mon Nov 2 → Mon Nov 9
+    countedFrom: '2026-11-02',
+    due: '2026-11-09',
+    skipped: [
+      ['2026-11-01', 'Sunday'],
+      ['2026-11-07', 'Saturday'],
+      ['2026-11-08', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA Saturday New Year 2028 is observed Friday Dec 31, 2027',
+    code: 'WA',
+    submittedAt: '2027-12-27T10:00-08:00', // Mon → Tue Jan 4
+    countedFrom: '2027-12-27',
+    due: '2028-01-04',
+    skipped: [
+      ['2027-12-31', `New Year's Day (${WA})`],
+      ['2028-01-01', 'Saturday'],
+      ['2028-01-02', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA Saturday Christmas 2027 is observed Friday Dec 24',
+    code: 'WA',
+    submittedAt: '2027-12-22T10:00-08:00', // Wed → Thu Dec 30
+    countedFrom: '2027-12-22',
+    due: '2027-12-30',
+    skipped: [
+      ['2027-12-24', `Christmas Day (${WA})`],
+      ['2027-12-25', 'Saturday'],
+      ['2027-12-26', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA Saturday July 4 observed Friday July 3',
+    code: 'WA',
+    submittedAt: '2026-07-01T10:00-07:00', // Wed → Thu Jul 9
+    countedFrom: '2026-07-01',
+    due: '2026-07-09',
+    skipped: [
+      ['2026-07-03', `Independence Day (${WA})`],
+      ['2026-07-04', 'Saturday'],
+      ['2026-07-05', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA agency closure the day after Christmas',
+    code: 'WA',
+    submittedAt: '2025-12-22T10:00-08:00', // Mon → Wed Dec 31
     closures: [{ date: '2025-12-26', reason: "Governor's proclamation" }],
-    countedFrom: '2025-12-22', due: '2025-12-31',
-    skipped: [['2025-12-25', `Christmas Day (${WA})`], ['2025-12-26', "Agency closure: Governor's proclamation"], ['2025-12-27', 'Saturday'], ['2025-12-28', 'Sunday']] },
-  { name: 'WA submitted on an agency closure day', code: 'WA', submittedAt: '2026-03-02T10:00-08:00', // Mon (closed) → Tue 3 → Tue 10
+    countedFrom: '2025-12-22',
+    due: '2025-12-31',
+    skipped: [
+      ['2025-12-25', `Christmas Day (${WA})`],
+      ['2025-12-26', "Agency closure: Governor's proclamation"],
+      ['2025-12-27', 'Saturday'],
+      ['2025-12-28', 'Sunday'],
+    ],
+  },
+  {
+    name: 'WA submitted on an agency closure day',
+    code: 'WA',
+    submittedAt: '2026-03-02T10:00-08:00', // Mon (closed) → Tue 3 → Tue 10
     closures: [{ date: '2026-03-02', reason: 'Snow day' }],
-    countedFrom: '2026-03-03', due: '2026-03-10',
-    skipped: [['2026-03-02', 'Agency closure: Snow day'], ['2026-03-07', 'Saturday'], ['2026-03-08', 'Sunday']] },
+    countedFrom: '2026-03-03',
+    due: '2026-03-10',
+    skipped: [
+      ['2026-03-02', 'Agency closure: Snow day'],
+      ['2026-03-07', 'Saturday'],
+      ['2026-03-08', 'Sunday'],
+    ],
+  },
 
   // California: 10 calendar days (Gov. Code 7922.535); a due date on a closed day moves forward.
-  { name: 'CA due Saturday moves to Monday', code: 'CA', submittedAt: '2026-03-04T10:00-08:00', // Wed → Sat 14 → Mon 16
-    countedFrom: '2026-03-04', due: '2026-03-16', skipped: [['2026-03-14', moved('Saturday')], ['2026-03-15', moved('Sunday')]] },
-  { name: 'CA submitted Saturday, due on Cesar Chavez Day', code: 'CA', submittedAt: '2026-03-21T12:00-07:00', // Sat → Tue Mar 31 → Wed Apr 1
-    countedFrom: '2026-03-21', due: '2026-04-01', skipped: [['2026-03-31', moved('Cesar Chavez Day (Gov. Code 19853)')]] },
-  { name: 'CA due on Thanksgiving moves past the four-day weekend', code: 'CA', submittedAt: '2026-11-16T10:00-08:00', // Mon → Thu 26 → Mon 30
-    countedFrom: '2026-11-16', due: '2026-11-30',
-    skipped: [['2026-11-26', moved('Thanksgiving Day (Gov. Code 19853)')], ['2026-11-27', moved('Day after Thanksgiving (Gov. Code 19853)')], ['2026-11-28', moved('Saturday')], ['2026-11-29', moved('Sunday')]] },
-  { name: 'CA 23:30 on the spring-forward Sunday counts from Sunday', code: 'CA', submittedAt: '2026-03-08T23:30-07:00', // Sun → Wed 18
-    countedFrom: '2026-03-08', due: '2026-03-18', skipped: [] },
-  { name: 'CA 23:30 on the fall-back Sunday, due on Veterans Day', code: 'CA', submittedAt: '2026-11-01T23:30-08:00', // Sun → Wed 11 → Thu 12
-    countedFrom: '2026-11-01', due: '2026-11-12', skipped: [['2026-11-11', moved('Veterans Day (Gov. Code 19853)')]] },
-  { name: 'CA due on New Year’s Day 2027', code: 'CA', submittedAt: '2026-12-22T10:00-08:00', // Tue → Fri Jan 1 → Mon Jan 4
-    countedFrom: '2026-12-22', due: '2027-01-04',
-    skipped: [['2027-01-01', moved("New Year's Day (Gov. Code 19853)")], ['2027-01-02', moved('Saturday')], ['2027-01-03', moved('Sunday')]] },
+  {
+    name: 'CA due Saturday moves to Monday',
+    code: 'CA',
+    submittedAt: '2026-03-04T10:00-08:00', // Wed → Sat 14 → Mon 16
+    countedFrom: '2026-03-04',
+    due: '2026-03-16',
+    skipped: [
+      ['2026-03-14', moved('Saturday')],
+      ['2026-03-15', moved('Sunday')],
+    ],
+  },
+  {
+    name: 'CA submitted Saturday, due on Cesar Chavez Day',
+    code: 'CA',
+    submittedAt: '2026-03-21T12:00-07:00', // Sat → Tue Mar 31 → Wed Apr 1
+    countedFrom: '2026-03-21',
+    due: '2026-04-01',
+    skipped: [['2026-03-31', moved('Cesar Chavez Day (Gov. Code 19853)')]],
+  },
+  {
+    name: 'CA due on Thanksgiving moves past the four-day weekend',
+    code: 'CA',
+    submittedAt: '2026-11-16T10:00-08:00', // Mon → Thu 26 → Mon 30
+    countedFrom: '2026-11-16',
+    due: '2026-11-30',
+    skipped: [
+      ['2026-11-26', moved('Thanksgiving Day (Gov. Code 19853)')],
+      ['2026-11-27', moved('Day after Thanksgiving (Gov. Code 19853)')],
+      ['2026-11-28', moved('Saturday')],
+      ['2026-11-29', moved('Sunday')],
+    ],
+  },
+  {
+    name: 'CA 23:30 on the spring-forward Sunday counts from Sunday',
+    code: 'CA',
+    submittedAt: '2026-03-08T23:30-07:00', // Sun → Wed 18
+    countedFrom: '2026-03-08',
+    due: '2026-03-18',
+    skipped: [],
+  },
+  {
+    name: 'CA 23:30 on the fall-back Sunday, due on Veterans Day',
+    code: 'CA',
+    submittedAt: '2026-11-01T23:30-08:00', // Sun → Wed 11 → Thu 12
+    countedFrom: '2026-11-01',
+    due: '2026-11-12',
+    skipped: [['2026-11-11', moved('Veterans Day (Gov. Code 19853)')]],
+  },
+  {
+    name: 'CA due on New Year’s Day 2027',
+    code: 'CA',
+    submittedAt: '2026-12-22T10:00-08:00', // Tue → Fri Jan 1 → Mon Jan 4
+    countedFrom: '2026-12-22',
+    due: '2027-01-04',
+    skipped: [
+      ['2027-01-01', moved("New Year's Day (Gov. Code 19853)")],
+      ['2027-01-02', moved('Saturday')],
+      ['2027-01-03', moved('Sunday')],
+    ],
+  },
 
   // Texas: 10 business days; 552.0031 excludes every 662.003 holiday; weekend holidays are not moved.
-  { name: 'TX Saturday July 4 is not moved: Friday July 3 counts', code: 'TX', submittedAt: '2026-07-01T10:00-05:00', // Wed → Wed Jul 15
-    countedFrom: '2026-07-01', due: '2026-07-15',
-    skipped: [['2026-07-04', 'Saturday'], ['2026-07-05', 'Sunday'], ['2026-07-11', 'Saturday'], ['2026-07-12', 'Sunday']] },
-  { name: 'TX skeleton-crew San Jacinto Day does not count', code: 'TX', submittedAt: '2026-04-17T10:00-05:00', // Fri → Mon May 4
-    countedFrom: '2026-04-17', due: '2026-05-04',
-    skipped: [['2026-04-18', 'Saturday'], ['2026-04-19', 'Sunday'], ['2026-04-21', `San Jacinto Day (${TX})`], ['2026-04-25', 'Saturday'], ['2026-04-26', 'Sunday'], ['2026-05-02', 'Saturday'], ['2026-05-03', 'Sunday']] },
-  { name: 'TX skeleton-crew Texas Independence Day (Monday)', code: 'TX', submittedAt: '2026-02-27T10:00-06:00', // Fri → Mon Mar 16
-    countedFrom: '2026-02-27', due: '2026-03-16',
-    skipped: [['2026-02-28', 'Saturday'], ['2026-03-01', 'Sunday'], ['2026-03-02', `Texas Independence Day (${TX})`], ['2026-03-07', 'Saturday'], ['2026-03-08', 'Sunday'], ['2026-03-14', 'Saturday'], ['2026-03-15', 'Sunday']] },
-  { name: 'TX Christmas Eve to New Year across the year end', code: 'TX', submittedAt: '2026-12-21T10:00-06:00', // Mon → Thu Jan 7
-    countedFrom: '2026-12-21', due: '2027-01-07',
-    skipped: [['2026-12-24', `Christmas Eve (${TX})`], ['2026-12-25', `Christmas Day (${TX})`], ['2026-12-26', 'Saturday'], ['2026-12-27', 'Sunday'], ['2027-01-01', `New Year's Day (${TX})`], ['2027-01-02', 'Saturday'], ['2027-01-03', 'Sunday']] },
+  {
+    name: 'TX Saturday July 4 is not moved: Friday July 3 counts',
+    code: 'TX',
+    submittedAt: '2026-07-01T10:00-05:00', // Wed → Wed Jul 15
+    countedFrom: '2026-07-01',
+    due: '2026-07-15',
+    skipped: [
+      ['2026-07-04', 'Saturday'],
+      ['2026-07-05', 'Sunday'],
+      ['2026-07-11', 'Saturday'],
+      ['2026-07-12', 'Sunday'],
+    ],
+  },
+  {
+    name: 'TX skeleton-crew San Jacinto Day does not count',
+    code: 'TX',
+    submittedAt: '2026-04-17T10:00-05:00', // Fri → Mon May 4
+    countedFrom: '2026-04-17',
+    due: '2026-05-04',
+    skipped: [
+      ['2026-04-18', 'Saturday'],
+      ['2026-04-19', 'Sunday'],
+      ['2026-04-21', `San Jacinto Day (${TX})`],
+      ['2026-04-25', 'Saturday'],
+      ['2026-04-26', 'Sunday'],
+      ['2026-05-02', 'Saturday'],
+      ['2026-05-03', 'Sunday'],
+    ],
+  },
+  {
+    name: 'TX skeleton-crew Texas Independence Day (Monday)',
+    code: 'TX',
+    submittedAt: '2026-02-27T10:00-06:00', // Fri → Mon Mar 16
+    countedFrom: '2026-02-27',
+    due: '2026-03-16',
+    skipped: [
+      ['2026-02-28', 'Saturday'],
+      ['2026-03-01', 'Sunday'],
+      ['2026-03-02', `Texas Independence Day (${TX})`],
+      ['2026-03-07', 'Saturday'],
+      ['2026-03-08', 'Sunday'],
+      ['2026-03-14', 'Saturday'],
+      ['2026-03-15', 'Sunday'],
+    ],
+  },
+  {
+    name: 'TX Christmas Eve to New Year across the year end',
+    code: 'TX',
+    submittedAt: '2026-12-21T10:00-06:00', // Mon → Thu Jan 7
+    countedFrom: '2026-12-21',
+    due: '2027-01-07',
+    skipped: [
+      ['2026-12-24', `Christmas Eve (${TX})`],
+      ['2026-12-25', `Christmas Day (${TX})`],
+      ['2026-12-26', 'Saturday'],
+      ['2026-12-27', 'Sunday'],
+      ['2027-01-01', `New Year's Day (${TX})`],
+      ['2027-01-02', 'Saturday'],
+      ['2027-01-03', 'Sunday'],
+    ],
+  },
 
   // New York: 5 business days; offices-open holidays count; Saturday holidays are not moved.
-  { name: "NY Lincoln's Birthday (offices open) counts", code: 'NY', submittedAt: '2026-02-10T10:00-05:00', // Tue → Wed Feb 18
-    countedFrom: '2026-02-10', due: '2026-02-18',
-    skipped: [['2026-02-14', 'Saturday'], ['2026-02-15', 'Sunday'], ['2026-02-16', "Washington's Birthday (N.Y. Gen. Constr. Law 24)"]] },
-  { name: 'NY Saturday July 4 is not moved', code: 'NY', submittedAt: '2026-07-01T10:00-04:00', // Wed → Wed Jul 8
-    countedFrom: '2026-07-01', due: '2026-07-08', skipped: [['2026-07-04', 'Saturday'], ['2026-07-05', 'Sunday']] },
+  {
+    name: "NY Lincoln's Birthday (offices open) counts",
+    code: 'NY',
+    submittedAt: '2026-02-10T10:00-05:00', // Tue → Wed Feb 18
+    countedFrom: '2026-02-10',
+    due: '2026-02-18',
+    skipped: [
+      ['2026-02-14', 'Saturday'],
+      ['2026-02-15', 'Sunday'],
+      ['2026-02-16', "Washington's Birthday (N.Y. Gen. Constr. Law 24)"],
+    ],
+  },
+  {
+    name: 'NY Saturday July 4 is not moved',
+    code: 'NY',
+    submittedAt: '2026-07-01T10:00-04:00', // Wed → Wed Jul 8
+    countedFrom: '2026-07-01',
+    due: '2026-07-08',
+    skipped: [
+      ['2026-07-04', 'Saturday'],
+      ['2026-07-05', 'Sunday'],
+    ],
+  },
 
   // Federal FOIA: 20 working days; 5 U.S.C. 6103 holidays.
-  { name: 'US the day after Thanksgiving is a workday', code: 'US', submittedAt: '2026-11-16T10:00-05:00', // Mon → Tue Dec 15
-    countedFrom: '2026-11-16', due: '2026-12-15',
-    skipped: [['2026-11-21', 'Saturday'], ['2026-11-22', 'Sunday'], ['2026-11-26', `Thanksgiving Day (${US})`], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday'], ['2026-12-05', 'Saturday'], ['2026-12-06', 'Sunday'], ['2026-12-12', 'Saturday'], ['2026-12-13', 'Sunday']] },
-  { name: 'US Saturday Christmas and New Year 2022 observed on Fridays', code: 'US', submittedAt: '2021-12-20T10:00-05:00', // Mon → Thu Jan 20
-    countedFrom: '2021-12-20', due: '2022-01-20',
-    skipped: [['2021-12-24', `Christmas Day (${US})`], ['2021-12-25', 'Saturday'], ['2021-12-26', 'Sunday'], ['2021-12-31', `New Year's Day (${US})`], ['2022-01-01', 'Saturday'], ['2022-01-02', 'Sunday'], ['2022-01-08', 'Saturday'], ['2022-01-09', 'Sunday'], ['2022-01-15', 'Saturday'], ['2022-01-16', 'Sunday'], ['2022-01-17', `Birthday of Martin Luther King, Jr. (${US})`]] },
+  {
+    name: 'US the day after Thanksgiving is a workday',
+    code: 'US',
+    submittedAt: '2026-11-16T10:00-05:00', // Mon → Tue Dec 15
+    countedFrom: '2026-11-16',
+    due: '2026-12-15',
+    skipped: [
+      ['2026-11-21', 'Saturday'],
+      ['2026-11-22', 'Sunday'],
+      ['2026-11-26', `Thanksgiving Day (${US})`],
+      ['2026-11-28', 'Saturday'],
+      ['2026-11-29', 'Sunday'],
+      ['2026-12-05', 'Saturday'],
+      ['2026-12-06', 'Sunday'],
+      ['2026-12-12', 'Saturday'],
+      ['2026-12-13', 'Sunday'],
+    ],
+  },
+  {
+    name: 'US Saturday Christmas and New Year 2022 observed on Fridays',
+    code: 'US',
+    submittedAt: '2021-12-20T10:00-05:00', // Mon → Thu Jan 20
+    countedFrom: '2021-12-20',
+    due: '2022-01-20',
+    skipped: [
+      ['2021-12-24', `Christmas Day (${US})`],
+      ['2021-12-25', 'Saturday'],
+      ['2021-12-26', 'Sunday'],
+      ['2021-12-31', `New Year's Day (${US})`],
+      ['2022-01-01', 'Saturday'],
+      ['2022-01-02', 'Sunday'],
+      ['2022-01-08', 'Saturday'],
+      ['2022-01-09', 'Sunday'],
+      ['2022-01-15', 'Saturday'],
+      ['2022-01-16', 'Sunday'],
+      ['2022-01-17', `Birthday of Martin Luther King, Jr. (${US})`],
+    ],
+  },
 
   // Illinois: 5 business days; general election day closes in even years.
-  { name: 'IL general election day', code: 'IL', submittedAt: '2026-11-02T10:00-06:00', // Mon → Tue Nov 10
-    countedFrom: '2026-11-02', due: '2026-11-10',
-    skipped: [['2026-11-03', 'General Election Day (80 Ill. Adm. Code 303.190)'], ['2026-11-07', 'Saturday'], ['2026-11-08', 'Sunday']] },
-  { name: 'IL Thanksgiving and the day after', code: 'IL', submittedAt: '2026-11-25T10:00-06:00', // Wed → Fri Dec 4
-    countedFrom: '2026-11-25', due: '2026-12-04',
-    skipped: [['2026-11-26', 'Thanksgiving Day (80 Ill. Adm. Code 303.190)'], ['2026-11-27', 'Day after Thanksgiving (80 Ill. Adm. Code 303.190)'], ['2026-11-28', 'Saturday'], ['2026-11-29', 'Sunday']] },
+  {
+    name: 'IL general election day',
+    code: 'IL',
+    submittedAt: '2026-11-02T10:00-06:00', // Mon → Tue Nov 10
+    countedFrom: '2026-11-02',
+    due: '2026-11-10',
+    skipped: [
+      ['2026-11-03', 'General Election Day (80 Ill. Adm. Code 303.190)'],
+      ['2026-11-07', 'Saturday'],
+      ['2026-11-08', 'Sunday'],
+    ],
+  },
+  {
+    name: 'IL Thanksgiving and the day after',
+    code: 'IL',
+    submittedAt: '2026-11-25T10:00-06:00', // Wed → Fri Dec 4
+    countedFrom: '2026-11-25',
+    due: '2026-12-04',
+    skipped: [
+      ['2026-11-26', 'Thanksgiving Day (80 Ill. Adm. Code 303.190)'],
+      ['2026-11-27', 'Day after Thanksgiving (80 Ill. Adm. Code 303.190)'],
+      ['2026-11-28', 'Saturday'],
+      ['2026-11-29', 'Sunday'],
+    ],
+  },
 
   // Rhode Island: 10 business days; Saturday and Sunday holidays move to Monday (25-1-1).
-  { name: 'RI Saturday Christmas and New Year move to Monday', code: 'RI', submittedAt: '2027-12-22T10:00-05:00', // Wed → Fri Jan 7
-    countedFrom: '2027-12-22', due: '2028-01-07',
-    skipped: [['2027-12-25', 'Saturday'], ['2027-12-26', 'Sunday'], ['2027-12-27', 'Christmas Day (R.I. Gen. Laws 25-1-1)'], ['2028-01-01', 'Saturday'], ['2028-01-02', 'Sunday'], ['2028-01-03', "New Year's Day (R.I. Gen. Laws 25-1-1)"]] },
-  { name: 'RI election day and Veterans Day', code: 'RI', submittedAt: '2026-10-30T10:00-04:00', // Fri → Tue Nov 17
-    countedFrom: '2026-10-30', due: '2026-11-17',
-    skipped: [['2026-10-31', 'Saturday'], ['2026-11-01', 'Sunday'], ['2026-11-03', 'Election Day (R.I. Gen. Laws 25-1-1)'], ['2026-11-07', 'Saturday'], ['2026-11-08', 'Sunday'], ['2026-11-11', "Veterans' Day (R.I. Gen. Laws 25-1-1)"], ['2026-11-14', 'Saturday'], ['2026-11-15', 'Sunday']] },
+  {
+    name: 'RI Saturday Christmas and New Year move to Monday',
+    code: 'RI',
+    submittedAt: '2027-12-22T10:00-05:00', // Wed → Fri Jan 7
+    countedFrom: '2027-12-22',
+    due: '2028-01-07',
+    skipped: [
+      ['2027-12-25', 'Saturday'],
+      ['2027-12-26', 'Sunday'],
+      ['2027-12-27', 'Christmas Day (R.I. Gen. Laws 25-1-1)'],
+      ['2028-01-01', 'Saturday'],
+      ['2028-01-02', 'Sunday'],
+      ['2028-01-03', "New Year's Day (R.I. Gen. Laws 25-1-1)"],
+    ],
+  },
+  {
+    name: 'RI election day and Veterans Day',
+    code: 'RI',
+    submittedAt: '2026-10-30T10:00-04:00', // Fri → Tue Nov 17
+    countedFrom: '2026-10-30',
+    due: '2026-11-17',
+    skipped: [
+      ['2026-10-31', 'Saturday'],
+      ['2026-11-01', 'Sunday'],
+      ['2026-11-03', 'Election Day (R.I. Gen. Laws 25-1-1)'],
+      ['2026-11-07', 'Saturday'],
+      ['2026-11-08', 'Sunday'],
+      ['2026-11-11', "Veterans' Day (R.I. Gen. Laws 25-1-1)"],
+      ['2026-11-14', 'Saturday'],
+      ['2026-11-15', 'Sunday'],
+    ],
+  },
 
   // Michigan counts offices-open legal holidays (AG Op. 7172); New Hampshire does not.
-  { name: "MI Lincoln's Birthday is not a FOIA business day", code: 'MI', submittedAt: '2026-02-11T10:00-05:00', // Wed → Fri Feb 20
-    countedFrom: '2026-02-11', due: '2026-02-20',
-    skipped: [['2026-02-12', "Lincoln's Birthday (MCL 435.101)"], ['2026-02-14', 'Saturday'], ['2026-02-15', 'Sunday'], ['2026-02-16', "Washington's Birthday (Presidents' Day) (MCL 435.101)"]] },
-  { name: 'NH Columbus Day (offices open) counts', code: 'NH', submittedAt: '2026-10-09T10:00-04:00', // Fri → Fri Oct 16
-    countedFrom: '2026-10-09', due: '2026-10-16', skipped: [['2026-10-10', 'Saturday'], ['2026-10-11', 'Sunday']] },
+  {
+    name: "MI Lincoln's Birthday is not a FOIA business day",
+    code: 'MI',
+    submittedAt: '2026-02-11T10:00-05:00', // Wed → Fri Feb 20
+    countedFrom: '2026-02-11',
+    due: '2026-02-20',
+    skipped: [
+      ['2026-02-12', "Lincoln's Birthday (MCL 435.101)"],
+      ['2026-02-14', 'Saturday'],
+      ['2026-02-15', 'Sunday'],
+      ['2026-02-16', "Washington's Birthday (Presidents' Day) (MCL 435.101)"],
+    ],
+  },
+  {
+    name: 'NH Columbus Day (offices open) counts',
+    code: 'NH',
+    submittedAt: '2026-10-09T10:00-04:00', // Fri → Fri Oct 16
+    countedFrom: '2026-10-09',
+    due: '2026-10-16',
+    skipped: [
+      ['2026-10-10', 'Saturday'],
+      ['2026-10-11', 'Sunday'],
+    ],
+  },
 ]
 
 t.test('due dates without events', async (t) => {
@@ -161,8 +504,19 @@ function at(date: CalendarDate, type: string, extra: Partial<DeadlineEvent> = {}
   return { type, occurredAt: new Date(`${date}T10:00${offset}`), ...extra }
 }
 
-function deadlineFor(code: string, submittedOn: CalendarDate, events: DeadlineEvent[], closures: Array<{ date: CalendarDate; reason: string }> = []) {
-  return computeDeadline({ submittedAt: at(submittedOn, 'submitted').occurredAt, jurisdiction: law(code), holidays: HOLIDAYS, agencyClosures: closures, events })
+function deadlineFor(
+  code: string,
+  submittedOn: CalendarDate,
+  events: DeadlineEvent[],
+  closures: Array<{ date: CalendarDate; reason: string }> = [],
+) {
+  return computeDeadline({
+    submittedAt: at(submittedOn, 'submitted').occurredAt,
+    jurisdiction: law(code),
+    holidays: HOLIDAYS,
+    agencyClosures: closures,
+    events,
+  })
 }
 
 const skippedPairs = (deadline: { skipped: Array<{ date: string; reason: string }> }) => deadline.skipped.map((s) => [s.date, s.reason])
@@ -271,7 +625,15 @@ t.test('an appeal restarts the clock and earlier events stop mattering', async (
   const appeal = deadlineFor('WA', '2026-03-02', [...events, at('2026-03-20', 'appealed')])
   t.same(
     { dueDate: appeal.dueDate, countedFrom: appeal.countedFrom, pausedSince: appeal.pausedSince, skipped: skippedPairs(appeal) },
-    { dueDate: '2026-03-27', countedFrom: '2026-03-20', pausedSince: null, skipped: [['2026-03-21', 'Saturday'], ['2026-03-22', 'Sunday']] },
+    {
+      dueDate: '2026-03-27',
+      countedFrom: '2026-03-20',
+      pausedSince: null,
+      skipped: [
+        ['2026-03-21', 'Saturday'],
+        ['2026-03-22', 'Sunday'],
+      ],
+    },
   )
   t.equal(
     appeal.rule,
@@ -282,7 +644,12 @@ t.test('an appeal restarts the clock and earlier events stop mattering', async (
   const weekendAppeal = deadlineFor('WA', '2026-03-02', [at('2026-03-21', 'appealed')])
   t.equal(weekendAppeal.countedFrom, '2026-03-23')
   t.equal(weekendAppeal.dueDate, '2026-03-30')
-  t.same(skippedPairs(weekendAppeal), [['2026-03-21', 'Saturday'], ['2026-03-22', 'Sunday'], ['2026-03-28', 'Saturday'], ['2026-03-29', 'Sunday']])
+  t.same(skippedPairs(weekendAppeal), [
+    ['2026-03-21', 'Saturday'],
+    ['2026-03-22', 'Sunday'],
+    ['2026-03-28', 'Saturday'],
+    ['2026-03-29', 'Sunday'],
+  ])
 
   const setOnAppeal = deadlineFor('WA', '2026-03-02', [at('2026-03-20', 'appealed', { newDueDate: '2026-04-17' })])
   t.equal(setOnAppeal.dueDate, '2026-04-17')
@@ -309,7 +676,10 @@ t.test('the rule names the law and what is not counted', async (t) => {
     deadlineFor('CA', '2026-03-04', []).rule,
     '10 calendar days after receipt under the California Public Records Act (CPRA) (Cal. Gov. Code § 7920.000 et seq. (recodified 2023; formerly § 6250 et seq.)), a due date on a weekend or California legal holiday moves to the next business day',
   )
-  t.match(deadlineFor('US', '2026-03-04', []).rule, /^20 business days after receipt under the Freedom of Information Act \(FOIA\) \(5 U\.S\.C\. § 552\), not counting weekends and federal legal holidays$/)
+  t.match(
+    deadlineFor('US', '2026-03-04', []).rule,
+    /^20 business days after receipt under the Freedom of Information Act \(FOIA\) \(5 U\.S\.C\. § 552\), not counting weekends and federal legal holidays$/,
+  )
   t.match(
     deadlineFor('WA', '2026-03-02', [], [{ date: '2026-03-02', reason: 'Snow day' }]).rule,
     /not counting weekends, Washington legal holidays and agency closure days$/,

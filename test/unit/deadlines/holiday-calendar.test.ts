@@ -70,7 +70,10 @@ t.test('observed dates that cross New Year belong to the year they fall in', asy
   for (const code of ['WA', 'US', 'IL']) {
     const closures = HOLIDAYS.closuresIn(code, 2022)
     t.notOk(closures.has('2022-01-01'), `${code}: no closure on Saturday, January 1, 2022`)
-    t.ok([...closures.keys()].every((date) => date.startsWith('2022-')), `${code}: every 2022 closure is in 2022`)
+    t.ok(
+      [...closures.keys()].every((date) => date.startsWith('2022-')),
+      `${code}: every 2022 closure is in 2022`,
+    )
   }
   // Rhode Island moves a Saturday holiday to the Monday after, Texas not at all.
   t.equal(HOLIDAYS.closuresIn('RI', 2028).get('2028-01-03'), "New Year's Day (R.I. Gen. Laws 25-1-1)")
@@ -124,9 +127,15 @@ t.test('proclaimed days are skipped; fixed days with proclaimed observance stay 
     ...HOLIDAYS.closuresIn('WV', year).values(),
   ])
   for (const name of ["Washington's Birthday (observed)", "New Year's extra day", 'Christmas extra day', 'Primary Election Day']) {
-    t.notOk(reasons.some((reason) => reason.startsWith(`${name} (`)), `no date for ${name}`)
+    t.notOk(
+      reasons.some((reason) => reason.startsWith(`${name} (`)),
+      `no date for ${name}`,
+    )
   }
-  t.ok(reasons.some((reason) => reason.startsWith('Thanksgiving extra day (')), 'a computable KY extra day is kept')
+  t.ok(
+    reasons.some((reason) => reason.startsWith('Thanksgiving extra day (')),
+    'a computable KY extra day is kept',
+  )
   t.equal(HOLIDAYS.closuresIn('MI', 2026).get('2026-12-24'), 'Christmas Eve (MCL 435.101)') // Thursday
   t.equal(HOLIDAYS.closuresIn('NC', 2026).get('2026-12-24'), 'Christmas (day 1) (N.C.G.S. 126-4(5),(5a))') // Thursday
 })
@@ -148,7 +157,9 @@ t.test('a table outside the grammar fails at load, naming the row', async (t) =>
   t.throws(() => createHolidayCalendar([row({ holidayName: 'Odd Day', rule: 'nth 5 MON 01' })]), {
     message: 'state-holidays.csv WA "Odd Day": Unknown holiday rule "nth 5 MON 01"',
   })
-  t.throws(() => createHolidayCalendar([row({ observance: 'sat->thu' })]), { message: /WA "Test Day": Unknown holiday observance "sat->thu"/ })
+  t.throws(() => createHolidayCalendar([row({ observance: 'sat->thu' })]), {
+    message: /WA "Test Day": Unknown holiday observance "sat->thu"/,
+  })
   t.throws(() => createHolidayCalendar([row({ notes: '[closed maybe] unclear' })]), { message: /Unknown notes tag \[closed maybe\]/ })
 })
 

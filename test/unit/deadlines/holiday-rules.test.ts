@@ -101,12 +101,28 @@ t.test('mon-of-week (Utah Juneteenth)', async (t) => {
 })
 
 t.test('anything outside the grammar throws, naming the text', async (t) => {
-  const badRules = ['nth 5 MON 01', 'nth 3 MON 13', 'last FUN 05', 'fixed 02-30', 'fixed 02-29', 'fixed 7-4', 'easter', 'weekly', 'date 2026-02-30', 'election-odd', '']
+  const badRules = [
+    'nth 5 MON 01',
+    'nth 3 MON 13',
+    'last FUN 05',
+    'fixed 02-30',
+    'fixed 02-29',
+    'fixed 7-4',
+    'easter',
+    'weekly',
+    'date 2026-02-30',
+    'election-odd',
+    '',
+  ]
   for (const rule of badRules) {
     t.throws(() => compileHoliday(rule, 'none'), HolidayGrammarError, rule)
     t.throws(() => compileHoliday(rule, 'none'), { message: new RegExp(`"${rule}"`) }, `${rule} in message`)
   }
   for (const observance of ['sat->thu', 'Sun->Mon', 'sat->fri', '']) {
-    t.throws(() => compileHoliday('fixed 07-04', observance), { name: 'HolidayGrammarError', message: new RegExp(`"${observance}"`) }, observance)
+    t.throws(
+      () => compileHoliday('fixed 07-04', observance),
+      { name: 'HolidayGrammarError', message: new RegExp(`"${observance}"`) },
+      observance,
+    )
   }
 })

@@ -6,7 +6,10 @@ import { imageSize, type ReadAt } from '../../../src/modules/documents/image-siz
 import { cleanPageText, storableText } from '../../../src/modules/documents/page-text.js'
 import { encodePng, encodeTiff } from '../../helpers/images.js'
 
-const reader = (bytes: Buffer): ReadAt => async (offset, length) => bytes.subarray(offset, offset + length)
+const reader =
+  (bytes: Buffer): ReadAt =>
+  async (offset, length) =>
+    bytes.subarray(offset, offset + length)
 const gray = (width: number, height: number) => ({ width, height, pixels: new Uint8Array(width * height).fill(255) })
 
 t.test('image sizes come from the headers of PNG, JPEG and every page of a TIFF', async (t) => {
@@ -21,7 +24,14 @@ t.test('image sizes come from the headers of PNG, JPEG and every page of a TIFF'
 })
 
 t.test('images for OCR become gray and no larger than asked, by whole factors', (t) => {
-  const rgba = { width: 4, height: 2, channels: 4 as const, data: new Uint8Array([0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0]) }
+  const rgba = {
+    width: 4,
+    height: 2,
+    channels: 4 as const,
+    data: new Uint8Array([
+      0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0,
+    ]),
+  }
   t.same(grayWithin(rgba, 2), { width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) }, 'transparent is white paper')
   const rgb = { width: 2, height: 1, channels: 3 as const, data: new Uint8Array([255, 0, 0, 0, 0, 255]) }
   t.same(grayWithin(rgb, 10).data, new Uint8Array([76, 29]), 'already small enough: only made gray')

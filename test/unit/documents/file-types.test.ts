@@ -1,7 +1,8 @@
 import t from 'tap'
 import { detectFileType, emailSentAt, fileTypeOf, SNIFF_BYTES } from '../../../src/modules/documents/file-types.js'
 
-const bytes = (...values: (number | string)[]) => Buffer.concat(values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from([value]))))
+const bytes = (...values: (number | string)[]) =>
+  Buffer.concat(values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from([value]))))
 
 t.test('types come from the first bytes', async (t) => {
   const cases: [string, Buffer, ReturnType<typeof detectFileType>][] = [
@@ -12,7 +13,11 @@ t.test('types come from the first bytes', async (t) => {
     ['JPEG', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'JFIF'), 'jpeg'],
     ['TIFF, little-endian', bytes('II*', 0, 8, 0, 0, 0), 'tiff'],
     ['TIFF, big-endian', bytes('MM', 0, '*', 0, 0, 0, 8), 'tiff'],
-    ['email', Buffer.from('Return-Path: <a@b.example>\r\nReceived: from x\r\n\tby y\r\nFrom: A <a@b.example>\r\nSubject: Records\r\n\r\nBody'), 'email'],
+    [
+      'email',
+      Buffer.from('Return-Path: <a@b.example>\r\nReceived: from x\r\n\tby y\r\nFrom: A <a@b.example>\r\nSubject: Records\r\n\r\nBody'),
+      'email',
+    ],
     ['email with a BOM and LF line ends', Buffer.from('\ufeffFrom: a@b.example\nTo: c@d.example\nSubject: Hi\n\nBody'), 'email'],
     ['text that starts like one header', Buffer.from('Subject: my notes\n\nabout the meeting'), 'text'],
     ['text with unknown headers only', Buffer.from('Foo: 1\nBar: 2\n\nbody'), 'text'],
@@ -43,8 +48,15 @@ t.test('mime types map back to types', async (t) => {
 t.test('an email’s Date header, folded or not; none, a bad one or a future one is null', async (t) => {
   const now = new Date('2026-12-02T12:00:00Z')
   const head = (headers: string) => Buffer.from(`${headers}\r\n\r\nBody text with Date: 1999-01-01 inside.\r\n`)
-  t.same(emailSentAt(head('From: a@b.example\r\nDate: Mon, 2 Mar 2026 09:05:00 -0800\r\nSubject: x'), now), new Date('2026-03-02T17:05:00Z'))
-  t.same(emailSentAt(head('From: a@b.example\r\nDATE: Mon,\r\n 2 Mar 2026 09:05:00 -0800'), now), new Date('2026-03-02T17:05:00Z'), 'folded onto two lines')
+  t.same(
+    emailSentAt(head('From: a@b.example\r\nDate: Mon, 2 Mar 2026 09:05:00 -0800\r\nSubject: x'), now),
+    new Date('2026-03-02T17:05:00Z'),
+  )
+  t.same(
+    emailSentAt(head('From: a@b.example\r\nDATE: Mon,\r\n 2 Mar 2026 09:05:00 -0800'), now),
+    new Date('2026-03-02T17:05:00Z'),
+    'folded onto two lines',
+  )
   t.equal(emailSentAt(head('From: a@b.example\r\nSubject: no date'), now), null, 'not read from the body')
   t.equal(emailSentAt(head('From: a@b.example\r\nDate: yesterday-ish'), now), null)
   t.equal(emailSentAt(head('From: a@b.example\r\nDate: Tue, 1 Jun 2027 09:00:00 +0000'), now), null, 'in the future')

@@ -21,5 +21,9 @@ t.test('plain text is paged at form feeds and split at line breaks when long', a
   }
   t.equal(pages.join('\n').replace(/\s+/g, ' '), long.replace(/\s+/g, ' ').trim(), 'nothing lost')
   const unbroken = 'x'.repeat(TEXT_PAGE_CHARS + 5)
-  t.same(paginateText(unbroken).map((page) => page.length), [TEXT_PAGE_CHARS, 5], 'no line break to split at')
+  t.same(
+    paginateText(unbroken).map((page) => page.length),
+    [TEXT_PAGE_CHARS, 5],
+    'no line break to split at',
+  )
 })

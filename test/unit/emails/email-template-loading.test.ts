@@ -1,10 +1,10 @@
-import { cp, mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t, { type Test } from 'tap'
+import { EMAIL_TEMPLATE_NAMES, EMAIL_TEMPLATES_DIR, loadEmailTemplates } from '../../../src/modules/reminders/reminder-emails.js'
 import { TemplateLoadError } from '../../../src/modules/templates/template-catalog.js'
-import { EMAIL_TEMPLATES_DIR, EMAIL_TEMPLATE_NAMES, loadEmailTemplates } from '../../../src/modules/reminders/reminder-emails.js'
 import { reminderContext } from './fixtures/email-fixtures.js'
 
 /** A copy of the real templates in a temp dir, with `edits` applied (null deletes a file). */
@@ -52,12 +52,16 @@ const BROKEN: Record<string, Broken> = {
     problem: /body: .*not closed/,
   },
   'a misspelt field': {
-    edits: { 'reminder-due_soon.txt.liquid': (await real('reminder-due_soon.txt.liquid')).replace('{{ request.url }}', '{{ request.link }}') },
+    edits: {
+      'reminder-due_soon.txt.liquid': (await real('reminder-due_soon.txt.liquid')).replace('{{ request.url }}', '{{ request.link }}'),
+    },
     file: 'reminder-due_soon.txt.liquid',
     problem: /body: "request\.link": request has no field "link"/,
   },
   'an unknown variable in a subject': {
-    edits: { 'reminder-due_today.txt.liquid': (await real('reminder-due_today.txt.liquid')).replace('({{ agency.name }})', '({{ agencyName }})') },
+    edits: {
+      'reminder-due_today.txt.liquid': (await real('reminder-due_today.txt.liquid')).replace('({{ agency.name }})', '({{ agencyName }})'),
+    },
     file: 'reminder-due_today.txt.liquid',
     problem: /subject: "agencyName": unknown variable; available: kind, requester/,
   },
@@ -67,22 +71,42 @@ const BROKEN: Record<string, Broken> = {
     problem: /"requester\.name": unknown variable; available: letter/,
   },
   'a field of a plain value': {
-    edits: { 'reminder-due_soon.txt.liquid': (await real('reminder-due_soon.txt.liquid')).replace('Response due: {{ dueOn }}', 'Response due: {{ dueOn.year }}') },
+    edits: {
+      'reminder-due_soon.txt.liquid': (await real('reminder-due_soon.txt.liquid')).replace(
+        'Response due: {{ dueOn }}',
+        'Response due: {{ dueOn.year }}',
+      ),
+    },
     file: 'reminder-due_soon.txt.liquid',
     problem: /"dueOn\.year": dueOn is a plain value/,
   },
   'a field of a field': {
-    edits: { 'reminder-due_soon.html.liquid': (await real('reminder-due_soon.html.liquid')).replace('{{ request.subject }}', '{{ request.subject.first }}') },
+    edits: {
+      'reminder-due_soon.html.liquid': (await real('reminder-due_soon.html.liquid')).replace(
+        '{{ request.subject }}',
+        '{{ request.subject.first }}',
+      ),
+    },
     file: 'reminder-due_soon.html.liquid',
     problem: /"request\.subject\.first": request\.subject is a plain value/,
   },
   'a dynamic lookup': {
-    edits: { 'reminder-due_soon.html.liquid': (await real('reminder-due_soon.html.liquid')).replace('{{ request.subject }}', '{{ request[kind] }}') },
+    edits: {
+      'reminder-due_soon.html.liquid': (await real('reminder-due_soon.html.liquid')).replace(
+        '{{ request.subject }}',
+        '{{ request[kind] }}',
+      ),
+    },
     file: 'reminder-due_soon.html.liquid',
     problem: /"request\.\[kind\]": name a field of request \(no dynamic lookups\)/,
   },
   'a misspelt field of the undelivered letter': {
-    edits: { 'delivery-failed.txt.liquid': (await real('delivery-failed.txt.liquid')).replace('{{ failure.letter.body }}', '{{ failure.letter.text }}') },
+    edits: {
+      'delivery-failed.txt.liquid': (await real('delivery-failed.txt.liquid')).replace(
+        '{{ failure.letter.body }}',
+        '{{ failure.letter.text }}',
+      ),
+    },
     file: 'delivery-failed.txt.liquid',
     problem: /"failure\.letter\.text": failure\.letter has the fields subject, body/,
   },
@@ -154,7 +178,9 @@ t.test('several broken files are all named', async (t) => {
     'reminder-due_soon.html.liquid': '<p>{{ nope }}</p>',
   })
   await t.rejects(loadEmailTemplates(dir), {
-    message: new RegExp(`^Invalid email templates:\\n- ${join(dir, 'reminder-due_soon.html.liquid')}: .*\\n- ${join(dir, 'letter.txt.liquid')}: `),
+    message: new RegExp(
+      `^Invalid email templates:\\n- ${join(dir, 'reminder-due_soon.html.liquid')}: .*\\n- ${join(dir, 'letter.txt.liquid')}: `,
+    ),
   })
 })
 

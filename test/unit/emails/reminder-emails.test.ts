@@ -1,18 +1,18 @@
 import t, { type Test } from 'tap'
 import {
   EmailRenderError,
-  REMINDER_EMAIL_KINDS,
   loadEmailTemplates,
-  type RenderedEmail,
+  REMINDER_EMAIL_KINDS,
   type ReminderEmailContext,
+  type RenderedEmail,
 } from '../../../src/modules/reminders/reminder-emails.js'
 import {
+  agencyLetterContext,
+  deliveryFailedContext,
   FOLLOW_UP_LETTER,
   MUTE_URL,
   REQUEST_LETTER,
   REQUEST_URL,
-  agencyLetterContext,
-  deliveryFailedContext,
   reminderContext,
 } from './fixtures/email-fixtures.js'
 
@@ -40,7 +40,11 @@ function escapeHtml(text: string): string {
 function assertWellFormed(t: Test, email: RenderedEmail): void {
   t.notMatch(email.subject, /[\r\n]/, 'subject is one line')
   t.equal(email.subject, email.subject.trim())
-  t.notMatch(email.text, /<\/?(?:!doctype|html|head|meta|body|div|p|a|strong|table|tr|td|pre|br)\b|&[a-z]+;|&#\d+;/i, 'text part has no markup or entities')
+  t.notMatch(
+    email.text,
+    /<\/?(?:!doctype|html|head|meta|body|div|p|a|strong|table|tr|td|pre|br)\b|&[a-z]+;|&#\d+;/i,
+    'text part has no markup or entities',
+  )
   t.notMatch(email.text, /\r|\n{3,}|[ \t]+$/m, 'text part: LF only, single blank lines, no trailing spaces')
   t.equal(email.text, email.text.trim())
   t.match(email.html, /^<!DOCTYPE html>\n<html lang="en">[\s\S]*<meta charset="utf-8">[\s\S]*<\/html>\n$/)
@@ -138,7 +142,12 @@ t.test('hostile values are escaped in HTML and literal in text', async (t) => {
     dueOn: `December 1, 2026 ${SCRIPT}`,
     followUpLetter: { subject: `Follow-up ${SCRIPT}`, body: `Dear Officer:\n\n${SCRIPT}\n\n<b>{{ 7*7 }}</b> {% raw %}` },
   })
-  const request = { ...ctx.request, subject: `Records ${SCRIPT}`, trackingNumber: `T-${SCRIPT}`, url: `${REQUEST_URL}?a="><script>alert(1)</script>` }
+  const request = {
+    ...ctx.request,
+    subject: `Records ${SCRIPT}`,
+    trackingNumber: `T-${SCRIPT}`,
+    url: `${REQUEST_URL}?a="><script>alert(1)</script>`,
+  }
   const email = emails.reminder({ ...ctx, request })
 
   t.notMatch(email.html, /<script|<b>/i, 'no value became markup')
@@ -221,7 +230,13 @@ t.test('deliveryFailed: a bounce', async (t) => {
   t.equal(email.subject, 'Not delivered: your request to Spokane Police Department')
   for (const content of [email.text, visibleText(email.html)]) {
     t.match(content, 'Hello José Núñez,')
-    t.match(content, "Your public records request to Spokane Police Department was not delivered: the agency’s mail server refused it on November 20, 2026.".replace('’', content === email.text ? "'" : '’'))
+    t.match(
+      content,
+      'Your public records request to Spokane Police Department was not delivered: the agency’s mail server refused it on November 20, 2026.'.replace(
+        '’',
+        content === email.text ? "'" : '’',
+      ),
+    )
     t.match(content, 'publicrecords@spokanepolice.org')
     t.match(content, '550 5.1.1 <publicrecords@spokanepolice.org>: Recipient address rejected: User unknown')
     t.match(content, 'The address may be wrong or no longer in use.')
@@ -236,11 +251,20 @@ t.test('deliveryFailed: a bounce', async (t) => {
 })
 
 t.test('deliveryFailed: a follow-up that kept failing', async (t) => {
-  const ctx = deliveryFailedContext({ what: 'follow_up', permanent: false, attempts: 8, reason: 'connect ETIMEDOUT 203.0.113.7:25', letter: FOLLOW_UP_LETTER })
+  const ctx = deliveryFailedContext({
+    what: 'follow_up',
+    permanent: false,
+    attempts: 8,
+    reason: 'connect ETIMEDOUT 203.0.113.7:25',
+    letter: FOLLOW_UP_LETTER,
+  })
   const email = emails.deliveryFailed({ ...ctx, request: { ...ctx.request, trackingNumber: 'P012345-030226' } })
   assertWellFormed(t, email)
   t.equal(email.subject, 'Not delivered: your follow-up to Spokane Police Department')
-  t.match(email.text, 'Your follow-up letter to Spokane Police Department could not be sent: after 8 attempts, the last on November 20, 2026,')
+  t.match(
+    email.text,
+    'Your follow-up letter to Spokane Police Department could not be sent: after 8 attempts, the last on November 20, 2026,',
+  )
   t.notMatch(email.text, 'wrong or no longer in use')
   t.match(email.text, 'Tracking number: P012345-030226')
   t.match(email.text, FOLLOW_UP_LETTER.body)
@@ -248,12 +272,16 @@ t.test('deliveryFailed: a follow-up that kept failing', async (t) => {
   const once = emails.deliveryFailed(deliveryFailedContext({ permanent: false, attempts: 1 }))
   t.match(once.text, 'after 1 attempt, the last')
 
-  t.throws(() => emails.deliveryFailed({ ...ctx, request: { ...ctx.request, url: 'data:text/html,<script>' } }), { message: /request\.url/ })
+  t.throws(() => emails.deliveryFailed({ ...ctx, request: { ...ctx.request, url: 'data:text/html,<script>' } }), {
+    message: /request\.url/,
+  })
 })
 
 t.test('a subject that already names the agency does not name it twice', async (t) => {
   const base = reminderContext('due_soon')
-  const named = reminderContext('due_soon', { request: { ...base.request, subject: `Public records request: Ring partnership records (${base.agency.name})` } })
+  const named = reminderContext('due_soon', {
+    request: { ...base.request, subject: `Public records request: Ring partnership records (${base.agency.name})` },
+  })
   for (const kind of REMINDER_EMAIL_KINDS) {
     const { subject } = emails.reminder({ ...reminderContext(kind), request: named.request })
     t.equal(subject.split(base.agency.name).length - 1, 1, `${kind}: the agency once`)
@@ -286,7 +314,11 @@ t.test('deadlineMoved: says why, the old and the new due date, escaped in HTML',
     requester: { name: 'José Núñez', email: 'jose@example.org' },
     agency: { name: 'Spokane Police Department' },
     request: { id: 'abc', subject: 'Ring partnership records', trackingNumber: null, url: REQUEST_URL },
-    change: { why: 'State offices closed on 2026-03-04 (Ice <storm>): due date moved from 2026-03-09 to 2026-03-10', previousDueOn: 'March 9, 2026', dueOn: 'March 10, 2026' },
+    change: {
+      why: 'State offices closed on 2026-03-04 (Ice <storm>): due date moved from 2026-03-09 to 2026-03-10',
+      previousDueOn: 'March 9, 2026',
+      dueOn: 'March 10, 2026',
+    },
   }
   const email = emails.deadlineMoved(ctx)
   assertWellFormed(t, email)
@@ -316,7 +348,9 @@ t.test('signUpToken and signUpAgain: the token in both parts, the reason said, n
       t.match(content, 'Authorization: Bearer')
     }
     t.match(email.html, '<a href="https://records.example.org/docs"')
-    t.throws(() => (email === welcome ? emails.signUpToken : emails.signUpAgain)({ ...context, docsUrl: 'javascript:alert(1)' }), { message: /docsUrl/ })
+    t.throws(() => (email === welcome ? emails.signUpToken : emails.signUpAgain)({ ...context, docsUrl: 'javascript:alert(1)' }), {
+      message: /docsUrl/,
+    })
   }
   t.equal(welcome.subject, 'Your Ring Records token')
   t.match(welcome.text, 'signed up for Ring Records with this address')

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../../src/adapters/mailer/mailer.js'
-import { createSmtpMailer, toMailDeliveryError, type SmtpMailerOptions } from '../../../src/adapters/mailer/smtp-mailer.js'
-import { startSmtpCapture, type SmtpCapture, type SmtpCaptureOptions } from '../../helpers/smtp-capture.js'
+import { createSmtpMailer, type SmtpMailerOptions, toMailDeliveryError } from '../../../src/adapters/mailer/smtp-mailer.js'
+import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from '../../helpers/smtp-capture.js'
 
 // A PDF-looking buffer with every byte value, so any text-mode mangling shows.
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n%\xE2\xE3\xCF\xD3\n', 'latin1'), randomBytes(64 * 1024), Buffer.from('\n%%EOF\n')])
@@ -18,7 +18,11 @@ function mail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
   }
 }
 
-async function setup(t: Test, options: SmtpCaptureOptions = {}, mailerOptions: SmtpMailerOptions = {}): Promise<{ smtp: SmtpCapture; mailer: Mailer }> {
+async function setup(
+  t: Test,
+  options: SmtpCaptureOptions = {},
+  mailerOptions: SmtpMailerOptions = {},
+): Promise<{ smtp: SmtpCapture; mailer: Mailer }> {
   const smtp = await startSmtpCapture(options)
   t.teardown(() => smtp.close())
   const mailer = createSmtpMailer(smtp.url, mailerOptions)

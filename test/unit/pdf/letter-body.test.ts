@@ -1,6 +1,6 @@
 import t from 'tap'
-import { breakLongRuns } from '../../../src/adapters/pdf/letter-pdf.js'
 import { parseLetterBody, SHORT_LINE } from '../../../src/adapters/pdf/letter-body.js'
+import { breakLongRuns } from '../../../src/adapters/pdf/letter-pdf.js'
 
 const LONG_A = 'Under the Public Records Act, I request copies of the records described below that relate'
 const LONG_B = 'to the partnership between the department and Ring LLC, the maker of doorbell cameras, and'
@@ -44,9 +44,7 @@ t.test('a break is kept after a short line and joined after a long one', async (
   t.same(parseLetterBody(`${short}\nnext`), [{ kind: 'lines', lines: [short, 'next'] }])
   t.same(parseLetterBody(`${long}\nnext`), [{ kind: 'paragraph', text: `${long} next` }])
   // A wrapped paragraph whose last line is short still joins; what follows a short line does not.
-  t.same(parseLetterBody(`${LONG_A}\nend of it.\nSincerely,`), [
-    { kind: 'lines', lines: [`${LONG_A} end of it.`, 'Sincerely,'] },
-  ])
+  t.same(parseLetterBody(`${LONG_A}\nend of it.\nSincerely,`), [{ kind: 'lines', lines: [`${LONG_A} end of it.`, 'Sincerely,'] }])
 })
 
 t.test('numbered items start their own line even after a long line', async (t) => {

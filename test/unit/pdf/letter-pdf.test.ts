@@ -1,7 +1,7 @@
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js'
 import t, { type Test } from 'tap'
-import { renderLetterPdf, type LetterDocument } from '../../../src/adapters/pdf/letter-pdf.js'
+import { type LetterDocument, renderLetterPdf } from '../../../src/adapters/pdf/letter-pdf.js'
 import { extractPdfText, readPdfInfo } from '../../helpers/pdf-text.js'
 
 const SIGNATURE = ['José Núñez', '12 W Main Ave', 'Spokane, WA 99201', 'jose@example.org']

@@ -248,7 +248,11 @@ t.test('an extension after due_soon was sent plans a new due_soon with the next 
   )
   expectPlan(
     t,
-    { dueDate: '2026-12-15', now: new Date('2026-11-27T20:00:00Z'), history: [row('failed', 'due_soon', 'requester', 0, '2026-11-25T17:00:00Z')] },
+    {
+      dueDate: '2026-12-15',
+      now: new Date('2026-11-27T20:00:00Z'),
+      history: [row('failed', 'due_soon', 'requester', 0, '2026-11-25T17:00:00Z')],
+    },
     [
       'due_soon requester #1 2026-12-11T17:00:00.000Z',
       'due_today requester #0 2026-12-15T17:00:00.000Z',
@@ -450,7 +454,11 @@ t.test('localTimeToInstant reads the wall clock of the zone, DST included', asyn
 function doneThroughOverdue(recipient: Recipient): ReminderHistoryItem[] {
   const overdue = row('sent', 'overdue', recipient, 0, '2026-12-02T17:00:00Z')
   if (recipient === 'agency') return [overdue]
-  return [row('sent', 'due_soon', recipient, 0, '2026-11-25T17:00:00Z'), row('sent', 'due_today', recipient, 0, '2026-12-01T17:00:00Z'), overdue]
+  return [
+    row('sent', 'due_soon', recipient, 0, '2026-11-25T17:00:00Z'),
+    row('sent', 'due_today', recipient, 0, '2026-12-01T17:00:00Z'),
+    overdue,
+  ]
 }
 
 const bySendAt = (a: { sendAt: Date }, b: { sendAt: Date }) => a.sendAt.getTime() - b.sendAt.getTime()
@@ -474,7 +482,12 @@ t.test('after a final denial the appeal window runs: one reminder to the request
   const denied = { status: 'rejected' as const, runningClock: 'appeal_window' as const }
   expectPlan(t, denied, ['appeal_window requester #0 2026-11-20T17:00:00.000Z'])
   expectPlan(t, { ...denied, autoFollowUp: true }, ['appeal_window requester #0 2026-11-20T17:00:00.000Z'], 'the agency is not reminded')
-  expectPlan(t, { ...denied, now: new Date('2026-11-25T12:00:00Z') }, ['appeal_window requester #0 2026-11-20T17:00:00.000Z'], 'missed: sent at once')
+  expectPlan(
+    t,
+    { ...denied, now: new Date('2026-11-25T12:00:00Z') },
+    ['appeal_window requester #0 2026-11-20T17:00:00.000Z'],
+    'missed: sent at once',
+  )
   expectPlan(t, { ...denied, now: new Date('2026-12-02T08:00:00Z') }, [], 'nothing once the window has closed (midnight Pacific)')
   expectPlan(t, { ...denied, requesterMuted: true }, [], 'muted')
   expectPlan(t, { ...denied, history: [row('sent', 'appeal_window', 'requester', 0, '2026-11-20T17:00:00Z')] }, [], 'sent once')

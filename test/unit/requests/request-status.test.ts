@@ -1,5 +1,12 @@
 import t from 'tap'
-import { allowedEvents, CLOSED_STATUSES, EVENT_TYPES, isClosed, nextStatus, REQUEST_STATUSES } from '../../../src/modules/requests/request-status.js'
+import {
+  allowedEvents,
+  CLOSED_STATUSES,
+  EVENT_TYPES,
+  isClosed,
+  nextStatus,
+  REQUEST_STATUSES,
+} from '../../../src/modules/requests/request-status.js'
 
 t.test('the closed statuses are the last five but appealed', async (t) => {
   t.same([...CLOSED_STATUSES].sort(), ['fulfilled', 'no_records', 'rejected', 'withdrawn'])
@@ -46,7 +53,12 @@ t.test('every open status allows withdrawing and notes; no closed status allows 
     const events = allowedEvents(status)
     t.ok(events.includes('note'), `${status} takes notes`)
     if (status === 'draft') t.same(events, ['note'])
-    else if (isClosed(status)) t.same(events.filter((event) => event !== 'note' && event !== 'appealed'), [], `${status} is closed`)
+    else if (isClosed(status))
+      t.same(
+        events.filter((event) => event !== 'note' && event !== 'appealed'),
+        [],
+        `${status} is closed`,
+      )
     else t.ok(events.includes('withdrawn'), `${status} can be withdrawn`)
   }
   t.equal(EVENT_TYPES.length, 13)

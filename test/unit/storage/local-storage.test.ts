@@ -14,7 +14,8 @@ const readAll = async (stream: Readable) => Buffer.concat(await stream.toArray()
 async function storageRoot(t: Test) {
   const root = await mkdtemp(join(tmpdir(), 'rr-storage-'))
   t.teardown(() => rm(root, { recursive: true, force: true }))
-  const list = async (folder: string) => (await readdir(join(root, folder), { recursive: true }).catch(() => [])).filter((name) => name.length >= 36)
+  const list = async (folder: string) =>
+    (await readdir(join(root, folder), { recursive: true }).catch(() => [])).filter((name) => name.length >= 36)
   return { root, storage: createLocalStorage(root), staging: () => list('staging'), objects: () => list('objects') }
 }
 
@@ -51,7 +52,13 @@ t.test('the same bytes staged twice are one file; discarding leaves the stored c
 t.test('too many bytes, a refused head or a failing source leave nothing staged', async (t) => {
   const { storage, staging, objects } = await storageRoot(t)
   await t.rejects(storage.stage(chunks('12345', '67890', 'x'), { maxBytes: 10 }), FileTooLargeError)
-  t.ok(await storage.stage(chunks('12345', '67890'), { maxBytes: 10 }).then((file) => file.discard()).then(() => true), 'exactly the limit is fine')
+  t.ok(
+    await storage
+      .stage(chunks('12345', '67890'), { maxBytes: 10 })
+      .then((file) => file.discard())
+      .then(() => true),
+    'exactly the limit is fine',
+  )
 
   const heads: string[] = []
   const refuse = (head: Buffer) => {

@@ -2,11 +2,11 @@ import t from 'tap'
 import { buildLetterContext } from '../../../src/modules/templates/letter-context.js'
 import { parseLetterLiquid } from '../../../src/modules/templates/letter-engine.js'
 import { LetterRenderError, normalizeLetterText, renderLetter } from '../../../src/modules/templates/letter-renderer.js'
-import { loadTemplateCatalog, parseLetterTemplate } from '../../../src/modules/templates/template-catalog.js'
 import { describeResponsePeriod } from '../../../src/modules/templates/response-period.js'
-import { resolveTemplateVariables } from '../../../src/modules/templates/template-variables.js'
 import type { LetterTemplate, RenderedLetter } from '../../../src/modules/templates/template.types.js'
-import { RECORDS_LAWS, SAMPLE_REQUEST, SCENARIOS, type Scenario, contextFor, law } from './fixtures/letter-fixtures.js'
+import { loadTemplateCatalog, parseLetterTemplate } from '../../../src/modules/templates/template-catalog.js'
+import { resolveTemplateVariables } from '../../../src/modules/templates/template-variables.js'
+import { contextFor, law, RECORDS_LAWS, SAMPLE_REQUEST, SCENARIOS, type Scenario } from './fixtures/letter-fixtures.js'
 
 const catalog = await loadTemplateCatalog()
 const SLUGS = ['ring-partnership', 'neighbors-portal-requests', 'follow-up', 'appeal'] as const
@@ -179,7 +179,11 @@ t.test('ring-partnership variables: dates, threshold, description and an extra i
   t.match(body, /I am a reporter for the Ventura County Star\. This request/)
   const list = blocks(body).find((block) => block.startsWith('- ')) ?? ''
   t.equal(list.split('\n').length, 8)
-  t.equal(list.split('\n').at(-1), '- Records of the agency’s participation in Ring’s “Neighbors” webinars.', 'extra item on one line, ending with a full stop')
+  t.equal(
+    list.split('\n').at(-1),
+    '- Records of the agency’s participation in Ring’s “Neighbors” webinars.',
+    'extra item on one line, ending with a full stop',
+  )
 
   const question = render('ring-partnership', 'CA', { supplied: { additional_records: 'Records of “Operation Porch Pirate.”' } }).body
   t.match(question, /\n- Records of “Operation Porch Pirate\.”\n\n/, 'an item that already ends a sentence gets no second full stop')
@@ -220,13 +224,19 @@ t.test('follow-up cites dates, tracking number, deadline and lateness', async (t
   t.notMatch(noTracking.subject, /reference/)
   t.notMatch(noTracking.body, /reference number P/)
   t.match(noTracking.body, /and any reference number you have assigned to it/)
-  t.match(noTracking.body, /It has now been 11 days since I submitted the request, and 1 day since the response was due\. I have not received a response\./)
+  t.match(
+    noTracking.body,
+    /It has now been 11 days since I submitted the request, and 1 day since the response was due\. I have not received a response\./,
+  )
 
   const notYetDue = render('follow-up', 'NY', { today: '2026-03-03' })
   t.match(notYetDue.body, /a response is due by March 9, 2026\. It has now been 1 day since I submitted the request\. I received/)
 
   const az = render('follow-up', 'AZ').body
-  t.match(az, /Arizona Public Records Law does not set a fixed number of days for a response, but it requires a response without unreasonable delay\. It has now been 28 days since I submitted the request\. I/)
+  t.match(
+    az,
+    /Arizona Public Records Law does not set a fixed number of days for a response, but it requires a response without unreasonable delay\. It has now been 28 days since I submitted the request\. I/,
+  )
   t.notMatch(az, /since the response was due/)
 
   const note = render('follow-up', 'WA', { supplied: { additional_note: 'To help, I can narrow the request to 2020.\n\nThank you.' } }).body
@@ -238,7 +248,10 @@ t.test('appeal wording follows the request status', async (t) => {
     request: { ...SAMPLE_REQUEST, status: 'rejected' },
     supplied: { determination_date: 'April 6, 2026', agency_reason: 'the records are exempt under § 87(2)(e)' },
   }).body
-  t.match(denied, /On April 6, 2026, the agency denied my request\. I appeal that denial in full\. The reason given was: the records are exempt under § 87\(2\)\(e\)\.\n\n/)
+  t.match(
+    denied,
+    /On April 6, 2026, the agency denied my request\. I appeal that denial in full\. The reason given was: the records are exempt under § 87\(2\)\(e\)\.\n\n/,
+  )
   t.match(denied, /exemptions are read narrowly/)
   t.match(denied, /Where only part of a record is exempt, the law requires the rest to be released/)
   t.match(denied, /written decision on this appeal/)
@@ -253,7 +266,10 @@ t.test('appeal wording follows the request status', async (t) => {
   t.match(none, /Please describe the search that was made/)
 
   const silent = render('appeal', 'CA', { request: { ...SAMPLE_REQUEST, status: 'submitted' } }).body
-  t.match(silent, /I have not received a decision on my request, which was due by March 9, 2026, 21 days ago\. I treat the lack of a timely response as a denial/)
+  t.match(
+    silent,
+    /I have not received a decision on my request, which was due by March 9, 2026, 21 days ago\. I treat the lack of a timely response as a denial/,
+  )
 
   const azSilent = render('appeal', 'AZ', { request: { ...SAMPLE_REQUEST, dueOn: null, status: 'acknowledged' } }).body
   t.match(azSilent, /I have not received a decision on my request\. I treat/)
@@ -264,7 +280,10 @@ t.test('appeal wording follows the request status', async (t) => {
   t.match(other, /I appeal the agency's response to my request\./)
   t.match(other, /Federal Bureau of Investigation's handling/)
 
-  const args = render('appeal', 'WA', { request: { ...SAMPLE_REQUEST, status: 'rejected' }, supplied: { arguments: 'First point.\n\n\n\nSecond point.' } }).body
+  const args = render('appeal', 'WA', {
+    request: { ...SAMPLE_REQUEST, status: 'rejected' },
+    supplied: { arguments: 'First point.\n\n\n\nSecond point.' },
+  }).body
   t.match(args, /with the redactions marked\.\n\nFirst point\.\n\nSecond point\.\n\nI ask for a written decision/)
 })
 
@@ -307,7 +326,11 @@ t.test('strictness: an unknown variable fails to render with a clear error', asy
 
   for (const inherited of ['toString', 'hasOwnProperty', '__proto__', 'constructor']) {
     const proto: LetterTemplate = { ...unchecked, bodyTemplate: parseLetterLiquid(`{{ requester.${inherited} }}`) }
-    t.throws(() => renderLetter(proto, contextFor(proto, scenario('CA'))), { message: `Letter template "unchecked": body: undefined variable: requester.${inherited}, line:1, col:4` }, `no inherited ${inherited}`)
+    t.throws(
+      () => renderLetter(proto, contextFor(proto, scenario('CA'))),
+      { message: `Letter template "unchecked": body: undefined variable: requester.${inherited}, line:1, col:4` },
+      `no inherited ${inherited}`,
+    )
   }
 })
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { describeResponsePeriod, numberToWords } from '../../../src/modules/templates/response-period.js'
-import { RECORDS_LAWS, law } from './fixtures/letter-fixtures.js'
+import { law, RECORDS_LAWS } from './fixtures/letter-fixtures.js'
 
 t.test('numberToWords writes whole numbers out', async (t) => {
   const expected: Array<[number, string]> = [

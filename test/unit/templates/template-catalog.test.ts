@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import {
-  LETTER_TEMPLATES_DIR,
-  TemplateLoadError,
   createTemplateCatalog,
+  LETTER_TEMPLATES_DIR,
   loadTemplateCatalog,
   parseLetterTemplate,
+  TemplateLoadError,
   toTemplateSummary,
 } from '../../../src/modules/templates/template-catalog.js'
 
@@ -53,7 +53,10 @@ t.test('the real catalog loads the four letters with their metadata', async (t) 
   t.equal(catalog.get('neighbors-portal-requests')?.kind, 'request')
   t.equal(catalog.get('nope'), undefined)
   for (const template of catalog.list()) {
-    t.ok(template.variables.some((variable) => variable.name === 'fee_threshold' && variable.default === '$25'), `${template.slug} has a fee threshold`)
+    t.ok(
+      template.variables.some((variable) => variable.name === 'fee_threshold' && variable.default === '$25'),
+      `${template.slug} has a fee threshold`,
+    )
   }
 })
 
@@ -74,7 +77,10 @@ t.test('summaries are plain JSON', async (t) => {
 t.test('a valid template from a temp directory loads', async (t) => {
   const dir = await tempDir(t, { 'test-letter.liquid': VALID, 'README.md': 'not a template' })
   const catalog = await loadTemplateCatalog(dir)
-  t.same(catalog.list().map((template) => template.slug), ['test-letter'])
+  t.same(
+    catalog.list().map((template) => template.slug),
+    ['test-letter'],
+  )
 })
 
 const BROKEN: Record<string, { text: string; problem: RegExp }> = {
@@ -89,15 +95,33 @@ const BROKEN: Record<string, { text: string; problem: RegExp }> = {
     problem: /a required variable cannot have a default/,
   },
   'non-boolean required': { text: VALID.replace('required: true', 'required: "yes"'), problem: /variables\.0\.required/ },
-  'unclosed tag in body': { text: VALID.replace('{{ variables.topic }}.', '{% if variables.topic %}x'), problem: /body: tag \{% if variables\.topic %\} not closed/ },
-  'unknown filter': { text: VALID.replace('{{ variables.topic }}', '{{ variables.topic | shout }}'), problem: /body: undefined filter: shout/ },
-  'broken subject': { text: VALID.replace('subject: "Request to {{ agency.name }}"', 'subject: "Request {{ agency.name"'), problem: /subject: / },
+  'unclosed tag in body': {
+    text: VALID.replace('{{ variables.topic }}.', '{% if variables.topic %}x'),
+    problem: /body: tag \{% if variables\.topic %\} not closed/,
+  },
+  'unknown filter': {
+    text: VALID.replace('{{ variables.topic }}', '{{ variables.topic | shout }}'),
+    problem: /body: undefined filter: shout/,
+  },
+  'broken subject': {
+    text: VALID.replace('subject: "Request to {{ agency.name }}"', 'subject: "Request {{ agency.name"'),
+    problem: /subject: /,
+  },
   'include tag': { text: VALID.replace('Please', '{% include "secrets" %}Please'), problem: /tag "include" not found/ },
   'render tag': { text: VALID.replace('Please', "{% render '/etc/passwd' %}Please"), problem: /tag "render" not found/ },
-  'undeclared variable': { text: VALID.replace('{{ variables.topic }}', '{{ variables.topik }}'), problem: /"variables\.topik": variable "topik" is not declared/ },
-  'misspelt field': { text: VALID.replace('{{ agency.name }}', '{{ agency.nmae }}'), problem: /subject: "agency\.nmae": agency has no field "nmae"/ },
+  'undeclared variable': {
+    text: VALID.replace('{{ variables.topic }}', '{{ variables.topik }}'),
+    problem: /"variables\.topik": variable "topik" is not declared/,
+  },
+  'misspelt field': {
+    text: VALID.replace('{{ agency.name }}', '{{ agency.nmae }}'),
+    problem: /subject: "agency\.nmae": agency has no field "nmae"/,
+  },
   'unknown root': { text: VALID.replace('Please', '{{ process.env }}Please'), problem: /"process\.env": unknown variable/ },
-  'request in a request letter': { text: VALID.replace('Please', '{{ request.subject }}Please'), problem: /request templates have no request/ },
+  'request in a request letter': {
+    text: VALID.replace('Please', '{{ request.subject }}Please'),
+    problem: /request templates have no request/,
+  },
   'whole object': { text: VALID.replace('Please', '{{ jurisdiction }}Please'), problem: /"jurisdiction": name a field/ },
   'dynamic lookup': { text: VALID.replace('Please', '{{ variables[agency.name] }}Please'), problem: /no dynamic lookups/ },
   'prototype property': { text: VALID.replace('Please', '{{ agency.constructor }}Please'), problem: /agency has no field "constructor"/ },
@@ -139,7 +163,10 @@ t.test('every broken file is reported, not just the first', async (t) => {
 })
 
 t.test('all problems in one file are listed together', async (t) => {
-  const text = VALID.replace('{{ agency.name }}', '{{ agency.nmae }}').replace('{{ variables.topic }}', '{{ variables.x }} {{ today.year }}')
+  const text = VALID.replace('{{ agency.name }}', '{{ agency.nmae }}').replace(
+    '{{ variables.topic }}',
+    '{{ variables.x }} {{ today.year }}',
+  )
   t.throws(() => parseLetterTemplate(text, 'multi', 'multi.liquid'), {
     message: /multi\.liquid: subject: .*agency\.nmae.*; body: .*variables\.x.*; body: "today\.year": today is a string/,
   })
@@ -151,7 +178,10 @@ t.test('an empty directory is a configuration error', async (t) => {
 })
 
 t.test('follow-up and appeal templates may read the request', async (t) => {
-  const text = VALID.replace('kind: request', 'kind: follow_up').replace('Please', 'About {{ request.subject }} ({{ request.daysLate }}). Please')
+  const text = VALID.replace('kind: request', 'kind: follow_up').replace(
+    'Please',
+    'About {{ request.subject }} ({{ request.daysLate }}). Please',
+  )
   t.equal(parseLetterTemplate(text, 'ok', 'ok.liquid').kind, 'follow_up')
 })
 

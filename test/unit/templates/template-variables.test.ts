@@ -1,6 +1,6 @@
 import t from 'tap'
-import { MAX_VARIABLE_LENGTH, resolveTemplateVariables } from '../../../src/modules/templates/template-variables.js'
 import type { TemplateVariable } from '../../../src/modules/templates/template.types.js'
+import { MAX_VARIABLE_LENGTH, resolveTemplateVariables } from '../../../src/modules/templates/template-variables.js'
 
 const template: { variables: TemplateVariable[] } = {
   variables: [
@@ -52,7 +52,10 @@ t.test('every problem is listed at once, with its path', async (t) => {
 t.test('a literal __proto__ key (as JSON.parse makes it) is an unknown variable, not a prototype', async (t) => {
   const supplied = JSON.parse('{"__proto__": "x", "case_number": "A-1"}') as Record<string, unknown>
   const result = resolveTemplateVariables(template, supplied)
-  t.same(result, { ok: false, errors: [{ path: 'variables.__proto__', message: 'Unknown variable; this template accepts: date_from, case_number, note' }] })
+  t.same(result, {
+    ok: false,
+    errors: [{ path: 'variables.__proto__', message: 'Unknown variable; this template accepts: date_from, case_number, note' }],
+  })
 })
 
 t.test('non-string values of every kind are refused', async (t) => {
