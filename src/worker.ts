@@ -1,12 +1,9 @@
 import { createSmtpMailer } from './adapters/mailer/smtp-mailer.js'
+import { buildWorker } from './build-worker.js'
 import { createContext } from './context.js'
 import { ensureDatabaseExists } from './db/ensure-database.js'
 import { prepareDatabase } from './db/prepare.js'
-import { EvictingRedisError, type RunningWorker, startWorkers } from './jobs/runner.js'
-import { createAccountHandlers } from './modules/accounts/account-emails.service.js'
-import { createExtractionHandlers } from './modules/documents/extraction.service.js'
-import { createDeliveryHandlers } from './modules/reminders/deliveries.service.js'
-import { loadEmailTemplates } from './modules/reminders/reminder-emails.js'
+import { EvictingRedisError, type RunningWorker } from './jobs/runner.js'
 import { loadConfigOrExit, runUntilSignalled } from './process.js'
 
 const config = loadConfigOrExit()
@@ -14,14 +11,9 @@ await ensureDatabaseExists(config.databaseUrl)
 const ctx = await createContext(config)
 await prepareDatabase(ctx)
 const mailer = createSmtpMailer(config.smtpUrl)
-const emails = await loadEmailTemplates()
 let running: RunningWorker
 try {
-  running = await startWorkers(config, ctx.logger, {
-    deliveries: createDeliveryHandlers({ ...ctx, mailer, emails }),
-    extractions: createExtractionHandlers(ctx),
-    accounts: createAccountHandlers({ ...ctx, mailer, emails }),
-  })
+  running = await buildWorker(ctx, mailer)
 } catch (error) {
   if (!(error instanceof EvictingRedisError)) throw error
   ctx.logger.fatal(error.message)

@@ -1,11 +1,7 @@
-import { pino } from 'pino'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
+import { buildWorker } from '../../src/build-worker.js'
 import type { AppContext } from '../../src/context.js'
-import { type RunningWorker, startWorkers } from '../../src/jobs/runner.js'
-import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
-import { createExtractionHandlers } from '../../src/modules/documents/extraction.service.js'
-import { createDeliveryHandlers } from '../../src/modules/reminders/deliveries.service.js'
-import { loadEmailTemplates } from '../../src/modules/reminders/reminder-emails.js'
+import type { RunningWorker } from '../../src/jobs/runner.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -14,13 +10,7 @@ interface Teardown {
 /** The worker's jobs running in this process against the test app's database, Redis prefix and SMTP. */
 export async function startTestWorker(t: Teardown, ctx: AppContext, smtpUrl: string): Promise<RunningWorker> {
   const mailer = createSmtpMailer(smtpUrl)
-  const emails = await loadEmailTemplates()
-  const logger = pino({ level: 'silent' })
-  const running = await startWorkers(ctx.config, logger, {
-    deliveries: createDeliveryHandlers({ ...ctx, logger, mailer, emails }),
-    extractions: createExtractionHandlers({ ...ctx, logger }),
-    accounts: createAccountHandlers({ ...ctx, logger, mailer, emails }),
-  })
+  const running = await buildWorker(ctx, mailer)
   let closed = false
   t.teardown(async () => {
     if (!closed) await running.close()

@@ -3,64 +3,15 @@
 
 import { sql as drizzleSql } from 'drizzle-orm'
 import postgres from 'postgres'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { retryOnConnectionLoss } from '../../src/db/retry.js'
-import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
-import { startSmtpCapture } from '../helpers/smtp-capture.js'
+import { setUpBackfill } from '../helpers/backfill.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
-import { spawnWorkerProcess } from '../helpers/worker-process.js'
 
-const DAY = 86_400_000
+const _DAY = 86_400_000
 // Two workers, a hundred emails and the wait for leases: more than the default per-file limit on a busy machine.
 t.setTimeout(300_000)
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const FAST = { SWEEP_INTERVAL_SECONDS: '1', DELIVERY_RETRY_BASE_SECONDS: '0.2', DELIVERY_MAX_ATTEMPTS: '8', DELIVERY_LEASE_SECONDS: '5' }
-
-async function setUp(t: Test, env: Record<string, string> = {}) {
-  const smtp = await startSmtpCapture()
-  t.teardown(() => smtp.close())
-  const built = await buildTestApp(t, { env: { SMTP_URL: smtp.url, ...FAST, ...env } })
-  const user = await signUp(built.app)
-  const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const sql = built.ctx.database.sql
-  /** Drafts for the agency, then one bulk submission dated `filedDaysAgo` days back. */
-  const backfill = async (count: number, options: { via?: 'mail' | 'email'; filedDaysAgo?: number; autoFollowUp?: boolean } = {}) => {
-    const createDraft = async () => {
-      const draft = await built.app.inject({
-        method: 'POST',
-        url: '/v1/requests',
-        headers: user.headers,
-        payload: { agencyId, templateSlug: 'ring-partnership' },
-      })
-      const id = draft.json().id as string
-      if (options.autoFollowUp)
-        await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
-      return id
-    }
-    const ids: string[] = []
-    for (let start = 0; start < count; start += 10)
-      ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
-    const submittedAt = new Date(Date.now() - (options.filedDaysAgo ?? 20) * DAY).toISOString()
-    const submitted = await built.app.inject({
-      method: 'POST',
-      url: '/v1/requests/submit',
-      headers: user.headers,
-      payload: { ids, via: options.via ?? 'mail', submittedAt },
-    })
-    t.ok(submitted.statusCode < 300, `bulk submission accepted (${submitted.statusCode})`)
-    return ids
-  }
-  const statusCounts = async () => {
-    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as {
-      status: string
-      n: number
-    }[]
-    return Object.fromEntries(rows.map((row) => [row.status, row.n])) as Record<string, number>
-  }
-  const worker = (workerEnv: Record<string, string> = {}) =>
-    spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
-  return { ...built, smtp, user, agencyId, sql, backfill, statusCounts, worker }
-}
 
 /** Counts each Message-ID that arrived more than once. */
 function doubles(messageIds: readonly (string | undefined)[]): number {
@@ -75,7 +26,7 @@ function doubles(messageIds: readonly (string | undefined)[]): number {
 
 t.test('database connections killed while two workers send: every email arrives exactly once', async (t) => {
   const EMAILS = 100
-  const { ctx, smtp, backfill, statusCounts, worker, config } = await setUp(t)
+  const { ctx, smtp, backfill, statusCounts, worker, config } = await setUpBackfill(t)
   // A little time on the wire per message, so the kills land while emails are in flight.
   smtp.setDataDelay(15)
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
@@ -111,7 +62,7 @@ t.test('database connections killed while two workers send: every email arrives 
 })
 
 t.test('a transaction whose connection is killed rejects and leaves the process and the pool working', async (t) => {
-  const { ctx, sql } = await setUp(t)
+  const { ctx, sql } = await setUpBackfill(t)
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
   t.teardown(() => admin.end())
   const transaction = ctx.db.transaction(async (tx) => tx.execute(drizzleSql`select pg_sleep(5)`))

@@ -2,65 +2,16 @@
 // accepted but before the database knew; and the order of emails to an agency.
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import t, { type Test } from 'tap'
-import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
-import { startSmtpCapture } from '../helpers/smtp-capture.js'
+import t from 'tap'
+import { setUpBackfill } from '../helpers/backfill.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
-import { spawnWorkerProcess } from '../helpers/worker-process.js'
 
-const DAY = 86_400_000
+const _DAY = 86_400_000
 // Two worker processes start here; on a busy machine that alone takes a good part of the default limit.
 t.setTimeout(300_000)
-const FAST = { SWEEP_INTERVAL_SECONDS: '1', DELIVERY_RETRY_BASE_SECONDS: '0.2', DELIVERY_MAX_ATTEMPTS: '8', DELIVERY_LEASE_SECONDS: '5' }
-
-async function setUp(t: Test, env: Record<string, string> = {}) {
-  const smtp = await startSmtpCapture()
-  t.teardown(() => smtp.close())
-  const built = await buildTestApp(t, { env: { SMTP_URL: smtp.url, ...FAST, ...env } })
-  const user = await signUp(built.app)
-  const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const sql = built.ctx.database.sql
-  /** Drafts for the agency, then one bulk submission dated `filedDaysAgo` days back. */
-  const backfill = async (count: number, options: { via?: 'mail' | 'email'; filedDaysAgo?: number; autoFollowUp?: boolean } = {}) => {
-    const createDraft = async () => {
-      const draft = await built.app.inject({
-        method: 'POST',
-        url: '/v1/requests',
-        headers: user.headers,
-        payload: { agencyId, templateSlug: 'ring-partnership' },
-      })
-      const id = draft.json().id as string
-      if (options.autoFollowUp)
-        await built.app.inject({ method: 'PATCH', url: `/v1/requests/${id}`, headers: user.headers, payload: { autoFollowUp: true } })
-      return id
-    }
-    const ids: string[] = []
-    for (let start = 0; start < count; start += 10)
-      ids.push(...(await Promise.all(Array.from({ length: Math.min(10, count - start) }, createDraft))))
-    const submittedAt = new Date(Date.now() - (options.filedDaysAgo ?? 20) * DAY).toISOString()
-    const submitted = await built.app.inject({
-      method: 'POST',
-      url: '/v1/requests/submit',
-      headers: user.headers,
-      payload: { ids, via: options.via ?? 'mail', submittedAt },
-    })
-    t.ok(submitted.statusCode < 300, `bulk submission accepted (${submitted.statusCode})`)
-    return ids
-  }
-  const statusCounts = async () => {
-    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as {
-      status: string
-      n: number
-    }[]
-    return Object.fromEntries(rows.map((row) => [row.status, row.n])) as Record<string, number>
-  }
-  const worker = (workerEnv: Record<string, string> = {}) =>
-    spawnWorkerProcess(t, built.config, { SMTP_URL: smtp.url, ...FAST, ...env, ...workerEnv })
-  return { ...built, smtp, user, agencyId, sql, backfill, statusCounts, worker }
-}
 
 t.test('a deliver job that failed is queued again by the sweep and its email sent', async (t) => {
-  const { ctx, smtp, sql, backfill, statusCounts } = await setUp(t)
+  const { ctx, smtp, sql, backfill, statusCounts } = await setUpBackfill(t)
   // Any claim (scheduled → sending) fails, as a broken database would make it.
   await sql.unsafe(`
     create function refuse_claims() returns trigger language plpgsql as $$
@@ -87,7 +38,7 @@ t.test('a deliver job that failed is queued again by the sweep and its email sen
 })
 
 t.test('a worker SIGKILLed after SMTP accepted but before the database knew: the next worker does not send again', async (t) => {
-  const { smtp, sql, backfill, statusCounts, worker } = await setUp(t, { DELIVERY_LEASE_SECONDS: '2' })
+  const { smtp, sql, backfill, statusCounts, worker } = await setUpBackfill(t, { DELIVERY_LEASE_SECONDS: '2' })
   smtp.setDataDelay(1_000)
   const first = await worker()
   await backfill(1)
@@ -123,7 +74,7 @@ t.test('a worker SIGKILLed after SMTP accepted but before the database knew: the
 })
 
 t.test('a backfilled request filed by email: the agency gets the letter before the follow-up', async (t) => {
-  const { ctx, smtp, sql, backfill, statusCounts, agencyId } = await setUp(t)
+  const { ctx, smtp, sql, backfill, statusCounts, agencyId } = await setUpBackfill(t)
   await sql`update agencies set email = 'records@spokane.example', approved_email = 'records@spokane.example' where id = ${agencyId}`
   const REQUESTS = 6
   await backfill(REQUESTS, { via: 'email', autoFollowUp: true })

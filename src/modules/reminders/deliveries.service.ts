@@ -304,6 +304,12 @@ async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRo
   })
 }
 
+/** The request as a notice to its requester names it, with a link to it. */
+function noticeRequest(deps: DeliveryDeps, found: RequestWithAgency) {
+  const { id, subject, trackingNumber } = found.request
+  return { id, subject, trackingNumber, url: requestUrl(deps, id) }
+}
+
 async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
   const [failed] = notice.aboutId ? await deps.db.select().from(reminders).where(eq(reminders.id, notice.aboutId)) : []
   if (!failed) throw new UndeliverableError('The failed delivery this notice is about no longer exists.')
@@ -312,12 +318,7 @@ async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, 
   return deps.emails.deliveryFailed({
     requester: { name: requester.name, email: requester.email },
     agency: { name: found.agency.name },
-    request: {
-      id: found.request.id,
-      subject: found.request.subject,
-      trackingNumber: found.request.trackingNumber,
-      url: requestUrl(deps, found.request.id),
-    },
+    request: noticeRequest(deps, found),
     failure: {
       what: failed.kind === 'letter' ? 'letter' : 'follow_up',
       sentTo: found.agency.email ?? '(no address on file)',
@@ -338,12 +339,7 @@ async function deadlineMovedEmail(deps: DeliveryDeps, notice: repository.Deliver
   return deps.emails.deadlineMoved({
     requester: { name: requester.name, email: requester.email },
     agency: { name: found.agency.name },
-    request: {
-      id: found.request.id,
-      subject: found.request.subject,
-      trackingNumber: found.request.trackingNumber,
-      url: requestUrl(deps, found.request.id),
-    },
+    request: noticeRequest(deps, found),
     change: { why: event.note ?? '', previousDueOn: longDate(moved?.[1]), dueOn: longDate(notice.dueDate ?? undefined) },
   })
 }

@@ -4,7 +4,11 @@ import * as repository from './requests.repository.js'
 
 type Executor = Parameters<typeof repository.findRequest>[0]
 
-/** Anyone sees a public request once it is filed; the requester and administrators see it always. */
+/**
+ * Anyone sees a public request once it is filed; the requester and administrators see it always.
+ * Search decides the same in SQL (the document_pages triggers of migration 0006);
+ * test/api/visibility-rule.test.ts holds the two to one rule.
+ */
 export function canSee(user: AuthUser | null, request: repository.RequestRow): boolean {
   return (request.visibility === 'public' && request.status !== 'draft') || (user !== null && canChange(user, request))
 }
