@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import { signedIn } from '../../http/access.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import {
   signUpBody,
@@ -39,7 +40,7 @@ export const accountRoutes =
     app.get('/v1/me', {
       config: { access: 'user' },
       schema: { tags: ['accounts'], summary: 'The caller', response: { 200: userSchema, ...problemResponses } },
-      handler: async (request) => request.user!,
+      handler: async (request) => signedIn(request),
     })
 
     app.patch('/v1/me', {
@@ -50,7 +51,7 @@ export const accountRoutes =
         body: updateMeBody,
         response: { 200: userSchema, ...problemResponses },
       },
-      handler: async (request) => accounts.updateMe(ctx, request.user!, request.body),
+      handler: async (request) => accounts.updateMe(ctx, signedIn(request), request.body),
     })
 
     app.post('/v1/tokens', {
@@ -60,7 +61,7 @@ export const accountRoutes =
         summary: 'Issue another token for the caller',
         response: { 201: tokenResponse, ...problemResponses, ...rateLimitedResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await accounts.createToken(deps, request.user!)),
+      handler: async (request, reply) => reply.code(201).send(await accounts.createToken(deps, signedIn(request))),
     })
 
     app.delete('/v1/tokens/:id', {
@@ -72,7 +73,7 @@ export const accountRoutes =
         response: { 204: z.undefined(), ...problemResponses },
       },
       handler: async (request, reply) => {
-        await accounts.revokeToken(deps, request.user!, request.params.id)
+        await accounts.revokeToken(deps, signedIn(request), request.params.id)
         return reply.code(204).send()
       },
     })

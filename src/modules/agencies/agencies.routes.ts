@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import { signedIn } from '../../http/access.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { agencyListQuery, agencyParams, agencySchema, createAgencyBody, importResponse, updateAgencyBody } from './agencies.schemas.js'
@@ -44,7 +45,7 @@ export const agencyRoutes =
         body: createAgencyBody,
         response: { 201: agencySchema, ...problemResponses, ...rateLimitedResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx, request.user!, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await agencies.createAgency(ctx, signedIn(request), request.body)),
     })
 
     app.patch('/v1/agencies/:id', {
@@ -58,7 +59,7 @@ export const agencyRoutes =
         body: updateAgencyBody,
         response: { 200: agencySchema, ...problemResponses },
       },
-      handler: async (request) => agencies.updateAgency(ctx, request.user!, request.params.id, request.body),
+      handler: async (request) => agencies.updateAgency(ctx, signedIn(request), request.params.id, request.body),
     })
 
     app.post('/v1/agencies/import', {
@@ -72,6 +73,6 @@ export const agencyRoutes =
         body: z.string().max(CSV_BODY_LIMIT),
         response: { 200: importResponse, ...problemResponses },
       },
-      handler: async (request) => agencies.importAgencies(ctx, request.user!, request.body),
+      handler: async (request) => agencies.importAgencies(ctx, signedIn(request), request.body),
     })
   }

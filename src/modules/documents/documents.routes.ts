@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
+import { signedIn } from '../../http/access.js'
 import { BadRequestError, UnsupportedMediaTypeError } from '../../http/errors.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
@@ -62,7 +63,7 @@ export const documentRoutes =
         if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
           throw new BadRequestError('A multipart/form-data body needs the boundary parameter in its Content-Type.')
         }
-        const items = await documents.uploadDocuments(ctx, request.user!, request.params.id, request.parts())
+        const items = await documents.uploadDocuments(ctx, signedIn(request), request.params.id, request.parts())
         return reply.code(201).send({ items })
       },
     })
@@ -153,7 +154,7 @@ export const documentRoutes =
         response: { 204: z.undefined(), ...problemResponses },
       },
       handler: async (request, reply) => {
-        await documents.deleteDocument(ctx, request.user!, request.params.id)
+        await documents.deleteDocument(ctx, signedIn(request), request.params.id)
         return reply.code(204).send()
       },
     })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import { signedIn } from '../../http/access.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { addJurisdictionClosure, listJurisdictionClosures, removeJurisdictionClosure } from './jurisdiction-closures.service.js'
@@ -58,7 +59,7 @@ export const jurisdictionRoutes =
         response: { 201: z.object({ closure: closureSchema, requestsMoved: z.number().int() }), ...problemResponses },
       },
       handler: async (request, reply) =>
-        reply.code(201).send(await addJurisdictionClosure(ctx, request.user!, request.params.code, request.body)),
+        reply.code(201).send(await addJurisdictionClosure(ctx, signedIn(request), request.params.code, request.body)),
     })
 
     app.delete('/v1/jurisdictions/:code/closures/:date', {
@@ -70,7 +71,7 @@ export const jurisdictionRoutes =
         response: { 204: z.undefined(), ...problemResponses },
       },
       handler: async (request, reply) => {
-        await removeJurisdictionClosure(ctx, request.user!, request.params.code, request.params.date)
+        await removeJurisdictionClosure(ctx, signedIn(request), request.params.code, request.params.date)
         return reply.code(204).send()
       },
     })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import { signedIn } from '../../http/access.js'
 import { problemResponses } from '../../http/problem.js'
 import { findChangeableRequest } from '../requests/request-access.js'
 import { requestParams } from '../requests/requests.schemas.js'
@@ -34,7 +35,7 @@ export const reminderRoutes =
         response: { 200: z.array(reminderSchema), ...problemResponses },
       },
       handler: async (request) => {
-        await findChangeableRequest(ctx.db, request.user!, request.params.id)
+        await findChangeableRequest(ctx.db, signedIn(request), request.params.id)
         return (await listRemindersOf(ctx.db, [request.params.id])).map(toReminder)
       },
     })

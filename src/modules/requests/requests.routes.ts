@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import { signedIn } from '../../http/access.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { renderRequestPdf } from './request-letters.js'
@@ -29,7 +30,7 @@ export const requestRoutes =
         body: createRequestBody,
         response: { 201: requestSchema, ...problemResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await requests.createRequest(ctx, request.user!, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await requests.createRequest(ctx, signedIn(request), request.body)),
     })
 
     app.get('/v1/requests', {
@@ -40,13 +41,13 @@ export const requestRoutes =
         querystring: requestListQuery,
         response: { 200: pageSchema(requestSchema), ...problemResponses },
       },
-      handler: async (request) => requests.listRequests(ctx, request.user!, request.query),
+      handler: async (request) => requests.listRequests(ctx, signedIn(request), request.query),
     })
 
     app.get('/v1/requests/:id', {
       config: { access: 'user' },
       schema: { tags: ['requests'], summary: 'One request', params: requestParams, response: { 200: requestSchema, ...problemResponses } },
-      handler: async (request) => requests.getRequest(ctx, request.user!, request.params.id),
+      handler: async (request) => requests.getRequest(ctx, signedIn(request), request.params.id),
     })
 
     app.patch('/v1/requests/:id', {
@@ -58,7 +59,7 @@ export const requestRoutes =
         body: updateRequestBody,
         response: { 200: requestSchema, ...problemResponses },
       },
-      handler: async (request) => requests.updateRequest(ctx, request.user!, request.params.id, request.body),
+      handler: async (request) => requests.updateRequest(ctx, signedIn(request), request.params.id, request.body),
     })
 
     app.delete('/v1/requests/:id', {
@@ -70,7 +71,7 @@ export const requestRoutes =
         response: { 204: z.undefined(), ...problemResponses },
       },
       handler: async (request, reply) => {
-        await requests.deleteDraft(ctx, request.user!, request.params.id)
+        await requests.deleteDraft(ctx, signedIn(request), request.params.id)
         return reply.code(204).send()
       },
     })
@@ -85,7 +86,7 @@ export const requestRoutes =
         response: { 200: z.any().describe('application/pdf'), ...problemResponses },
       },
       handler: async (request, reply) => {
-        const { pdf, filename } = await renderRequestPdf(ctx, request.user!, request.params.id)
+        const { pdf, filename } = await renderRequestPdf(ctx, signedIn(request), request.params.id)
         return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf)
       },
     })
@@ -102,7 +103,7 @@ export const requestRoutes =
         response: { 200: requestSchema, 202: requestSchema, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => {
-        const submitted = await requests.submitRequest(ctx, request.user!, request.params.id, request.body)
+        const submitted = await requests.submitRequest(ctx, signedIn(request), request.params.id, request.body)
         return reply.code(request.body.via === 'email' ? 202 : 200).send(submitted)
       },
     })
@@ -118,7 +119,7 @@ export const requestRoutes =
         response: { 200: bulkSubmitResponse, 202: bulkSubmitResponse, ...problemResponses, ...rateLimitedResponses },
       },
       handler: async (request, reply) => {
-        const items = await requests.submitRequests(ctx, request.user!, request.body)
+        const items = await requests.submitRequests(ctx, signedIn(request), request.body)
         return reply.code(request.body.via === 'email' ? 202 : 200).send({ items })
       },
     })
@@ -132,7 +133,8 @@ export const requestRoutes =
         body: createEventBody,
         response: { 201: eventSchema, ...problemResponses },
       },
-      handler: async (request, reply) => reply.code(201).send(await requests.addEvent(ctx, request.user!, request.params.id, request.body)),
+      handler: async (request, reply) =>
+        reply.code(201).send(await requests.addEvent(ctx, signedIn(request), request.params.id, request.body)),
     })
 
     app.get('/v1/requests/:id/events', {
@@ -143,6 +145,6 @@ export const requestRoutes =
         params: requestParams,
         response: { 200: z.array(eventSchema), ...problemResponses },
       },
-      handler: async (request) => requests.listEvents(ctx, request.user!, request.params.id),
+      handler: async (request) => requests.listEvents(ctx, signedIn(request), request.params.id),
     })
   }
