@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { BadRequestError } from './errors.js'
 
 export const paginationQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25).describe('Items per page, 1 to 100'),
+  cursor: z.string().max(512).optional().describe('nextCursor of the previous page; omit for the first page'),
 }
 
 export function pageSchema<T extends z.ZodType>(item: T) {

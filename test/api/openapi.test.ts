@@ -36,4 +36,11 @@ t.test('the OpenAPI document types errors as problems and byte answers as what t
   const mute = document.paths['/v1/requests/{id}/mute']!
   t.same(Object.keys(mute.post!.responses['200']!.content!), ['text/html'])
   t.ok(document.paths['/v1/agencies/import']!.post!.requestBody!.content['text/csv'], 'the import takes CSV')
+
+  const undescribed = operations.flatMap(({ path, method, operation }) =>
+    (operation.parameters ?? [])
+      .filter((parameter) => parameter.in === 'query' && !parameter.description)
+      .map((parameter) => `${method} ${path} ${parameter.name}`),
+  )
+  t.same(undescribed, [], 'every query parameter says what it does')
 })

@@ -36,9 +36,9 @@ export const agencySchema = z
   .meta({ id: 'Agency' })
 
 export const agencyListQuery = z.object({
-  state: agencyFields.state.optional(),
-  q: z.string().trim().max(200).optional(),
-  ringPartner: z.stringbool().optional(),
+  state: agencyFields.state.optional().describe('Two-letter USPS code of the state'),
+  q: z.string().trim().max(200).optional().describe('Words that must each appear in the name or the city'),
+  ringPartner: z.stringbool().optional().describe('true: only Ring partners; false: only agencies that are not'),
   emailPending: z.stringbool().optional().describe('Administrators only: true lists the agencies whose address waits for approval'),
   ...paginationQuery,
 })

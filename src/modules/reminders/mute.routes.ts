@@ -12,7 +12,12 @@ import { escapeHtml } from '../search/snippet.js'
 import { syncReminders } from './reminders.service.js'
 
 const muteParams = z.object({ id: z.uuid() })
-const muteQuery = z.object({ token: z.string().regex(/^[0-9a-f]{32}$/, 'must be the token from the email') })
+const muteQuery = z.object({
+  token: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be the token from the email')
+    .describe('The secret from the link in a reminder email'),
+})
 
 /** The link in reminder emails: `/v1/requests/{id}/mute?token=…`. */
 export function muteUrl(publicUrl: string, requestId: string, muteToken: string): string {

@@ -119,10 +119,10 @@ export const bulkSubmitResponse = z.object({ items: z.array(requestSchema) })
 export const requestParams = z.object({ id: z.uuid() })
 
 export const requestListQuery = z.object({
-  status: z.enum(REQUEST_STATUSES).optional(),
-  agencyId: z.uuid().optional(),
-  state: stateCodeSchema.optional(),
-  overdue: z.stringbool().optional(),
+  status: z.enum(REQUEST_STATUSES).optional().describe('Only requests in this status'),
+  agencyId: z.uuid().optional().describe('Only requests to this agency'),
+  state: stateCodeSchema.optional().describe('Only requests to agencies of this state (two-letter USPS code)'),
+  overdue: z.stringbool().optional().describe('true: only requests past their due date; false: only those that are not'),
   ...paginationQuery,
 })
 

@@ -21,13 +21,13 @@ export const searchQuery = z
       .max(500)
       .refine((q) => queryTermCount(q) <= MAX_QUERY_TERMS, `must have at most ${MAX_QUERY_TERMS} terms`)
       .describe(`Web-search syntax: words, "exact phrase", -excluded, or; at most ${MAX_QUERY_TERMS} terms`),
-    state: stateCodeSchema.optional(),
-    agencyId: z.uuid().optional(),
-    kind: z.enum(DOCUMENT_KINDS).optional(),
+    state: stateCodeSchema.optional().describe('Only documents from agencies of this state (two-letter USPS code)'),
+    agencyId: z.uuid().optional().describe('Only documents from this agency'),
+    kind: z.enum(DOCUMENT_KINDS).optional().describe('Only documents of this kind'),
     receivedFrom: calendarDateSchema.optional().describe('First day received (inclusive, UTC)'),
     receivedTo: calendarDateSchema.optional().describe('Last day received (inclusive, UTC)'),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    offset: z.coerce.number().int().min(0).max(MAX_SEARCH_OFFSET).default(0),
+    limit: z.coerce.number().int().min(1).max(100).default(25).describe('Results per page, 1 to 100'),
+    offset: z.coerce.number().int().min(0).max(MAX_SEARCH_OFFSET).default(0).describe(`Results to skip, at most ${MAX_SEARCH_OFFSET}`),
   })
   .refine((query) => !query.receivedFrom || !query.receivedTo || query.receivedFrom <= query.receivedTo, {
     path: ['receivedTo'],
