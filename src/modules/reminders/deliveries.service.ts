@@ -6,14 +6,16 @@ import type { AppContext } from '../../context.js'
 import { isTransientDatabaseError } from '../../db/errors.js'
 import { type DatabaseRetryOptions, retryOnConnectionLoss } from '../../db/retry.js'
 import { reminders, requestEvents } from '../../db/schema/index.js'
+import { ProblemError } from '../../http/errors.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
 import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { findRequester, letterPdfOf, letterRequestOf, type Requester, renderLetterFor } from '../requests/request-letters.js'
 import { findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { LetterRenderError } from '../templates/letter-renderer.js'
 import { muteUrl } from './mute.routes.js'
-import type { EmailTemplates } from './reminder-emails.js'
+import { EmailRenderError, type EmailTemplates } from './reminder-emails.js'
 import * as repository from './reminders.repository.js'
 import { syncReminders } from './reminders.service.js'
 
@@ -38,6 +40,18 @@ const RELEASE_DELAY_MS = 1_000
 
 /** A delivery that can never be sent as it stands (no address to send to): failed without retrying. */
 class UndeliverableError extends Error {}
+
+/**
+ * Whether sending again later may succeed. Permanent: no address to send to, an email or letter
+ * that cannot be rendered (a template fault, or a rule of the domain refusing the input: the same
+ * input fails the same way every time), and mail the server refused for good (5xx). Everything else
+ * (connections, timeouts, 4xx answers, the database) is temporary and retried with backoff.
+ */
+export function isTemporaryFailure(error: unknown): boolean {
+  if (error instanceof UndeliverableError || error instanceof EmailRenderError || error instanceof LetterRenderError) return false
+  if (error instanceof ProblemError) return error.status >= 500
+  return !(error instanceof MailDeliveryError) || error.temporary
+}
 
 export function retryDelaySeconds(attempts: number, baseSeconds: number): number {
   return Math.min(baseSeconds * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_SECONDS)
@@ -160,7 +174,7 @@ async function replan(deps: DeliveryDeps, requestId: string): Promise<void> {
 
 async function handleFailure(deps: DeliveryDeps, claimed: repository.DeliveryRow, found: RequestWithAgency, error: unknown): Promise<void> {
   const reason = error instanceof Error ? error.message : String(error)
-  const temporary = !(error instanceof UndeliverableError) && (!(error instanceof MailDeliveryError) || error.temporary)
+  const temporary = isTemporaryFailure(error)
   if (temporary && claimed.attempts < deps.config.delivery.maxAttempts) {
     const sendAt = new Date(deps.clock.now().getTime() + retryDelaySeconds(claimed.attempts, deps.config.delivery.retryBaseSeconds) * 1000)
     const row = await persist(deps, 'schedule retry', () => repository.markRetry(deps.db, claimed.id, sendAt, reason))

@@ -1,0 +1,17 @@
+import t from 'tap'
+import { MailDeliveryError } from '../../../src/adapters/mailer/mailer.js'
+import { BadRequestError, ProblemError } from '../../../src/http/errors.js'
+import { isTemporaryFailure } from '../../../src/modules/reminders/deliveries.service.js'
+import { EmailRenderError } from '../../../src/modules/reminders/reminder-emails.js'
+import { LetterRenderError } from '../../../src/modules/templates/letter-renderer.js'
+
+t.test('what is retried and what fails at once', async (t) => {
+  t.equal(isTemporaryFailure(new MailDeliveryError('451 4.7.1 Greylisted', true, 451)), true, 'a 4xx answer')
+  t.equal(isTemporaryFailure(new MailDeliveryError('550 5.1.1 No such mailbox', false, 550)), false, 'a 5xx answer')
+  t.equal(isTemporaryFailure(Object.assign(new Error('terminating connection'), { code: '57P01' })), true, 'the database went away')
+  t.equal(isTemporaryFailure(new Error('socket hang up')), true, 'an unknown fault')
+  t.equal(isTemporaryFailure(new EmailRenderError('reminder-overdue', 'body: undefined variable')), false, 'an email template fault')
+  t.equal(isTemporaryFailure(new LetterRenderError('follow-up', 'undefined variable')), false, 'a letter template fault')
+  t.equal(isTemporaryFailure(new BadRequestError('Some template variables are invalid.')), false, 'a rule refusing the input')
+  t.equal(isTemporaryFailure(new ProblemError(503, 'unavailable', 'Service unavailable', 'later')), true, 'a 5xx problem')
+})
