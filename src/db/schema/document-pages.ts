@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { boolean, customType, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+import { guardTags } from '../../modules/search/snippet.js'
 import { documents } from './documents.js'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
@@ -26,7 +27,9 @@ export const documentPages = pgTable(
     // PostgreSQL's parser drops what looks like an HTML tag, and everything inside <script> and
     // <style>; a control character after each "<" keeps that text words (see search/snippet.ts).
     // Kept in the row, not in TOAST (migration 0007): ranking reads it for every matching page.
-    tsv: tsvector('tsv').notNull().generatedAlwaysAs(sql`to_tsvector('english', replace(text, '<', '<' || chr(4)))`),
+    tsv: tsvector('tsv')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', ${sql.raw(guardTags('text'))})`),
     requestId: uuid('request_id').notNull(),
     agencyId: uuid('agency_id').notNull(),
     state: text('state').notNull(),

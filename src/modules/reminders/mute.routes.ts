@@ -19,11 +19,6 @@ const muteQuery = z.object({
     .describe('The secret from the link in a reminder email'),
 })
 
-/** The link in reminder emails: `/v1/requests/{id}/mute?token=…`. */
-export function muteUrl(publicUrl: string, requestId: string, muteToken: string): string {
-  return `${publicUrl}/v1/requests/${requestId}/mute?token=${muteToken}`
-}
-
 function sameToken(expected: string, given: string): boolean {
   return expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given))
 }

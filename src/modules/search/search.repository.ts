@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { type Executor, intArray, uuidArray } from '../../db/client.js'
-import { HEADLINE_OPTIONS } from './snippet.js'
+import { guardTags, HEADLINE_OPTIONS } from './snippet.js'
 
 /** Whose pages a search may return: anyone's public ones, plus the caller's own, or (admins) all. */
 export type SearchScope = { kind: 'public' } | { kind: 'own'; userId: string } | { kind: 'all' }
@@ -100,7 +100,7 @@ export async function displayHits(db: Executor, q: string, scope: SearchScope, h
     headline: string
   }>(sql`
     select hit.position::int as position, p.request_id, d.title, a.id as agency_id, a.name as agency_name, a.state as agency_state,
-           ts_headline('english', replace(p.text, '<', '<' || chr(4)), ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
+           ts_headline('english', ${sql.raw(guardTags('p.text'))}, ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
     from unnest(${uuidArray(hits.map((hit) => hit.documentId))}, ${intArray(hits.map((hit) => hit.page))}) with ordinality as hit(document_id, page, position)
     join document_pages p on p.document_id = hit.document_id and p.page = hit.page
     join documents d on d.id = p.document_id

@@ -12,6 +12,11 @@ export const MATCH_END = '\u0003'
  */
 export const TAG_GUARD = '\u0004'
 
+/** SQL for a text column with TAG_GUARD put after every "<": the one spelling of it, for the index and for snippets. */
+export function guardTags(column: string): string {
+  return `replace(${column}, '<', '<' || chr(${TAG_GUARD.codePointAt(0)}))`
+}
+
 export const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
