@@ -4,8 +4,10 @@ import postgres from 'postgres'
 import * as schema from './schema/index.js'
 
 export type Database = PostgresJsDatabase<typeof schema>
+/** An open transaction, as `db.transaction(async (tx) => …)` hands it over. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 /** A database handle or an open transaction: repositories accept either. */
-export type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0]
+export type Executor = Database | Transaction
 
 export interface DatabaseConnection {
   db: Database

@@ -1,13 +1,15 @@
 import { sql } from 'drizzle-orm'
 import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { RECIPIENTS, REMINDER_KINDS } from '../../modules/reminders/reminder-plan.js'
 import { createdAt, id, inList, updatedAt } from './columns.js'
 import { requests } from './requests.js'
 
-/** Reminders the requester sees, plus the two other emails that share their delivery machinery. */
-export const REMINDER_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up', 'appeal_window'] as const
-/** deadline_moved: tells the requester a jurisdiction closure moved their due date (about_id: the timeline event). */
+/**
+ * Every email the service sends: the reminders (kinds and recipients as reminder-plan.ts defines
+ * them), the letter to the agency, and notices to the requester. deadline_moved tells the requester
+ * a jurisdiction closure moved their due date (about_id: the timeline event).
+ */
 export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'delivery_failed', 'deadline_moved'] as const
-export const DELIVERY_RECIPIENTS = ['requester', 'agency'] as const
 /** `sending` is a claimed row: a worker is delivering it now (or died doing so; see claimed_at). */
 export const DELIVERY_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const
 
@@ -23,7 +25,7 @@ export const reminders = pgTable(
       .notNull()
       .references(() => requests.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: DELIVERY_KINDS }).notNull(),
-    recipient: text('recipient', { enum: DELIVERY_RECIPIENTS }).notNull(),
+    recipient: text('recipient', { enum: RECIPIENTS }).notNull(),
     sequence: integer('sequence').notNull().default(0),
     /** The due date this reminder was planned for; a moved deadline plans new ones. */
     dueDate: date('due_date', { mode: 'string' }),
@@ -43,7 +45,7 @@ export const reminders = pgTable(
     index('reminders_due_idx').on(table.sendAt).where(sql`status = 'scheduled'`),
     index('reminders_claimed_idx').on(table.claimedAt).where(sql`status = 'sending'`),
     check('reminders_kind_check', sql.raw(`kind in (${inList(DELIVERY_KINDS)})`)),
-    check('reminders_recipient_check', sql.raw(`recipient in (${inList(DELIVERY_RECIPIENTS)})`)),
+    check('reminders_recipient_check', sql.raw(`recipient in (${inList(RECIPIENTS)})`)),
     check('reminders_status_check', sql.raw(`status in (${inList(DELIVERY_STATUSES)})`)),
   ],
 )

@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm'
-import { type Executor, preparedPer } from '../../db/client.js'
+import { type Executor, inUuids, preparedPer } from '../../db/client.js'
 import { apiTokens, users } from '../../db/schema/index.js'
 
 export type UserRow = typeof users.$inferSelect
@@ -88,4 +88,23 @@ export async function deleteToken(db: Executor, userId: string, tokenId: string)
 export async function lockUser(db: Executor, id: string): Promise<{ createdAt: Date } | null> {
   const [row] = await db.select({ createdAt: users.createdAt }).from(users).where(eq(users.id, id)).for('update')
   return row ?? null
+}
+
+/** Which of these users muted all their reminders. */
+export async function mutedUserIds(db: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inUuids(users.id, ids), eq(users.remindersMuted, true)))
+  return new Set(rows.map((row) => row.id))
+}
+
+/** What a letter says of the person who sends it. */
+export async function findRequester(db: Executor, userId: string): Promise<{ name: string; email: string; mailingAddress: string | null }> {
+  const [requester] = await db
+    .select({ name: users.name, email: users.email, mailingAddress: users.mailingAddress })
+    .from(users)
+    .where(eq(users.id, userId))
+  return requester!
 }

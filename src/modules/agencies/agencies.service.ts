@@ -6,7 +6,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, Unproces
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyCreationAllowance } from '../accounts/member-limits.js'
-import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
+import { findJurisdiction, listJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
 import * as repository from './agencies.repository.js'
 import type { CreateAgencyInput, UpdateAgencyInput } from './agencies.schemas.js'
 import { AgencyCsvError, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
@@ -176,7 +176,7 @@ export async function importAgencies(deps: AgencyDeps, user: AuthUser, csvText: 
     if (error instanceof AgencyCsvError) throw new UnprocessableError(error.message)
     throw error
   }
-  const known = new Set((await db.query.jurisdictions.findMany({ columns: { code: true } })).map((row) => row.code))
+  const known = new Set((await listJurisdictions(db)).map((jurisdiction) => jurisdiction.code))
   const rejected = [...parsed.rejected]
   const accepted = parsed.rows.filter((row) => {
     if (known.has(row.state)) return true

@@ -3,6 +3,7 @@ import type { Multipart } from '@fastify/multipart'
 import { z } from 'zod'
 import { type DocumentStorage, FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
 import type { AppContext } from '../../context.js'
+import type { Transaction } from '../../db/client.js'
 import { ifNoneMatchHolds } from '../../http/conditional.js'
 import {
   BadRequestError,
@@ -297,8 +298,6 @@ export async function removingRequestFiles(
   await remove()
   await removeUnreferencedFiles(tx, storage, keys)
 }
-
-type Transaction = Parameters<Parameters<DocumentDeps['db']['transaction']>[0]>[0]
 
 /** Locks in a fixed order, so two writers of the same files never wait on each other in a cycle. */
 async function lockStoredFiles(tx: Transaction, keys: readonly string[]): Promise<void> {

@@ -1,18 +1,17 @@
 import { join } from 'node:path'
-import { and, count, eq } from 'drizzle-orm'
 import { type AcceptedJournal, createAcceptedJournal } from '../../adapters/mailer/accepted-journal.js'
 import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
 import { isTransientDatabaseError } from '../../db/errors.js'
 import { type DatabaseRetryOptions, retryOnConnectionLoss } from '../../db/retry.js'
-import { reminders, requestEvents } from '../../db/schema/index.js'
 import { ProblemError } from '../../http/errors.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
+import { findRequester } from '../accounts/accounts.repository.js'
 import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
-import { findRequester, letterPdfOf, letterRequestOf, type Requester, renderLetterFor } from '../requests/request-letters.js'
-import { findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { letterPdfOf, letterRequestOf, type Requester, renderLetterFor } from '../requests/request-letters.js'
+import { findEvent, findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
 import { LetterRenderError } from '../templates/letter-renderer.js'
 import { muteUrl } from './mute-link.js'
 import { EmailRenderError, type EmailTemplates } from './reminder-emails.js'
@@ -189,16 +188,13 @@ async function handleFailure(deps: DeliveryDeps, claimed: repository.DeliveryRow
 
 /** Queues an email telling the requester that a letter to the agency could not be delivered. */
 async function tellRequester(deps: DeliveryDeps, failed: repository.DeliveryRow, found: RequestWithAgency): Promise<void> {
-  const [existing] = await deps.db
-    .select({ value: count() })
-    .from(reminders)
-    .where(and(eq(reminders.requestId, failed.requestId), eq(reminders.kind, 'delivery_failed')))
+  const existing = await repository.countDeliveriesOfKind(deps.db, failed.requestId, 'delivery_failed')
   const notice = await repository.insertDeliveries(deps.db, [
     {
       requestId: found.request.id,
       kind: 'delivery_failed',
       recipient: 'requester',
-      sequence: existing?.value ?? 0,
+      sequence: existing,
       sendAt: deps.clock.now(),
       aboutId: failed.id,
     },
@@ -325,7 +321,7 @@ function noticeRequest(deps: DeliveryDeps, found: RequestWithAgency) {
 }
 
 async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
-  const [failed] = notice.aboutId ? await deps.db.select().from(reminders).where(eq(reminders.id, notice.aboutId)) : []
+  const failed = notice.aboutId ? await repository.findDelivery(deps.db, notice.aboutId) : null
   if (!failed) throw new UndeliverableError('The failed delivery this notice is about no longer exists.')
   const letter =
     failed.kind === 'letter' ? { subject: found.request.subject, body: found.request.body } : await followUpLetter(deps, found, requester)
@@ -346,7 +342,7 @@ async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, 
 }
 
 async function deadlineMovedEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
-  const [event] = notice.aboutId ? await deps.db.select().from(requestEvents).where(eq(requestEvents.id, notice.aboutId)) : []
+  const event = notice.aboutId ? await findEvent(deps.db, notice.aboutId) : null
   if (!event) throw new UndeliverableError('The deadline change this notice is about no longer exists.')
   const moved = /from (\S+) to (\S+)$/.exec(event.note ?? '')
   const longDate = (date: string | undefined) => (date && date !== 'none' ? formatLongDate(date) : 'none')

@@ -1,13 +1,11 @@
 import { timingSafeEqual } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { requests } from '../../db/schema/index.js'
 import { NotFoundError } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { contentSecurityDirectives, styleHash } from '../../http/security-headers.js'
-import { findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { findRequests, type RequestWithAgency, updateRequest } from '../requests/requests.repository.js'
 import { escapeHtml } from '../search/snippet.js'
 import { syncReminders } from './reminders.service.js'
 
@@ -95,7 +93,7 @@ export const muteRoutes =
         const found = await findByToken(request.params.id, request.query.token)
         const id = found.request.id
         const queue = await ctx.db.transaction(async (tx) => {
-          await tx.update(requests).set({ remindersMuted: true }).where(eq(requests.id, id))
+          await updateRequest(tx, id, { remindersMuted: true })
           return syncReminders(ctx, tx, await findRequests(tx, [id]))
         })
         await ctx.deliveries.enqueue(queue)

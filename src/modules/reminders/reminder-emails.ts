@@ -7,11 +7,9 @@ import { z } from 'zod'
 import { LETTER_LIMITS } from '../templates/letter-engine.js'
 import { normalizeLetterText } from '../templates/letter-renderer.js'
 import { TemplateLoadError } from '../templates/template-catalog.js'
+import { REMINDER_KINDS, type ReminderKind } from './reminder-plan.js'
 
 export const EMAIL_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/emails/', import.meta.url))
-
-export const REMINDER_EMAIL_KINDS = ['due_soon', 'due_today', 'overdue', 'follow_up', 'appeal_window'] as const
-export type ReminderEmailKind = (typeof REMINDER_EMAIL_KINDS)[number]
 
 /**
  * Every email template; each is two files in EMAIL_TEMPLATES_DIR: `<name>.txt.liquid` (YAML front
@@ -40,7 +38,7 @@ export interface EmailLetter {
 
 /** A reminder to the requester about their request's statutory deadline. */
 export interface ReminderEmailContext {
-  kind: ReminderEmailKind
+  kind: ReminderKind
   requester: { name: string; email: string }
   /** email: where letters to the agency go; null when the agency takes requests another way. */
   agency: { name: string; email: string | null }
@@ -395,10 +393,10 @@ function assertWebLink(name: EmailTemplateName, field: string, value: string): v
 }
 
 function reminderTemplateName(kind: unknown): EmailTemplateName {
-  if (!REMINDER_EMAIL_KINDS.includes(kind as ReminderEmailKind)) {
+  if (!REMINDER_KINDS.includes(kind as ReminderKind)) {
     throw new EmailRenderError('reminder-due_soon', `unknown reminder kind ${JSON.stringify(kind)}`)
   }
-  return `reminder-${kind as ReminderEmailKind}`
+  return `reminder-${kind as ReminderKind}`
 }
 
 /** Builds the renderers over parsed templates (one per EMAIL_TEMPLATE_NAMES entry). */

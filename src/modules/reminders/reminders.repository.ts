@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
 import { type Executor, inUuids } from '../../db/client.js'
-import { REMINDER_KINDS, reminders } from '../../db/schema/index.js'
+import { reminders } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
+import { REMINDER_KINDS } from './reminder-plan.js'
 
 export type DeliveryRow = typeof reminders.$inferSelect
 export type DeliveryInsert = typeof reminders.$inferInsert
@@ -197,4 +198,18 @@ export async function findDueToAgency(db: Executor, requestId: string, lookahead
         lte(reminders.sendAt, sql`now() + make_interval(secs => ${lookaheadSeconds})`),
       ),
     )
+}
+
+export async function findDelivery(db: Executor, id: string): Promise<DeliveryRow | null> {
+  const [row] = await db.select().from(reminders).where(eq(reminders.id, id))
+  return row ?? null
+}
+
+/** How many deliveries of this kind a request has had (the next one's sequence). */
+export async function countDeliveriesOfKind(db: Executor, requestId: string, kind: DeliveryRow['kind']): Promise<number> {
+  const [row] = await db
+    .select({ value: sql<number>`count(*)::int` })
+    .from(reminders)
+    .where(and(eq(reminders.requestId, requestId), eq(reminders.kind, kind)))
+  return row?.value ?? 0
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { DELIVERY_RECIPIENTS, REMINDER_KINDS } from '../../db/schema/index.js'
+import { RECIPIENTS, REMINDER_KINDS } from './reminder-plan.js'
 
 export const reminderSchema = z
   .object({
     id: z.uuid(),
     kind: z.enum(REMINDER_KINDS),
-    recipient: z.enum(DELIVERY_RECIPIENTS),
+    recipient: z.enum(RECIPIENTS),
     sendAt: z.string(),
     status: z.enum(['scheduled', 'sent', 'cancelled', 'failed']),
     sentAt: z.string().nullable(),

@@ -1,12 +1,12 @@
 import type { AppContext } from '../../context.js'
-import { type Executor, inUuids } from '../../db/client.js'
-import { type REMINDER_KINDS, users } from '../../db/schema/index.js'
+import type { Executor } from '../../db/client.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
+import { mutedUserIds } from '../accounts/accounts.repository.js'
 import { closuresOf } from '../agencies/agencies.repository.js'
 import { type BusinessCalendar, createBusinessCalendar } from '../deadlines/business-calendar.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import type { RequestWithAgency } from '../requests/requests.repository.js'
-import { type PlannedReminder, planReminders } from './reminder-plan.js'
+import { type PlannedReminder, planReminders, type ReminderKind } from './reminder-plan.js'
 import * as repository from './reminders.repository.js'
 
 export type ReminderDeps = Pick<AppContext, 'holidays' | 'clock' | 'config'>
@@ -24,13 +24,12 @@ export async function syncReminders(deps: ReminderDeps, tx: Executor, found: rea
   if (found.length === 0) return []
   const requestIds = found.map(({ request }) => request.id)
   const ownerIds = [...new Set(found.map(({ request }) => request.userId))]
-  const [owners, closures, stateClosures, existing] = await Promise.all([
-    tx.select({ id: users.id, remindersMuted: users.remindersMuted }).from(users).where(inUuids(users.id, ownerIds)),
+  const [mutedOwners, closures, stateClosures, existing] = await Promise.all([
+    mutedUserIds(tx, ownerIds),
     closuresOf(tx, [...new Set(found.map(({ agency }) => agency.id))]),
     closuresOfJurisdictions(tx, [...new Set(found.map(({ agency }) => agency.state))]),
     repository.listRemindersOf(tx, requestIds),
   ])
-  const mutedOwners = new Set(owners.filter((owner) => owner.remindersMuted).map((owner) => owner.id))
   const existingByRequest = new Map<string, repository.DeliveryRow[]>()
   for (const row of existing) {
     const rows = existingByRequest.get(row.requestId)
@@ -66,7 +65,7 @@ export async function syncReminders(deps: ReminderDeps, tx: Executor, found: rea
       followUpIntervalDays: deps.config.reminders.followUpIntervalDays,
       sendHour: deps.config.reminders.hour,
       history: rows.map((row) => ({
-        kind: row.kind as (typeof REMINDER_KINDS)[number],
+        kind: row.kind as ReminderKind,
         recipient: row.recipient,
         sequence: row.sequence,
         sendAt: row.sendAt,

@@ -1,8 +1,7 @@
+import type { Executor } from '../../db/client.js'
 import { ForbiddenError, NotFoundError } from '../../http/errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import * as repository from './requests.repository.js'
-
-type Executor = Parameters<typeof repository.findRequest>[0]
 
 /**
  * Anyone sees a public request once it is filed; the requester and administrators see it always.

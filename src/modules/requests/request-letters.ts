@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm'
 import { renderLetterPdf } from '../../adapters/pdf/letter-pdf.js'
 import type { AppContext } from '../../context.js'
-import { users } from '../../db/schema/index.js'
 import { BadRequestError, UnprocessableError } from '../../http/errors.js'
+import { findRequester } from '../accounts/accounts.repository.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
@@ -81,14 +80,6 @@ export interface Requester {
   name: string
   email: string
   mailingAddress: string | null
-}
-
-export async function findRequester(db: AppContext['db'], userId: string): Promise<Requester> {
-  const [requester] = await db
-    .select({ name: users.name, email: users.email, mailingAddress: users.mailingAddress })
-    .from(users)
-    .where(eq(users.id, userId))
-  return requester!
 }
 
 /** The letter PDF, dated the day it was submitted (or today while a draft). */

@@ -198,3 +198,8 @@ export async function agencyEmailTimesOf(db: Executor, userId: string, since: Da
         or (${reminders.kind} <> 'letter' and ${reminders.sentAt} > ${since.toISOString()}))`)
   return rows.map((row) => new Date(row.at_ms))
 }
+
+export async function findEvent(db: Executor, id: string): Promise<RequestEventRow | null> {
+  const [row] = await db.select().from(requestEvents).where(eq(requestEvents.id, id))
+  return row ?? null
+}

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
+import type { Executor } from '../../db/client.js'
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
+import { findRequester } from '../accounts/accounts.repository.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyEmailAllowance } from '../accounts/member-limits.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
@@ -17,7 +19,7 @@ import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdicti
 import { countDeliveries, insertDeliveries } from '../reminders/reminders.repository.js'
 import { syncReminders } from '../reminders/reminders.service.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
-import { findRequester, renderLetterFor } from './request-letters.js'
+import { renderLetterFor } from './request-letters.js'
 import {
   allowedEvents,
   type EventType,
@@ -38,7 +40,6 @@ import type {
 } from './requests.schemas.js'
 
 export type RequestDeps = Pick<AppContext, 'db' | 'clock' | 'templates' | 'holidays' | 'config' | 'deliveries'>
-type Executor = Parameters<typeof repository.findRequest>[0]
 
 // A client clock a little ahead of ours is not an event "in the future".
 const CLOCK_SKEW_MS = 5 * 60 * 1000

@@ -2,10 +2,10 @@ import t, { type Test } from 'tap'
 import {
   EmailRenderError,
   loadEmailTemplates,
-  REMINDER_EMAIL_KINDS,
   type ReminderEmailContext,
   type RenderedEmail,
 } from '../../../src/modules/reminders/reminder-emails.js'
+import { REMINDER_KINDS } from '../../../src/modules/reminders/reminder-plan.js'
 import {
   agencyLetterContext,
   deliveryFailedContext,
@@ -52,7 +52,7 @@ function assertWellFormed(t: Test, email: RenderedEmail): void {
   t.notMatch(email.text, /\{\{|\{%/, 'no Liquid left in the text')
 }
 
-for (const kind of REMINDER_EMAIL_KINDS) {
+for (const kind of REMINDER_KINDS) {
   t.test(`reminder ${kind}`, async (t) => {
     const ctx = reminderContext(kind)
     const email = emails.reminder(ctx)
@@ -282,7 +282,7 @@ t.test('a subject that already names the agency does not name it twice', async (
   const named = reminderContext('due_soon', {
     request: { ...base.request, subject: `Public records request: Ring partnership records (${base.agency.name})` },
   })
-  for (const kind of REMINDER_EMAIL_KINDS) {
+  for (const kind of REMINDER_KINDS) {
     const { subject } = emails.reminder({ ...reminderContext(kind), request: named.request })
     t.equal(subject.split(base.agency.name).length - 1, 1, `${kind}: the agency once`)
   }
