@@ -1,20 +1,11 @@
 import t, { type Test } from 'tap'
-import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
+import { buildTestApp, fileRequest, signUp } from '../helpers/app.js'
 import { file, makeEml, makePdf, upload } from '../helpers/documents.js'
 
 async function setUp(t: Test) {
   const { app } = await buildTestApp(t)
   const owner = await signUp(app)
-  const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  const request = (
-    await app.inject({
-      method: 'POST',
-      url: '/v1/requests',
-      headers: owner.headers,
-      payload: { agencyId, templateSlug: 'ring-partnership' },
-    })
-  ).json()
-  await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
+  const request = await fileRequest(app, owner)
   return { app, owner, request }
 }
 

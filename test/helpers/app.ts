@@ -107,3 +107,24 @@ export async function findAgencyId(app: FastifyInstance, query: string): Promise
   if (!id) throw new Error(`no agency for ${query}: ${response.body}`)
   return id
 }
+
+/** A request by `user` to the Spokane Police Department, filed through the agency's portal: a request documents can be uploaded to. */
+export async function fileRequest(app: FastifyInstance, user: TestUser): Promise<{ id: string }> {
+  const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
+  const request = (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: user.headers,
+      payload: { agencyId, templateSlug: 'ring-partnership' },
+    })
+  ).json()
+  const filed = await app.inject({
+    method: 'POST',
+    url: `/v1/requests/${request.id}/submit`,
+    headers: user.headers,
+    payload: { via: 'portal' },
+  })
+  if (filed.statusCode !== 200) throw new Error(`filing failed: ${filed.statusCode} ${filed.body}`)
+  return { id: request.id as string }
+}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
+import { buildTestApp, fileRequest, signUp } from '../helpers/app.js'
 import { file, makePdf, upload } from '../helpers/documents.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 
@@ -7,16 +7,7 @@ t.test('one page of a document’s text, and the file shown inline in the browse
   const { app, ctx } = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here' } })
   await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
   const owner = await signUp(app)
-  const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
-  const request = (
-    await app.inject({
-      method: 'POST',
-      url: '/v1/requests',
-      headers: owner.headers,
-      payload: { agencyId, templateSlug: 'ring-partnership' },
-    })
-  ).json()
-  await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
+  const request = await fileRequest(app, owner)
   const pdf = await makePdf(['First page of the agreement.', 'Second page: the Neighbors Portal.', 'Third page: signatures.'])
   const [pdfDocument, textDocument] = (
     await upload(app, request.id, owner.headers, [file(pdf, 'mou.pdf'), file('Plain notes from the clerk.', 'notes.txt')])

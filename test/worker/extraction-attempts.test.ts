@@ -3,7 +3,7 @@
 
 import PDFDocument from 'pdfkit'
 import t, { type Test } from 'tap'
-import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
+import { buildTestApp, fileRequest, signUp } from '../helpers/app.js'
 import { file, makeEml, upload } from '../helpers/documents.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 import { spawnWorkerProcess } from '../helpers/worker-process.js'
@@ -14,16 +14,7 @@ t.setTimeout(300_000)
 async function setUp(t: Test, env: Record<string, string> = {}) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here', ...env } })
   const owner = await signUp(built.app)
-  const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const request = (
-    await built.app.inject({
-      method: 'POST',
-      url: '/v1/requests',
-      headers: owner.headers,
-      payload: { agencyId, templateSlug: 'ring-partnership' },
-    })
-  ).json()
-  await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
+  const request = await fileRequest(built.app, owner)
   const documentOf = async (id: string) => (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json()
   const settled = (id: string) =>
     eventually(

@@ -2,7 +2,7 @@
 // read from the outside (/proc/<pid>/status VmHWM). The bombs must end a child, not the worker.
 import { readFile } from 'node:fs/promises'
 import t, { type Test } from 'tap'
-import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
+import { buildTestApp, fileRequest, signUp } from '../helpers/app.js'
 import { pdfImageBomb, pngBomb } from '../helpers/bombs.js'
 import { file, upload } from '../helpers/documents.js'
 import { eventually } from '../helpers/worker.js'
@@ -16,16 +16,7 @@ t.setTimeout(300_000)
 async function setUp(t: Test) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1' } })
   const owner = await signUp(built.app)
-  const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const request = (
-    await built.app.inject({
-      method: 'POST',
-      url: '/v1/requests',
-      headers: owner.headers,
-      payload: { agencyId, templateSlug: 'ring-partnership' },
-    })
-  ).json()
-  await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
+  const request = await fileRequest(built.app, owner)
   const worker = await spawnWorkerProcess(t, built.config, { SWEEP_INTERVAL_SECONDS: '1', SMTP_URL: 'smtp://127.0.0.1:1' })
   const peakMb = async () => Number(/^VmHWM:\s+(\d+)/m.exec(await readFile(`/proc/${worker.child.pid}/status`, 'utf8'))![1]) / 1024
   const settled = (id: string) =>

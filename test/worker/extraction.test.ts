@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import t, { type Test } from 'tap'
 import { createTesseractOcr } from '../../src/adapters/ocr/tesseract.js'
-import { buildTestApp, findAgencyId, signUp, type TestUser } from '../helpers/app.js'
+import { buildTestApp, fileRequest, signUp, type TestUser } from '../helpers/app.js'
 import { file, makeEml, makePdf, scannedPage, upload } from '../helpers/documents.js'
 import { encodePng, encodeTiff, renderText } from '../helpers/images.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
@@ -24,16 +24,7 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', ...env } })
   const worker = await startTestWorker(t, built.ctx, 'smtp://127.0.0.1:1')
   const owner = await signUp(built.app)
-  const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  const request = (
-    await built.app.inject({
-      method: 'POST',
-      url: '/v1/requests',
-      headers: owner.headers,
-      payload: { agencyId, templateSlug: 'ring-partnership' },
-    })
-  ).json()
-  await built.app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: owner.headers, payload: { via: 'portal' } })
+  const request = await fileRequest(built.app, owner)
   const documentOf = (id: string) => built.app.inject({ method: 'GET', url: `/v1/documents/${id}` }).then((response) => response.json())
   const settled = (id: string) =>
     eventually(
