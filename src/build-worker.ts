@@ -2,9 +2,9 @@ import type { Mailer } from './adapters/mailer/mailer.js'
 import type { AppContext } from './context.js'
 import { type RunningWorker, startWorkers } from './jobs/runner.js'
 import { createAccountHandlers } from './modules/accounts/account-emails.service.js'
+import { createDeliveryHandlers } from './modules/deliveries/deliveries.service.js'
 import { createExtractionHandlers } from './modules/documents/extraction.service.js'
-import { createDeliveryHandlers } from './modules/reminders/deliveries.service.js'
-import { loadEmailTemplates } from './modules/reminders/reminder-emails.js'
+import { loadEmailTemplates } from './modules/templates/email-templates.js'
 
 /**
  * The worker on a context: every job handler wired to the context and the mailer, and started.

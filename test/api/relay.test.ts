@@ -55,8 +55,8 @@ t.test('email goes only to addresses an administrator approved, within each memb
     app.inject({ method: 'POST', url: '/v1/requests/submit', headers: user.headers, payload: { ids, via: 'email' } })
   const agencyEmailsOf = async (user: TestUser) => {
     const [row] = await ctx.database.sql`
-      select count(*)::int as count from reminders join requests on requests.id = reminders.request_id
-      where requests.user_id = ${user.id} and reminders.recipient = 'agency'`
+      select count(*)::int as count from deliveries join requests on requests.id = deliveries.request_id
+      where requests.user_id = ${user.id} and deliveries.recipient = 'agency'`
     return row!.count as number
   }
   const pendingIds = async (user: TestUser) => {
@@ -253,8 +253,8 @@ t.test('email goes only to addresses an administrator approved, within each memb
     t.equal(refused.statusCode, 429)
     t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
     const [oldest] = await ctx.database.sql`
-      select min(reminders.created_at) as at from reminders join requests on requests.id = reminders.request_id
-      where requests.user_id = ${member.id} and reminders.kind = 'letter'`
+      select min(deliveries.created_at) as at from deliveries join requests on requests.id = deliveries.request_id
+      where requests.user_id = ${member.id} and deliveries.kind = 'letter'`
     const fitsAt = new Date(new Date(oldest!.at).getTime() + DAY_SECONDS * 1000)
     t.same(refused.json(), {
       type: '/problems/quota-exceeded',

@@ -49,7 +49,7 @@ export async function setUpBackfill(t: Test, env: Record<string, string> = {}) {
     return ids
   }
   const statusCounts = async () => {
-    const rows = (await sql`select status, count(*)::int as n from reminders where send_at <= now() group by status`) as unknown as {
+    const rows = (await sql`select status, count(*)::int as n from deliveries where send_at <= now() group by status`) as unknown as {
       status: string
       n: number
     }[]

@@ -131,13 +131,13 @@ t.test('reminders and letters go out by email, once', async (t) => {
     const [dueSoon] = (await remindersOf(request.id)).filter((reminder) => reminder.kind === 'due_soon')
     // As if the clock had reached two seconds before the reminder's time.
     const [moved] = await ctx.database
-      .sql`update reminders set send_at = now() + interval '2 seconds' where id = ${dueSoon!.id} returning send_at as "sendAt"`
+      .sql`update deliveries set send_at = now() + interval '2 seconds' where id = ${dueSoon!.id} returning send_at as "sendAt"`
     const mails = await smtp.waitFor(sentBefore + 1, 10_000)
     t.match(mails.at(-1)!.subject, /^Response due [A-Z][a-z]+ \d+, \d{4}: /)
     await eventually(async () =>
       (await remindersOf(request.id)).find((reminder) => reminder.id === dueSoon!.id && reminder.status === 'sent'),
     )
-    const [delivered] = await ctx.database.sql`select sent_at as "sentAt" from reminders where id = ${dueSoon!.id}`
+    const [delivered] = await ctx.database.sql`select sent_at as "sentAt" from deliveries where id = ${dueSoon!.id}`
     t.ok(new Date(delivered!.sentAt).getTime() >= new Date(moved!.sendAt).getTime() - 1_000, 'not before its time')
   })
 
@@ -177,7 +177,7 @@ t.test('reminders and letters go out by email, once', async (t) => {
     await app.inject({ method: 'POST', url: `/v1/requests/${request.id}/submit`, headers: requester.headers, payload: { via: 'email' } })
     const [failed] = await eventually(async () => {
       const rows = await ctx.database
-        .sql`select status, attempts, last_error from reminders where request_id = ${request.id} and kind = 'letter' and status = 'failed'`
+        .sql`select status, attempts, last_error from deliveries where request_id = ${request.id} and kind = 'letter' and status = 'failed'`
       return rows.length > 0 ? rows : null
     })
     t.equal(failed!.attempts, 3)

@@ -16,7 +16,7 @@ t.test('a deliver job that failed is queued again by the sweep and its email sen
   await sql.unsafe(`
     create function refuse_claims() returns trigger language plpgsql as $$
     begin raise exception 'claims refused for this test'; end $$;
-    create trigger refuse_claims before update on reminders for each row when (new.status = 'sending') execute function refuse_claims();`)
+    create trigger refuse_claims before update on deliveries for each row when (new.status = 'sending') execute function refuse_claims();`)
   await startTestWorker(t, ctx, smtp.url)
   await backfill(1)
   const queueConnection = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: null })
@@ -30,7 +30,7 @@ t.test('a deliver job that failed is queued again by the sweep and its email sen
   t.equal(smtp.messages.length, 0)
   t.equal(await queue.getFailedCount(), 0, 'no failed job keeps its id from the sweep')
 
-  await sql.unsafe('drop trigger refuse_claims on reminders; drop function refuse_claims()')
+  await sql.unsafe('drop trigger refuse_claims on deliveries; drop function refuse_claims()')
   await smtp.waitFor(1, 15_000)
   await eventually(async () => (await statusCounts()).sent === 1, 10_000, 'the row marked sent')
   await new Promise((resolve) => setTimeout(resolve, 2_000))
@@ -47,18 +47,19 @@ t.test('a worker SIGKILLed after SMTP accepted but before the database knew: the
   const lock = await sql.reserve()
   t.teardown(() => lock.release())
   await lock`begin`
-  const [row] = await lock`select id, status from reminders where status = 'sending' for update`
+  const [row] = await lock`select id, status from deliveries where status = 'sending' for update`
   t.equal(row?.status, 'sending', 'claimed while the message is on the wire')
   await smtp.waitFor(1, 10_000)
   await eventually(
-    async () => (await sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update "reminders"%'`).length > 0,
+    async () =>
+      (await sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update "deliveries"%'`).length > 0,
     10_000,
     'the worker to wait on its "mark sent"',
   )
   first.child.kill('SIGKILL')
   t.same(await first.exited, { code: null, signal: 'SIGKILL' })
   // Its backend would still carry out the waiting UPDATE; the dead worker's write never arrived.
-  await sql`select pg_terminate_backend(pid) from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update "reminders"%'`
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'update "deliveries"%'`
   await lock`rollback`
   t.same(await statusCounts(), { sending: 1 }, 'the database never heard the email was sent')
 
@@ -68,7 +69,7 @@ t.test('a worker SIGKILLed after SMTP accepted but before the database knew: the
   await new Promise((resolve) => setTimeout(resolve, 3_000))
   t.equal(smtp.messages.length, 1, 'the email went out once')
   // Settled from the journal, by the new worker's sweep or by its claim after the lease: never resent.
-  const [sent] = await sql`select status, attempts from reminders where id = ${row!.id}`
+  const [sent] = await sql`select status, attempts from deliveries where id = ${row!.id}`
   t.equal(sent!.status, 'sent')
   t.ok(sent!.attempts <= 2, 'no attempt beyond the one that reclaimed it')
 })
@@ -79,7 +80,7 @@ t.test('a backfilled request filed by email: the agency gets the letter before t
   const REQUESTS = 6
   await backfill(REQUESTS, { via: 'email', autoFollowUp: true })
   const toAgency =
-    (await sql`select kind, count(*)::int as n from reminders where recipient = 'agency' and send_at <= now() group by kind order by kind`) as unknown as {
+    (await sql`select kind, count(*)::int as n from deliveries where recipient = 'agency' and send_at <= now() group by kind order by kind`) as unknown as {
       kind: string
       n: number
     }[]
@@ -95,7 +96,7 @@ t.test('a backfilled request filed by email: the agency gets the letter before t
   await startTestWorker(t, ctx, smtp.url)
   await smtp.waitFor(REQUESTS * 3, 30_000)
   await eventually(async () => (await statusCounts()).sent === REQUESTS * 3, 10_000, 'every row sent')
-  const order = await sql`select request_id, kind, id from reminders where recipient = 'agency' and status = 'sent'`
+  const order = await sql`select request_id, kind, id from deliveries where recipient = 'agency' and status = 'sent'`
   const position = new Map(smtp.messages.map((mail, index) => [mail.messageId, index]))
   const at = (id: string) => position.get(`<delivery-${id}@${ctx.config.replyDomain}>`)!
   let inOrder = 0

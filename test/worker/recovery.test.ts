@@ -38,7 +38,7 @@ async function setUp(t: { teardown(fn: () => unknown): void }, env: Record<strin
     return request.id as string
   }
   const countRows = async (status: string) =>
-    ((await built.ctx.database.sql`select count(*)::int as n from reminders where status = ${status}`) as unknown as [{ n: number }])[0].n
+    ((await built.ctx.database.sql`select count(*)::int as n from deliveries where status = ${status}`) as unknown as [{ n: number }])[0].n
   return { ...built, smtp, submit, countRows }
 }
 
@@ -61,7 +61,7 @@ t.test('after Redis loses its data every reminder within the lookahead is queued
   await startTestWorker(t, ctx, smtp.url)
   for (let index = 0; index < 5; index += 1) await submit(0)
   // Five reminders come within the ten-minute lookahead, as if their day had arrived.
-  await ctx.database.sql`update reminders set send_at = now() + interval '5 minutes' where kind = 'due_soon'`
+  await ctx.database.sql`update deliveries set send_at = now() + interval '5 minutes' where kind = 'due_soon'`
   const queueConnection = new Redis(redis.url, { maxRetriesPerRequest: null })
   const queue = new Queue('deliveries', { connection: queueConnection, prefix: ctx.config.queuePrefix })
   t.teardown(async () => {
@@ -70,7 +70,7 @@ t.test('after Redis loses its data every reminder within the lookahead is queued
   })
   const scheduled = async (within: 'soon' | 'later') =>
     (await ctx.database.sql`
-      select id, send_at, attempts from reminders
+      select id, send_at, attempts from deliveries
       where status = 'scheduled' and (send_at <= now() + interval '600 seconds') = ${within === 'soon'}`) as unknown as {
       id: string
       send_at: string
@@ -123,7 +123,7 @@ t.test('SMTP that stays down ends in failed with the reason; one that comes back
   await submit(20)
   const [failed] = await eventually(
     async () => {
-      const rows = await ctx.database.sql`select attempts, last_error from reminders where status = 'failed'`
+      const rows = await ctx.database.sql`select attempts, last_error from deliveries where status = 'failed'`
       return rows.length > 0 ? rows : null
     },
     20_000,

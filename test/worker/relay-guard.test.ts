@@ -32,7 +32,7 @@ t.test('the worker refuses, at send time, an agency address no administrator app
     eventually(
       async () => {
         const rows = await ctx.database.sql`
-        select status, attempts, last_error from reminders
+        select status, attempts, last_error from deliveries
         where request_id = ${requestId} and kind = ${kind} and recipient = 'agency' and status = 'failed'`
         return rows[0]
       },

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
-import { loadEmailTemplates } from '../../src/modules/reminders/reminder-emails.js'
+import { loadEmailTemplates } from '../../src/modules/templates/email-templates.js'
 import { buildTestApp, signUp } from '../helpers/app.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
 import { startTestWorker } from '../helpers/worker.js'

@@ -33,7 +33,7 @@ async function setUp(t: Test) {
     return request.id as string
   }
   const sentRows = async () =>
-    (await built.ctx.database.sql`select id, attempts from reminders where status = 'sent'`) as unknown as {
+    (await built.ctx.database.sql`select id, attempts from deliveries where status = 'sent'`) as unknown as {
       id: string
       attempts: number
     }[]
@@ -47,7 +47,7 @@ t.test('a worker killed with SIGKILL in the middle of a send, then restarted, se
   const first = await worker()
   await submitOverdue()
   await smtp.waitForHeld(20_000)
-  const [claimed] = (await ctx.database.sql`select status from reminders where status = 'sending'`) as unknown as { status: string }[]
+  const [claimed] = (await ctx.database.sql`select status from deliveries where status = 'sending'`) as unknown as { status: string }[]
   t.ok(claimed, 'the reminder is claimed while its email is on the wire')
   first.child.kill('SIGKILL')
   t.same(await first.exited, { code: null, signal: 'SIGKILL' })

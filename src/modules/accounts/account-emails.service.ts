@@ -2,7 +2,7 @@ import type { Mailer } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
 import type { AccountTokenReason } from '../../jobs/catalog.js'
 import type { AccountHandlers } from '../../jobs/runner.js'
-import type { EmailTemplates } from '../reminders/reminder-emails.js'
+import type { EmailTemplates } from '../templates/email-templates.js'
 import * as repository from './accounts.repository.js'
 import { generateToken, hashToken } from './tokens.js'
 

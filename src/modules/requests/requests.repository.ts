@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, notInArray, or, type SQL, sql } from 'drizzle-orm'
 import { type Executor, inUuids, preparedPer } from '../../db/client.js'
-import { agencies, jurisdictions, reminders, requestEvents, requests } from '../../db/schema/index.js'
+import { agencies, deliveries, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
 export type RequestRow = typeof requests.$inferSelect
@@ -191,11 +191,11 @@ export async function setEventDueDate(db: Executor, eventId: string, dueDate: st
  */
 export async function agencyEmailTimesOf(db: Executor, userId: string, since: Date): Promise<Date[]> {
   const rows = await db.execute<{ at_ms: number }>(sql`
-    select (extract(epoch from case when ${reminders.kind} = 'letter' then ${reminders.createdAt} else ${reminders.sentAt} end) * 1000)::float8 as at_ms
-    from ${reminders} join ${requests} on ${requests.id} = ${reminders.requestId}
-    where ${requests.userId} = ${userId} and ${reminders.recipient} = 'agency'
-      and ((${reminders.kind} = 'letter' and ${reminders.createdAt} > ${since.toISOString()})
-        or (${reminders.kind} <> 'letter' and ${reminders.sentAt} > ${since.toISOString()}))`)
+    select (extract(epoch from case when ${deliveries.kind} = 'letter' then ${deliveries.createdAt} else ${deliveries.sentAt} end) * 1000)::float8 as at_ms
+    from ${deliveries} join ${requests} on ${requests.id} = ${deliveries.requestId}
+    where ${requests.userId} = ${userId} and ${deliveries.recipient} = 'agency'
+      and ((${deliveries.kind} = 'letter' and ${deliveries.createdAt} > ${since.toISOString()})
+        or (${deliveries.kind} <> 'letter' and ${deliveries.sentAt} > ${since.toISOString()}))`)
   return rows.map((row) => new Date(row.at_ms))
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t, { type Test } from 'tap'
-import { EMAIL_TEMPLATE_NAMES, EMAIL_TEMPLATES_DIR, loadEmailTemplates } from '../../../src/modules/reminders/reminder-emails.js'
+import { EMAIL_TEMPLATE_NAMES, EMAIL_TEMPLATES_DIR, loadEmailTemplates } from '../../../src/modules/templates/email-templates.js'
 import { TemplateLoadError } from '../../../src/modules/templates/template-catalog.js'
 import { reminderContext } from './fixtures/email-fixtures.js'
 

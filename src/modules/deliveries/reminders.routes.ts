@@ -5,7 +5,7 @@ import { signedIn } from '../../http/access.js'
 import { problemResponses } from '../../http/problem.js'
 import { findChangeableRequest } from '../requests/request-access.js'
 import { requestParams } from '../requests/requests.schemas.js'
-import { type DeliveryRow, listRemindersOf } from './reminders.repository.js'
+import { type DeliveryRow, listRemindersOf } from './deliveries.repository.js'
 import { reminderSchema } from './reminders.schemas.js'
 
 function toReminder(row: DeliveryRow) {

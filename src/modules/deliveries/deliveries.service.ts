@@ -12,11 +12,11 @@ import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { letterPdfOf, letterRequestOf, type Requester, renderLetterFor } from '../requests/request-letters.js'
 import { findEvent, findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
+import { EmailRenderError, type EmailTemplates } from '../templates/email-templates.js'
 import { LetterRenderError } from '../templates/letter-renderer.js'
+import * as repository from './deliveries.repository.js'
 import { muteUrl } from './mute-link.js'
-import { EmailRenderError, type EmailTemplates } from './reminder-emails.js'
-import * as repository from './reminders.repository.js'
-import { syncReminders } from './reminders.service.js'
+import { syncReminders } from './reminder-schedule.service.js'
 
 export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holidays' | 'templates' | 'deliveries' | 'logger'> & {
   mailer: Mailer

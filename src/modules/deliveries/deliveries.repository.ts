@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
 import { type Executor, inUuids } from '../../db/client.js'
-import { reminders } from '../../db/schema/index.js'
+import { deliveries } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { REMINDER_KINDS } from './reminder-plan.js'
 
-export type DeliveryRow = typeof reminders.$inferSelect
-export type DeliveryInsert = typeof reminders.$inferInsert
+export type DeliveryRow = typeof deliveries.$inferSelect
+export type DeliveryInsert = typeof deliveries.$inferInsert
 
 /** What the queue needs of a row to wake a worker for it. */
 export function deliveryJobOf(row: DeliveryRow): DeliveryJob {
@@ -16,13 +16,13 @@ export function deliveryJobOf(row: DeliveryRow): DeliveryJob {
 export async function countLateRemindersSent(db: Executor, requestId: string): Promise<number> {
   const [row] = await db
     .select({ value: sql<number>`count(*)::int` })
-    .from(reminders)
+    .from(deliveries)
     .where(
       and(
-        eq(reminders.requestId, requestId),
-        eq(reminders.recipient, 'requester'),
-        inArray(reminders.kind, ['overdue', 'follow_up']),
-        eq(reminders.status, 'sent'),
+        eq(deliveries.requestId, requestId),
+        eq(deliveries.recipient, 'requester'),
+        inArray(deliveries.kind, ['overdue', 'follow_up']),
+        eq(deliveries.status, 'sent'),
       ),
     )
   return row?.value ?? 0
@@ -32,17 +32,17 @@ export async function countLateRemindersSent(db: Executor, requestId: string): P
 export async function listRemindersOf(db: Executor, requestIds: readonly string[]): Promise<DeliveryRow[]> {
   return db
     .select()
-    .from(reminders)
-    .where(and(inUuids(reminders.requestId, requestIds), inArray(reminders.kind, [...REMINDER_KINDS])))
-    .orderBy(asc(reminders.sendAt), asc(reminders.kind), asc(reminders.recipient))
+    .from(deliveries)
+    .where(and(inUuids(deliveries.requestId, requestIds), inArray(deliveries.kind, [...REMINDER_KINDS])))
+    .orderBy(asc(deliveries.sendAt), asc(deliveries.kind), asc(deliveries.recipient))
 }
 
 /** How many deliveries of `kind` the request has had (the next one's sequence). */
 export async function countDeliveries(db: Executor, requestId: string, kind: DeliveryRow['kind']): Promise<number> {
   const [row] = await db
     .select({ value: sql<number>`count(*)::int` })
-    .from(reminders)
-    .where(and(eq(reminders.requestId, requestId), eq(reminders.kind, kind)))
+    .from(deliveries)
+    .where(and(eq(deliveries.requestId, requestId), eq(deliveries.kind, kind)))
   return row?.value ?? 0
 }
 
@@ -66,7 +66,7 @@ export async function insertDeliveries(db: Executor, rows: DeliveryInsert[]): Pr
     })),
   )
   const inserted = await db.execute<{ id: string; send_at_ms: number; attempts: number }>(sql`
-    insert into ${reminders} (request_id, kind, recipient, sequence, due_date, send_at, about_id)
+    insert into ${deliveries} (request_id, kind, recipient, sequence, due_date, send_at, about_id)
     select request_id, kind, recipient, sequence, due_date, send_at, about_id
     from jsonb_to_recordset(${values}::jsonb)
       as row(request_id uuid, kind text, recipient text, sequence integer, due_date date, send_at timestamptz, about_id uuid)
@@ -77,9 +77,9 @@ export async function insertDeliveries(db: Executor, rows: DeliveryInsert[]): Pr
 
 export async function rescheduleDelivery(db: Executor, id: string, values: { sendAt: Date; dueDate: string | null }): Promise<DeliveryRow> {
   const [row] = await db
-    .update(reminders)
+    .update(deliveries)
     .set({ ...values, status: 'scheduled', lastError: null, updatedAt: sql`now()` })
-    .where(eq(reminders.id, id))
+    .where(eq(deliveries.id, id))
     .returning()
   return row!
 }
@@ -87,9 +87,9 @@ export async function rescheduleDelivery(db: Executor, id: string, values: { sen
 export async function cancelDeliveries(db: Executor, ids: string[]): Promise<void> {
   if (ids.length === 0) return
   await db
-    .update(reminders)
+    .update(deliveries)
     .set({ status: 'cancelled', updatedAt: sql`now()` })
-    .where(and(inArray(reminders.id, ids), eq(reminders.status, 'scheduled')))
+    .where(and(inArray(deliveries.id, ids), eq(deliveries.status, 'scheduled')))
 }
 
 /**
@@ -100,19 +100,19 @@ export async function cancelDeliveries(db: Executor, ids: string[]): Promise<voi
  */
 export async function claimDelivery(db: Executor, id: string, leaseSeconds: number): Promise<DeliveryRow | null> {
   const [row] = await db
-    .update(reminders)
-    .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${reminders.attempts} + 1`, updatedAt: sql`now()` })
+    .update(deliveries)
+    .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
     .where(
       and(
-        eq(reminders.id, id),
+        eq(deliveries.id, id),
         or(
-          and(eq(reminders.status, 'scheduled'), lte(reminders.sendAt, sql`now() + interval '1 second'`)),
-          and(eq(reminders.status, 'sending'), sql`${reminders.claimedAt} < now() - make_interval(secs => ${leaseSeconds})`),
+          and(eq(deliveries.status, 'scheduled'), lte(deliveries.sendAt, sql`now() + interval '1 second'`)),
+          and(eq(deliveries.status, 'sending'), sql`${deliveries.claimedAt} < now() - make_interval(secs => ${leaseSeconds})`),
         ),
         or(
-          ne(reminders.recipient, 'agency'),
-          eq(reminders.kind, 'letter'),
-          sql`not exists (select 1 from reminders as letter where letter.request_id = ${reminders.requestId} and letter.kind = 'letter' and letter.status in ('scheduled', 'sending'))`,
+          ne(deliveries.recipient, 'agency'),
+          eq(deliveries.kind, 'letter'),
+          sql`not exists (select 1 from deliveries as letter where letter.request_id = ${deliveries.requestId} and letter.kind = 'letter' and letter.status in ('scheduled', 'sending'))`,
         ),
       ),
     )
@@ -126,37 +126,37 @@ export async function claimDelivery(db: Executor, id: string, leaseSeconds: numb
  */
 export async function markSent(db: Executor, id: string): Promise<Pick<DeliveryRow, 'id' | 'kind' | 'requestId'> | null> {
   const [row] = await db
-    .update(reminders)
+    .update(deliveries)
     .set({ status: 'sent', sentAt: sql`now()`, claimedAt: null, lastError: null, updatedAt: sql`now()` })
-    .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
-    .returning({ id: reminders.id, kind: reminders.kind, requestId: reminders.requestId })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
+    .returning({ id: deliveries.id, kind: deliveries.kind, requestId: deliveries.requestId })
   return row ?? null
 }
 
 /** Gives a claim back without counting the attempt (nothing was sent), to be tried again at `sendAt`. */
 export async function releaseClaim(db: Executor, id: string, sendAt: Date): Promise<DeliveryRow | null> {
   const [row] = await db
-    .update(reminders)
-    .set({ status: 'scheduled', sendAt, claimedAt: null, attempts: sql`greatest(${reminders.attempts} - 1, 0)`, updatedAt: sql`now()` })
-    .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
+    .update(deliveries)
+    .set({ status: 'scheduled', sendAt, claimedAt: null, attempts: sql`greatest(${deliveries.attempts} - 1, 0)`, updatedAt: sql`now()` })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
     .returning()
   return row ?? null
 }
 
 export async function markRetry(db: Executor, id: string, sendAt: Date, error: string): Promise<DeliveryRow | null> {
   const [row] = await db
-    .update(reminders)
+    .update(deliveries)
     .set({ status: 'scheduled', sendAt, claimedAt: null, lastError: error, updatedAt: sql`now()` })
-    .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
     .returning()
   return row ?? null
 }
 
 export async function markFailed(db: Executor, id: string, error: string): Promise<void> {
   await db
-    .update(reminders)
+    .update(deliveries)
     .set({ status: 'failed', claimedAt: null, lastError: error, updatedAt: sql`now()` })
-    .where(and(eq(reminders.id, id), eq(reminders.status, 'sending')))
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
 }
 
 /**
@@ -170,38 +170,38 @@ export async function findActionable(
   limit: number,
 ): Promise<DeliveryJob[]> {
   return db
-    .select({ id: reminders.id, sendAt: reminders.sendAt, attempts: reminders.attempts })
-    .from(reminders)
+    .select({ id: deliveries.id, sendAt: deliveries.sendAt, attempts: deliveries.attempts })
+    .from(deliveries)
     .where(
       and(
         or(
-          and(eq(reminders.status, 'scheduled'), lte(reminders.sendAt, sql`now() + make_interval(secs => ${window.lookaheadSeconds})`)),
-          and(eq(reminders.status, 'sending'), sql`${reminders.claimedAt} < now() - make_interval(secs => ${window.leaseSeconds})`),
+          and(eq(deliveries.status, 'scheduled'), lte(deliveries.sendAt, sql`now() + make_interval(secs => ${window.lookaheadSeconds})`)),
+          and(eq(deliveries.status, 'sending'), sql`${deliveries.claimedAt} < now() - make_interval(secs => ${window.leaseSeconds})`),
         ),
-        after ? sql`(${reminders.sendAt}, ${reminders.id}) > (${after.sendAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        after ? sql`(${deliveries.sendAt}, ${deliveries.id}) > (${after.sendAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
-    .orderBy(asc(reminders.sendAt), asc(reminders.id))
+    .orderBy(asc(deliveries.sendAt), asc(deliveries.id))
     .limit(limit)
 }
 
 /** A request's emails to the agency that are due within the lookahead (the follow-ups its letter held back). */
 export async function findDueToAgency(db: Executor, requestId: string, lookaheadSeconds: number): Promise<DeliveryJob[]> {
   return db
-    .select({ id: reminders.id, sendAt: reminders.sendAt, attempts: reminders.attempts })
-    .from(reminders)
+    .select({ id: deliveries.id, sendAt: deliveries.sendAt, attempts: deliveries.attempts })
+    .from(deliveries)
     .where(
       and(
-        eq(reminders.requestId, requestId),
-        eq(reminders.recipient, 'agency'),
-        eq(reminders.status, 'scheduled'),
-        lte(reminders.sendAt, sql`now() + make_interval(secs => ${lookaheadSeconds})`),
+        eq(deliveries.requestId, requestId),
+        eq(deliveries.recipient, 'agency'),
+        eq(deliveries.status, 'scheduled'),
+        lte(deliveries.sendAt, sql`now() + make_interval(secs => ${lookaheadSeconds})`),
       ),
     )
 }
 
 export async function findDelivery(db: Executor, id: string): Promise<DeliveryRow | null> {
-  const [row] = await db.select().from(reminders).where(eq(reminders.id, id))
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id))
   return row ?? null
 }
 
@@ -209,7 +209,7 @@ export async function findDelivery(db: Executor, id: string): Promise<DeliveryRo
 export async function countDeliveriesOfKind(db: Executor, requestId: string, kind: DeliveryRow['kind']): Promise<number> {
   const [row] = await db
     .select({ value: sql<number>`count(*)::int` })
-    .from(reminders)
-    .where(and(eq(reminders.requestId, requestId), eq(reminders.kind, kind)))
+    .from(deliveries)
+    .where(and(eq(deliveries.requestId, requestId), eq(deliveries.kind, kind)))
   return row?.value ?? 0
 }

@@ -6,8 +6,8 @@ import { closuresOf } from '../agencies/agencies.repository.js'
 import { type BusinessCalendar, createBusinessCalendar } from '../deadlines/business-calendar.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import type { RequestWithAgency } from '../requests/requests.repository.js'
+import * as repository from './deliveries.repository.js'
 import { type PlannedReminder, planReminders, type ReminderKind } from './reminder-plan.js'
-import * as repository from './reminders.repository.js'
 
 export type ReminderDeps = Pick<AppContext, 'holidays' | 'clock' | 'config'>
 

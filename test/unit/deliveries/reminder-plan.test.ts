@@ -10,7 +10,7 @@ import {
   type Recipient,
   type ReminderHistoryItem,
   type ReminderKind,
-} from '../../../src/modules/reminders/reminder-plan.js'
+} from '../../../src/modules/deliveries/reminder-plan.js'
 
 // The real holiday table. Washington 2026: Thanksgiving Thu Nov 26 and Native American Heritage
 // Day Fri Nov 27, Veterans Day Wed Nov 11, Christmas Fri Dec 25; New Year 2027 falls on Friday Jan 1.

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { MailDeliveryError } from '../../../src/adapters/mailer/mailer.js'
 import { BadRequestError, ProblemError } from '../../../src/http/errors.js'
-import { isTemporaryFailure } from '../../../src/modules/reminders/deliveries.service.js'
-import { EmailRenderError } from '../../../src/modules/reminders/reminder-emails.js'
+import { isTemporaryFailure } from '../../../src/modules/deliveries/deliveries.service.js'
+import { EmailRenderError } from '../../../src/modules/templates/email-templates.js'
 import { LetterRenderError } from '../../../src/modules/templates/letter-renderer.js'
 
 t.test('what is retried and what fails at once', async (t) => {

@@ -7,7 +7,7 @@ import { problemResponses } from '../../http/problem.js'
 import { contentSecurityDirectives, styleHash } from '../../http/security-headers.js'
 import { findRequests, type RequestWithAgency, updateRequest } from '../requests/requests.repository.js'
 import { escapeHtml } from '../search/snippet.js'
-import { syncReminders } from './reminders.service.js'
+import { syncReminders } from './reminder-schedule.service.js'
 
 const muteParams = z.object({ id: z.uuid() })
 const muteQuery = z.object({

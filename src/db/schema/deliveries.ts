@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
-import { RECIPIENTS, REMINDER_KINDS } from '../../modules/reminders/reminder-plan.js'
+import { RECIPIENTS, REMINDER_KINDS } from '../../modules/deliveries/reminder-plan.js'
 import { createdAt, id, inList, updatedAt } from './columns.js'
 import { requests } from './requests.js'
 
@@ -17,8 +17,8 @@ export const DELIVERY_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', '
  * Every email the service owes someone. The row is the truth; queue jobs only wake a worker at
  * send_at. A worker claims a row (status scheduled → sending) before sending and marks it sent after.
  */
-export const reminders = pgTable(
-  'reminders',
+export const deliveries = pgTable(
+  'deliveries',
   {
     id: id(),
     requestId: uuid('request_id')
@@ -41,11 +41,11 @@ export const reminders = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [
-    uniqueIndex('reminders_request_kind_recipient_sequence_key').on(table.requestId, table.kind, table.recipient, table.sequence),
-    index('reminders_due_idx').on(table.sendAt).where(sql`status = 'scheduled'`),
-    index('reminders_claimed_idx').on(table.claimedAt).where(sql`status = 'sending'`),
-    check('reminders_kind_check', sql.raw(`kind in (${inList(DELIVERY_KINDS)})`)),
-    check('reminders_recipient_check', sql.raw(`recipient in (${inList(RECIPIENTS)})`)),
-    check('reminders_status_check', sql.raw(`status in (${inList(DELIVERY_STATUSES)})`)),
+    uniqueIndex('deliveries_request_kind_recipient_sequence_key').on(table.requestId, table.kind, table.recipient, table.sequence),
+    index('deliveries_due_idx').on(table.sendAt).where(sql`status = 'scheduled'`),
+    index('deliveries_claimed_idx').on(table.claimedAt).where(sql`status = 'sending'`),
+    check('deliveries_kind_check', sql.raw(`kind in (${inList(DELIVERY_KINDS)})`)),
+    check('deliveries_recipient_check', sql.raw(`recipient in (${inList(RECIPIENTS)})`)),
+    check('deliveries_status_check', sql.raw(`status in (${inList(DELIVERY_STATUSES)})`)),
   ],
 )

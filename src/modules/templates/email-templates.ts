@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url'
 import { Liquid, type Template } from 'liquidjs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { LETTER_LIMITS } from '../templates/letter-engine.js'
-import { normalizeLetterText } from '../templates/letter-renderer.js'
-import { TemplateLoadError } from '../templates/template-catalog.js'
-import { REMINDER_KINDS, type ReminderKind } from './reminder-plan.js'
+import { REMINDER_KINDS, type ReminderKind } from '../deliveries/reminder-plan.js'
+import { LETTER_LIMITS } from './letter-engine.js'
+import { normalizeLetterText } from './letter-renderer.js'
+import { TemplateLoadError } from './template-catalog.js'
 
 export const EMAIL_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/emails/', import.meta.url))
 

@@ -1,11 +1,11 @@
 import t, { type Test } from 'tap'
+import { REMINDER_KINDS } from '../../../src/modules/deliveries/reminder-plan.js'
 import {
   EmailRenderError,
   loadEmailTemplates,
   type ReminderEmailContext,
   type RenderedEmail,
-} from '../../../src/modules/reminders/reminder-emails.js'
-import { REMINDER_KINDS } from '../../../src/modules/reminders/reminder-plan.js'
+} from '../../../src/modules/templates/email-templates.js'
 import {
   agencyLetterContext,
   deliveryFailedContext,

@@ -17,10 +17,10 @@ import { createContext } from '../src/context.js'
 import { prepareDatabase } from '../src/db/prepare.js'
 import { deliveryJobs } from '../src/jobs/queues.js'
 import { signUp } from '../src/modules/accounts/accounts.service.js'
-import { createDeliveryHandlers } from '../src/modules/reminders/deliveries.service.js'
-import { loadEmailTemplates } from '../src/modules/reminders/reminder-emails.js'
+import { createDeliveryHandlers } from '../src/modules/deliveries/deliveries.service.js'
 import { MAX_BULK_SUBMIT } from '../src/modules/requests/requests.schemas.js'
 import { createRequest, submitRequest, submitRequests } from '../src/modules/requests/requests.service.js'
+import { loadEmailTemplates } from '../src/modules/templates/email-templates.js'
 import { startPrivateRedis } from '../test/helpers/private-redis.js'
 import { createBenchDatabase } from './lib/bench-database.js'
 
@@ -72,7 +72,7 @@ async function createDrafts(count: number): Promise<string[]> {
   )
   return ids
 }
-const countScheduled = () => count(sql`select count(*)::int as n from reminders where status = 'scheduled'`)
+const countScheduled = () => count(sql`select count(*)::int as n from deliveries where status = 'scheduled'`)
 const countQueued = () => ctx.deliveries.queue.getJobCountByTypes('delayed', 'wait')
 
 // --- 1. Scheduling: ours (bulk submission), then raw addBulk of as many delayed jobs -------------
@@ -85,7 +85,7 @@ const jobsAfterSubmit = await countQueued()
 
 const rawConnection = new Redis(redis.url, { maxRetriesPerRequest: null })
 const rawQueue = new Queue('raw-bench', { connection: rawConnection, prefix: 'bench' })
-const rows = (await sql`select id, send_at, attempts from reminders where status = 'scheduled'`).map((row) => ({
+const rows = (await sql`select id, send_at, attempts from deliveries where status = 'scheduled'`).map((row) => ({
   id: row.id as string,
   sendAt: new Date(row.send_at as string),
   attempts: row.attempts as number,
@@ -126,7 +126,7 @@ console.log(
 const missing = Math.max(0, RECONCILE_ROWS - (await countScheduled()))
 const perRequest = Math.ceil(missing / (REQUESTS + SINGLE_REQUESTS))
 await sql`
-  insert into reminders (request_id, kind, recipient, sequence, due_date, send_at)
+  insert into deliveries (request_id, kind, recipient, sequence, due_date, send_at)
   select r.id, 'follow_up', 'requester', 100 + s.n, r.due_date, now() + make_interval(days => 30 + s.n)
   from (select id, due_date, row_number() over (order by id) as position from requests where status = 'submitted') r
   cross join generate_series(1, ${perRequest}) as s(n)
@@ -149,7 +149,7 @@ async function reconcileAfterFlush(): Promise<{ seconds: number; queued: number;
 
 const usual = await reconcileAfterFlush()
 // The backlog: as if every reminder had come due at once (an outage), none sent yet.
-await sql`update reminders set send_at = now() + interval '30 seconds' where status = 'scheduled'`
+await sql`update deliveries set send_at = now() + interval '30 seconds' where status = 'scheduled'`
 const backlog = await reconcileAfterFlush()
 if (backlog.queued !== toReconcile) throw new Error(`backlog: ${backlog.queued} of ${toReconcile} reminders queued`)
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
@@ -162,7 +162,7 @@ console.log(
 )
 console.log(
   JSON.stringify({
-    bench: 'reminders',
+    bench: 'deliveries',
     requests: REQUESTS,
     reminders: scheduled,
     oursPerSecond: Math.round(oursRate),
