@@ -1,13 +1,24 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Liquid, type Template } from 'liquidjs'
-import { parse as parseYaml } from 'yaml'
+import type { Liquid, Template } from 'liquidjs'
 import { z } from 'zod'
 import { REMINDER_KINDS, type ReminderKind } from '../deliveries/reminder-plan.js'
-import { LETTER_LIMITS } from './letter-engine.js'
 import { normalizeLetterText } from './letter-renderer.js'
-import { TemplateLoadError } from './template-catalog.js'
+import {
+  type ContextReference,
+  checkReferences,
+  collectLoadFailure,
+  hasFrontMatter,
+  htmlEngine,
+  isSizeOnly,
+  parseLiquid,
+  readFrontMatter,
+  renderLiquid,
+  TemplateLoadError,
+  textEngine,
+  throwLoadFailures,
+} from './liquid.js'
 
 export const EMAIL_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/emails/', import.meta.url))
 
@@ -166,42 +177,6 @@ export class EmailRenderError extends Error {
   }
 }
 
-/*
- * Two engines with the letter engine's safety settings (see letter-engine.ts): strict variables and
- * filters, own properties only, no file access or file tags, bounded parse and render. They differ
- * only in escaping: the HTML engine escapes every output and has no `raw` filter to opt out, so a
- * value can never become markup; the text engine (subjects and text parts) escapes nothing.
- */
-const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const
-
-function days(value: unknown): string {
-  const count = Number(value)
-  return `${count} ${count === 1 ? 'day' : 'days'}`
-}
-
-function createEmailEngine(escapeOutput: boolean): Liquid {
-  const engine = new Liquid({
-    strictVariables: true,
-    strictFilters: true,
-    ownPropertyOnly: true,
-    templates: {},
-    relativeReference: false,
-    dynamicPartials: false,
-    jsTruthy: false,
-    cache: false,
-    ...(escapeOutput ? { outputEscape: 'escape' as const } : {}),
-    ...LETTER_LIMITS,
-  })
-  for (const tag of FILE_TAGS) delete engine.tags[tag]
-  if (escapeOutput) delete engine.filters.raw
-  // "1 day", "3 days".
-  engine.registerFilter('days', days)
-  return engine
-}
-
-const textEngine = createEmailEngine(false)
-const htmlEngine = createEmailEngine(true)
-
 /**
  * What each template may read, checked at load so a misspelt field fails at boot rather than at
  * the first send: a plain value, or an object and the fields it has.
@@ -254,39 +229,24 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
 
-function isSizeOnly(rest: readonly unknown[]): boolean {
-  return rest.length === 0 || (rest.length === 1 && rest[0] === 'size')
+/** What is wrong with one path an email template reads (null when it may). */
+function emailReferenceProblem({ root, field, rest }: ContextReference, fields: AnyFields): string | null {
+  const allowed = typeof root === 'string' && Object.hasOwn(fields, root) ? fields[root] : undefined
+  if (allowed === undefined) return `unknown variable; available: ${Object.keys(fields).join(', ')}`
+  if (allowed === 'value') return field === undefined || isSizeOnly([field, ...rest]) ? null : `${String(root)} is a plain value`
+  // The object itself: only its truthiness is useful (`{% if followUpLetter %}`).
+  if (field === undefined) return null
+  if (typeof field !== 'string') return `name a field of ${String(root)} (no dynamic lookups)`
+  if (!allowed.includes(field)) return `${String(root)} has no field "${field}"`
+  const nested = NESTED_FIELDS[`${String(root)}.${field}`]
+  if (nested === undefined) return isSizeOnly(rest) ? null : `${String(root)}.${field} is a plain value`
+  const [inner, ...more] = rest
+  if (inner === undefined || (typeof inner === 'string' && nested.includes(inner) && isSizeOnly(more))) return null
+  return `${String(root)}.${field} has the fields ${nested.join(', ')}`
 }
 
-function checkReferences(engine: Liquid, templates: Template[], fields: AnyFields): string[] {
-  const problems: string[] = []
-  for (const segments of engine.globalVariableSegmentsSync(templates)) {
-    const [root, field, ...rest] = segments
-    const shown = segments.map((segment) => (Array.isArray(segment) ? `[${segment.join('.')}]` : String(segment))).join('.')
-    const allowed = typeof root === 'string' && Object.hasOwn(fields, root) ? fields[root] : undefined
-    if (allowed === undefined) {
-      problems.push(`"${shown}": unknown variable; available: ${Object.keys(fields).join(', ')}`)
-    } else if (allowed === 'value') {
-      if (field !== undefined && !isSizeOnly([field, ...rest])) problems.push(`"${shown}": ${String(root)} is a plain value`)
-    } else if (field === undefined) {
-      // The object itself: only its truthiness is useful (`{% if followUpLetter %}`).
-    } else if (typeof field !== 'string') {
-      problems.push(`"${shown}": name a field of ${String(root)} (no dynamic lookups)`)
-    } else if (!allowed.includes(field)) {
-      problems.push(`"${shown}": ${String(root)} has no field "${field}"`)
-    } else {
-      const nested = NESTED_FIELDS[`${String(root)}.${field}`]
-      if (nested === undefined) {
-        if (!isSizeOnly(rest)) problems.push(`"${shown}": ${String(root)}.${field} is a plain value`)
-      } else {
-        const [inner, ...more] = rest
-        if (inner !== undefined && (typeof inner !== 'string' || !nested.includes(inner) || !isSizeOnly(more))) {
-          problems.push(`"${shown}": ${String(root)}.${field} has the fields ${nested.join(', ')}`)
-        }
-      }
-    }
-  }
-  return [...new Set(problems)]
+function checkEmailReferences(engine: Liquid, templates: Template[], fields: AnyFields): string[] {
+  return checkReferences(engine, templates, (reference) => emailReferenceProblem(reference, fields))
 }
 
 interface EmailTemplate {
@@ -296,23 +256,12 @@ interface EmailTemplate {
   html: Template[]
 }
 
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/
-
 const frontMatterSchema = z.strictObject({
   /** What the email is for, for whoever edits it. */
   description: z.string().trim().min(1).max(2_000),
   /** Liquid, rendered with the text engine and collapsed to one line. */
   subject: z.string().trim().min(1).max(1_000),
 })
-
-function parseLiquid(engine: Liquid, source: string, part: string, problems: string[]): Template[] | null {
-  try {
-    return engine.parse(source)
-  } catch (error) {
-    problems.push(`${part}: ${error instanceof Error ? error.message : String(error)}`)
-    return null
-  }
-}
 
 /** Parses one template's two files; throws TemplateLoadError naming the file at fault. */
 function parseEmailTemplate(
@@ -321,38 +270,21 @@ function parseEmailTemplate(
   html: { file: string; source: string },
 ): EmailTemplate {
   const fields = FIELDS_BY_TEMPLATE[name]
-  const match = FRONT_MATTER.exec(text.source)
-  if (!match) throw new TemplateLoadError(text.file, ['expected YAML front matter (description, subject) between "---" lines at the top'])
-  const [, yamlText = '', textBody = ''] = match
-  let data: unknown
-  try {
-    data = parseYaml(yamlText)
-  } catch (error) {
-    throw new TemplateLoadError(text.file, [`front matter is not valid YAML: ${error instanceof Error ? error.message : String(error)}`])
-  }
-  const meta = frontMatterSchema.safeParse(data ?? {})
-  if (!meta.success) {
-    throw new TemplateLoadError(
-      text.file,
-      meta.error.issues.map(
-        (issue) => `front matter${issue.path.length > 0 ? ` ${issue.path.map(String).join('.')}` : ''}: ${issue.message}`,
-      ),
-    )
-  }
+  const { meta, body: textBody } = readFrontMatter(text.file, text.source, frontMatterSchema, 'description, subject')
 
   const textProblems: string[] = []
   if (textBody.trim() === '') textProblems.push('body is empty')
-  const subject = parseLiquid(textEngine, meta.data.subject, 'subject', textProblems)
+  const subject = parseLiquid(textEngine, meta.subject, 'subject', textProblems)
   const textTemplate = parseLiquid(textEngine, textBody, 'body', textProblems)
-  if (subject) textProblems.push(...checkReferences(textEngine, subject, fields).map((p) => `subject: ${p}`))
-  if (textTemplate) textProblems.push(...checkReferences(textEngine, textTemplate, fields).map((p) => `body: ${p}`))
+  if (subject) textProblems.push(...checkEmailReferences(textEngine, subject, fields).map((p) => `subject: ${p}`))
+  if (textTemplate) textProblems.push(...checkEmailReferences(textEngine, textTemplate, fields).map((p) => `body: ${p}`))
   if (textProblems.length > 0 || !subject || !textTemplate) throw new TemplateLoadError(text.file, textProblems)
 
   const htmlProblems: string[] = []
   if (html.source.trim() === '') htmlProblems.push('body is empty')
-  if (/^\uFEFF?---[ \t]*\r?\n/.test(html.source)) htmlProblems.push('front matter belongs in the .txt.liquid part')
+  if (hasFrontMatter(html.source)) htmlProblems.push('front matter belongs in the .txt.liquid part')
   const htmlTemplate = parseLiquid(htmlEngine, html.source, 'body', htmlProblems)
-  if (htmlTemplate) htmlProblems.push(...checkReferences(htmlEngine, htmlTemplate, fields).map((p) => `body: ${p}`))
+  if (htmlTemplate) htmlProblems.push(...checkEmailReferences(htmlEngine, htmlTemplate, fields).map((p) => `body: ${p}`))
   if (htmlProblems.length > 0 || !htmlTemplate) throw new TemplateLoadError(html.file, htmlProblems)
 
   return { name, subject, text: textTemplate, html: htmlTemplate }
@@ -360,12 +292,12 @@ function parseEmailTemplate(
 
 function renderPart(template: EmailTemplate, part: 'subject' | 'text' | 'html', context: object): string {
   const engine = part === 'html' ? htmlEngine : textEngine
-  try {
-    return String(engine.renderSync(template[part], context))
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new EmailRenderError(template.name, `${part}: ${reason}`, { cause: error })
-  }
+  return renderLiquid(
+    engine,
+    template[part],
+    context,
+    (reason, cause) => new EmailRenderError(template.name, `${part}: ${reason}`, { cause }),
+  )
 }
 
 /** Pure: the same template and context give the same email. */
@@ -463,19 +395,12 @@ export async function loadEmailTemplates(dir: string | URL = EMAIL_TEMPLATES_DIR
       continue
     }
     const [text, html] = parts.map((file) => join(directory, file)) as [string, string]
-    try {
-      const parsed = parseEmailTemplate(
-        name,
-        { file: text, source: await readFile(text, 'utf8') },
-        { file: html, source: await readFile(html, 'utf8') },
-      )
-      templates.set(name, parsed)
-    } catch (error) {
-      if (!(error instanceof TemplateLoadError)) throw error
-      failures.push(error)
-    }
+    const sources = { text: await readFile(text, 'utf8'), html: await readFile(html, 'utf8') }
+    const parsed = collectLoadFailure(failures, () =>
+      parseEmailTemplate(name, { file: text, source: sources.text }, { file: html, source: sources.html }),
+    )
+    if (parsed) templates.set(name, parsed)
   }
-  if (failures.length === 1) throw failures[0]
-  if (failures.length > 1) throw new Error(`Invalid email templates:\n${failures.map((failure) => `- ${failure.message}`).join('\n')}`)
+  throwLoadFailures('email templates', failures)
   return createEmailTemplates(templates)
 }

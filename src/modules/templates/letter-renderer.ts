@@ -1,5 +1,5 @@
 import type { Template } from 'liquidjs'
-import { letterEngine } from './letter-engine.js'
+import { renderLiquid, textEngine } from './liquid.js'
 import type { LetterContext, LetterTemplate, RenderedLetter } from './template.types.js'
 
 /** A template could not be rendered against a context (a bug in the template or its caller). */
@@ -29,12 +29,7 @@ export function normalizeLetterText(text: string): string {
 }
 
 function renderPart(template: LetterTemplate, part: 'subject' | 'body', parsed: Template[], context: LetterContext): string {
-  try {
-    return String(letterEngine.renderSync(parsed, context))
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new LetterRenderError(template.slug, `${part}: ${reason}`, { cause: error })
-  }
+  return renderLiquid(textEngine, parsed, context, (reason, cause) => new LetterRenderError(template.slug, `${part}: ${reason}`, { cause }))
 }
 
 /**

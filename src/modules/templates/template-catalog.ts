@@ -1,11 +1,19 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Template } from 'liquidjs'
-import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { LETTER_CONTEXT_FIELDS } from './letter-context.js'
-import { letterEngine, parseLetterLiquid } from './letter-engine.js'
+import {
+  type ContextReference,
+  checkReferences,
+  collectLoadFailure,
+  isSizeOnly,
+  parseLiquid,
+  readFrontMatter,
+  TemplateLoadError,
+  textEngine,
+  throwLoadFailures,
+} from './liquid.js'
 import { type LetterTemplate, TEMPLATE_KINDS, type TemplateKind, type TemplateSummary } from './template.types.js'
 
 export const LETTER_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/letters/', import.meta.url))
@@ -17,17 +25,6 @@ export interface TemplateCatalog {
   /** Request templates first, then follow-ups, then appeals; by slug within a kind. */
   list(): LetterTemplate[]
   get(slug: string): LetterTemplate | undefined
-}
-
-/** A template file that cannot be used; the message names the file and every problem found. */
-export class TemplateLoadError extends Error {
-  override readonly name = 'TemplateLoadError'
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.join('; ')}`)
-  }
 }
 
 const frontMatterSchema = z.strictObject({
@@ -54,15 +51,6 @@ const frontMatterSchema = z.strictObject({
     }),
 })
 
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/
-
-function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.')
-    return `front matter${path ? ` ${path}` : ''}: ${issue.message}`
-  })
-}
-
 /** The fields a template may read from the context, for the checks below. */
 function fieldsOf(root: string, kind: TemplateKind, variableNames: ReadonlySet<string>): ReadonlySet<string> | null {
   switch (root) {
@@ -81,48 +69,26 @@ function fieldsOf(root: string, kind: TemplateKind, variableNames: ReadonlySet<s
 }
 
 /**
- * Checks every context path a template reads against the context's shape and the declared
- * variables, so a misspelt field or an undeclared variable fails at boot instead of at the first
- * render. Dynamic lookups (`variables[x]`) are refused because they cannot be checked.
+ * What is wrong with one path a letter template reads (null when it may): checked against the
+ * context's shape and the declared variables. Dynamic lookups (`variables[x]`) are refused because
+ * they cannot be checked.
  */
-function checkReferences(templates: Template[], kind: TemplateKind, variableNames: ReadonlySet<string>): string[] {
-  const problems: string[] = []
-  for (const segments of letterEngine.globalVariableSegmentsSync(templates)) {
-    const [root, field, ...rest] = segments
-    const shown = segments.map((segment) => (Array.isArray(segment) ? `[${segment.join('.')}]` : String(segment))).join('.')
-    if (root === 'today') {
-      if (field !== undefined && !(field === 'size' && rest.length === 0)) problems.push(`"${shown}": today is a string`)
-      continue
-    }
-    const fields = typeof root === 'string' ? fieldsOf(root, kind, variableNames) : null
-    if (fields === null) {
-      problems.push(
-        root === 'request'
-          ? `"${shown}": request templates have no request (it is null for new requests)`
-          : `"${shown}": unknown variable; available: requester, agency, jurisdiction, today, variables, request`,
-      )
-    } else if (typeof field !== 'string') {
-      problems.push(`"${shown}": name a field of ${String(root)} (no whole objects, no dynamic lookups)`)
-    } else if (!fields.has(field)) {
-      problems.push(
-        root === 'variables'
-          ? `"${shown}": variable "${field}" is not declared in the front matter`
-          : `"${shown}": ${root} has no field "${field}"`,
-      )
-    } else if (rest.length > 0 && !(rest.length === 1 && rest[0] === 'size')) {
-      problems.push(`"${shown}": ${root}.${field} is a plain value`)
-    }
+function letterReferenceProblem(
+  { root, field, rest }: ContextReference,
+  kind: TemplateKind,
+  variableNames: ReadonlySet<string>,
+): string | null {
+  if (root === 'today') return field === undefined || isSizeOnly([field, ...rest]) ? null : 'today is a string'
+  const fields = typeof root === 'string' ? fieldsOf(root, kind, variableNames) : null
+  if (fields === null) {
+    return root === 'request'
+      ? 'request templates have no request (it is null for new requests)'
+      : 'unknown variable; available: requester, agency, jurisdiction, today, variables, request'
   }
-  return [...new Set(problems)]
-}
-
-function parseLiquidPart(source: string, part: 'subject' | 'body', problems: string[]): Template[] | null {
-  try {
-    return parseLetterLiquid(source)
-  } catch (error) {
-    problems.push(`${part}: ${error instanceof Error ? error.message : String(error)}`)
-    return null
-  }
+  if (typeof field !== 'string') return `name a field of ${String(root)} (no whole objects, no dynamic lookups)`
+  if (!fields.has(field))
+    return root === 'variables' ? `variable "${field}" is not declared in the front matter` : `${root} has no field "${field}"`
+  return isSizeOnly(rest) ? null : `${root}.${field} is a plain value`
 }
 
 /**
@@ -133,29 +99,18 @@ export function parseLetterTemplate(text: string, slug: string, file: string): L
   if (!TEMPLATE_SLUG.test(slug)) {
     throw new TemplateLoadError(file, [`slug "${slug}" must match ${TEMPLATE_SLUG.source}`])
   }
-  const match = FRONT_MATTER.exec(text)
-  if (!match) throw new TemplateLoadError(file, ['expected YAML front matter between "---" lines at the top'])
-  const [, yamlText = '', body = ''] = match
-
-  let data: unknown
-  try {
-    data = parseYaml(yamlText)
-  } catch (error) {
-    throw new TemplateLoadError(file, [`front matter is not valid YAML: ${error instanceof Error ? error.message : String(error)}`])
-  }
-  const parsed = frontMatterSchema.safeParse(data ?? {})
-  if (!parsed.success) throw new TemplateLoadError(file, describeIssues(parsed.error))
-  const meta = parsed.data
+  const { meta, body } = readFrontMatter(file, text, frontMatterSchema, 'title, description, kind, subject, variables')
 
   if (body.trim() === '') throw new TemplateLoadError(file, ['body is empty'])
   const problems: string[] = []
-  const subjectTemplate = parseLiquidPart(meta.subject, 'subject', problems)
-  const bodyTemplate = parseLiquidPart(body, 'body', problems)
+  const subjectTemplate = parseLiquid(textEngine, meta.subject, 'subject', problems)
+  const bodyTemplate = parseLiquid(textEngine, body, 'body', problems)
   if (!subjectTemplate || !bodyTemplate) throw new TemplateLoadError(file, problems)
 
   const variableNames = new Set(meta.variables.map((variable) => variable.name))
-  problems.push(...checkReferences(subjectTemplate, meta.kind, variableNames).map((p) => `subject: ${p}`))
-  problems.push(...checkReferences(bodyTemplate, meta.kind, variableNames).map((p) => `body: ${p}`))
+  const problemWith = (reference: ContextReference) => letterReferenceProblem(reference, meta.kind, variableNames)
+  problems.push(...checkReferences(textEngine, subjectTemplate, problemWith).map((p) => `subject: ${p}`))
+  problems.push(...checkReferences(textEngine, bodyTemplate, problemWith).map((p) => `body: ${p}`))
   if (problems.length > 0) throw new TemplateLoadError(file, problems)
 
   return {
@@ -206,17 +161,11 @@ export async function loadTemplateCatalog(dir: string | URL = LETTER_TEMPLATES_D
   const failures: TemplateLoadError[] = []
   for (const name of files) {
     const file = join(directory, name)
-    try {
-      templates.push(parseLetterTemplate(await readFile(file, 'utf8'), name.slice(0, -'.liquid'.length), file))
-    } catch (error) {
-      if (!(error instanceof TemplateLoadError)) throw error
-      failures.push(error)
-    }
+    const source = await readFile(file, 'utf8')
+    const template = collectLoadFailure(failures, () => parseLetterTemplate(source, name.slice(0, -'.liquid'.length), file))
+    if (template) templates.push(template)
   }
-  if (failures.length === 1) throw failures[0]
-  if (failures.length > 1) {
-    throw new Error(`Invalid letter templates:\n${failures.map((failure) => `- ${failure.message}`).join('\n')}`)
-  }
+  throwLoadFailures('letter templates', failures)
   return createTemplateCatalog(templates)
 }
 

@@ -28,7 +28,7 @@ export interface TemplateSummary {
 export interface LetterTemplate extends TemplateSummary {
   /** The file it was loaded from (or a label for templates built from strings). */
   source: string
-  /** Parsed Liquid, bound to the shared letter engine (see letter-engine.ts). Not serialisable. */
+  /** Parsed Liquid, bound to the text engine of liquid.ts. Not serialisable. */
   subjectTemplate: Template[]
   bodyTemplate: Template[]
 }

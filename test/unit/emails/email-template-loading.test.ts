@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import t, { type Test } from 'tap'
 import { EMAIL_TEMPLATE_NAMES, EMAIL_TEMPLATES_DIR, loadEmailTemplates } from '../../../src/modules/templates/email-templates.js'
-import { TemplateLoadError } from '../../../src/modules/templates/template-catalog.js'
+import { TemplateLoadError } from '../../../src/modules/templates/liquid.js'
 import { reminderContext } from './fixtures/email-fixtures.js'
 
 /** A copy of the real templates in a temp dir, with `edits` applied (null deletes a file). */

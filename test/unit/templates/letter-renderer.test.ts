@@ -1,7 +1,7 @@
 import t from 'tap'
 import { buildLetterContext } from '../../../src/modules/templates/letter-context.js'
-import { parseLetterLiquid } from '../../../src/modules/templates/letter-engine.js'
 import { LetterRenderError, normalizeLetterText, renderLetter } from '../../../src/modules/templates/letter-renderer.js'
+import { textEngine } from '../../../src/modules/templates/liquid.js'
 import { describeResponsePeriod } from '../../../src/modules/templates/response-period.js'
 import type { LetterTemplate, RenderedLetter } from '../../../src/modules/templates/template.types.js'
 import { loadTemplateCatalog, parseLetterTemplate } from '../../../src/modules/templates/template-catalog.js'
@@ -318,14 +318,14 @@ t.test('strictness: an unknown variable fails to render with a clear error', asy
   // A template that skipped the catalog's boot checks is still caught when rendering.
   const unchecked: LetterTemplate = {
     ...parseLetterTemplate('---\ntitle: T\ndescription: D\nkind: request\nsubject: S\n---\nBody\n', 'unchecked', 'unchecked.liquid'),
-    bodyTemplate: parseLetterLiquid('Dear {{ agency.nmae }}:'),
+    bodyTemplate: textEngine.parse('Dear {{ agency.nmae }}:'),
   }
   const error = t.throws(() => renderLetter(unchecked, contextFor(unchecked, scenario('CA'))))
   t.type(error, LetterRenderError)
   t.match((error as Error).message, /undefined variable: agency\.nmae/)
 
   for (const inherited of ['toString', 'hasOwnProperty', '__proto__', 'constructor']) {
-    const proto: LetterTemplate = { ...unchecked, bodyTemplate: parseLetterLiquid(`{{ requester.${inherited} }}`) }
+    const proto: LetterTemplate = { ...unchecked, bodyTemplate: textEngine.parse(`{{ requester.${inherited} }}`) }
     t.throws(
       () => renderLetter(proto, contextFor(proto, scenario('CA'))),
       { message: `Letter template "unchecked": body: undefined variable: requester.${inherited}, line:1, col:4` },
@@ -351,12 +351,12 @@ t.test('limits: a runaway template fails fast instead of hanging', async (t) => 
     'string doubling': '{% assign s = "xxxxxxxxxx" %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s.size }}',
   }
   for (const [name, source] of Object.entries(cases)) {
-    const runaway: LetterTemplate = { ...base, bodyTemplate: parseLetterLiquid(source) }
+    const runaway: LetterTemplate = { ...base, bodyTemplate: textEngine.parse(source) }
     const started = performance.now()
     t.throws(() => renderLetter(runaway, context), /limit|exceeded/i, name)
     t.ok(performance.now() - started < 5_000, `${name} stopped within seconds`)
   }
-  t.throws(() => parseLetterLiquid('x'.repeat(300_000)), /parse length limit/, 'oversized source is refused')
+  t.throws(() => textEngine.parse('x'.repeat(300_000)), /parse length limit/, 'oversized source is refused')
 })
 
 t.test('rendering is pure: same input, same output', async (t) => {

@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { TemplateLoadError } from '../../../src/modules/templates/liquid.js'
 import {
   createTemplateCatalog,
   LETTER_TEMPLATES_DIR,
   loadTemplateCatalog,
   parseLetterTemplate,
-  TemplateLoadError,
   toTemplateSummary,
 } from '../../../src/modules/templates/template-catalog.js'
 
