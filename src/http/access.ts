@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
+import { NotAllowedError, NotAuthenticatedError } from '../errors.js'
 import { type AuthUser, authenticate } from '../modules/accounts/accounts.service.js'
-import { ForbiddenError, UnauthorizedError } from './errors.js'
 
 export type Access = 'public' | 'user' | 'admin'
 
@@ -22,7 +22,7 @@ declare module 'fastify' {
  * refused anonymous calls, so this only tells the type system what that hook guarantees.
  */
 export function signedIn(request: FastifyRequest): AuthUser {
-  if (!request.user) throw new UnauthorizedError()
+  if (!request.user) throw new NotAuthenticatedError()
   return request.user
 }
 
@@ -34,7 +34,7 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     const access = request.routeOptions.config.access ?? 'public'
     request.user = await authenticate(deps, request.headers.authorization)
     if (access === 'public') return
-    if (!request.user) throw new UnauthorizedError()
-    if (access === 'admin' && request.user.role !== 'admin') throw new ForbiddenError('Only administrators may do this.')
+    if (!request.user) throw new NotAuthenticatedError()
+    if (access === 'admin' && request.user.role !== 'admin') throw new NotAllowedError('Only administrators may do this.')
   })
 }

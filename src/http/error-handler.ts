@@ -1,13 +1,27 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { postgresCode } from '../db/errors.js'
-import { ProblemError, TooManyRequestsError } from './errors.js'
+import { DomainError, type DomainErrorKind, RateLimitedError } from '../errors.js'
 import { type Problem, problem } from './problem.js'
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
 // PostgreSQL errors that only bad input can cause (text it cannot store); a safety net behind validation.
 const POSTGRES_INPUT_CODES = new Set(['22021', '22P05', '22007', '22008'])
+
+/** How each kind of domain error is answered over HTTP. */
+const STATUS_OF: Record<DomainErrorKind, { status: number; title: string }> = {
+  invalid: { status: 400, title: 'Bad request' },
+  unauthenticated: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  too_large: { status: 413, title: 'Payload too large' },
+  unsupported_type: { status: 415, title: 'Unsupported media type' },
+  rule_violation: { status: 422, title: 'Unprocessable input' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+}
 
 const FASTIFY_CODES: Record<string, { status: number; code: string; title: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload-too-large', title: 'Payload too large' },
@@ -35,13 +49,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
 export function sendProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const body = toProblem(error)
   if (body.status >= 500) request.log.error({ err: error }, 'request failed')
-  if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds))
+  if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
 function toProblem(error: FastifyError): Problem {
-  if (error instanceof ProblemError) {
-    return problem(error.status, error.code, error.title, error.message, error.errors)
+  if (error instanceof DomainError) {
+    const { status, title } = STATUS_OF[error.kind]
+    return problem(status, error.code, title, error.message, error.errors)
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = error.validationContext ?? 'body'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { BadRequestError, type FieldError } from './errors.js'
+import { type FieldError, InvalidInputError } from '../errors.js'
 
 // No route takes input nested this deep; deeper input is refused rather than left unchecked.
 const MAX_DEPTH = 32
@@ -39,6 +39,6 @@ export function registerInputGuards(app: FastifyInstance): void {
     unstorablePaths(request.params, 'params', found)
     unstorablePaths(request.query, 'querystring', found)
     unstorablePaths(request.body, 'body', found)
-    if (found.length > 0) throw new BadRequestError('Text may not contain NUL characters or lone surrogates.', found)
+    if (found.length > 0) throw new InvalidInputError('Text may not contain NUL characters or lone surrogates.', found)
   })
 }

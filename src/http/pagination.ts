@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BadRequestError } from './errors.js'
+import { InvalidInputError } from '../errors.js'
 
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(25).describe('Items per page, 1 to 100'),
@@ -19,7 +19,7 @@ export function decodeCursor<T extends readonly (string | number)[]>(cursor: str
   try {
     return shape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
   } catch {
-    throw new BadRequestError('The cursor is not one this API gave out.', [{ path: 'querystring.cursor', message: 'Invalid cursor' }])
+    throw new InvalidInputError('The cursor is not one this API gave out.', [{ path: 'querystring.cursor', message: 'Invalid cursor' }])
   }
 }
 

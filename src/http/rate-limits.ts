@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { RateLimit, RateLimitedAction } from '../config.js'
 import type { AppContext } from '../context.js'
-import { TooManyRequestsError } from './errors.js'
+import { RateLimitedError } from '../errors.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -97,7 +97,7 @@ export async function registerRateLimits(app: FastifyInstance, ctx: AppContext):
       reply.header('x-ratelimit-remaining', 0)
       reply.header('x-ratelimit-reset', outcome.ttlInSeconds)
       const from = scope === 'ip' ? 'this address' : 'this account'
-      throw new TooManyRequestsError(
+      throw new RateLimitedError(
         `Too many ${ACTION_NAMES[action]} from ${from}: at most ${outcome.max} in ${describeWindow(outcome.timeWindow)}. Try again in ${outcome.ttlInSeconds} s.`,
         outcome.ttlInSeconds,
       )

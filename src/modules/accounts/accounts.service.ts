@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Clock } from '../../adapters/clock.js'
 import type { AppContext } from '../../context.js'
 import type { Database } from '../../db/client.js'
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../http/errors.js'
+import { ConflictError, NotAllowedError, NotAuthenticatedError, NotFoundError } from '../../errors.js'
 import type { AccountEmailQueue, DeliveryJob } from '../../jobs/queues.js'
 import { type ReminderDeps, syncReminders } from '../deliveries/reminder-schedule.service.js'
 import { findRequests, openRequestIdsOf } from '../requests/requests.repository.js'
@@ -53,7 +53,7 @@ export async function signUp(
     const isFirstUser = (await repository.countUsers(tx)) === 0
     if (!isFirstUser && caller?.role !== 'admin') {
       if (deps.signup === 'closed')
-        throw new ForbiddenError('Sign-up is closed on this server; ask an administrator to create your account.')
+        throw new NotAllowedError('Sign-up is closed on this server; ask an administrator to create your account.')
       return { pending: await repository.insertOrFindMember(tx, values) }
     }
     const user = await repository.insertUser(tx, { ...values, role: isFirstUser ? 'admin' : 'member' })
@@ -73,9 +73,9 @@ export async function authenticate(deps: AccountDeps, authorization: string | un
   if (authorization === undefined) return null
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
   if (!match?.[1] || !looksLikeToken(match[1]))
-    throw new UnauthorizedError('The Authorization header must be "Bearer <token>" with a token this server issued.')
+    throw new NotAuthenticatedError('The Authorization header must be "Bearer <token>" with a token this server issued.')
   const found = await repository.findUserByTokenHash(deps.db, hashToken(match[1]))
-  if (!found) throw new UnauthorizedError('The token is unknown or has been revoked.')
+  if (!found) throw new NotAuthenticatedError('The token is unknown or has been revoked.')
   const now = deps.clock.now().getTime()
   if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > TOKEN_TOUCH_INTERVAL_MS) {
     await repository.touchToken(deps.db, found.tokenId)

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js'
 import type { Executor } from '../../db/client.js'
-import { QuotaExceededError, UnprocessableError } from '../../http/errors.js'
+import { QuotaExceededError, RuleViolationError } from '../../errors.js'
 import { lockUser } from './accounts.repository.js'
 import type { AuthUser } from './accounts.service.js'
 import { checkQuota, DAY_MS, type Quota } from './member-quota.js'
@@ -44,7 +44,7 @@ async function assertWithinLimit(
   const standing = `this account used ${verdict.used} in the last 24 hours, ${verdict.left} ${verdict.left === 1 ? 'is' : 'are'} left, and this call asks for ${spend.requested}`
   if (!verdict.retryAt) {
     const advice = quota.limit === 0 ? 'Ask an administrator.' : `Split it into batches of at most ${quota.limit}.`
-    throw new UnprocessableError(`${rule}; ${standing}. ${advice}`)
+    throw new RuleViolationError(`${rule}; ${standing}. ${advice}`)
   }
   const seconds = Math.max(1, Math.ceil((verdict.retryAt.getTime() - now.getTime()) / 1000))
   throw new QuotaExceededError(`${rule}; ${standing}. The same call fits from ${verdict.retryAt.toISOString()}.`, seconds)

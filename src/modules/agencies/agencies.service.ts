@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import type { Database } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.js'
+import { ConflictError, InvalidInputError, NotAllowedError, NotFoundError, RuleViolationError } from '../../errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyCreationAllowance } from '../accounts/member-limits.js'
@@ -59,7 +59,7 @@ export async function listAgencies(
   query: { state?: string; q?: string; ringPartner?: boolean; emailPending?: boolean; limit: number; cursor?: string },
 ) {
   if (query.emailPending !== undefined && user?.role !== 'admin') {
-    throw new ForbiddenError('Only administrators may list agencies by the approval of their address.')
+    throw new NotAllowedError('Only administrators may list agencies by the approval of their address.')
   }
   const after = query.cursor ? decodeCursor(query.cursor, agencyCursor) : undefined
   const rows = await repository.listAgencies(db, { ...query, after })
@@ -84,7 +84,7 @@ export async function getAgency(db: Database, id: string): Promise<Agency> {
 
 async function assertKnownState(db: Database, state: string): Promise<void> {
   if (!(await findJurisdiction(db, state))) {
-    throw new UnprocessableError(`No records law is known for state "${state}".`, [{ path: 'body.state', message: 'Unknown state code' }])
+    throw new RuleViolationError(`No records law is known for state "${state}".`, [{ path: 'body.state', message: 'Unknown state code' }])
   }
 }
 
@@ -126,7 +126,7 @@ function approvalChange(admin: AuthUser, current: repository.AgencyRow, input: U
   if (input.emailApproved === undefined && input.email === undefined) return {}
   if (email === null) {
     if (input.emailApproved) {
-      throw new UnprocessableError(`${current.name} has no email address to approve.`, [
+      throw new RuleViolationError(`${current.name} has no email address to approve.`, [
         { path: 'body.emailApproved', message: 'No address on file' },
       ])
     }
@@ -139,7 +139,7 @@ export async function updateAgency(deps: AgencyDeps, admin: AuthUser, id: string
   const { db } = deps
   const { closures, ringPartnerSince, emailApproved: _emailApproved, ...fields } = input
   if (closures && new Set(closures.map((closure) => closure.date)).size !== closures.length) {
-    throw new BadRequestError('Each closure date may appear once.', [{ path: 'body.closures', message: 'Duplicate date' }])
+    throw new InvalidInputError('Each closure date may appear once.', [{ path: 'body.closures', message: 'Duplicate date' }])
   }
   const updated = await db
     .transaction(async (tx) => {
@@ -173,7 +173,7 @@ export async function importAgencies(deps: AgencyDeps, user: AuthUser, csvText: 
   try {
     parsed = parseAgencyCsv(csvText)
   } catch (error) {
-    if (error instanceof AgencyCsvError) throw new UnprocessableError(error.message)
+    if (error instanceof AgencyCsvError) throw new RuleViolationError(error.message)
     throw error
   }
   const known = new Set((await listJurisdictions(db)).map((jurisdiction) => jurisdiction.code))

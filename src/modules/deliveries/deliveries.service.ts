@@ -4,7 +4,7 @@ import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapter
 import type { AppContext } from '../../context.js'
 import { isTransientDatabaseError } from '../../db/errors.js'
 import { type DatabaseRetryOptions, retryOnConnectionLoss } from '../../db/retry.js'
-import { ProblemError } from '../../http/errors.js'
+import { DomainError } from '../../errors.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
 import { findRequester } from '../accounts/accounts.repository.js'
@@ -38,7 +38,11 @@ const MARK_SENT_RETRY = { attempts: 40 }
 const RELEASE_DELAY_MS = 1_000
 
 /** A delivery that can never be sent as it stands (no address to send to): failed without retrying. */
-class UndeliverableError extends Error {}
+class UndeliverableError extends DomainError {
+  constructor(detail: string) {
+    super('rule_violation', 'undeliverable', detail)
+  }
+}
 
 /**
  * Whether sending again later may succeed. Permanent: no address to send to, an email or letter
@@ -47,8 +51,8 @@ class UndeliverableError extends Error {}
  * (connections, timeouts, 4xx answers, the database) is temporary and retried with backoff.
  */
 export function isTemporaryFailure(error: unknown): boolean {
-  if (error instanceof UndeliverableError || error instanceof EmailRenderError || error instanceof LetterRenderError) return false
-  if (error instanceof ProblemError) return error.status >= 500
+  if (error instanceof EmailRenderError || error instanceof LetterRenderError) return false
+  if (error instanceof DomainError) return error.temporary
   return !(error instanceof MailDeliveryError) || error.temporary
 }
 

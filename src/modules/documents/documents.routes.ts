@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import { DOCUMENT_KINDS } from '../../db/schema/documents.js'
+import { InvalidInputError, UnsupportedTypeError } from '../../errors.js'
 import { signedIn } from '../../http/access.js'
-import { BadRequestError, UnsupportedMediaTypeError } from '../../http/errors.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
 import { requestParams } from '../requests/requests.schemas.js'
@@ -58,10 +58,10 @@ export const documentRoutes =
       },
       handler: async (request, reply) => {
         if (!request.isMultipart()) {
-          throw new UnsupportedMediaTypeError('Upload files as multipart/form-data, in parts named "file".')
+          throw new UnsupportedTypeError('Upload files as multipart/form-data, in parts named "file".')
         }
         if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
-          throw new BadRequestError('A multipart/form-data body needs the boundary parameter in its Content-Type.')
+          throw new InvalidInputError('A multipart/form-data body needs the boundary parameter in its Content-Type.')
         }
         const items = await documents.uploadDocuments(ctx, signedIn(request), request.params.id, request.parts())
         return reply.code(201).send({ items })

@@ -4,18 +4,18 @@ import { z } from 'zod'
 import { type DocumentStorage, FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
 import type { AppContext } from '../../context.js'
 import type { Transaction } from '../../db/client.js'
-import { ifNoneMatchHolds } from '../../http/conditional.js'
 import {
-  BadRequestError,
   ConflictError,
+  DomainError,
   type FieldError,
-  ForbiddenError,
+  InvalidInputError,
+  NotAllowedError,
   NotFoundError,
-  PayloadTooLargeError,
-  ProblemError,
-  UnprocessableError,
-  UnsupportedMediaTypeError,
-} from '../../http/errors.js'
+  RuleViolationError,
+  TooLargeError,
+  UnsupportedTypeError,
+} from '../../errors.js'
+import { ifNoneMatchHolds } from '../../http/conditional.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
@@ -89,7 +89,7 @@ export async function uploadDocuments(
         continue
       }
       if (part.fieldname !== 'file') {
-        throw new BadRequestError(`Files go in parts named "file", not "${part.fieldname}".`, [
+        throw new InvalidInputError(`Files go in parts named "file", not "${part.fieldname}".`, [
           { path: `body.${part.fieldname}`, message: 'is not a known field' },
         ])
       }
@@ -101,7 +101,7 @@ export async function uploadDocuments(
   }
   try {
     if (staged.length === 0)
-      throw new BadRequestError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
+      throw new InvalidInputError('Send at least one file, in a part named "file".', [{ path: 'body.file', message: 'is required' }])
     const options = parseFields(deps, form, staged.length)
     const stored = await withCleanupOnFailure(
       deps,
@@ -139,12 +139,13 @@ const ALLOWED_FIELDS = new Set(Object.keys(uploadFields.shape))
 function readField(part: Extract<Multipart, { type: 'field' }>, { fields, kinds }: UploadForm): void {
   const path = `body.${part.fieldname}`
   if (!ALLOWED_FIELDS.has(part.fieldname))
-    throw new BadRequestError(`"${part.fieldname}" is not a field an upload takes.`, [{ path, message: 'is not a known field' }])
-  if (part.fieldname in fields) throw new BadRequestError(`"${part.fieldname}" is given twice.`, [{ path, message: 'must be given once' }])
-  if (part.valueTruncated) throw new BadRequestError(`"${part.fieldname}" is too long.`, [{ path, message: 'is too long' }])
+    throw new InvalidInputError(`"${part.fieldname}" is not a field an upload takes.`, [{ path, message: 'is not a known field' }])
+  if (part.fieldname in fields)
+    throw new InvalidInputError(`"${part.fieldname}" is given twice.`, [{ path, message: 'must be given once' }])
+  if (part.valueTruncated) throw new InvalidInputError(`"${part.fieldname}" is too long.`, [{ path, message: 'is too long' }])
   const value = String(part.value)
   if (value.includes('\u0000'))
-    throw new BadRequestError('Text may not contain NUL characters.', [{ path, message: 'must not contain the NUL character (\\u0000)' }])
+    throw new InvalidInputError('Text may not contain NUL characters.', [{ path, message: 'must not contain the NUL character (\\u0000)' }])
   if (part.fieldname === 'kind') kinds.push(value)
   else fields[part.fieldname] = value
 }
@@ -157,13 +158,12 @@ async function stageFile(deps: DocumentDeps, source: Readable, filename: string,
     maxBytes: deps.config.maxUploadBytes,
     inspectBytes: SNIFF_BYTES,
     inspect(head) {
-      if (head.length === 0) throw new BadRequestError(`${filename} is empty.`, [{ path, message: 'is an empty file' }])
+      if (head.length === 0) throw new InvalidInputError(`${filename} is empty.`, [{ path, message: 'is an empty file' }])
       type = detectFileType(head)
       if (!type) {
-        throw new UnsupportedMediaTypeError(
-          `${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text file or exported email (.eml).`,
-          [{ path, message: 'unsupported file type' }],
-        )
+        throw new UnsupportedTypeError(`${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text file or exported email (.eml).`, [
+          { path, message: 'unsupported file type' },
+        ])
       }
       if (type === 'email') sentAt = emailSentAt(head, deps.clock.now())
     },
@@ -175,11 +175,11 @@ function parseFields(deps: DocumentDeps, { fields, kinds }: UploadForm, fileCoun
   const parsed = uploadFields.safeParse({ ...fields, ...(kinds.length > 0 ? { kind: kinds } : {}) })
   if (!parsed.success) {
     const errors: FieldError[] = parsed.error.issues.map((issue) => ({ path: ['body', ...issue.path].join('.'), message: issue.message }))
-    throw new BadRequestError('The upload’s fields are invalid.', errors)
+    throw new InvalidInputError('The upload’s fields are invalid.', errors)
   }
   const { receivedAt, kind = [], title } = parsed.data
   if (kind.length > 1 && kind.length !== fileCount) {
-    throw new BadRequestError(
+    throw new InvalidInputError(
       `Give one kind for every file, or one per file in the order of the files: ${kind.length} kinds for ${fileCount} files.`,
       [{ path: 'body.kind', message: `expected 1 or ${fileCount} values` }],
     )
@@ -188,7 +188,7 @@ function parseFields(deps: DocumentDeps, { fields, kinds }: UploadForm, fileCoun
   // A bare date is taken as noon UTC; today's date is fine before noon too (then it means now).
   const today = /^\d{4}-\d{2}-\d{2}$/.test(fields.receivedAt ?? '') && fields.receivedAt === now.toISOString().slice(0, 10)
   if (receivedAt && !today && receivedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw new UnprocessableError('That time is in the future.', [{ path: 'body.receivedAt', message: 'must not be in the future' }])
+    throw new RuleViolationError('That time is in the future.', [{ path: 'body.receivedAt', message: 'must not be in the future' }])
   }
   return {
     title,
@@ -199,20 +199,20 @@ function parseFields(deps: DocumentDeps, { fields, kinds }: UploadForm, fileCoun
 
 /** The multipart plugin's and storage's errors as problems a client can act on. */
 function uploadProblem(error: unknown, maxBytes: number): unknown {
-  if (error instanceof ProblemError) return error
+  if (error instanceof DomainError) return error
   const code = (error as { code?: string }).code
   if (error instanceof FileTooLargeError || code === 'FST_REQ_FILE_TOO_LARGE') {
-    return new PayloadTooLargeError(`A file is larger than the ${maxBytes} bytes this server accepts; nothing was kept.`)
+    return new TooLargeError(`A file is larger than the ${maxBytes} bytes this server accepts; nothing was kept.`)
   }
-  if (code === 'FST_FILES_LIMIT') return new PayloadTooLargeError(`An upload may carry at most ${MAX_FILES_PER_UPLOAD} files.`)
-  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new PayloadTooLargeError('The upload has too many parts.')
-  if (code === 'FST_PROTO_VIOLATION') return new BadRequestError('A field name is not allowed.')
+  if (code === 'FST_FILES_LIMIT') return new TooLargeError(`An upload may carry at most ${MAX_FILES_PER_UPLOAD} files.`)
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return new TooLargeError('The upload has too many parts.')
+  if (code === 'FST_PROTO_VIOLATION') return new InvalidInputError('A field name is not allowed.')
   // busboy's words for a body that stops inside a part.
   if (
     code === 'FST_MP_PREMATURE_CLOSE' ||
     /^Unexpected end of (form|multipart data)$/.test((error as { message?: string }).message ?? '')
   ) {
-    return new BadRequestError('The upload ended before it was complete; nothing was kept.')
+    return new InvalidInputError('The upload ended before it was complete; nothing was kept.')
   }
   return error
 }
@@ -250,7 +250,7 @@ export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null,
   if (row.status === 'processing') throw new ConflictError('not-ready', 'The document’s text is still being read; try again in a minute.')
   const pages = await repository.listPages(deps.db, id, page)
   if (page !== undefined && pages.length === 0) {
-    throw new ProblemError(404, 'not-found', 'Not found', `Document ${id} has no page ${page}; it has ${row.pageCount ?? 0}.`)
+    throw new DomainError('not_found', 'not-found', `Document ${id} has no page ${page}; it has ${row.pageCount ?? 0}.`)
   }
   return { pages }
 }
@@ -274,7 +274,7 @@ export async function openDocumentFile(deps: DocumentDeps, user: AuthUser | null
  */
 export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: string): Promise<void> {
   const { request } = await findVisibleDocument(deps, user, id)
-  if (!canChange(user, request)) throw new ForbiddenError('Only the requester or an administrator may delete this document.')
+  if (!canChange(user, request)) throw new NotAllowedError('Only the requester or an administrator may delete this document.')
   await deps.db.transaction(async (tx) => {
     const keys = (await repository.documentTree(tx, id)).map((node) => node.sha256)
     await lockStoredFiles(tx, keys)

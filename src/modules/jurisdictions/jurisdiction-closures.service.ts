@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../../http/errors.js'
+import { ConflictError, NotFoundError } from '../../errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { moveDeadlinesIn, type RequestDeps } from '../requests/requests.service.js'
 import * as repository from './jurisdiction-closures.repository.js'

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/client.js'
-import { ForbiddenError, NotFoundError } from '../../http/errors.js'
+import { NotAllowedError, NotFoundError } from '../../errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import * as repository from './requests.repository.js'
 
@@ -25,6 +25,6 @@ export async function findVisibleRequest(db: Executor, user: AuthUser | null, id
 
 export async function findChangeableRequest(db: Executor, user: AuthUser, id: string): Promise<repository.RequestWithAgency> {
   const found = await findVisibleRequest(db, user, id)
-  if (!canChange(user, found.request)) throw new ForbiddenError('Only the requester or an administrator may change this request.')
+  if (!canChange(user, found.request)) throw new NotAllowedError('Only the requester or an administrator may change this request.')
   return found
 }

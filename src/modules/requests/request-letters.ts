@@ -1,6 +1,6 @@
 import { renderLetterPdf } from '../../adapters/pdf/letter-pdf.js'
 import type { AppContext } from '../../context.js'
-import { BadRequestError, UnprocessableError } from '../../http/errors.js'
+import { InvalidInputError, RuleViolationError } from '../../errors.js'
 import { findRequester } from '../accounts/accounts.repository.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
@@ -25,7 +25,7 @@ interface LetterInput {
 export function renderLetterFor(deps: Pick<AppContext, 'clock'>, input: LetterInput) {
   const resolved = resolveTemplateVariables(input.template, input.variables)
   if (!resolved.ok) {
-    throw new BadRequestError(
+    throw new InvalidInputError(
       'Some template variables are invalid.',
       resolved.errors.map((error) => ({ path: `body.${error.path}`, message: error.message })),
     )
@@ -45,7 +45,7 @@ export function renderLetterFor(deps: Pick<AppContext, 'clock'>, input: LetterIn
 export function letterRequestOf(found: RequestWithAgency): NonNullable<LetterContextInput['request']> {
   const { request, timezone } = found
   if (!request.submittedAt) {
-    throw new UnprocessableError('Follow-up and appeal letters are for requests that have been submitted.', [
+    throw new RuleViolationError('Follow-up and appeal letters are for requests that have been submitted.', [
       { path: 'body.requestId', message: 'The request is still a draft' },
     ])
   }

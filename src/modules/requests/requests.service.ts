@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
 import type { Executor } from '../../db/client.js'
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../http/errors.js'
+import { ConflictError, NotAllowedError, NotFoundError, RuleViolationError } from '../../errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
@@ -87,10 +87,10 @@ function newReplyKey(): string {
 export async function createRequest(deps: RequestDeps, user: AuthUser, input: CreateRequestInput): Promise<RequestView> {
   const agency = await findAgency(deps.db, input.agencyId)
   if (!agency)
-    throw new UnprocessableError(`Agency ${input.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
+    throw new RuleViolationError(`Agency ${input.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
   const template = deps.templates.get(input.templateSlug)
   if (template?.kind !== 'request') {
-    throw new UnprocessableError(`"${input.templateSlug}" is not a request letter template.`, [
+    throw new RuleViolationError(`"${input.templateSlug}" is not a request letter template.`, [
       { path: 'body.templateSlug', message: 'Unknown request template' },
     ])
   }
@@ -181,7 +181,7 @@ export async function updateRequest(deps: RequestDeps, user: AuthUser, id: strin
 /** The draft's letter rendered again from its template with new variables (a subject or body given in the same call wins). */
 async function rerenderDraft(deps: RequestDeps, tx: Executor, found: repository.RequestWithAgency, variables: Record<string, unknown>) {
   const template = deps.templates.get(found.request.templateSlug)
-  if (!template) throw new UnprocessableError(`The template "${found.request.templateSlug}" of this draft no longer exists.`)
+  if (!template) throw new RuleViolationError(`The template "${found.request.templateSlug}" of this draft no longer exists.`)
   const agency = (await findAgency(tx, found.agency.id))!
   const requester = await findRequester(tx, found.request.userId)
   const letter = renderLetterFor(deps, {
@@ -209,7 +209,7 @@ export async function deleteDraft(deps: RequestDeps & Pick<AppContext, 'storage'
 
 function assertNotInFuture(deps: RequestDeps, at: Date, path: string): void {
   if (at.getTime() > deps.clock.now().getTime() + CLOCK_SKEW_MS) {
-    throw new UnprocessableError('That time is in the future.', [{ path, message: 'must not be in the future' }])
+    throw new RuleViolationError('That time is in the future.', [{ path, message: 'must not be in the future' }])
   }
 }
 
@@ -345,7 +345,7 @@ function assertSubmittable(
   const rows = ids.map((id, index) => ({ index, ...byId.get(id)! }))
   const others = rows.filter(({ request }) => !canChange(user, request))
   if (others.length > 0) {
-    throw new ForbiddenError(
+    throw new NotAllowedError(
       answer === 'one'
         ? 'Only the requester or an administrator may change this request.'
         : `Only the requester or an administrator may submit ${others.map(({ request }) => request.id).join(', ')}.`,
@@ -362,7 +362,7 @@ function assertSubmittable(
   const noEmail = via === 'email' ? rows.filter(({ agency }) => !agency.email) : []
   if (noEmail.length > 0) {
     const names = [...new Set(noEmail.map(({ agency }) => agency.name))]
-    throw new UnprocessableError(
+    throw new RuleViolationError(
       `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no email address on file; submit through the portal or by mail, or add the address first.`,
       noEmail.map(({ index }) => ({
         path: answer === 'one' ? 'body.via' : `body.ids.${index}`,
@@ -374,7 +374,7 @@ function assertSubmittable(
   if (unapproved.length > 0) {
     const agencies = [...new Map(unapproved.map(({ agency }) => [agency.id, agency])).values()]
     const named = agencies.map((agency) => `${agency.email} (${agency.name}, agency ${agency.id})`)
-    throw new UnprocessableError(
+    throw new RuleViolationError(
       `The ${named.length === 1 ? 'address' : 'addresses'} ${named.join(', ')} ${named.length === 1 ? 'waits' : 'wait'} for an administrator's approval; file through the portal or by mail.`,
       unapproved.map(({ index, request, agency }) => ({
         path: answer === 'one' ? 'body.via' : `body.ids.${index}`,
@@ -442,7 +442,7 @@ export function toEvent(event: repository.RequestEventRow) {
 async function assertInTimelineOrder(tx: Executor, request: repository.RequestRow, type: EventType, occurredAt: Date): Promise<void> {
   const floor = request.submittedAt
   if (floor && occurredAt < floor) {
-    throw new UnprocessableError('An event cannot happen before the request was submitted.', [
+    throw new RuleViolationError('An event cannot happen before the request was submitted.', [
       { path: 'body.occurredAt', message: `must not be before ${floor.toISOString()}` },
     ])
   }
@@ -450,7 +450,7 @@ async function assertInTimelineOrder(tx: Executor, request: repository.RequestRo
   // 'created' is when tracking began here, which a backfilled request's events may precede.
   const latest = (await repository.listEvents(tx, request.id)).filter((event) => event.type !== 'note' && event.type !== 'created').at(-1)
   if (latest && occurredAt < latest.occurredAt) {
-    throw new UnprocessableError(`The last event logged ("${latest.type}") happened later; log events in the order they happened.`, [
+    throw new RuleViolationError(`The last event logged ("${latest.type}") happened later; log events in the order they happened.`, [
       { path: 'body.occurredAt', message: `must not be before ${latest.occurredAt.toISOString()}` },
     ])
   }
@@ -466,7 +466,7 @@ function assertNewDueDateLater(
   const earliest =
     event.type === 'appealed' || !request.submittedAt ? eventDate : (request.dueDate ?? localDateOf(request.submittedAt, timezone))
   if (compareDates(event.newDueDate, earliest) < 0) {
-    throw new UnprocessableError('The new due date is earlier than the deadline it replaces.', [
+    throw new RuleViolationError('The new due date is earlier than the deadline it replaces.', [
       { path: 'body.newDueDate', message: `must not be before ${earliest}` },
     ])
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AppContext } from '../../context.js'
 import { isQueryCanceled } from '../../db/errors.js'
-import { ServiceUnavailableError } from '../../http/errors.js'
+import { UnavailableError } from '../../errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import * as repository from './search.repository.js'
 import type { SearchQuery, SearchResults } from './search.schemas.js'
@@ -41,7 +41,7 @@ export async function search(deps: SearchDeps, user: AuthUser | null, query: Sea
   } catch (error) {
     if (!isQueryCanceled(error)) throw error
     const seconds = deps.config.searchDatabase.statementTimeoutMs / 1000
-    throw new ServiceUnavailableError(
+    throw new UnavailableError(
       'search-timeout',
       `The search took longer than ${seconds} s and was stopped. Try more specific words, fewer exclusions, or a filter.`,
     )

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { NotFoundError, UnprocessableError } from '../../http/errors.js'
+import { NotFoundError, RuleViolationError } from '../../errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { findAgency } from '../agencies/agencies.repository.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
@@ -74,14 +74,14 @@ export const templateRoutes =
         const template = requireTemplate(request.params.slug)
         const agency = await findAgency(ctx.db, request.body.agencyId)
         if (!agency)
-          throw new UnprocessableError(`Agency ${request.body.agencyId} does not exist.`, [
+          throw new RuleViolationError(`Agency ${request.body.agencyId} does not exist.`, [
             { path: 'body.agencyId', message: 'Unknown agency' },
           ])
         const jurisdiction = (await findJurisdiction(ctx.db, agency.state))!
         let letterRequest = null
         if (template.kind !== 'request') {
           if (!request.body.requestId || !request.user) {
-            throw new UnprocessableError(
+            throw new RuleViolationError(
               `A ${template.kind.replace('_', '-')} letter is about one of your requests: sign in and give its requestId.`,
               [{ path: 'body.requestId', message: 'Required for this template' }],
             )
