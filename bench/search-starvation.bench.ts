@@ -6,60 +6,17 @@
 // Search rate limits and the cache are off here, so every hostile request reaches PostgreSQL.
 // The 40-exclusion query of the audit is now refused (at most 20 terms), so 20 are sent.
 import autocannon from 'autocannon'
-import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { type AppContext, createContext } from '../src/context.js'
-import { prepareDatabase } from '../src/db/prepare.js'
-import { signUp } from '../src/modules/accounts/accounts.service.js'
-import { createBenchDatabase } from './lib/bench-database.js'
-import { generateCorpus } from './lib/corpus.js'
+import type { AppContext } from '../src/context.js'
+import { loadSearchCorpus, openSearchBench } from './lib/search-corpus.js'
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 4_000)
 const HOSTILE_CLIENTS = 16
 const SECONDS = 10
 
-const database = await createBenchDatabase()
-const config = loadConfig({
-  DATABASE_URL: database.url,
-  LOG_LEVEL: 'silent',
-  QUEUE_PREFIX: `bench-starve-${process.pid}`,
-  SEARCH_CACHE_SECONDS: '0',
-  RATE_LIMIT_SEARCH_PER_IP: 'off',
-  RATE_LIMIT_SEARCH_PER_USER: 'off',
-})
-const ctx = await createContext(config, { logger: pino({ level: 'silent' }) })
-await prepareDatabase(ctx)
-const sql = ctx.database.sql
-
-const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
-if (signedUp.status !== 'created') throw new Error('the bench database already has users')
-const { user } = signedUp
-const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as {
-  id: string
-  name: string
-  city: string | null
-  state: string
-}[]
-const [request] = (await sql`
-  insert into requests (user_id, agency_id, template_slug, subject, body, visibility, status, reply_key, submitted_at, submitted_via)
-  values (${user.id}, ${agencies[0]!.id}, 'ring-partnership', 'Ring records', 'Letter', 'public', 'fulfilled', 'bench-starve', now(), 'portal')
-  returning id`) as unknown as [{ id: string }]
-const corpus = generateCorpus({
-  seed: 7,
-  documents: DOCUMENTS,
-  agencies: agencies.map((a) => ({ name: a.name, city: a.city ?? a.name, state: a.state })),
-  laws: {},
-})
-for (const [index, document] of corpus.entries()) {
-  const [row] = (await sql`
-    insert into documents (request_id, title, kind, filename, mime_type, size, sha256, received_at, status, page_count)
-    values (${request.id}, ${document.title}, ${document.kind}, 'd.pdf', 'application/pdf', 1000, ${String(index).padStart(64, '0')}, now(), 'ready', ${document.pages.length})
-    returning id`) as unknown as [{ id: string }]
-  await sql`insert into document_pages ${sql(document.pages.map((text, page) => ({ document_id: row.id, page: page + 1, text })))}`
-}
-await sql`vacuum analyze document_pages`
-const [{ pages }] = (await sql`select count(*)::int as pages from document_pages`) as unknown as [{ pages: number }]
+const bench = await openSearchBench('starve', { SEARCH_CACHE_SECONDS: '0' })
+const { ctx, sql, user, agencies } = bench
+const { pages } = await loadSearchCorpus(sql, user.id, agencies, DOCUMENTS, 7)
 
 const hostileQuery = Array.from({ length: 20 }, (_, n) => `-n${n + 1}`).join(' ')
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
@@ -109,5 +66,4 @@ console.log(
   }),
 )
 
-await ctx.close()
-await database.drop()
+await bench.close()

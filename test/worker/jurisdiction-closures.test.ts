@@ -1,5 +1,5 @@
 import t from 'tap'
-import { addDays } from '../../src/modules/deadlines/calendar-date.js'
+import { addDays, formatLongDate } from '../../src/modules/deadlines/calendar-date.js'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
@@ -114,6 +114,9 @@ t.test('a jurisdiction closure added while requests are open moves their deadlin
     t.match(mail.text, 'Ice storm (Executive Order 01.21.25.01)')
     t.match(mail.text, 'Now due:')
   }
+  const adaMail = mails.find((mail) => mail.to[0]!.address === 'ada@example.org')!
+  t.match(adaMail.text, `Was due: ${formatLongDate(adaRequest.dueDate!)}`, 'the old due date, from the event itself')
+  t.match(adaMail.text, `Now due: ${formatLongDate(adaAfter.dueDate!)}`)
 
   t.test('a closure after every due date moves nothing and tells nobody', async (t) => {
     const later = await app.inject({

@@ -22,6 +22,8 @@ export const requestEvents = pgTable(
     amount: numeric('amount', { precision: 12, scale: 2 }),
     statusBefore: text('status_before', { enum: REQUEST_STATUSES }),
     statusAfter: text('status_after', { enum: REQUEST_STATUSES }).notNull(),
+    /** deadline_changed: the due date before the change (null when there was none). */
+    dueDateBefore: date('due_date_before', { mode: 'string' }),
     dueDateAfter: date('due_date_after', { mode: 'string' }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),

@@ -348,12 +348,11 @@ async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, 
 async function deadlineMovedEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
   const event = notice.aboutId ? await findEvent(deps.db, notice.aboutId) : null
   if (!event) throw new UndeliverableError('The deadline change this notice is about no longer exists.')
-  const moved = /from (\S+) to (\S+)$/.exec(event.note ?? '')
-  const longDate = (date: string | undefined) => (date && date !== 'none' ? formatLongDate(date) : 'none')
+  const longDate = (date: string | null) => (date ? formatLongDate(date) : 'none')
   return deps.emails.deadlineMoved({
     requester: { name: requester.name, email: requester.email },
     agency: { name: found.agency.name },
     request: noticeRequest(deps, found),
-    change: { why: event.note ?? '', previousDueOn: longDate(moved?.[1]), dueOn: longDate(notice.dueDate ?? undefined) },
+    change: { why: event.note ?? '', previousDueOn: longDate(event.dueDateBefore), dueOn: longDate(notice.dueDate) },
   })
 }

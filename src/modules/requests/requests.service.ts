@@ -220,10 +220,10 @@ function transitionOrConflict(status: RequestStatus, event: EventType, beforePau
 }
 
 /** The status the request had when the pause that `event` ends began, if `event` ends one. */
-async function statusBeforePause(tx: Executor, requestId: string, event: EventType): Promise<RequestStatus | undefined> {
+function statusBeforePause(timeline: readonly repository.RequestEventRow[], event: EventType): RequestStatus | undefined {
   if (!Object.hasOwn(PAUSING_EVENTS, event)) return undefined
   const pausedBy = PAUSING_EVENTS[event as keyof typeof PAUSING_EVENTS]
-  const pause = (await repository.listEvents(tx, requestId)).findLast((logged) => logged.type === pausedBy)
+  const pause = timeline.findLast((logged) => logged.type === pausedBy)
   return pause?.statusBefore ?? undefined
 }
 
@@ -388,10 +388,11 @@ export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, in
   return changeRequest(deps, id, async (tx) => {
     const { timezone } = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
-    const status = transitionOrConflict(locked.status, input.type, await statusBeforePause(tx, id, input.type))
+    const timeline = await repository.listEvents(tx, id)
+    const status = transitionOrConflict(locked.status, input.type, statusBeforePause(timeline, input.type))
     const occurredAt = input.occurredAt ?? deps.clock.now()
     assertNotInFuture(deps, occurredAt, 'body.occurredAt')
-    await assertInTimelineOrder(tx, locked, input.type, occurredAt)
+    assertInTimelineOrder(timeline, locked, input.type, occurredAt)
     if (input.newDueDate !== undefined) {
       assertNewDueDateLater(locked, { type: input.type, newDueDate: input.newDueDate }, localDateOf(occurredAt, timezone), timezone)
     }
@@ -407,11 +408,16 @@ export async function addEvent(deps: RequestDeps, user: AuthUser, id: string, in
       statusAfter: status,
       createdBy: user.id,
     })
-    const deadline = locked.submittedAt ? await recomputeDeadline(deps, tx, locked) : null
+    const deadline = locked.submittedAt ? await recomputeDeadline(deps, tx, locked, withEvent(timeline, event)) : null
     await repository.updateRequest(tx, id, { status, ...(deadline ? { deadline, dueDate: deadline.dueDate } : {}) })
     const recorded = await repository.setEventDueDate(tx, event.id, deadline ? deadline.dueDate : locked.dueDate)
     return toEvent(recorded)
   })
+}
+
+/** The timeline with a just-logged event in its place (by date; it was created last). */
+function withEvent(timeline: readonly repository.RequestEventRow[], event: repository.RequestEventRow): repository.RequestEventRow[] {
+  return [...timeline, event].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
 }
 
 export async function listEvents(deps: RequestDeps, user: AuthUser, id: string) {
@@ -439,7 +445,12 @@ export function toEvent(event: repository.RequestEventRow) {
  * The status follows events in the order they are logged while the deadline follows their dates, so
  * an event that changes anything may not be dated before the last such event (notes may be).
  */
-async function assertInTimelineOrder(tx: Executor, request: repository.RequestRow, type: EventType, occurredAt: Date): Promise<void> {
+function assertInTimelineOrder(
+  timeline: readonly repository.RequestEventRow[],
+  request: repository.RequestRow,
+  type: EventType,
+  occurredAt: Date,
+): void {
   const floor = request.submittedAt
   if (floor && occurredAt < floor) {
     throw new RuleViolationError('An event cannot happen before the request was submitted.', [
@@ -448,7 +459,7 @@ async function assertInTimelineOrder(tx: Executor, request: repository.RequestRo
   }
   if (type === 'note') return
   // 'created' is when tracking began here, which a backfilled request's events may precede.
-  const latest = (await repository.listEvents(tx, request.id)).filter((event) => event.type !== 'note' && event.type !== 'created').at(-1)
+  const latest = timeline.filter((event) => event.type !== 'note' && event.type !== 'created').at(-1)
   if (latest && occurredAt < latest.occurredAt) {
     throw new RuleViolationError(`The last event logged ("${latest.type}") happened later; log events in the order they happened.`, [
       { path: 'body.occurredAt', message: `must not be before ${latest.occurredAt.toISOString()}` },
@@ -477,13 +488,15 @@ export async function recomputeDeadline(
   deps: RequestDeps,
   tx: Executor,
   request: repository.RequestRow & { submittedAt: Date | null },
+  /** The request's timeline when the caller has it already, with what it just logged. */
+  timeline?: readonly repository.RequestEventRow[],
 ): Promise<Deadline> {
   const agency = (await findAgency(tx, request.agencyId))!
   const [jurisdiction, closures, stateClosures, events] = await Promise.all([
     requireJurisdiction(tx, agency.state),
     closuresOf(tx, [agency.id]),
     closuresOfJurisdictions(tx, [agency.state]),
-    repository.listEvents(tx, request.id),
+    timeline ?? repository.listEvents(tx, request.id),
   ])
   return computeDeadline({
     submittedAt: request.submittedAt!,
@@ -526,6 +539,7 @@ export async function moveDeadlinesIn(
       note: `${input.why}: due date moved from ${locked.dueDate ?? 'none'} to ${deadline.dueDate ?? 'none'}`,
       statusBefore: locked.status,
       statusAfter: locked.status,
+      dueDateBefore: locked.dueDate,
       dueDateAfter: deadline.dueDate,
       createdBy: input.by,
     })

@@ -85,8 +85,8 @@ export interface AgencyLetterEmailContext {
   letter: EmailLetter
 }
 
-/** Tells the requester that a letter to the agency bounced or could not be sent. */
-export interface DeliveryFailedEmailContext {
+/** What every notice to a requester about one of their requests names. */
+interface RequestNoticeContext {
   requester: { name: string; email: string }
   agency: { name: string }
   request: {
@@ -96,6 +96,10 @@ export interface DeliveryFailedEmailContext {
     /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
     url: string
   }
+}
+
+/** Tells the requester that a letter to the agency bounced or could not be sent. */
+export interface DeliveryFailedEmailContext extends RequestNoticeContext {
   failure: {
     /** Which email failed: the request letter or a follow-up letter. */
     what: 'letter' | 'follow_up'
@@ -115,16 +119,7 @@ export interface DeliveryFailedEmailContext {
 }
 
 /** Tells the requester that a jurisdiction closure added or removed moved their due date. */
-export interface DeadlineMovedEmailContext {
-  requester: { name: string; email: string }
-  agency: { name: string }
-  request: {
-    id: string
-    subject: string
-    trackingNumber: string | null
-    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
-    url: string
-  }
+export interface DeadlineMovedEmailContext extends RequestNoticeContext {
   change: {
     /** Why, in one sentence: "State offices closed on 2026-12-24 (Ice storm): due date moved from … to …". */
     why: string
@@ -198,16 +193,17 @@ const REMINDER_FIELDS: ContextFields<ReminderEmailContext> = {
   agencyEmailed: 'value',
 }
 const AGENCY_LETTER_FIELDS: ContextFields<AgencyLetterEmailContext> = { letter: ['subject', 'body'] }
-const DELIVERY_FAILED_FIELDS: ContextFields<DeliveryFailedEmailContext> = {
+const REQUEST_NOTICE_FIELDS: ContextFields<RequestNoticeContext> = {
   requester: ['name', 'email'],
   agency: ['name'],
   request: ['id', 'subject', 'trackingNumber', 'url'],
+}
+const DELIVERY_FAILED_FIELDS: ContextFields<DeliveryFailedEmailContext> = {
+  ...REQUEST_NOTICE_FIELDS,
   failure: ['what', 'sentTo', 'attemptedOn', 'permanent', 'attempts', 'reason', 'letter'],
 }
 const DEADLINE_MOVED_FIELDS: ContextFields<DeadlineMovedEmailContext> = {
-  requester: ['name', 'email'],
-  agency: ['name'],
-  request: ['id', 'subject', 'trackingNumber', 'url'],
+  ...REQUEST_NOTICE_FIELDS,
   change: ['why', 'previousDueOn', 'dueOn'],
 }
 const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
