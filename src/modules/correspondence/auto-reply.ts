@@ -6,7 +6,8 @@
  *   "Automatic reply:", "Out of Office", "Auto:", "Autoreply"). It speaks for an absent person or
  *   a mailbox, not for the records office's handling of the request.
  * - `generated`: mail a system generated (`Auto-Submitted: auto-generated`/`auto-notified`, any
- *   value but `no`; `Precedence: bulk`/`junk`/`list`; a no-reply sender; the null return path;
+ *   value but `no`; `Precedence: bulk`/`junk`/`list`; a no-reply sender; a records portal's
+ *   sending domain (GovQA's mycusthelp, NextRequest, JustFOIA); the null return path;
  *   a report other than a delivery report, e.g. a read receipt). Records portals (GovQA,
  *   NextRequest, JustFOIA) send their acknowledgements, fee notices and release notices this way:
  *   they are the agency's own steps, so the classifier still reads them for suggestions.
@@ -21,6 +22,8 @@ export type AutoReplyKind = 'responder' | 'generated'
 
 const RESPONDER_SUBJECT =
   /^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|autoresponse|out of (?:the )?office|ooo\b|auto:|abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática)/i
+/** Records portals' sending domains: GovQA (mycusthelp), NextRequest, JustFOIA. */
+const PORTAL_SENDER = /@(?:[a-z0-9-]+\.)*(?:mycusthelp\.(?:com|net)|govqa\.us|nextrequest\.com|justfoia\.com)$/i
 const NO_REPLY_SENDER = /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|auto-?(?:mailer|notify))[^@]*@/i
 
 export function autoReplyKind(mail: ParsedMail): AutoReplyKind | null {
@@ -41,6 +44,7 @@ export function autoReplyKind(mail: ParsedMail): AutoReplyKind | null {
     (autoSubmitted !== 'no' && autoSubmitted !== '') ||
     ['bulk', 'junk', 'list'].includes(precedence) ||
     NO_REPLY_SENDER.test(fromAddress(mail).address) ||
+    PORTAL_SENDER.test(fromAddress(mail).address) ||
     (returnPath !== null && /^<\s*>$/.test(returnPath)) ||
     type.type === 'multipart/report'
   ) {

@@ -65,10 +65,15 @@ const DELAY_TEXT = [
   /could not send message for past/i,
   /(?:will|we'll) (?:continue to )?(?:retry|try again)/i,
   /message (?:temporarily )?deferred/i,
+  /\bstill undelivered\b/i,
+  /\bwill keep trying\b/i,
 ]
 
-/** Reply codes in a notice's text: "550 5.1.1", "#550 5.1.1", "554-5.7.1", or an enhanced code alone. */
-const REPLY_CODE = /(?:^|[\s#'"(])([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})\b|(?:^|[\s#'"(])([45]\.\d{1,3}\.\d{1,3})\b/m
+/** Reply codes in a notice's text: "550 5.1.1", "#550 5.1.1", "554-5.7.1", an enhanced code alone, or Yahoo's "554:". */
+const REPLY_CODE =
+  /(?:^|[\s#'"(])([245]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})\b|(?:^|[\s#'"(])([45]\.\d{1,3}\.\d{1,3})\b|(?:^|[\s#'"(])([45]\d\d):/m
+const TROUBLE =
+  /\b(?:deferred|timed out|connection refused|user unknown|unknown user|no such user|does not exist|mailbox (?:is )?(?:full|unavailable|disabled)|quota)\b/i
 const EMAIL = /[A-Z0-9._%+'-]+@[A-Z0-9.-]+\.[A-Z]{2,}/i
 
 const STATUS_MEANINGS: Record<string, string> = {
@@ -182,7 +187,7 @@ function readNoticeReport(mail: ParsedMail): DeliveryReport | null {
     report: {
       originalMessageId: originalMessageId(mail),
       recipient,
-      reason: noticeReason(opening, code),
+      reason: noticeReason(opening, code, subject),
       permanent: outcome === 'failed' && (code === null || code.startsWith('5')),
     },
   }
@@ -191,26 +196,27 @@ function readNoticeReport(mail: ParsedMail): DeliveryReport | null {
 /** The notice's own words: the text before the copy of the original message. */
 function noticeText(text: string): string {
   const cut = text.search(
-    /^(?:-+ ?(?:below this line is a copy of the message|original message|this is a copy of the message)|original message headers:|-+ original message -+|-+ ?the header of the original message)/im,
+    /^\s*(?:-+ ?(?:below this line is a copy of the message|original message|this is a copy of the message)|original message headers:|-+ original message -+|-+ ?(?:the header of the )?original message(?: headers)?)/im,
   )
   return (cut >= 0 ? text.slice(0, cut) : text).slice(0, 20_000)
 }
 
-function noticeReason(opening: string, code: string | null): string {
+/** The line with the server's reply code, else one naming the trouble, else the notice's own sentence, else its subject. */
+function noticeReason(opening: string, code: string | null, subject: string): string {
   const lines = opening.split(/\r?\n/).map((line) => line.trim())
-  const withCode = lines.find((line) => REPLY_CODE.test(line) && line.length > 5)
-  if (withCode) return oneLine(withCode)
-  const sentence = lines.find(
-    (line) => FAILURE_TEXT.some((pattern) => pattern.test(line)) || DELAY_TEXT.some((pattern) => pattern.test(line)),
-  )
-  return oneLine(sentence ?? '') || describeStatus(code) || 'the message could not be delivered'
+  const found =
+    lines.find((line) => REPLY_CODE.test(line) && line.length > 5) ??
+    lines.find((line) => TROUBLE.test(line)) ??
+    lines.find((line) => FAILURE_TEXT.some((pattern) => pattern.test(line)) || DELAY_TEXT.some((pattern) => pattern.test(line)))
+  return oneLine(found ?? '') || describeStatus(code) || oneLine(subject) || 'the message could not be delivered'
 }
 
 /** The enhanced status code ("5.1.1") in a diagnostic or notice, or a basic reply code's class ("550" → "5.0.0"). */
 function replyCode(text: string): string | null {
   const match = REPLY_CODE.exec(text)
   if (!match) return null
-  return match[2] ?? match[3] ?? `${match[1]![0]}.0.0`
+  const basic = match[1] ?? match[4]!
+  return match[2] ?? match[3] ?? `${basic[0]}.0.0`
 }
 
 function describeStatus(code: string | null): string | null {

@@ -45,7 +45,8 @@ const ACKNOWLEDGED = [
   new RegExp(
     String.raw`\b(?:we|i|this office|our office|the (?:department|office|unit|division|city|county)) (?:have|has) (?:now )?received your ${REQUEST}`,
   ),
-  new RegExp(String.raw`\byour ${REQUEST} (?:has been|was|is) (?:received|submitted|logged|assigned)`),
+  // "your request has been received", "Request #26-1187 has been submitted", "your records request number 2026-0457 was logged"
+  new RegExp(String.raw`\b${REQUEST} (?:#\s?[\w-]+ |(?:number|no\.) [\w-]+ )?(?:has been|was|is) (?:received|submitted|logged)\b`),
   /\bassigned (?:a |the )?(?:reference|tracking|request|control|confirmation) (?:number|no\b|#)/,
   /\b(?:are|is) in receipt of your\b/,
   /\backnowledg(?:e|es|ing) (?:the )?receipt of your\b/,
@@ -93,8 +94,10 @@ const NO_RECORDS = [
   /\b(?:did|does|could|do) not (?:locate|find|identify|have|maintain|possess) any (?:responsive )?(?:records|documents)\b/,
   /\bunable to (?:locate|find|identify) any (?:responsive )?(?:records|documents)\b/,
 ]
-const AMOUNT = /\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\b/
-const FEE_WORDS = /\b(?:fees?|costs?|charges?|deposit|payment|invoice|estimated?|remit|pay|owe|due)\b/
+/** An amount with the few words before it (for the total cue). */
+const AMOUNTS = /((?:\S+ ){0,4})\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\b/g
+const TOTAL_CUE = /\b(?:total|amount due|balance(?: due)?|total due)\b[^$]*$/
+const FEE_WORDS = /\b(?:fees?|costs?|charges?|deposit|payment|invoice|estimated?|remit|pay|owe|due|total|per page)\b/
 const FEE_SETTLED =
   /\b(?:waived?|waiving|no (?:fee|charge|cost)|free of charge|thank you for (?:your )?payment|(?:has|have) been paid|paid in full|received (?:your )?payment|payment (?:was |has been )?received|refund)\b/
 const DEPOSIT_REQUIRED = /\bdeposit (?:of [^.]{1,40} )?(?:is|will be) required\b/
@@ -102,7 +105,7 @@ const DEPOSIT_REQUIRED = /\bdeposit (?:of [^.]{1,40} )?(?:is|will be) required\b
 export function suggestStatus(text: string): StatusSuggestion {
   const flat = text.replace(/\s+/g, ' ').toLowerCase()
   const matches = (patterns: RegExp[]) => patterns.some((pattern) => pattern.test(flat))
-  const fee = feeRequested(flat)
+  const fee = feeRequested(text.toLowerCase())
   const strongRelease = matches(STRONG_RELEASE)
   const weakRelease = matches(WEAK_RELEASE)
   const denied = matches(DENIED)
@@ -122,13 +125,23 @@ export function suggestStatus(text: string): StatusSuggestion {
   return {}
 }
 
-/** The first fee asked for, when the text asks for one. */
-function feeRequested(flat: string): { amount: string | null } | null {
-  for (const sentence of flat.split(/(?<=[.!?;])\s+/)) {
+/**
+ * The fee asked for, when the text asks for one: the amount named as a total, an amount due or a
+ * balance, else the first amount in a sentence about a fee ("$0.10 per page, for a total of $18.40").
+ */
+function feeRequested(lowered: string): { amount: string | null } | null {
+  let first: string | null = null
+  let asked = false
+  for (const sentence of lowered.split(/(?<=[.!?;])\s+|\n[ \t]*\n/).map((part) => part.replace(/\s+/g, ' '))) {
     if (FEE_SETTLED.test(sentence)) continue
-    const amount = AMOUNT.exec(sentence)
-    if (amount && FEE_WORDS.test(sentence)) return { amount: `${amount[1]!.replace(/,/g, '')}.${amount[2] ?? '00'}` }
-    if (DEPOSIT_REQUIRED.test(sentence)) return { amount: null }
+    if (DEPOSIT_REQUIRED.test(sentence)) asked = true
+    if (!FEE_WORDS.test(sentence)) continue
+    for (const amount of sentence.matchAll(AMOUNTS)) {
+      const value = `${amount[2]!.replace(/,/g, '')}.${amount[3] ?? '00'}`
+      if (TOTAL_CUE.test(amount[1]!)) return { amount: value }
+      first ??= value
+      asked = true
+    }
   }
-  return null
+  return asked ? { amount: first } : null
 }
