@@ -6,7 +6,7 @@
  *   "Automatic reply:", "Out of Office", "Auto:", "Autoreply"). It speaks for an absent person or
  *   a mailbox, not for the records office's handling of the request.
  * - `generated`: mail a system generated (`Auto-Submitted: auto-generated`/`auto-notified`, any
- *   value but `no`; `Precedence: bulk`/`junk`/`list`; a no-reply sender; a records portal's
+ *   value but `no`; `Precedence: bulk`/`junk`/`list`; a no-reply or mail-system sender; a records portal's
  *   sending domain (GovQA's mycusthelp, NextRequest, JustFOIA); the null return path;
  *   a report other than a delivery report, e.g. a read receipt). Records portals (GovQA,
  *   NextRequest, JustFOIA) send their acknowledgements, fee notices and release notices this way:
@@ -24,7 +24,7 @@ const RESPONDER_SUBJECT =
   /^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|autoresponse|out of (?:the )?office|ooo\b|auto:|abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática)/i
 /** Records portals' sending domains: GovQA (mycusthelp), NextRequest, JustFOIA. */
 const PORTAL_SENDER = /@(?:[a-z0-9-]+\.)*(?:mycusthelp\.(?:com|net)|govqa\.us|nextrequest\.com|justfoia\.com)$/i
-const NO_REPLY_SENDER = /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|auto-?(?:mailer|notify))[^@]*@/i
+const NO_REPLY_SENDER = /^(?:mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|auto-?(?:mailer|notify))[^@]*@/i
 
 export function autoReplyKind(mail: ParsedMail): AutoReplyKind | null {
   const autoSubmitted = (headerValue(mail, 'auto-submitted') ?? 'no').toLowerCase().split(/[\s;(]/)[0]!

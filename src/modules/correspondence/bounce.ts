@@ -40,6 +40,8 @@ export type DeliveryReport =
   /** A report that is neither (a success notice, "relayed", …): automated mail that changes nothing. */
   | { outcome: 'other' }
 
+/** Reports are short; a bound keeps a hostile multi-megabyte body cheap. */
+const REPORT_TEXT_CHARS = 200_000
 const MAILER_SENDER = /^(mailer-daemon|mail-daemon|mailerdaemon|postmaster|microsoftexchange[0-9a-f]{8,})@/i
 const MAILER_NAME = /^(mail delivery (sub)?system|mail administrator|microsoft outlook|postmaster)$/i
 
@@ -109,8 +111,8 @@ function readStandardReport(mail: ParsedMail): DeliveryReport | null {
   const fields = [
     ...mail.attachments
       .filter((part) => /^message\/(global-)?delivery-status$/i.test(part.contentType))
-      .map((part) => part.content.toString('utf8')),
-    mail.text ?? '',
+      .map((part) => part.content.subarray(0, REPORT_TEXT_CHARS).toString('utf8')),
+    (mail.text ?? '').slice(0, REPORT_TEXT_CHARS),
   ].flatMap(recipientFields)
   const failed = fields.find((entry) => entry.action === 'failed')
   const delayed = fields.find((entry) => entry.action === 'delayed')
@@ -167,7 +169,7 @@ function readNoticeReport(mail: ParsedMail): DeliveryReport | null {
   if (!failedRecipients && !fromMailSystem) return null
 
   const subject = mail.subject ?? ''
-  const opening = noticeText(mail.text ?? '')
+  const opening = noticeText((mail.text ?? '').slice(0, REPORT_TEXT_CHARS))
   // A notice that says the server keeps trying is a delay even when it also says "could not be delivered".
   const delayed = failedRecipients === null && (DELAY_SUBJECT.test(subject) || DELAY_TEXT.some((pattern) => pattern.test(opening)))
   const failed = failedRecipients !== null || FAILURE_SUBJECT.test(subject) || FAILURE_TEXT.some((pattern) => pattern.test(opening))
@@ -232,7 +234,7 @@ function originalMessageId(mail: ParsedMail): string | null {
       if (id) return id
     }
   }
-  const pasted = /^message-id:[ \t]*<([^<>\s]{1,998})>/im.exec(mail.text ?? '')
+  const pasted = /^message-id:[ \t]*<([^<>\s]{1,998})>/im.exec((mail.text ?? '').slice(0, REPORT_TEXT_CHARS))
   if (pasted) return pasted[1]!
   const inReplyTo = /<([^<>\s]{1,998})>/.exec(mail.inReplyTo ?? '')
   if (inReplyTo) return inReplyTo[1]!

@@ -41,13 +41,19 @@ export interface InboundClassification {
   suggestion?: InboundSuggestion
 }
 
+/**
+ * How much of the text the rules read: an answer states its decision near the top, and a bound
+ * keeps a hostile multi-megabyte body from costing more than a few milliseconds.
+ */
+export const CLASSIFIED_TEXT_CHARS = 100_000
+
 export function classifyInbound(mail: ParsedMail): InboundClassification {
   const report = readDeliveryReport(mail)
   if (report?.outcome === 'failed') return { kind: 'bounce', bounce: report.report }
   if (report?.outcome === 'delayed') return { kind: 'auto_reply', bounce: { ...report.report, permanent: false } }
   if (report) return { kind: 'auto_reply' }
 
-  const text = authoredText(mail.text ?? '')
+  const text = authoredText((mail.text ?? '').slice(0, CLASSIFIED_TEXT_CHARS))
   const trackingNumber = findTrackingNumber(text, mail.subject ?? '') ?? undefined
   const automated = autoReplyKind(mail)
   if (automated === 'responder') {
