@@ -4,17 +4,21 @@
  * see quoted-text.ts); shown as a suggestion, never applied by itself.
  *
  * Signals, each a set of phrases matched in one sentence-spaced text:
- * - acknowledged: "we have received your request", "your request has been received", "assigned
- *   reference number", "in receipt of your request", "acknowledge receipt";
- * - fee: a dollar amount in a sentence about a fee, cost, charge, deposit, payment or invoice, not
- *   waived, not already paid (the amount is that sentence's first); or "a deposit … is required";
+ * - acknowledged: "we have received your request", "your request has been received" (or assigned),
+ *   "assigned reference number", "in receipt of your request", "acknowledge receipt";
+ * - fee: a dollar amount in a sentence about a fee, cost, charge, deposit, payment, invoice, total
+ *   or check, not waived, not already paid (the amount named as a total or amount due, else the
+ *   first); or "a deposit … is required";
  * - clarification: "please clarify", "could you narrow", "more specific", "need clarification";
  * - release (strong): "attached are the records", "responsive records are attached", "please find
- *   attached the records", "records are available for download", "records have been released";
- *   release (weak): "please find attached", "see attached" with no records named;
+ *   attached the records", "records are available for download", "records have been released",
+ *   "I've uploaded the responsive documents"; release (weak): "please find attached", "see
+ *   attached" with no records named;
  * - partial: "portions have been redacted", "withheld in part", "partially granted", "released in part";
- * - denied: "denied", "exempt from disclosure under", "we are unable to provide", "withheld in its entirety";
- * - no records: "no responsive records", "no records responsive", "did not locate any records".
+ * - denied: "denied", "exempt from disclosure under", "we are unable to provide", "withheld in its
+ *   entirety", "not disclosable", "will be withheld";
+ * - no records: "no responsive records", "no records responsive", "did not locate any records",
+ *   "there are no records", "no records of".
  *
  * One event wins, in this order (a letter often says several things; the strongest step counts):
  * 1. partial_release: a partial phrase; or records released (either kind) with redactions; or
@@ -46,7 +50,7 @@ const ACKNOWLEDGED = [
     String.raw`\b(?:we|i|this office|our office|the (?:department|office|unit|division|city|county)) (?:have|has) (?:now )?received your ${REQUEST}`,
   ),
   // "your request has been received", "Request #26-1187 has been submitted", "your records request number 2026-0457 was logged"
-  new RegExp(String.raw`\b${REQUEST} (?:#\s?[\w-]+ |(?:number|no\.) [\w-]+ )?(?:has been|was|is) (?:received|submitted|logged)\b`),
+  new RegExp(String.raw`\b${REQUEST} (?:#\s?[\w-]+ |(?:number|no\.) [\w-]+ )?(?:has been|was|is) (?:received|submitted|logged|assigned)\b`),
   /\bassigned (?:a |the )?(?:reference|tracking|request|control|confirmation) (?:number|no\b|#)/,
   /\b(?:are|is) in receipt of your\b/,
   /\backnowledg(?:e|es|ing) (?:the )?receipt of your\b/,
@@ -66,6 +70,7 @@ const STRONG_RELEASE = [
   /\b(?:records|documents) (?:are|is) (?:now )?available (?:for download|to download|for pickup|in the portal|online)\b/,
   /\b(?:records|documents) (?:have|has) been (?:released|uploaded|posted|produced)\b/,
   /\b(?:we are|i am) (?:now )?releasing (?:the |all )?(?:responsive )?(?:records|documents)\b/,
+  /\b(?:i|we) ?(?:have|'ve) (?:uploaded|posted|shared) (?:the |all )?(?:responsive |requested )?(?:records|documents|files)\b/,
 ]
 const WEAK_RELEASE = [
   /\bplease find (?:attached|enclosed)\b/,
@@ -87,17 +92,22 @@ const DENIED = [
   /\bwe are unable to provide\b/,
   /\bwithheld in (?:its|their) entirety\b/,
   /\bdeclines? to (?:release|produce|disclose)\b/,
+  /\bnot (?:disclosable|subject to (?:public )?disclosure)\b/,
+  /\bwill (?:not be (?:released|disclosed|produced)|be withheld)\b/,
 ]
 const NO_RECORDS = [
   /\bno (?:responsive|such) (?:records|documents)\b/,
   /\bno (?:records|documents) (?:responsive|were (?:found|located)|exist|matching)\b/,
   /\b(?:did|does|could|do) not (?:locate|find|identify|have|maintain|possess) any (?:responsive )?(?:records|documents)\b/,
   /\bunable to (?:locate|find|identify) any (?:responsive )?(?:records|documents)\b/,
+  /\bthere (?:are|were|is) no (?:responsive )?(?:records|documents)\b/,
+  /\bno (?:records|documents) (?:of|regarding|concerning|related to)\b/,
 ]
 /** An amount with the few words before it (for the total cue). */
 const AMOUNTS = /((?:\S+ ){0,4})\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\b/g
 const TOTAL_CUE = /\b(?:total|amount due|balance(?: due)?|total due)\b[^$]*$/
-const FEE_WORDS = /\b(?:fees?|costs?|charges?|deposit|payment|invoice|estimated?|remit|pay|owe|due|total|per page)\b/
+const FEE_WORDS =
+  /\b(?:fees?|costs?|charges?|deposit|payment|invoice|estimated?|remit|pay|owe|due|total|per page|payable|made out to|money order|check for)\b/
 const FEE_SETTLED =
   /\b(?:waived?|waiving|no (?:fee|charge|cost)|free of charge|thank you for (?:your )?payment|(?:has|have) been paid|paid in full|received (?:your )?payment|payment (?:was |has been )?received|refund)\b/
 const DEPOSIT_REQUIRED = /\bdeposit (?:of [^.]{1,40} )?(?:is|will be) required\b/
