@@ -49,9 +49,9 @@ export const CLASSIFIED_TEXT_CHARS = 100_000
 
 export function classifyInbound(mail: ParsedMail): InboundClassification {
   const report = readDeliveryReport(mail)
-  if (report?.outcome === 'failed') return { kind: 'bounce', bounce: report.report }
-  if (report?.outcome === 'delayed') return { kind: 'auto_reply', bounce: { ...report.report, permanent: false } }
-  if (report) return { kind: 'auto_reply' }
+  if (report?.outcome === 'other') return { kind: 'auto_reply' }
+  // A delay's report has `permanent: false`: the server still retries, so only a failure is a bounce.
+  if (report) return { kind: report.outcome === 'failed' ? 'bounce' : 'auto_reply', bounce: report.report }
 
   const text = authoredText((mail.text ?? '').slice(0, CLASSIFIED_TEXT_CHARS))
   const trackingNumber = findTrackingNumber(text, mail.subject ?? '') ?? undefined
