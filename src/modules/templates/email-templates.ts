@@ -25,6 +25,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   'letter',
   'delivery-failed',
   'deadline-moved',
+  'requester-copy',
   'sign-up-token',
   'sign-up-again',
 ] as const
@@ -86,8 +87,8 @@ export interface DeliveryFailedEmailContext {
     url: string
   }
   failure: {
-    /** Which email failed: the request letter or a follow-up letter. */
-    what: 'letter' | 'follow_up'
+    /** Which email failed: the request letter, a follow-up letter or the requester's message. */
+    what: 'letter' | 'follow_up' | 'message'
     /** The address it was sent to. */
     sentTo: string
     /** Long date of the last attempt. */
@@ -123,6 +124,31 @@ export interface DeadlineMovedEmailContext {
   }
 }
 
+/** The requester's copy of an email sent to the agency on their behalf. */
+export interface RequesterCopyEmailContext {
+  requester: { name: string }
+  agency: { name: string }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+  }
+  copy: {
+    what: 'letter' | 'follow_up' | 'message'
+    /** The agency's address it went to, and the request's reply address it came from. */
+    to: string
+    from: string
+    /** Long date it was sent. */
+    sentOn: string
+    subject: string
+    text: string
+    /** File names of the attachments, comma-separated; "" for none. */
+    attachments: string
+  }
+}
+
 /** An account's new API token, emailed after a public sign-up (the API never shows it). */
 export interface AccountTokenEmailContext {
   user: { name: string; email: string }
@@ -147,6 +173,7 @@ export interface EmailTemplates {
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
   deadlineMoved(ctx: DeadlineMovedEmailContext): RenderedEmail
+  requesterCopy(ctx: RequesterCopyEmailContext): RenderedEmail
   /** A new account's first token. */
   signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
   /** A new token for an account whose address someone signed up with again (token recovery). */
@@ -235,6 +262,12 @@ const DEADLINE_MOVED_FIELDS: ContextFields<DeadlineMovedEmailContext> = {
   request: ['id', 'subject', 'trackingNumber', 'url'],
   change: ['why', 'previousDueOn', 'dueOn'],
 }
+const REQUESTER_COPY_FIELDS: ContextFields<RequesterCopyEmailContext> = {
+  requester: ['name'],
+  agency: ['name'],
+  request: ['id', 'subject', 'trackingNumber', 'url'],
+  copy: ['what', 'to', 'from', 'sentOn', 'subject', 'text', 'attachments'],
+}
 const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
@@ -250,6 +283,7 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
   'deadline-moved': DEADLINE_MOVED_FIELDS,
+  'requester-copy': REQUESTER_COPY_FIELDS,
   'sign-up-token': ACCOUNT_TOKEN_FIELDS,
   'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
@@ -428,6 +462,10 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     deadlineMoved(ctx) {
       assertWebLink('deadline-moved', 'request.url', ctx.request.url)
       return renderEmail(get('deadline-moved'), ctx)
+    },
+    requesterCopy(ctx) {
+      assertWebLink('requester-copy', 'request.url', ctx.request.url)
+      return renderEmail(get('requester-copy'), ctx)
     },
     signUpToken(ctx) {
       assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)
