@@ -171,6 +171,37 @@ t.test('every email to the agency is a message of the request’s thread', async
     t.equal(smtp.messages.filter((mail) => toRequester(mail) && (mail.text ?? '').includes('Any news?')).length, 1, 'one copy')
   })
 
+  t.test('a message the agency’s server refuses ends failed, and the requester is told, with no copy', async (t) => {
+    smtp.setFailure({ code: 550, message: '5.1.1 Mailbox unavailable', stage: 'rcpt' })
+    t.teardown(() => smtp.setFailure(null))
+    const response = await app.inject({
+      method: 'POST',
+      url: `/v1/requests/${request.id}/messages`,
+      headers: requester.headers,
+      payload: { text: 'Is anyone there?' },
+    })
+    const { messageId } = response.json()
+    const recorded = await eventually(async () => {
+      const [row] = await ctx.database.sql`
+        select d.status, d.last_error from messages m join deliveries d on d.id = m.delivery_id where m.message_id = ${messageId}`
+      return row?.status === 'failed' ? row : null
+    })
+    t.match(recorded.last_error, /Mailbox unavailable/)
+    smtp.setFailure(null)
+    const notice = await mailWhere(
+      'the notice',
+      (mail) => toRequester(mail) && mail.subject === 'Not delivered: your message to Spokane Police Department',
+    )
+    t.match(notice.text, 'Is anyone there?')
+    t.notOk(
+      smtp.messages.some(
+        (mail) =>
+          toRequester(mail) && (mail.subject ?? '').startsWith('Copy of your message') && (mail.text ?? '').includes('Is anyone there?'),
+      ),
+      'a copy only of what was sent',
+    )
+  })
+
   t.test('the follow-up: threaded after the letter, the letter PDF attached, copied', async (t) => {
     const late = await createRequest()
     await app.inject({ method: 'PATCH', url: `/v1/requests/${late.id}`, headers: requester.headers, payload: { autoFollowUp: true } })
