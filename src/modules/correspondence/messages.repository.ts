@@ -66,11 +66,6 @@ export async function findMessageByDelivery(db: Executor, deliveryId: string): P
   return row ?? null
 }
 
-export async function findMessage(db: Executor, id: string): Promise<MessageRow | null> {
-  const [row] = await db.select().from(messages).where(eq(messages.id, id))
-  return row ?? null
-}
-
 export async function insertMessage(db: Executor, row: MessageInsert): Promise<MessageRow> {
   const [inserted] = await db.insert(messages).values(row).returning()
   return inserted!

@@ -34,8 +34,3 @@ export function threadHeadersAfter(parent: ThreadParent | null, limit = MAX_REFE
   const references = chain.length <= limit ? chain : [chain[0]!, ...chain.slice(chain.length - (limit - 1))]
   return { inReplyTo: parent.messageId, references }
 }
-
-/** A header value of ids: each in angle brackets, separated by spaces. */
-export function formatIdList(ids: readonly string[]): string {
-  return ids.map((id) => `<${id}>`).join(' ')
-}

@@ -1,10 +1,5 @@
 import t from 'tap'
-import {
-  formatIdList,
-  isWritableMessageId,
-  MAX_REFERENCES,
-  threadHeadersAfter,
-} from '../../../src/modules/correspondence/thread-headers.js'
+import { isWritableMessageId, MAX_REFERENCES, threadHeadersAfter } from '../../../src/modules/correspondence/thread-headers.js'
 
 t.test('the first email of a thread answers nothing', async (t) => {
   t.same(threadHeadersAfter(null), { inReplyTo: null, references: [] })
@@ -42,5 +37,4 @@ t.test('ids that cannot be written back into a header are left out', async (t) =
   const parent = { messageId: 'ok@city.gov', inReplyTo: null, references: ['bad id@x', 'fine@x', 'x@y\nInjected: 1'] }
   t.same(threadHeadersAfter(parent).references, ['fine@x', 'ok@city.gov'])
   t.same(threadHeadersAfter({ messageId: 'broken id', inReplyTo: null, references: ['fine@x'] }), { inReplyTo: null, references: [] })
-  t.equal(formatIdList(['a@b', 'c@d']), '<a@b> <c@d>')
 })
