@@ -19,6 +19,7 @@ import { registerRateLimits } from './http/rate-limits.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
+import { outboundRoutes } from './modules/correspondence/outbound.routes.js'
 import { muteRoutes } from './modules/deliveries/mute.routes.js'
 import { reminderRoutes } from './modules/deliveries/reminders.routes.js'
 import { documentRoutes } from './modules/documents/documents.routes.js'
@@ -97,6 +98,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(agencyRoutes(ctx))
   await app.register(templateRoutes(ctx))
   await app.register(requestRoutes(ctx))
+  await app.register(outboundRoutes(ctx))
   await app.register(reminderRoutes(ctx))
   await app.register(muteRoutes(ctx))
   await app.register(documentRoutes(ctx))

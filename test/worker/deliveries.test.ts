@@ -163,7 +163,7 @@ t.test('reminders and letters go out by email, once', async (t) => {
     t.equal(letter.to[0]!.address, 'records@spokane.example')
     t.equal(letter.from[0]!.address, submitted.json().replyAddress)
     t.equal(letter.from[0]!.name, 'José Núñez')
-    t.equal(letter.subject, request.subject)
+    t.equal(letter.subject, `${request.subject} [${request.reference}]`, 'with the request’s reference')
     t.match(letter.text, /RCW 42\.56/)
     t.equal(letter.attachments.length, 1)
     t.equal(letter.attachments[0]!.contentType, 'application/pdf')

@@ -94,8 +94,9 @@ t.test('a backfilled request filed by email: the agency gets the letter before t
   )
   await startTestWorker(t, ctx, smtp.url)
   await startTestWorker(t, ctx, smtp.url)
-  await smtp.waitFor(REQUESTS * 3, 30_000)
-  await eventually(async () => (await statusCounts()).sent === REQUESTS * 3, 10_000, 'every row sent')
+  // Per request: the letter, the agency's follow-up, the requester's overdue reminder, and the requester's copies of the first two.
+  await smtp.waitFor(REQUESTS * 5, 30_000)
+  await eventually(async () => (await statusCounts()).sent === REQUESTS * 5, 10_000, 'every row sent')
   const order = await sql`select request_id, kind, id from deliveries where recipient = 'agency' and status = 'sent'`
   const position = new Map(smtp.messages.map((mail, index) => [mail.messageId, index]))
   const at = (id: string) => position.get(`<delivery-${id}@${ctx.config.replyDomain}>`)!

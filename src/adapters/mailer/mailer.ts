@@ -11,6 +11,10 @@ export interface OutgoingMail {
   /** "Name <addr>" or "addr". */
   from: string
   replyTo?: string
+  /** The Message-ID this mail answers, "<id@domain>" (an email in a thread). */
+  inReplyTo?: string
+  /** The thread's Message-IDs, oldest first, each "<id@domain>". */
+  references?: string[]
   /** Exactly one recipient, "Name <addr>" or "addr": one delivery is one recipient's email. */
   to: string
   subject: string
@@ -69,8 +73,10 @@ const RESERVED_HEADERS = new Set([
   'content-type',
   'date',
   'from',
+  'in-reply-to',
   'message-id',
   'mime-version',
+  'references',
   'reply-to',
   'sender',
   'subject',
@@ -114,8 +120,14 @@ export function assertSafeHeaders(mail: OutgoingMail): void {
   for (const [field, value] of fields) {
     if (value !== undefined && LINE_BREAK.test(value)) throw refuse(`Refusing to send: ${field} contains a line break`)
   }
-  if (!MESSAGE_ID.test(mail.messageId))
-    throw refuse(`Refusing to send: messageId must look like <id@domain>, got ${JSON.stringify(mail.messageId)}`)
+  for (const [field, id] of [
+    ['messageId', mail.messageId],
+    ['inReplyTo', mail.inReplyTo],
+    ...(mail.references ?? []).map((reference) => ['references', reference] as const),
+  ] as const) {
+    if (id !== undefined && !MESSAGE_ID.test(id))
+      throw refuse(`Refusing to send: ${field} must look like <id@domain>, got ${JSON.stringify(id)}`)
+  }
   for (const [field, value] of [
     ['from', mail.from],
     ['to', mail.to],

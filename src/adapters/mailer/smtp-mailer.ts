@@ -76,6 +76,8 @@ export function createSmtpMailer(smtpUrl: string, options: SmtpMailerOptions = {
           messageId: mail.messageId,
           from: mail.from,
           ...(mail.replyTo === undefined ? {} : { replyTo: mail.replyTo }),
+          ...(mail.inReplyTo === undefined ? {} : { inReplyTo: mail.inReplyTo }),
+          ...(mail.references === undefined || mail.references.length === 0 ? {} : { references: mail.references }),
           to: mail.to,
           subject: mail.subject,
           text: mail.text,

@@ -40,6 +40,8 @@ export const messages = pgTable(
     references: jsonb('references').$type<string[]>().notNull().default([]),
     /** outbound: when the delivery was accepted by the SMTP server; inbound: when it was received. */
     sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }),
+    /** outbound only: the request's documents attached to the email (the requester's choice), in order. */
+    attachmentDocumentIds: jsonb('attachment_document_ids').$type<string[]>().notNull().default([]),
     deliveryId: uuid('delivery_id').references(() => deliveries.id, { onDelete: 'set null' }),
     /** inbound only: the raw message's row (see the inbound module). */
     inboundMailId: uuid('inbound_mail_id'),

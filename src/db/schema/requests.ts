@@ -36,6 +36,11 @@ export const requests = pgTable(
     muteToken: text('mute_token').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
     replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
+    /**
+     * Short stable reference ("RR-8F3K2Q", see correspondence/request-reference.ts) in the subject of
+     * every email to the agency. request_reference() (migration request_reference) draws an unused one.
+     */
+    reference: text('reference').notNull().unique('requests_reference_key').default(sql`request_reference()`),
     // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: updatedAt(),
@@ -48,6 +53,7 @@ export const requests = pgTable(
     index('requests_due_date_idx').on(table.dueDate),
     check('requests_status_check', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
     check('requests_visibility_check', sql.raw(`visibility in (${inList(VISIBILITIES)})`)),
+    check('requests_reference_check', sql`reference ~ '^RR-[0-9A-HJKMNP-TV-Z]{5,8}$'`),
     check('requests_submitted_via_check', sql.raw(`submitted_via is null or submitted_via in (${inList(SUBMISSION_CHANNELS)})`)),
   ],
 )

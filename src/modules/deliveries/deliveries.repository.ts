@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
 import { type Executor, inUuids } from '../../db/client.js'
-import { deliveries } from '../../db/schema/index.js'
+import { deliveries, messages, requests } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { REMINDER_KINDS } from './reminder-plan.js'
 
@@ -123,14 +123,40 @@ export async function claimDelivery(db: Executor, id: string, leaseSeconds: numb
 /**
  * Marks a claimed delivery sent; answers what it was, or null when it was not `sending` (already
  * marked, by this worker's earlier try whose answer was lost or by another settling the journal).
+ * An email to the agency also marks its thread message sent and, in the same transaction, owes the
+ * requester a copy (`copies`: the copy's delivery, to queue), so a copy is neither lost nor doubled.
  */
-export async function markSent(db: Executor, id: string): Promise<Pick<DeliveryRow, 'id' | 'kind' | 'requestId'> | null> {
-  const [row] = await db
-    .update(deliveries)
-    .set({ status: 'sent', sentAt: sql`now()`, claimedAt: null, lastError: null, updatedAt: sql`now()` })
-    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
-    .returning({ id: deliveries.id, kind: deliveries.kind, requestId: deliveries.requestId })
-  return row ?? null
+export async function markSent(
+  db: Executor,
+  id: string,
+): Promise<(Pick<DeliveryRow, 'id' | 'kind' | 'requestId'> & { copies: DeliveryJob[] }) | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(deliveries)
+      .set({ status: 'sent', sentAt: sql`now()`, claimedAt: null, lastError: null, updatedAt: sql`now()` })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
+      .returning({ id: deliveries.id, kind: deliveries.kind, requestId: deliveries.requestId, recipient: deliveries.recipient })
+    if (!row) return null
+    const { recipient, ...sent } = row
+    if (recipient !== 'agency') return { ...sent, copies: [] }
+    await tx
+      .update(messages)
+      .set({ sentAt: sql`coalesce(${messages.sentAt}, now())` })
+      .where(eq(messages.deliveryId, id))
+    return { ...sent, copies: await insertRequesterCopy(tx, sent) }
+  })
+}
+
+/** The requester's copy of an email sent to the agency; the request row is locked so concurrent copies number apart. */
+async function insertRequesterCopy(tx: Executor, sent: Pick<DeliveryRow, 'id' | 'requestId'>): Promise<DeliveryJob[]> {
+  await tx.select({ id: requests.id }).from(requests).where(eq(requests.id, sent.requestId)).for('update')
+  const inserted = await tx.execute<{ id: string; send_at_ms: number; attempts: number }>(sql`
+    insert into ${deliveries} (request_id, kind, recipient, sequence, send_at, about_id)
+    select ${sent.requestId}, 'requester_copy', 'requester',
+      (select count(*) from ${deliveries} where request_id = ${sent.requestId} and kind = 'requester_copy'), now(), ${sent.id}
+    on conflict do nothing
+    returning id, (extract(epoch from send_at) * 1000)::float8 as send_at_ms, attempts`)
+  return inserted.map((row) => ({ id: row.id, sendAt: new Date(row.send_at_ms), attempts: row.attempts }))
 }
 
 /** Gives a claim back without counting the attempt (nothing was sent), to be tried again at `sendAt`. */

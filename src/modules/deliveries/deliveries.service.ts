@@ -1,6 +1,7 @@
 import { join } from 'node:path'
+import { buffer } from 'node:stream/consumers'
 import { type AcceptedJournal, createAcceptedJournal } from '../../adapters/mailer/accepted-journal.js'
-import { MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
+import { type MailAttachment, MailDeliveryError, type Mailer, type OutgoingMail } from '../../adapters/mailer/mailer.js'
 import type { AppContext } from '../../context.js'
 import { isTransientDatabaseError } from '../../db/errors.js'
 import { type DatabaseRetryOptions, retryOnConnectionLoss } from '../../db/retry.js'
@@ -8,17 +9,28 @@ import { DomainError } from '../../errors.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { DeliveryHandlers } from '../../jobs/runner.js'
 import { findRequester } from '../accounts/accounts.repository.js'
+import {
+  backfillSentLetters,
+  ensureDeliveryMessage,
+  findMessageByDelivery,
+  findThreadParent,
+  type MessageRow,
+} from '../correspondence/messages.repository.js'
+import { deliveryMessageId, outboundKindOf } from '../correspondence/outbound-messages.js'
+import { withReference } from '../correspondence/request-reference.js'
+import { threadHeadersAfter } from '../correspondence/thread-headers.js'
 import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
+import { findDocuments } from '../documents/documents.repository.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
-import { letterPdfOf, letterRequestOf, type Requester, renderLetterFor } from '../requests/request-letters.js'
+import { letterPdfOf, letterRequestOf, type Requester, renderLetterFor, replyAddressOf } from '../requests/request-letters.js'
 import { findEvent, findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
 import { EmailRenderError, type EmailTemplates } from '../templates/email-templates.js'
-import { LetterRenderError } from '../templates/letter-renderer.js'
+import { LetterRenderError, normalizeLetterText } from '../templates/letter-renderer.js'
 import * as repository from './deliveries.repository.js'
 import { muteUrl } from './mute-link.js'
 import { syncReminders } from './reminder-schedule.service.js'
 
-export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holidays' | 'templates' | 'deliveries' | 'logger'> & {
+export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holidays' | 'templates' | 'deliveries' | 'logger' | 'storage'> & {
   mailer: Mailer
   emails: EmailTemplates
 }
@@ -73,6 +85,9 @@ export function createDeliveryHandlers(deps: DeliveryDeps): DeliveryHandlers {
     },
     async reconcile() {
       await settleJournal(deps, journal)
+      const recorded = await persist(deps, 'record sent letters', () => backfillSentLetters(deps.db, deps.config.replyDomain))
+      if (recorded > 0)
+        deps.logger.info({ recorded }, 'letters sent before the correspondence thread existed recorded as its first messages')
       let queued = 0
       let after: DeliveryJob | null = null
       for (;;) {
@@ -150,6 +165,7 @@ async function settleSent(deps: DeliveryDeps, journal: AcceptedJournal, id: stri
   if (!sent) return
   deps.logger.info({ delivery: id, kind: sent.kind }, 'delivery sent')
   try {
+    await deps.deliveries.enqueue(sent.copies)
     if (sent.kind === 'overdue' || sent.kind === 'follow_up') await replan(deps, sent.requestId)
     // Follow-ups to the agency wait for the letter (see claimDelivery); they may go now.
     if (sent.kind === 'letter')
@@ -207,7 +223,7 @@ async function tellRequester(deps: DeliveryDeps, failed: repository.DeliveryRow,
 }
 
 function messageId(deps: DeliveryDeps, id: string): string {
-  return `<delivery-${id}@${deps.config.replyDomain}>`
+  return `<${deliveryMessageId(deps.config.replyDomain, id)}>`
 }
 
 function requestUrl(deps: DeliveryDeps, id: string): string {
@@ -228,7 +244,7 @@ function agencyAddress(found: RequestWithAgency): string {
 /** Letters to the agency come from the request's own reply address, in the requester's name. */
 function requesterSender(deps: DeliveryDeps, found: RequestWithAgency, requester: Requester): string {
   const name = requester.name.replace(/["\\\r\n]/g, '')
-  return `"${name}" <${found.request.replyKey}@${deps.config.replyDomain}>`
+  return `"${name}" <${replyAddressOf(deps.config.replyDomain, found.request)}>`
 }
 
 async function compose(
@@ -237,31 +253,17 @@ async function compose(
   found: RequestWithAgency,
   requester: Requester,
 ): Promise<OutgoingMail> {
+  const kind = outboundKindOf(delivery)
+  if (kind) return composeToAgency(deps, delivery, kind, found, requester)
   const base = { messageId: messageId(deps, delivery.id), headers: { 'Auto-Submitted': 'auto-generated' } }
   switch (delivery.kind) {
-    case 'letter': {
-      const rendered = deps.emails.letter({ letter: { subject: found.request.subject, body: found.request.body } })
-      const { pdf, filename } = await letterPdfOf(found, requester, deps.clock.now())
-      const from = requesterSender(deps, found, requester)
-      return {
-        ...base,
-        from,
-        replyTo: from,
-        to: agencyAddress(found),
-        ...rendered,
-        attachments: [{ filename, content: pdf, contentType: 'application/pdf' }],
-      }
-    }
     case 'delivery_failed':
       return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await failureEmail(deps, delivery, found, requester)) }
     case 'deadline_moved':
       return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await deadlineMovedEmail(deps, delivery, found, requester)) }
+    case 'requester_copy':
+      return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await requesterCopy(deps, delivery, found, requester)) }
     default: {
-      if (delivery.recipient === 'agency') {
-        const from = requesterSender(deps, found, requester)
-        const rendered = deps.emails.agencyFollowUp({ letter: await followUpLetter(deps, found, requester) })
-        return { ...base, from, replyTo: from, to: agencyAddress(found), ...rendered }
-      }
       const unsubscribe = muteUrl(deps.config.publicUrl, found.request.id, found.request.muteToken)
       return {
         ...base,
@@ -274,6 +276,121 @@ async function compose(
   }
 }
 
+/**
+ * An email to the agency, as its thread message records it: the letter and the requester's messages
+ * were recorded when they were queued; a follow-up is recorded on its first attempt, threaded after
+ * the thread's latest message. Every attempt sends what the record says (subject with the request's
+ * reference, Message-ID, In-Reply-To, References). No Auto-Submitted header: a person asked for it,
+ * and agencies' systems do not answer auto-generated mail. Letters and follow-ups carry the letter
+ * PDF; messages the documents the requester chose.
+ */
+async function composeToAgency(
+  deps: DeliveryDeps,
+  delivery: repository.DeliveryRow,
+  kind: 'letter' | 'message' | 'follow_up',
+  found: RequestWithAgency,
+  requester: Requester,
+): Promise<OutgoingMail> {
+  const to = agencyAddress(found)
+  const from = requesterSender(deps, found, requester)
+  const message =
+    (await findMessageByDelivery(deps.db, delivery.id)) ?? (await recordAgencyMessage(deps, delivery, kind, found, requester, to))
+  const letter = { subject: message.subject, body: message.text }
+  const rendered =
+    kind === 'letter'
+      ? deps.emails.letter({ letter })
+      : kind === 'follow_up'
+        ? deps.emails.agencyFollowUp({ letter })
+        : { subject: message.subject, text: message.text }
+  return {
+    messageId: `<${message.messageId}>`,
+    from,
+    replyTo: from,
+    to,
+    ...(message.inReplyTo ? { inReplyTo: `<${message.inReplyTo}>` } : {}),
+    references: message.references.map((id) => `<${id}>`),
+    ...rendered,
+    attachments: await attachmentsOf(deps, kind, message, found, requester),
+  }
+}
+
+/** The thread message of an email to the agency queued without one (a follow-up, or a letter queued before threads existed). */
+async function recordAgencyMessage(
+  deps: DeliveryDeps,
+  delivery: repository.DeliveryRow,
+  kind: 'letter' | 'message' | 'follow_up',
+  found: RequestWithAgency,
+  requester: Requester,
+  to: string,
+) {
+  if (kind === 'message') throw new UndeliverableError('The message to send is no longer recorded.')
+  const { request } = found
+  const letter = kind === 'letter' ? { subject: request.subject, body: request.body } : await followUpLetter(deps, found, requester)
+  const thread = threadHeadersAfter(kind === 'letter' ? null : await findThreadParent(deps.db, request.id))
+  return ensureDeliveryMessage(deps.db, {
+    requestId: request.id,
+    direction: 'outbound',
+    kind,
+    fromAddress: replyAddressOf(deps.config.replyDomain, request),
+    toAddresses: [to],
+    subject: withReference(letter.subject, request.reference),
+    text: normalizeLetterText(letter.body),
+    messageId: deliveryMessageId(deps.config.replyDomain, delivery.id),
+    inReplyTo: thread.inReplyTo,
+    references: thread.references,
+    deliveryId: delivery.id,
+  })
+}
+
+/** The letter PDF for letters and follow-ups (the agency gets the letter it is reminded of); the chosen documents for messages. */
+async function attachmentsOf(
+  deps: DeliveryDeps,
+  kind: 'letter' | 'message' | 'follow_up',
+  message: MessageRow,
+  found: RequestWithAgency,
+  requester: Requester,
+): Promise<MailAttachment[]> {
+  if (kind !== 'message') {
+    const { pdf, filename } = await letterPdfOf(found, requester, deps.clock.now(), deps.config.replyDomain)
+    return [{ filename, content: pdf, contentType: 'application/pdf' }]
+  }
+  const documents = await findDocuments(deps.db, message.attachmentDocumentIds)
+  if (documents.length < message.attachmentDocumentIds.length) {
+    throw new UndeliverableError('A document chosen for this message was deleted before it could be sent.')
+  }
+  return Promise.all(
+    documents.map(async (document) => ({
+      filename: document.filename,
+      content: await buffer(await deps.storage.open(document.sha256)),
+      contentType: document.mimeType,
+    })),
+  )
+}
+
+/** The requester's copy of an email sent to the agency: what the thread records, with the same attachments. */
+async function requesterCopy(deps: DeliveryDeps, copy: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
+  const original = copy.aboutId ? await repository.findDelivery(deps.db, copy.aboutId) : null
+  const message = copy.aboutId ? await findMessageByDelivery(deps.db, copy.aboutId) : null
+  const kind = original ? outboundKindOf(original) : null
+  if (!original || !message || !kind) throw new UndeliverableError('The email this copy is of is no longer recorded.')
+  const attachments = await attachmentsOf(deps, kind, message, found, requester)
+  const rendered = deps.emails.requesterCopy({
+    requester: { name: requester.name },
+    agency: { name: found.agency.name },
+    request: noticeRequest(deps, found),
+    copy: {
+      what: kind,
+      to: message.toAddresses.join(', '),
+      from: message.fromAddress,
+      sentOn: formatLongDate(localDateOf(message.sentAt ?? original.sentAt ?? deps.clock.now(), found.timezone)),
+      subject: message.subject,
+      text: message.text,
+      attachments: attachments.map((attachment) => attachment.filename).join(', '),
+    },
+  })
+  return { ...rendered, attachments }
+}
+
 async function followUpLetter(deps: DeliveryDeps, found: RequestWithAgency, requester: Requester) {
   const template = deps.templates.get('follow-up')
   if (!template) throw new Error('the follow-up letter template is missing')
@@ -282,7 +399,7 @@ async function followUpLetter(deps: DeliveryDeps, found: RequestWithAgency, requ
     template,
     agency: found.agency,
     jurisdiction,
-    requester,
+    requester: { ...requester, replyTo: replyAddressOf(deps.config.replyDomain, found.request) },
     variables: {},
     request: letterRequestOf(found),
   })
@@ -327,14 +444,19 @@ function noticeRequest(deps: DeliveryDeps, found: RequestWithAgency) {
 async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
   const failed = notice.aboutId ? await repository.findDelivery(deps.db, notice.aboutId) : null
   if (!failed) throw new UndeliverableError('The failed delivery this notice is about no longer exists.')
-  const letter =
-    failed.kind === 'letter' ? { subject: found.request.subject, body: found.request.body } : await followUpLetter(deps, found, requester)
+  const what = outboundKindOf(failed) ?? 'follow_up'
+  const recorded = await findMessageByDelivery(deps.db, failed.id)
+  const letter = recorded
+    ? { subject: recorded.subject, body: recorded.text }
+    : what === 'letter'
+      ? { subject: found.request.subject, body: found.request.body }
+      : await followUpLetter(deps, found, requester)
   return deps.emails.deliveryFailed({
     requester: { name: requester.name, email: requester.email },
     agency: { name: found.agency.name },
     request: noticeRequest(deps, found),
     failure: {
-      what: failed.kind === 'letter' ? 'letter' : 'follow_up',
+      what,
       sentTo: found.agency.email ?? '(no address on file)',
       attemptedOn: formatLongDate(localDateOf(failed.updatedAt, found.timezone)),
       permanent: failed.attempts < deps.config.delivery.maxAttempts,

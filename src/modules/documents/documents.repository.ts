@@ -1,5 +1,5 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client.js'
+import { type Executor, inUuids } from '../../db/client.js'
 import { documentPages, documents } from '../../db/schema/index.js'
 import { storableText } from './page-text.js'
 
@@ -30,6 +30,14 @@ export async function insertOrFindDocument(db: Executor, values: DocumentInsert)
 export async function findDocument(db: Executor, id: string): Promise<DocumentRow | null> {
   const [row] = await db.select().from(documents).where(eq(documents.id, id))
   return row ?? null
+}
+
+/** These documents, in the order of `ids` (unknown ids are left out). */
+export async function findDocuments(db: Executor, ids: readonly string[]): Promise<DocumentRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db.select().from(documents).where(inUuids(documents.id, ids))
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return ids.flatMap((id) => byId.get(id.toLowerCase()) ?? [])
 }
 
 /** A request's documents, oldest first, keyset-paginated on (createdAt, id). */

@@ -82,13 +82,26 @@ export interface Requester {
   mailingAddress: string | null
 }
 
-/** The letter PDF, dated the day it was submitted (or today while a draft). */
-export async function letterPdfOf(found: RequestWithAgency, requester: Requester, now: Date): Promise<{ pdf: Buffer; filename: string }> {
+/** The request's own address (`<replyKey>@REPLY_DOMAIN`): its letters come from it and the agency's answers go to it. */
+export function replyAddressOf(replyDomain: string, request: Pick<RequestWithAgency['request'], 'replyKey'>): string {
+  return `${request.replyKey}@${replyDomain}`
+}
+
+/**
+ * The letter PDF, dated the day it was submitted (or today while a draft). Its letterhead gives the
+ * request's reply address, as the letter's text does, so answers join the request's thread.
+ */
+export async function letterPdfOf(
+  found: RequestWithAgency,
+  requester: Requester,
+  now: Date,
+  replyDomain: string,
+): Promise<{ pdf: Buffer; filename: string }> {
   const { request, agency, timezone } = found
   const letterDate = localDateOf(request.submittedAt ?? now, timezone)
   const agencyLines = addressLines(agency.mailingAddress)
   const pdf = await renderLetterPdf({
-    requester: { name: requester.name, lines: [...addressLines(requester.mailingAddress), requester.email] },
+    requester: { name: requester.name, lines: [...addressLines(requester.mailingAddress), replyAddressOf(replyDomain, request)] },
     date: formatLongDate(letterDate),
     agency: {
       name: 'Public Records Officer',
@@ -101,7 +114,7 @@ export async function letterPdfOf(found: RequestWithAgency, requester: Requester
 }
 
 /** The letter as it was sent (dated the day it was submitted) or as it will be sent (dated today). */
-export async function renderRequestPdf(deps: Pick<AppContext, 'db' | 'clock'>, user: AuthUser, id: string) {
+export async function renderRequestPdf(deps: Pick<AppContext, 'db' | 'clock' | 'config'>, user: AuthUser, id: string) {
   const found = await findVisibleRequest(deps.db, user, id)
-  return letterPdfOf(found, await findRequester(deps.db, found.request.userId), deps.clock.now())
+  return letterPdfOf(found, await findRequester(deps.db, found.request.userId), deps.clock.now(), deps.config.replyDomain)
 }

@@ -187,15 +187,15 @@ export async function setEventDueDate(db: Executor, eventId: string, dueDate: st
 
 /**
  * When each email to an agency about the user's requests counted against their allowance since
- * `since`: letters from the moment they were queued (a submission), automatic follow-ups when they were sent.
+ * `since`: letters and the requester's messages from the moment they were queued, automatic follow-ups when they were sent.
  */
 export async function agencyEmailTimesOf(db: Executor, userId: string, since: Date): Promise<Date[]> {
   const rows = await db.execute<{ at_ms: number }>(sql`
-    select (extract(epoch from case when ${deliveries.kind} = 'letter' then ${deliveries.createdAt} else ${deliveries.sentAt} end) * 1000)::float8 as at_ms
+    select (extract(epoch from case when ${deliveries.kind} in ('letter', 'message') then ${deliveries.createdAt} else ${deliveries.sentAt} end) * 1000)::float8 as at_ms
     from ${deliveries} join ${requests} on ${requests.id} = ${deliveries.requestId}
     where ${requests.userId} = ${userId} and ${deliveries.recipient} = 'agency'
-      and ((${deliveries.kind} = 'letter' and ${deliveries.createdAt} > ${since.toISOString()})
-        or (${deliveries.kind} <> 'letter' and ${deliveries.sentAt} > ${since.toISOString()}))`)
+      and ((${deliveries.kind} in ('letter', 'message') and ${deliveries.createdAt} > ${since.toISOString()})
+        or (${deliveries.kind} not in ('letter', 'message') and ${deliveries.sentAt} > ${since.toISOString()}))`)
   return rows.map((row) => new Date(row.at_ms))
 }
 

@@ -67,7 +67,16 @@ export const requestSchema = z
     trackingNumber: z.string().nullable(),
     autoFollowUp: z.boolean(),
     remindersMuted: z.boolean().describe('No reminder emails to the requester for this request'),
-    replyAddress: z.string(),
+    replyAddress: z
+      .string()
+      .describe(
+        'The request’s own email address: letters to the agency come from it, and the agency’s answers to it join the request’s thread',
+      ),
+    reference: z
+      .string()
+      .describe(
+        'Short stable reference, e.g. "RR-8F3K2Q", at the end of the subject of every email to the agency ("… [RR-8F3K2Q]"), so a reply that lost its headers still finds the request',
+      ),
     allowedEvents: z.array(z.enum(EVENT_TYPES)).describe('Events the status machine allows now'),
     createdAt: z.string(),
     updatedAt: z.string(),

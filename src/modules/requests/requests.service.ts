@@ -10,6 +10,7 @@ import { findRequester } from '../accounts/accounts.repository.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyEmailAllowance } from '../accounts/member-limits.js'
 import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
+import { recordLetterMessages } from '../correspondence/outbound-messages.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, type Deadline, isOverdue } from '../deadlines/deadline.js'
 import { countDeliveries, insertDeliveries } from '../deliveries/deliveries.repository.js'
@@ -19,7 +20,7 @@ import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
-import { renderLetterFor } from './request-letters.js'
+import { renderLetterFor, replyAddressOf } from './request-letters.js'
 import {
   allowedEvents,
   type EventType,
@@ -63,7 +64,8 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
     trackingNumber: request.trackingNumber,
     autoFollowUp: request.autoFollowUp,
     remindersMuted: request.remindersMuted,
-    replyAddress: `${request.replyKey}@${deps.config.replyDomain}`,
+    replyAddress: replyAddressOf(deps.config.replyDomain, request),
+    reference: request.reference,
     allowedEvents: allowedEvents(request.status),
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
@@ -95,7 +97,9 @@ export async function createRequest(deps: RequestDeps, user: AuthUser, input: Cr
     ])
   }
   const jurisdiction = await requireJurisdiction(deps.db, agency.state)
-  const letter = renderLetterFor(deps, { template, agency, jurisdiction, requester: user, variables: input.variables ?? {}, request: null })
+  const replyKey = newReplyKey()
+  const requester = { ...user, replyTo: replyAddressOf(deps.config.replyDomain, { replyKey }) }
+  const letter = renderLetterFor(deps, { template, agency, jurisdiction, requester, variables: input.variables ?? {}, request: null })
   return deps.db.transaction(async (tx) => {
     const request = await repository.insertRequest(tx, {
       userId: user.id,
@@ -105,7 +109,7 @@ export async function createRequest(deps: RequestDeps, user: AuthUser, input: Cr
       subject: letter.subject,
       body: letter.body,
       visibility: input.visibility,
-      replyKey: newReplyKey(),
+      replyKey,
     })
     await repository.insertEvent(tx, {
       requestId: request.id,
@@ -183,7 +187,7 @@ async function rerenderDraft(deps: RequestDeps, tx: Executor, found: repository.
   const template = deps.templates.get(found.request.templateSlug)
   if (!template) throw new RuleViolationError(`The template "${found.request.templateSlug}" of this draft no longer exists.`)
   const agency = (await findAgency(tx, found.agency.id))!
-  const requester = await findRequester(tx, found.request.userId)
+  const requester = { ...(await findRequester(tx, found.request.userId)), replyTo: replyAddressOf(deps.config.replyDomain, found.request) }
   const letter = renderLetterFor(deps, {
     template,
     agency,
@@ -316,6 +320,7 @@ async function submitDrafts(
         ids.map((requestId) => ({ requestId, kind: 'letter' as const, recipient: 'agency' as const, sendAt: deps.clock.now() })),
       )
       queue.push(...letters)
+      await recordLetterMessages(tx, deps.config.replyDomain, submitted)
     }
     queue.push(...(await syncReminders(deps, tx, submitted)))
     return submitted.map((found) => toRequest(deps, found))

@@ -36,6 +36,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   'letter',
   'delivery-failed',
   'deadline-moved',
+  'requester-copy',
   'sign-up-token',
   'sign-up-again',
 ] as const
@@ -101,8 +102,8 @@ interface RequestNoticeContext {
 /** Tells the requester that a letter to the agency bounced or could not be sent. */
 export interface DeliveryFailedEmailContext extends RequestNoticeContext {
   failure: {
-    /** Which email failed: the request letter or a follow-up letter. */
-    what: 'letter' | 'follow_up'
+    /** Which email failed: the request letter, a follow-up letter or the requester's message. */
+    what: 'letter' | 'follow_up' | 'message'
     /** The address it was sent to. */
     sentTo: string
     /** Long date of the last attempt. */
@@ -126,6 +127,31 @@ export interface DeadlineMovedEmailContext extends RequestNoticeContext {
     /** Long dates; "none" when there was or is no due date. */
     previousDueOn: string
     dueOn: string
+  }
+}
+
+/** The requester's copy of an email sent to the agency on their behalf. */
+export interface RequesterCopyEmailContext {
+  requester: { name: string }
+  agency: { name: string }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+  }
+  copy: {
+    what: 'letter' | 'follow_up' | 'message'
+    /** The agency's address it went to, and the request's reply address it came from. */
+    to: string
+    from: string
+    /** Long date it was sent. */
+    sentOn: string
+    subject: string
+    text: string
+    /** File names of the attachments, comma-separated; "" for none. */
+    attachments: string
   }
 }
 
@@ -153,6 +179,7 @@ export interface EmailTemplates {
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
   deadlineMoved(ctx: DeadlineMovedEmailContext): RenderedEmail
+  requesterCopy(ctx: RequesterCopyEmailContext): RenderedEmail
   /** A new account's first token. */
   signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
   /** A new token for an account whose address someone signed up with again (token recovery). */
@@ -206,6 +233,12 @@ const DEADLINE_MOVED_FIELDS: ContextFields<DeadlineMovedEmailContext> = {
   ...REQUEST_NOTICE_FIELDS,
   change: ['why', 'previousDueOn', 'dueOn'],
 }
+const REQUESTER_COPY_FIELDS: ContextFields<RequesterCopyEmailContext> = {
+  requester: ['name'],
+  agency: ['name'],
+  request: ['id', 'subject', 'trackingNumber', 'url'],
+  copy: ['what', 'to', 'from', 'sentOn', 'subject', 'text', 'attachments'],
+}
 const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
@@ -221,6 +254,7 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
   'deadline-moved': DEADLINE_MOVED_FIELDS,
+  'requester-copy': REQUESTER_COPY_FIELDS,
   'sign-up-token': ACCOUNT_TOKEN_FIELDS,
   'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
@@ -356,6 +390,10 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     deadlineMoved(ctx) {
       assertWebLink('deadline-moved', 'request.url', ctx.request.url)
       return renderEmail(get('deadline-moved'), ctx)
+    },
+    requesterCopy(ctx) {
+      assertWebLink('requester-copy', 'request.url', ctx.request.url)
+      return renderEmail(get('requester-copy'), ctx)
     },
     signUpToken(ctx) {
       assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)

@@ -5,7 +5,8 @@ import { describeResponsePeriod } from './response-period.js'
 import type { LetterAgency, LetterContext, LetterJurisdiction, LetterRequest, LetterRequester } from './template.types.js'
 
 export interface LetterContextInput {
-  requester: { name: string; email: string; mailingAddress?: string | null }
+  /** replyTo: the request's reply address; the requester's email when absent (a preview before the request exists). */
+  requester: { name: string; email: string; mailingAddress?: string | null; replyTo?: string | null }
   agency: { name: string; city?: string | null; state: string; mailingAddress?: string | null }
   /** Extra fields (a database row's `sources`, `notes`) are dropped: templates see only Jurisdiction. */
   jurisdiction: Jurisdiction
@@ -44,7 +45,7 @@ export const STATUS_LABELS: Record<RequestStatus, string> = {
  * references against these lists at boot.
  */
 export const LETTER_CONTEXT_FIELDS = {
-  requester: { name: true, email: true, mailingAddress: true } satisfies Record<keyof LetterRequester, true>,
+  requester: { name: true, email: true, replyTo: true, mailingAddress: true } satisfies Record<keyof LetterRequester, true>,
   agency: { name: true, city: true, state: true, mailingAddress: true } satisfies Record<keyof LetterAgency, true>,
   jurisdiction: {
     code: true,
@@ -114,6 +115,7 @@ export function buildLetterContext(input: LetterContextInput): LetterContext {
     requester: {
       name: oneLine(input.requester.name),
       email: oneLine(input.requester.email),
+      replyTo: oneLine(input.requester.replyTo ?? input.requester.email),
       mailingAddress: addressLines(input.requester.mailingAddress),
     },
     agency: {

@@ -36,6 +36,12 @@ export interface LetterTemplate extends TemplateSummary {
 export interface LetterRequester {
   name: string
   email: string
+  /**
+   * Where the agency should answer by email: the request's own reply address (mail there joins the
+   * request's thread and reaches the requester), or the requester's email in a preview made before
+   * the request exists.
+   */
+  replyTo: string
   /** One line per address line, no blank lines. */
   mailingAddress: string | null
 }

@@ -6,7 +6,7 @@ import { problemResponses } from '../../http/problem.js'
 import { findAgency } from '../agencies/agencies.repository.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { findVisibleRequest } from '../requests/request-access.js'
-import { letterRequestOf, renderLetterFor } from '../requests/request-letters.js'
+import { letterRequestOf, renderLetterFor, replyAddressOf } from '../requests/request-letters.js'
 import { type LetterTemplate, TEMPLATE_KINDS } from './template.types.js'
 
 const templateSchema = z
@@ -79,6 +79,8 @@ export const templateRoutes =
           ])
         const jurisdiction = (await findJurisdiction(ctx.db, agency.state))!
         let letterRequest = null
+        // A follow-up or appeal asks for the answer at the request's own address, as its letter did.
+        let replyTo: string | null = null
         if (template.kind !== 'request') {
           if (!request.body.requestId || !request.user) {
             throw new RuleViolationError(
@@ -86,13 +88,15 @@ export const templateRoutes =
               [{ path: 'body.requestId', message: 'Required for this template' }],
             )
           }
-          letterRequest = letterRequestOf(await findVisibleRequest(ctx.db, request.user, request.body.requestId))
+          const found = await findVisibleRequest(ctx.db, request.user, request.body.requestId)
+          letterRequest = letterRequestOf(found)
+          replyTo = replyAddressOf(ctx.config.replyDomain, found.request)
         }
         const { subject, body } = renderLetterFor(ctx, {
           template,
           agency,
           jurisdiction,
-          requester: request.user ?? PREVIEW_REQUESTER,
+          requester: { ...(request.user ?? PREVIEW_REQUESTER), replyTo },
           variables: request.body.variables ?? {},
           request: letterRequest,
         })

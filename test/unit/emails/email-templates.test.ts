@@ -330,6 +330,50 @@ t.test('deadlineMoved: says why, the old and the new due date, escaped in HTML',
   t.throws(() => emails.deadlineMoved({ ...ctx, request: { ...ctx.request, url: 'javascript:alert(1)' } }), { message: /request\.url/ })
 })
 
+t.test('deliveryFailed: the requester’s own message', async (t) => {
+  const letter = { subject: 'Re: Ring partnership records [RR-8F3K2Q]', body: 'Could you narrow it to 2019?' }
+  const email = emails.deliveryFailed(deliveryFailedContext({ what: 'message', letter }))
+  assertWellFormed(t, email)
+  t.equal(email.subject, 'Not delivered: your message to Spokane Police Department')
+  t.match(email.text, 'Your message to Spokane Police Department was not delivered')
+  t.match(email.text, 'Could you narrow it to 2019?')
+  t.match(visibleText(email.html), 'Your message to Spokane Police Department')
+})
+
+t.test('requesterCopy: what was sent, to whom and from which address, with the text; escaped in HTML', async (t) => {
+  const ctx = {
+    requester: { name: 'José Núñez' },
+    agency: { name: 'Spokane Police Department' },
+    request: { id: 'abc', subject: 'Ring partnership records', trackingNumber: 'P012345', url: REQUEST_URL },
+    copy: {
+      what: 'message' as const,
+      to: 'records@spokane.example',
+      from: 'request-abc@replies.example.org',
+      sentOn: 'March 10, 2026',
+      subject: 'Re: Ring partnership records [RR-8F3K2Q]',
+      text: `Please see the attached scope. ${SCRIPT}`,
+      attachments: 'scope.txt, map.pdf',
+    },
+  }
+  const email = emails.requesterCopy(ctx)
+  assertWellFormed(t, email)
+  t.equal(email.subject, 'Copy of your message to Spokane Police Department: Re: Ring partnership records [RR-8F3K2Q]')
+  t.match(email.text, 'This is a copy of the message sent on your behalf to Spokane Police Department on March 10, 2026.')
+  t.match(email.text, 'request-abc@replies.example.org')
+  t.match(email.text, 'To: records@spokane.example\nAttached: scope.txt, map.pdf')
+  t.match(email.text, 'Tracking number: P012345')
+  t.match(email.text, `Please see the attached scope. ${SCRIPT}`)
+  t.match(email.html, ESCAPED_SCRIPT)
+  t.notMatch(email.html, SCRIPT)
+  const letter = emails.requesterCopy({ ...ctx, copy: { ...ctx.copy, what: 'letter', attachments: '' } })
+  t.match(letter.subject, /^Copy of your letter to Spokane Police Department: /)
+  t.match(letter.text, 'public records request letter')
+  t.notMatch(letter.text, 'Attached:')
+  const followUp = emails.requesterCopy({ ...ctx, copy: { ...ctx.copy, what: 'follow_up' } })
+  t.match(followUp.subject, /^Copy of your follow-up to /)
+  t.throws(() => emails.requesterCopy({ ...ctx, request: { ...ctx.request, url: 'javascript:alert(1)' } }), { message: /request\.url/ })
+})
+
 t.test('signUpToken and signUpAgain: the token in both parts, the reason said, names escaped', async (t) => {
   const context = {
     user: { name: `Grace ${SCRIPT}`, email: 'grace@example.org' },

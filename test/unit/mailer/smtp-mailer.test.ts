@@ -88,6 +88,16 @@ t.test('a text-only mail has no HTML part', async (t) => {
   t.same(received?.attachments, [])
 })
 
+t.test('an answer carries In-Reply-To and References as given', async (t) => {
+  const { smtp, mailer } = await setup(t)
+  await mailer.send(
+    mail({ inReplyTo: '<reply-1@city.example.gov>', references: ['<delivery-1@replies.example.org>', '<reply-1@city.example.gov>'] }),
+  )
+  const [received] = await smtp.waitFor(1)
+  t.equal(received?.headers['in-reply-to'], '<reply-1@city.example.gov>')
+  t.equal(received?.headers.references, '<delivery-1@replies.example.org> <reply-1@city.example.gov>')
+})
+
 t.test('a retried send carries the same Message-ID', async (t) => {
   const { smtp, mailer } = await setup(t)
   await mailer.send(mail())
@@ -171,6 +181,10 @@ t.test('unsafe headers are refused before anything is sent', async (t) => {
     ['no address', { to: 'José Núñez' }],
     ['two reply-to addresses', { replyTo: 'jose@example.org, x@example.org' }],
     ['a bare Message-ID', { messageId: 'reminder-1@replies.example.org' }],
+    ['LF in In-Reply-To', { inReplyTo: '<a@b>\nBcc: x@example.org' }],
+    ['a bare In-Reply-To', { inReplyTo: 'a@b' }],
+    ['a space in a reference', { references: ['<a@b>', '<c d@e>'] }],
+    ['a References header', { headers: { References: '<a@b>' } }],
     ['a header value with LF', { headers: { 'X-Note': 'a\nBcc: x@example.org' } }],
     ['a header overriding a field', { headers: { Bcc: 'x@example.org' } }],
     ['an invalid header name', { headers: { 'X Note': 'a' } }],

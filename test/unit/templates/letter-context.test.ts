@@ -11,7 +11,12 @@ const base = {
 
 t.test('buildLetterContext for a new request', async (t) => {
   const context = buildLetterContext({ ...base, jurisdiction: law('WA') })
-  t.same(context.requester, { name: 'José Núñez', email: 'jose@example.org', mailingAddress: '123 Main St\nSpokane, WA 99201' })
+  t.same(context.requester, {
+    name: 'José Núñez',
+    email: 'jose@example.org',
+    replyTo: 'jose@example.org',
+    mailingAddress: '123 Main St\nSpokane, WA 99201',
+  })
   t.same(context.agency, { name: 'Spokane Police Department', city: null, state: 'WA', mailingAddress: null })
   t.equal(context.today, 'March 30, 2026')
   t.equal(context.request, null)
@@ -19,6 +24,13 @@ t.test('buildLetterContext for a new request', async (t) => {
   t.equal(context.jurisdiction.lawName, 'Washington Public Records Act (PRA)')
   t.same(context.variables, { date_from: 'January 1, 2018' })
   t.not(context.variables, base.variables, 'variables are copied, not shared')
+})
+
+t.test('buildLetterContext asks for answers at the request’s reply address when it has one', async (t) => {
+  const requester = { ...base.requester, replyTo: ' request-abc@replies.example.org ' }
+  const context = buildLetterContext({ ...base, requester, jurisdiction: law('WA') })
+  t.equal(context.requester.replyTo, 'request-abc@replies.example.org')
+  t.equal(context.requester.email, 'jose@example.org', 'the requester’s own address stays available')
 })
 
 t.test('buildLetterContext keeps only Jurisdiction fields (a database row carries more)', async (t) => {
