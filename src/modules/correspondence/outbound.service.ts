@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js'
 import type { Executor } from '../../db/client.js'
-import { ConflictError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnprocessableError } from '../../http/errors.js'
+import { ConflictError, NotAllowedError, NotFoundError, RuleViolationError, TooLargeError } from '../../errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyEmailAllowance } from '../accounts/member-limits.js'
 import { countDeliveries, insertDeliveries } from '../deliveries/deliveries.repository.js'
@@ -29,7 +29,7 @@ export async function sendMessage(deps: OutboundDeps, user: AuthUser, requestId:
   const { message, job } = await deps.db.transaction(async (tx) => {
     const found = await requests.findRequest(tx, requestId)
     if (!found || !canSee(user, found.request)) throw new NotFoundError('Request', requestId)
-    if (found.request.userId !== user.id) throw new ForbiddenError('Only the requester may write to the agency about this request.')
+    if (found.request.userId !== user.id) throw new NotAllowedError('Only the requester may write to the agency about this request.')
     const locked = (await requests.lockRequest(tx, requestId))!
     if (locked.status === 'draft') {
       throw new ConflictError(
@@ -94,10 +94,10 @@ async function attachableDocuments(tx: Executor, requestId: string, ids: readonl
     if (document.status !== 'ready') return [{ path: `body.documentIds.${index}`, message: `is ${document.status}, not ready` }]
     return []
   })
-  if (problems.length > 0) throw new UnprocessableError('Only documents of this request that are ready can be attached.', problems)
+  if (problems.length > 0) throw new RuleViolationError('Only documents of this request that are ready can be attached.', problems)
   const total = ids.reduce((sum, id) => sum + found.get(id.toLowerCase())!.size, 0)
   if (total > MAX_MESSAGE_ATTACHMENT_BYTES) {
-    throw new PayloadTooLargeError(
+    throw new TooLargeError(
       `The documents come to ${total} bytes; a message may attach ${MAX_MESSAGE_ATTACHMENT_BYTES} bytes in all, which most mail servers accept. Send fewer, or share a link in the text.`,
     )
   }
