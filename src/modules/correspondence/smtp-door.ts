@@ -143,7 +143,8 @@ class ByteLimit extends Transform {
     this.bytes += chunk.length
     if (this.bytes > this.maxBytes) {
       this.exceeded = true
-      return done(new InboundTooLargeError(this.maxBytes))
+      done(new InboundTooLargeError(this.maxBytes))
+      return
     }
     done(null, chunk)
   }
