@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import type { AppContext } from './context.js'
+import { type ImapDoor, startImapDoor } from './modules/correspondence/imap-door.js'
 import type { AcceptInbound } from './modules/correspondence/inbound-door.js'
 import { createSmtpDoor } from './modules/correspondence/smtp-door.js'
 
@@ -12,8 +13,8 @@ export interface RunningInbound {
 }
 
 /**
- * The inbound doors on a context: the SMTP listener, always. `src/inbound.ts` runs it as a
- * process; tests start the same thing in-process.
+ * The inbound doors on a context: the SMTP listener, always, and the IMAP poller when IMAP_URL is
+ * set. `src/inbound.ts` runs it as a process; tests start the same thing in-process.
  */
 export async function startInbound(ctx: AppContext, accept: AcceptInbound): Promise<RunningInbound> {
   const { inbound, replyDomain } = ctx.config
@@ -27,10 +28,13 @@ export async function startInbound(ctx: AppContext, accept: AcceptInbound): Prom
     tls,
   })
   const smtp = await smtpDoor.listen(inbound.smtp.port, inbound.smtp.host)
+  const imapDoor: ImapDoor | null = inbound.imap
+    ? startImapDoor({ accept, db: ctx.db, logger: ctx.logger.child({ door: 'imap' }), settings: inbound.imap, maxBytes: inbound.maxBytes })
+    : null
   return {
     smtp,
     async close() {
-      await smtpDoor.close()
+      await Promise.all([smtpDoor.close(), imapDoor?.close()])
     },
   }
 }
