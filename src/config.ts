@@ -44,9 +44,21 @@ const trustProxySchema = z
  * URL-encoded (`%40` for an @ in the user name); the path is the mailbox to read (default INBOX,
  * `/` separates levels).
  */
+/** Whether the URL parses and its user, password and path decode (a stray % would not). */
+function decodesAsUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    for (const part of [url.username, url.password, url.pathname]) decodeURIComponent(part)
+    return true
+  } catch {
+    return false
+  }
+}
+
 const imapUrlSchema = z
   .url({ protocol: /^imaps?$/ })
-  .refine((value) => new URL(value).username !== '', 'must name the user: imaps://user:password@host/INBOX')
+  .refine(decodesAsUrl, 'has a % that starts no valid escape (write a literal % as %25)')
+  .refine((value) => !URL.canParse(value) || new URL(value).username !== '', 'must name the user: imaps://user:password@host/INBOX')
   .optional()
 
 const configSchema = z
@@ -151,6 +163,10 @@ const configSchema = z
   .refine((env) => (env.INBOUND_TLS_CERT === undefined) === (env.INBOUND_TLS_KEY === undefined), {
     path: ['INBOUND_TLS_KEY'],
     message: 'INBOUND_TLS_CERT and INBOUND_TLS_KEY go together: set both (STARTTLS) or neither',
+  })
+  .refine((env) => !env.IMAP_URL || !decodesAsUrl(env.IMAP_URL) || imapMailbox(new URL(env.IMAP_URL)) !== env.IMAP_PROCESSED_FOLDER, {
+    path: ['IMAP_PROCESSED_FOLDER'],
+    message: 'must differ from the mailbox IMAP_URL names, or messages would be moved where they are',
   })
   .refine((env) => env.SEARCH_CACHE_MAX_ENTRY_BYTES <= env.SEARCH_CACHE_MAX_BYTES, {
     path: ['SEARCH_CACHE_MAX_ENTRY_BYTES'],
@@ -333,10 +349,14 @@ function toConfig(env: ConfigEnv): Config {
   }
 }
 
+/** The mailbox an IMAP URL names: its path, URL-decoded, INBOX when empty. */
+function imapMailbox(url: URL): string {
+  return decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, '')) || 'INBOX'
+}
+
 function imapSettings(value: string, processedFolder: string, pollSeconds: number): ImapSettings {
   const url = new URL(value)
   const secure = url.protocol === 'imaps:'
-  const mailbox = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''))
   return {
     secure,
     // URL keeps the brackets of an IPv6 literal; the socket wants the bare address.
@@ -344,7 +364,7 @@ function imapSettings(value: string, processedFolder: string, pollSeconds: numbe
     port: url.port ? Number(url.port) : secure ? 993 : 143,
     user: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
-    mailbox: mailbox || 'INBOX',
+    mailbox: imapMailbox(url),
     processedFolder,
     pollSeconds,
   }

@@ -87,4 +87,10 @@ t.test('inbound mail: the SMTP listener, STARTTLS files in pairs, and the IMAP m
     'INBOUND_TLS_KEY',
   ])
   t.throws(() => loadConfig({ IMAP_URL: 'imaps://mail.example.org/INBOX' }), /IMAP_URL: must name the user/)
+  t.throws(() => loadConfig({ IMAP_URL: 'imaps://u:100%@mail.example.org/INBOX' }), /IMAP_URL: has a % that starts no valid escape/)
+  t.throws(() => loadConfig({ IMAP_URL: 'not a url' }), /IMAP_URL: /)
+  t.throws(
+    () => loadConfig({ IMAP_URL: 'imaps://u:p@mail.example.org/Done', IMAP_PROCESSED_FOLDER: 'Done' }),
+    /IMAP_PROCESSED_FOLDER: must differ/,
+  )
 })
