@@ -12,9 +12,11 @@ export interface TcpGate {
   port: number
   /** Resolves once a client sent bytes matching the pattern (those bytes never reach the server). */
   held: Promise<void>
+  /** Cuts every connection through the gate, as a network failure would; new ones may follow. */
+  cut(): void
 }
 
-export async function startTcpGate(t: Teardown, target: { host: string; port: number }, pattern: RegExp): Promise<TcpGate> {
+export async function startTcpGate(t: Teardown, target: { host: string; port: number }, pattern: RegExp | null): Promise<TcpGate> {
   const sockets = new Set<Socket>()
   let markHeld: () => void = () => {}
   const held = new Promise<void>((resolve) => {
@@ -35,7 +37,7 @@ export async function startTcpGate(t: Teardown, target: { host: string; port: nu
     let holding = false
     client.on('data', (chunk: Buffer) => {
       if (holding) return
-      if (pattern.test(chunk.toString('latin1'))) {
+      if (pattern?.test(chunk.toString('latin1'))) {
         holding = true
         markHeld()
         return
@@ -49,5 +51,11 @@ export async function startTcpGate(t: Teardown, target: { host: string; port: nu
     for (const socket of sockets) socket.destroy()
     await new Promise((resolve) => server.close(resolve))
   })
-  return { port: (server.address() as { port: number }).port, held }
+  return {
+    port: (server.address() as { port: number }).port,
+    held,
+    cut() {
+      for (const socket of sockets) socket.destroy()
+    },
+  }
 }

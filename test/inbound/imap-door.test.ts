@@ -132,6 +132,18 @@ t.test('a new UIDVALIDITY starts the mailbox over: a message under an old UID is
   t.ok((await stored()).some((file) => file.toString('utf8') === renumbered))
 })
 
+t.test('a lost connection is opened again after a backoff, and mail keeps coming in', async (t) => {
+  const { look, start, count, dovecot, stored } = await setUp(t)
+  const gate = await startTcpGate(t, { host: '127.0.0.1', port: dovecot.port }, null)
+  start(gate.port)
+  await look.append('INBOX', rawMessage({ subject: 'before the cut' }))
+  await until('the first is moved', async () => (await count('Processed')) === 1)
+  gate.cut()
+  await look.append('INBOX', rawMessage({ subject: 'after the cut' }))
+  await until('the second is moved over a new connection', async () => (await count('Processed')) === 2)
+  t.equal((await stored()).length, 2)
+})
+
 t.test('a poller killed between storing and moving takes the message once after its restart', async (t) => {
   const { look, start, count, stored, calls, dovecot, database, storageDir } = await setUp(t)
   const raw = rawMessage({ subject: 'stored, not moved' })
