@@ -1,4 +1,5 @@
-# One image for the API and the worker (docker-compose.yml builds it once and runs it as both).
+# One image for the API, the worker and the inbound mail doors (docker-compose.yml builds it once
+# and runs it as all three).
 # Stage 1 type-checks and compiles TypeScript to dist/; stage 2 holds only what runs.
 
 FROM node:24-bookworm-slim AS build
@@ -33,6 +34,7 @@ ENV HOST=0.0.0.0 \
     STORAGE_DIR=/data/storage
 
 USER node
-EXPOSE 3000
+# 3000: the API; 25: the inbound SMTP listener (`node dist/inbound.js`, INBOUND_SMTP_PORT=25).
+EXPOSE 3000 25
 # node directly (not npm), so SIGTERM reaches the process and in-flight work finishes.
 CMD ["node", "dist/server.js"]

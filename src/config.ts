@@ -38,6 +38,29 @@ const trustProxySchema = z
       .filter(Boolean)
   })
 
+/**
+ * The catch-all mailbox: `imaps://user:password@host:993/INBOX` (TLS from the start) or
+ * `imap://user:password@host:143/INBOX` (STARTTLS when the server offers it). User and password are
+ * URL-encoded (`%40` for an @ in the user name); the path is the mailbox to read (default INBOX,
+ * `/` separates levels).
+ */
+/** Whether the URL parses and its user, password and path decode (a stray % would not). */
+function decodesAsUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    for (const part of [url.username, url.password, url.pathname]) decodeURIComponent(part)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const imapUrlSchema = z
+  .url({ protocol: /^imaps?$/ })
+  .refine(decodesAsUrl, 'has a % that starts no valid escape (write a literal % as %25)')
+  .refine((value) => !URL.canParse(value) || new URL(value).username !== '', 'must name the user: imaps://user:password@host/INBOX')
+  .optional()
+
 const configSchema = z
   .object({
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/ring_records'),
@@ -114,10 +137,36 @@ const configSchema = z
     NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
     NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
     AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+    INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+    INBOUND_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(100),
+    INBOUND_TLS_CERT: z.string().min(1).optional(),
+    INBOUND_TLS_KEY: z.string().min(1).optional(),
+    INBOUND_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+    IMAP_URL: imapUrlSchema,
+    IMAP_PROCESSED_FOLDER: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\x00-\x1f\x7f*%]+$/, 'a mailbox name without control characters, * or %')
+      .default('Processed'),
+    IMAP_POLL_SECONDS: z.coerce.number().positive().max(3600).default(60),
   })
   .refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
     path: ['DELIVERY_LOOKAHEAD_SECONDS'],
     message: 'must be at least SWEEP_INTERVAL_SECONDS, or a delivery could be queued after its send time',
+  })
+  .refine((env) => (env.INBOUND_TLS_CERT === undefined) === (env.INBOUND_TLS_KEY === undefined), {
+    path: ['INBOUND_TLS_KEY'],
+    message: 'INBOUND_TLS_CERT and INBOUND_TLS_KEY go together: set both (STARTTLS) or neither',
+  })
+  .refine((env) => !env.IMAP_URL || !decodesAsUrl(env.IMAP_URL) || imapMailbox(new URL(env.IMAP_URL)) !== env.IMAP_PROCESSED_FOLDER, {
+    path: ['IMAP_PROCESSED_FOLDER'],
+    message: 'must differ from the mailbox IMAP_URL names, or messages would be moved where they are',
   })
   .refine((env) => env.SEARCH_CACHE_MAX_ENTRY_BYTES <= env.SEARCH_CACHE_MAX_BYTES, {
     path: ['SEARCH_CACHE_MAX_ENTRY_BYTES'],
@@ -183,6 +232,34 @@ export interface Config {
     newAccountAgencyEmailsPerDay: number
     agenciesPerDay: number
   }
+  /** Mail coming in: the SMTP listener and the IMAP poller of `npm run inbound`. */
+  inbound: {
+    /** Largest message accepted, in bytes (SMTP SIZE, and counted while it streams). */
+    maxBytes: number
+    smtp: {
+      host: string
+      port: number
+      maxClients: number
+      /** PEM files of the certificate and key offered with STARTTLS; null: no STARTTLS. */
+      tls: { certFile: string; keyFile: string } | null
+    }
+    /** The catch-all mailbox to poll; null: no IMAP poller. */
+    imap: ImapSettings | null
+  }
+}
+
+export interface ImapSettings {
+  /** TLS from the start (imaps://); otherwise STARTTLS when the server offers it. */
+  secure: boolean
+  host: string
+  port: number
+  user: string
+  password: string
+  mailbox: string
+  /** Where a message is moved once it is stored; created when missing. */
+  processedFolder: string
+  /** Look for new mail at least this often, besides IDLE. */
+  pollSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -259,5 +336,36 @@ function toConfig(env: ConfigEnv): Config {
       newAccountAgencyEmailsPerDay: Math.min(env.NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY, env.AGENCY_EMAILS_PER_USER_PER_DAY),
       agenciesPerDay: env.AGENCIES_PER_USER_PER_DAY,
     },
+    inbound: {
+      maxBytes: env.INBOUND_MAX_BYTES,
+      smtp: {
+        host: env.INBOUND_SMTP_HOST,
+        port: env.INBOUND_SMTP_PORT,
+        maxClients: env.INBOUND_SMTP_MAX_CLIENTS,
+        tls: env.INBOUND_TLS_CERT && env.INBOUND_TLS_KEY ? { certFile: env.INBOUND_TLS_CERT, keyFile: env.INBOUND_TLS_KEY } : null,
+      },
+      imap: env.IMAP_URL ? imapSettings(env.IMAP_URL, env.IMAP_PROCESSED_FOLDER, env.IMAP_POLL_SECONDS) : null,
+    },
+  }
+}
+
+/** The mailbox an IMAP URL names: its path, URL-decoded, INBOX when empty. */
+function imapMailbox(url: URL): string {
+  return decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, '')) || 'INBOX'
+}
+
+function imapSettings(value: string, processedFolder: string, pollSeconds: number): ImapSettings {
+  const url = new URL(value)
+  const secure = url.protocol === 'imaps:'
+  return {
+    secure,
+    // URL keeps the brackets of an IPv6 literal; the socket wants the bare address.
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : secure ? 993 : 143,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    mailbox: imapMailbox(url),
+    processedFolder,
+    pollSeconds,
   }
 }

@@ -45,3 +45,52 @@ t.test('rate limits read as count/window or off; the proxy is trusted only when 
   ) as ConfigError
   t.same(error.problems.map((problem) => problem.split(':')[0]).sort(), ['RATE_LIMIT_SIGNUP_PER_IP', 'SEARCH_CACHE_MAX_ENTRY_BYTES'])
 })
+
+t.test('inbound mail: the SMTP listener, STARTTLS files in pairs, and the IMAP mailbox read from its URL', async (t) => {
+  const defaults = loadConfig({})
+  t.same(defaults.inbound.smtp, { host: '127.0.0.1', port: 2525, maxClients: 100, tls: null })
+  t.equal(defaults.inbound.imap, null)
+  t.equal(defaults.inbound.maxBytes, 64 * 1024 * 1024)
+  t.same(loadConfig({ INBOUND_TLS_CERT: '/etc/tls/cert.pem', INBOUND_TLS_KEY: '/etc/tls/key.pem' }).inbound.smtp.tls, {
+    certFile: '/etc/tls/cert.pem',
+    keyFile: '/etc/tls/key.pem',
+  })
+  t.same(loadConfig({ IMAP_URL: 'imaps://records%40example.org:p%3Ass@mail.example.org/Archive%2FAgencies' }).inbound.imap, {
+    secure: true,
+    host: 'mail.example.org',
+    port: 993,
+    user: 'records@example.org',
+    password: 'p:ss',
+    mailbox: 'Archive/Agencies',
+    processedFolder: 'Processed',
+    pollSeconds: 60,
+  })
+  t.match(loadConfig({ IMAP_URL: 'imap://u:p@[::1]:1143', IMAP_PROCESSED_FOLDER: 'Done' }).inbound.imap, {
+    secure: false,
+    host: '::1',
+    port: 1143,
+    mailbox: 'INBOX',
+    processedFolder: 'Done',
+  })
+  const error = t.throws(() =>
+    loadConfig({
+      INBOUND_TLS_CERT: '/etc/tls/cert.pem',
+      IMAP_URL: 'pop3://u:p@host',
+      INBOUND_SMTP_PORT: '70000',
+      IMAP_PROCESSED_FOLDER: 'a*',
+    }),
+  ) as ConfigError
+  t.same(error.problems.map((problem) => problem.split(':')[0]).sort(), [
+    'IMAP_PROCESSED_FOLDER',
+    'IMAP_URL',
+    'INBOUND_SMTP_PORT',
+    'INBOUND_TLS_KEY',
+  ])
+  t.throws(() => loadConfig({ IMAP_URL: 'imaps://mail.example.org/INBOX' }), /IMAP_URL: must name the user/)
+  t.throws(() => loadConfig({ IMAP_URL: 'imaps://u:100%@mail.example.org/INBOX' }), /IMAP_URL: has a % that starts no valid escape/)
+  t.throws(() => loadConfig({ IMAP_URL: 'not a url' }), /IMAP_URL: /)
+  t.throws(
+    () => loadConfig({ IMAP_URL: 'imaps://u:p@mail.example.org/Done', IMAP_PROCESSED_FOLDER: 'Done' }),
+    /IMAP_PROCESSED_FOLDER: must differ/,
+  )
+})
