@@ -7,9 +7,10 @@ import { requests } from './requests.js'
 /**
  * Every email the service sends: the reminders (kinds and recipients as reminder-plan.ts defines
  * them), the letter to the agency, and notices to the requester. deadline_moved tells the requester
- * a jurisdiction closure moved their due date (about_id: the timeline event).
+ * a jurisdiction closure moved their due date (about_id: the timeline event); agency_replied that the
+ * agency answered (about_id: the inbound message).
  */
-export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'delivery_failed', 'deadline_moved'] as const
+export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'delivery_failed', 'deadline_moved', 'agency_replied'] as const
 /** `sending` is a claimed row: a worker is delivering it now (or died doing so; see claimed_at). */
 export const DELIVERY_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const
 
@@ -35,7 +36,7 @@ export const deliveries = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    /** For delivery_failed notices: the delivery that failed; for deadline_moved: the timeline event. */
+    /** For delivery_failed notices: the delivery that failed; for deadline_moved: the timeline event; for agency_replied: the message. */
     aboutId: uuid('about_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

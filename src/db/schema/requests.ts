@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, date, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import type { Deadline } from '../../modules/deadlines/deadline.js'
 import { REQUEST_STATUSES } from '../../modules/requests/request-status.js'
 import { agencies } from './agencies.js'
@@ -36,6 +36,14 @@ export const requests = pgTable(
     muteToken: text('mute_token').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
     replyKey: text('reply_key').notNull().unique('requests_reply_key_key'),
+    /**
+     * The reference placed in the subject of letters (`[RR-8F3K2]`), so a reply whose addresses lost
+     * the request's reply address still finds it; null until one is given.
+     */
+    reference: text('reference').unique('requests_reference_key'),
+    /** Kept by the messages triggers (migration inbound_pipeline): the newest message's time, and inbound messages not yet read. */
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true, precision: 3 }),
+    unreadMessages: integer('unread_messages').notNull().default(0),
     // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: updatedAt(),
