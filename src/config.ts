@@ -114,6 +114,15 @@ const configSchema = z
     NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
     NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
     AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+    // Shared secret of POST /v1/inbound/messages; unset: the endpoint is off.
+    INBOUND_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
+    INBOUND_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(50 * 1024 * 1024),
+    INBOUND_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(10_000).default(500),
+    INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   })
   .refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
     path: ['DELIVERY_LOOKAHEAD_SECONDS'],
@@ -175,6 +184,17 @@ export interface Config {
   searchDatabase: { poolSize: number; statementTimeoutMs: number }
   trustProxy: boolean | string[]
   rateLimits: Record<RateLimitedAction, { perIp: RateLimit; perUser: RateLimit }>
+  /** Mail coming in (SMTP listener, IMAP poller, HTTP endpoint) and its ingest job. */
+  inbound: {
+    /** Bearer secret of POST /v1/inbound/messages; null: that endpoint is off. */
+    token: string | null
+    /** Larger raw messages are refused (413, or SMTP 552). */
+    maxBytes: number
+    /** Attachments kept per message; the rest are named in the message's notes. */
+    maxAttachments: number
+    /** Ingest attempts per message (temporary failures); then it is marked failed and its bytes kept. */
+    maxAttempts: number
+  }
   /** What a member (never an admin) may cause in any 24 hours: emails to agencies, and new agencies. */
   memberLimits: {
     agencyEmailsPerDay: number
@@ -252,6 +272,12 @@ function toConfig(env: ConfigEnv): Config {
       uploads: { perIp: env.RATE_LIMIT_UPLOADS_PER_IP, perUser: env.RATE_LIMIT_UPLOADS_PER_USER },
       agencies: { perIp: env.RATE_LIMIT_AGENCIES_PER_IP, perUser: env.RATE_LIMIT_AGENCIES_PER_USER },
       sending: { perIp: env.RATE_LIMIT_SENDING_PER_IP, perUser: env.RATE_LIMIT_SENDING_PER_USER },
+    },
+    inbound: {
+      token: env.INBOUND_TOKEN ?? null,
+      maxBytes: env.INBOUND_MAX_BYTES,
+      maxAttachments: env.INBOUND_MAX_ATTACHMENTS,
+      maxAttempts: env.INBOUND_MAX_ATTEMPTS,
     },
     memberLimits: {
       agencyEmailsPerDay: env.AGENCY_EMAILS_PER_USER_PER_DAY,

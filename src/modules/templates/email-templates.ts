@@ -25,6 +25,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   'letter',
   'delivery-failed',
   'deadline-moved',
+  'agency-replied',
   'sign-up-token',
   'sign-up-again',
 ] as const
@@ -123,6 +124,31 @@ export interface DeadlineMovedEmailContext {
   }
 }
 
+/** Tells the requester that the agency answered, with the answer's text (plain text, never markup) and a link. */
+export interface AgencyRepliedEmailContext {
+  requester: { name: string; email: string }
+  agency: { name: string }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+  }
+  reply: {
+    /** The sender's address as the message gives it. */
+    from: string
+    subject: string
+    /** The text of the reply, cut to a readable length (`truncated` then true). */
+    text: string
+    truncated: boolean
+    /** Long date it was received. */
+    receivedOn: string
+    /** Attachments kept as documents of the request. */
+    documentCount: number
+  }
+}
+
 /** An account's new API token, emailed after a public sign-up (the API never shows it). */
 export interface AccountTokenEmailContext {
   user: { name: string; email: string }
@@ -147,6 +173,7 @@ export interface EmailTemplates {
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
   deadlineMoved(ctx: DeadlineMovedEmailContext): RenderedEmail
+  agencyReplied(ctx: AgencyRepliedEmailContext): RenderedEmail
   /** A new account's first token. */
   signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
   /** A new token for an account whose address someone signed up with again (token recovery). */
@@ -235,6 +262,12 @@ const DEADLINE_MOVED_FIELDS: ContextFields<DeadlineMovedEmailContext> = {
   request: ['id', 'subject', 'trackingNumber', 'url'],
   change: ['why', 'previousDueOn', 'dueOn'],
 }
+const AGENCY_REPLIED_FIELDS: ContextFields<AgencyRepliedEmailContext> = {
+  requester: ['name', 'email'],
+  agency: ['name'],
+  request: ['id', 'subject', 'trackingNumber', 'url'],
+  reply: ['from', 'subject', 'text', 'truncated', 'receivedOn', 'documentCount'],
+}
 const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
@@ -250,6 +283,7 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
   'deadline-moved': DEADLINE_MOVED_FIELDS,
+  'agency-replied': AGENCY_REPLIED_FIELDS,
   'sign-up-token': ACCOUNT_TOKEN_FIELDS,
   'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
@@ -428,6 +462,10 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     deadlineMoved(ctx) {
       assertWebLink('deadline-moved', 'request.url', ctx.request.url)
       return renderEmail(get('deadline-moved'), ctx)
+    },
+    agencyReplied(ctx) {
+      assertWebLink('agency-replied', 'request.url', ctx.request.url)
+      return renderEmail(get('agency-replied'), ctx)
     },
     signUpToken(ctx) {
       assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)
