@@ -69,6 +69,14 @@ export const requestSchema = z
     remindersMuted: z.boolean().describe('No reminder emails to the requester for this request'),
     replyAddress: z.string(),
     allowedEvents: z.array(z.enum(EVENT_TYPES)).describe('Events the status machine allows now'),
+    lastMessageAt: z
+      .string()
+      .nullable()
+      .describe('When the newest message of the thread with the agency was sent or received; null without messages'),
+    unreadMessages: z
+      .number()
+      .int()
+      .describe('Messages from the agency the requester has not read yet (POST /v1/requests/{id}/messages/read marks them read)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -65,6 +65,8 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
     remindersMuted: request.remindersMuted,
     replyAddress: `${request.replyKey}@${deps.config.replyDomain}`,
     allowedEvents: allowedEvents(request.status),
+    lastMessageAt: request.lastMessageAt?.toISOString() ?? null,
+    unreadMessages: request.unreadMessages,
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
   }
