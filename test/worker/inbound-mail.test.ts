@@ -60,10 +60,7 @@ t.test('agency replies come back into the request’s thread', async (t) => {
       `inbound ${id} to be ingested`,
     )
   const messagesOf = async (requestId: string) =>
-    (await app.inject({ method: 'GET', url: `/v1/requests/${requestId}/messages`, headers: requester.headers })).json().items as Record<
-      string,
-      any
-    >[]
+    (await app.inject({ method: 'GET', url: `/v1/requests/${requestId}/messages`, headers: requester.headers })).json().items as Message[]
   const getRequest = async (requestId: string) =>
     (await app.inject({ method: 'GET', url: `/v1/requests/${requestId}`, headers: requester.headers })).json()
 
