@@ -63,6 +63,8 @@ export async function readMail(source: Readable, storage: DocumentStorage, limit
     ignoreEmbedded: true,
     skipImageLinks: true,
     skipTextToHtml: true,
+    // Storage hashes every kept part (SHA-256); mailparser's own MD5 of each would be spent for nothing.
+    checksumAlgo: false,
     maxChildNodes: Math.max(1_000, limits.maxAttachments * 2 + 50),
   })
   let headers: Headers = new Map()
