@@ -137,7 +137,9 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
   const inboundWorker = new Worker(
     QUEUE_NAMES.inbound,
     async (job: Job) => handlers.inbound.ingest(JOBS.ingest.payload.parse(job.data).inboundMailId),
-    { connection: connection(), prefix, concurrency: config.delivery.concurrency },
+    // A worker killed mid-ingest leaves a stalled job that BullMQ takes up again; the database counts
+    // the attempts (INBOUND_MAX_ATTEMPTS), so BullMQ must not fail the job for stalling first.
+    { connection: connection(), prefix, concurrency: config.delivery.concurrency, maxStalledCount: config.inbound.maxAttempts },
   )
   inboundWorker.on('failed', (job, error) => {
     if (!job) return
