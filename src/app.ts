@@ -19,6 +19,7 @@ import { registerRateLimits } from './http/rate-limits.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
+import { correspondenceRoutes } from './modules/correspondence/correspondence.routes.js'
 import { outboundRoutes } from './modules/correspondence/outbound.routes.js'
 import { muteRoutes } from './modules/deliveries/mute.routes.js'
 import { reminderRoutes } from './modules/deliveries/reminders.routes.js'
@@ -76,7 +77,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     transform: (input) => {
       const transformed = jsonSchemaTransform(input)
       const access = input.route.config?.access
-      if (access === 'user' || access === 'admin') transformed.schema = { ...transformed.schema, security: [{ bearer: [] }] }
+      if (access === 'user' || access === 'admin' || access === 'inbound-token')
+        transformed.schema = { ...transformed.schema, security: [{ bearer: [] }] }
       // A multipart body is read as a stream by its handler, not validated up front; it is described for the document only.
       const documentedBody = input.route.config?.documentedBody
       if (documentedBody) transformed.schema = { ...transformed.schema, body: documentedBody }
@@ -102,6 +104,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(reminderRoutes(ctx))
   await app.register(muteRoutes(ctx))
   await app.register(documentRoutes(ctx))
+  await app.register(correspondenceRoutes(ctx))
   await app.register(searchRoutes(ctx))
   return app
 }

@@ -2,6 +2,7 @@ import type { Mailer } from './adapters/mailer/mailer.js'
 import type { AppContext } from './context.js'
 import { type RunningWorker, startWorkers } from './jobs/runner.js'
 import { createAccountHandlers } from './modules/accounts/account-emails.service.js'
+import { createInboundHandlers } from './modules/correspondence/ingest.service.js'
 import { createDeliveryHandlers } from './modules/deliveries/deliveries.service.js'
 import { createExtractionHandlers } from './modules/documents/extraction.service.js'
 import { loadEmailTemplates } from './modules/templates/email-templates.js'
@@ -16,5 +17,6 @@ export async function buildWorker(ctx: AppContext, mailer: Mailer): Promise<Runn
     deliveries: createDeliveryHandlers({ ...ctx, mailer, emails }),
     extractions: createExtractionHandlers(ctx),
     accounts: createAccountHandlers({ ...ctx, mailer, emails }),
+    inbound: createInboundHandlers(ctx),
   })
 }

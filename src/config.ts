@@ -155,6 +155,10 @@ const configSchema = z
       .regex(/^[^\x00-\x1f\x7f*%]+$/, 'a mailbox name without control characters, * or %')
       .default('Processed'),
     IMAP_POLL_SECONDS: z.coerce.number().positive().max(3600).default(60),
+    // Shared secret of POST /v1/inbound/messages; unset: the endpoint is off.
+    INBOUND_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
+    INBOUND_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(10_000).default(500),
+    INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   })
   .refine((env) => env.DELIVERY_LOOKAHEAD_SECONDS >= env.SWEEP_INTERVAL_SECONDS, {
     path: ['DELIVERY_LOOKAHEAD_SECONDS'],
@@ -232,10 +236,16 @@ export interface Config {
     newAccountAgencyEmailsPerDay: number
     agenciesPerDay: number
   }
-  /** Mail coming in: the SMTP listener and the IMAP poller of `npm run inbound`. */
+  /** Mail coming in (SMTP listener and IMAP poller of `npm run inbound`, HTTP endpoint) and its ingest job. */
   inbound: {
-    /** Largest message accepted, in bytes (SMTP SIZE, and counted while it streams). */
+    /** Largest message accepted, in bytes (SMTP SIZE and 552, HTTP 413; counted while it streams). */
     maxBytes: number
+    /** Bearer secret of POST /v1/inbound/messages; null: that endpoint is off. */
+    token: string | null
+    /** Attachments kept per message; the rest are named in the message's notes. */
+    maxAttachments: number
+    /** Ingest attempts per message (temporary failures); then it is marked failed and its bytes kept. */
+    maxAttempts: number
     smtp: {
       host: string
       port: number
@@ -338,6 +348,9 @@ function toConfig(env: ConfigEnv): Config {
     },
     inbound: {
       maxBytes: env.INBOUND_MAX_BYTES,
+      token: env.INBOUND_TOKEN ?? null,
+      maxAttachments: env.INBOUND_MAX_ATTACHMENTS,
+      maxAttempts: env.INBOUND_MAX_ATTEMPTS,
       smtp: {
         host: env.INBOUND_SMTP_HOST,
         port: env.INBOUND_SMTP_PORT,

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { type Clock, systemClock } from './adapters/clock.js'
+import { createMailAuthenticator, type DnsResolver, type MailAuthenticator } from './adapters/mail-auth.js'
 import type { Ocr } from './adapters/ocr/ocr.js'
 import { createTesseractOcr } from './adapters/ocr/tesseract.js'
 import { createLocalStorage } from './adapters/storage/local-storage.js'
@@ -12,8 +13,10 @@ import {
   createAccountEmailQueue,
   createDeliveryQueue,
   createExtractionQueue,
+  createIngestQueue,
   type DeliveryQueue,
   type ExtractionQueue,
+  type IngestQueue,
 } from './jobs/queues.js'
 import { createLogger } from './logger.js'
 import { type HolidayCalendar, loadHolidayCalendar } from './modules/deadlines/holiday-calendar.js'
@@ -35,6 +38,10 @@ export interface AppContext {
   extractions: ExtractionQueue
   /** Asks the worker to email an account its token after a public sign-up. */
   accountEmails: AccountEmailQueue
+  /** Hands raw messages the doors stored to the worker's ingest job. */
+  ingests: IngestQueue
+  /** Checks DKIM, SPF and DMARC of inbound mail (DNS lookups through its resolver). */
+  mailAuth: MailAuthenticator
   storage: DocumentStorage
   ocr: Ocr
   templates: TemplateCatalog
@@ -45,6 +52,8 @@ export interface AppContext {
 export interface ContextOverrides {
   logger?: Logger
   clock?: Clock
+  /** DNS answers for mail authentication (tests give a fixed zone; the default asks the system's resolver). */
+  dnsResolver?: DnsResolver
 }
 
 // An upload older than this in the staging area belongs to a process that died mid-upload.
@@ -70,6 +79,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const deliveries = createDeliveryQueue(redis, { prefix: config.queuePrefix, lookaheadSeconds: config.delivery.lookaheadSeconds }, logger)
   const extractions = createExtractionQueue(redis, { prefix: config.queuePrefix, attempts: config.extraction.maxAttempts }, logger)
   const accountEmails = createAccountEmailQueue(redis, config.queuePrefix, logger)
+  const ingests = createIngestQueue(redis, { prefix: config.queuePrefix, attempts: config.inbound.maxAttempts }, logger)
   const storage = createLocalStorage(config.storageDir)
   storage.removeAbandoned(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.warn({ err: error }, 'could not clear abandoned uploads'))
   return {
@@ -83,6 +93,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     deliveries,
     extractions,
     accountEmails,
+    ingests,
+    mailAuth: createMailAuthenticator(overrides.dnsResolver),
     storage,
     ocr: createTesseractOcr({
       command: config.extraction.ocrCommand,
@@ -92,7 +104,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     templates,
     holidays,
     async close() {
-      await Promise.all([deliveries.close(), extractions.close(), accountEmails.close()]).catch(() => {})
+      await Promise.all([deliveries.close(), extractions.close(), accountEmails.close(), ingests.close()]).catch(() => {})
       redis.disconnect()
       await Promise.all([searchDatabase.close(), database.close()])
     },

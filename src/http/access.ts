@@ -3,7 +3,8 @@ import type { AppContext } from '../context.js'
 import { NotAllowedError, NotAuthenticatedError } from '../errors.js'
 import { type AuthUser, authenticate } from '../modules/accounts/accounts.service.js'
 
-export type Access = 'public' | 'user' | 'admin'
+/** 'inbound-token': called by a mail provider with the shared INBOUND_TOKEN, which the route checks itself (no user token). */
+export type Access = 'public' | 'user' | 'admin' | 'inbound-token'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,6 +33,7 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
   app.decorateRequest('user', null)
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access ?? 'public'
+    if (access === 'inbound-token') return
     request.user = await authenticate(deps, request.headers.authorization)
     if (access === 'public') return
     if (!request.user) throw new NotAuthenticatedError()

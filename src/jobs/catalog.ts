@@ -6,6 +6,7 @@ export const QUEUE_NAMES = {
   extractions: 'extractions',
   maintenance: 'maintenance',
   accounts: 'accounts',
+  inbound: 'inbound',
 } as const
 
 /** Why an account gets a token by email: a new sign-up, or a sign-up with an address that already has an account. */
@@ -17,6 +18,8 @@ export const JOBS = {
   deliver: { queue: QUEUE_NAMES.deliveries, name: 'deliver', payload: z.object({ deliveryId: z.uuid() }) },
   /** Reads a stored document's text page by page (OCR where a page has none); retried up to EXTRACTION_MAX_ATTEMPTS times. */
   extract: { queue: QUEUE_NAMES.extractions, name: 'extract-text', payload: z.object({ documentId: z.uuid() }) },
+  /** Reads a stored raw message: parses, classifies, matches it to a request and records it; retried up to INBOUND_MAX_ATTEMPTS times. */
+  ingest: { queue: QUEUE_NAMES.inbound, name: 'ingest', payload: z.object({ inboundMailId: z.uuid() }) },
   /** Every few seconds: enqueue deliveries that are due, ones whose worker died mid-send, and documents waiting for extraction. */
   sweep: { queue: QUEUE_NAMES.maintenance, name: 'sweep-due-deliveries', payload: z.object({}) },
   /** After a public sign-up: issues the account a token and emails it (the API never shows it). */
@@ -43,6 +46,11 @@ export function deliverJobId(deliveryId: string, sendAt: Date, attempts: number)
 /** One extraction job per document at a time: adding it again while it waits or runs is ignored. */
 export function extractJobId(documentId: string): string {
   return `extract-${documentId}`
+}
+
+/** One ingest job per stored message at a time: the door's add and reconciliation's add of the same row are one job. */
+export function ingestJobId(inboundMailId: string): string {
+  return `ingest-${inboundMailId}`
 }
 
 /** One token email per account at a time: sign-ups repeated while one waits or is retried add nothing. */

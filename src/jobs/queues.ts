@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { type AccountTokenReason, accountTokenJobId, deliverJobId, extractJobId, JOBS, QUEUE_NAMES } from './catalog.js'
+import { type AccountTokenReason, accountTokenJobId, deliverJobId, extractJobId, ingestJobId, JOBS, QUEUE_NAMES } from './catalog.js'
 
 export interface DeliveryJob {
   id: string
@@ -125,6 +125,45 @@ export function createExtractionQueue(connection: Redis, options: { prefix: stri
     close: () => queue.close(),
   }
   return extractions
+}
+
+/** How the doors hand a stored raw message to the worker. */
+export interface IngestQueue {
+  /** Never throws: a message not queued now stays pending in the database, and the worker's sweep queues it. */
+  enqueue(inboundMailIds: readonly string[]): Promise<void>
+  queue: Queue
+  close(): Promise<void>
+}
+
+const INGEST_RETRY_DELAY_MS = 5_000
+
+export function createIngestQueue(connection: Redis, options: { prefix: string; attempts: number }, logger: Logger): IngestQueue {
+  const queue = new Queue(QUEUE_NAMES.inbound, { connection, prefix: options.prefix })
+  queue.on('error', (error) => logger.warn({ err: error }, 'ingest queue error'))
+  return {
+    queue,
+    async enqueue(ids) {
+      if (ids.length === 0) return
+      const jobs = ids.map((inboundMailId) => ({
+        name: JOBS.ingest.name,
+        data: { inboundMailId },
+        opts: {
+          jobId: ingestJobId(inboundMailId),
+          attempts: options.attempts,
+          backoff: { type: 'exponential', delay: INGEST_RETRY_DELAY_MS },
+          removeOnComplete: true,
+          // The row keeps the outcome; a failed job left under its id would swallow reconciliation's re-add.
+          removeOnFail: true,
+        },
+      }))
+      try {
+        await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS)
+      } catch (error) {
+        logger.warn({ err: error, count: ids.length }, 'could not queue ingests now; the worker sweep will pick them up')
+      }
+    },
+    close: () => queue.close(),
+  }
 }
 
 /** How the API asks the worker to email an account its token. */

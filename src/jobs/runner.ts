@@ -33,10 +33,20 @@ export interface AccountHandlers {
   emailToken(userId: string, reason: AccountTokenReason): Promise<void>
 }
 
+export interface InboundHandlers {
+  /** Reads one stored message into the thread if it is still pending; throws on a failure worth retrying. */
+  ingest(inboundMailId: string): Promise<void>
+  /** After the last attempt failed: marks the stored message failed with the reason (its bytes stay). */
+  giveUp(inboundMailId: string, reason: string): Promise<void>
+  /** Queues every stored message still pending (BullMQ ignores ones already queued); returns how many. */
+  reconcile(): Promise<number>
+}
+
 export interface WorkerHandlers {
   deliveries: DeliveryHandlers
   extractions: ExtractionHandlers
   accounts: AccountHandlers
+  inbound: InboundHandlers
 }
 
 export class EvictingRedisError extends Error {
@@ -124,16 +134,36 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     },
     { connection: connection(), prefix, concurrency: 1 },
   )
+  const inboundWorker = new Worker(
+    QUEUE_NAMES.inbound,
+    async (job: Job) => handlers.inbound.ingest(JOBS.ingest.payload.parse(job.data).inboundMailId),
+    // A worker killed mid-ingest leaves a stalled job that BullMQ takes up again; the database counts
+    // the attempts (INBOUND_MAX_ATTEMPTS), so BullMQ must not fail the job for stalling first.
+    { connection: connection(), prefix, concurrency: config.delivery.concurrency, maxStalledCount: config.inbound.maxAttempts },
+  )
+  inboundWorker.on('failed', (job, error) => {
+    if (!job) return
+    job
+      .getState()
+      .then((state) =>
+        state === 'failed' ? handlers.inbound.giveUp(JOBS.ingest.payload.parse(job.data).inboundMailId, error.message) : undefined,
+      )
+      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the inbound message failed'))
+  })
   const maintenanceWorker = new Worker(
     QUEUE_NAMES.maintenance,
     async (job: Job) => {
       if (job.name !== JOBS.sweep.name) throw new Error(`unknown maintenance job ${job.name}`)
-      const [deliveries, extractions] = await Promise.all([handlers.deliveries.sweep(), handlers.extractions.reconcile()])
-      return { deliveries, extractions }
+      const [deliveries, extractions, inbound] = await Promise.all([
+        handlers.deliveries.sweep(),
+        handlers.extractions.reconcile(),
+        handlers.inbound.reconcile(),
+      ])
+      return { deliveries, extractions, inbound }
     },
     { connection: connection(), prefix, concurrency: 1 },
   )
-  for (const worker of [deliveryWorker, extractionWorker, accountWorker, maintenanceWorker]) {
+  for (const worker of [deliveryWorker, extractionWorker, accountWorker, inboundWorker, maintenanceWorker]) {
     worker.on('failed', (job, error) => logger.error({ err: error, job: job?.id }, 'job failed'))
     worker.on('error', (error) => logger.warn({ err: error }, 'worker error'))
   }
@@ -144,9 +174,13 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
       { every: config.delivery.sweepIntervalSeconds * 1000 },
       { name: JOBS.sweep.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
     )
-    const [deliveries, extractions] = await Promise.all([handlers.deliveries.reconcile(), handlers.extractions.reconcile()])
+    const [deliveries, extractions, inbound] = await Promise.all([
+      handlers.deliveries.reconcile(),
+      handlers.extractions.reconcile(),
+      handlers.inbound.reconcile(),
+    ])
     await control.set(sentinelKey, new Date().toISOString())
-    logger.info({ reason, deliveries, extractions }, 'queues reconciled with the database')
+    logger.info({ reason, deliveries, extractions, inbound }, 'queues reconciled with the database')
   }
 
   try {
@@ -176,7 +210,13 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     async close() {
       clearInterval(watch)
       // Worker.close() waits for jobs in flight to finish.
-      await Promise.all([deliveryWorker.close(), extractionWorker.close(), accountWorker.close(), maintenanceWorker.close()])
+      await Promise.all([
+        deliveryWorker.close(),
+        extractionWorker.close(),
+        accountWorker.close(),
+        inboundWorker.close(),
+        maintenanceWorker.close(),
+      ])
       await maintenance.close()
       for (const redis of connections) redis.disconnect()
     },

@@ -4,10 +4,12 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { type Logger, pino } from 'pino'
 import type { Clock } from '../../src/adapters/clock.js'
+import type { DnsResolver } from '../../src/adapters/mail-auth.js'
 import { buildApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { type AppContext, createContext } from '../../src/context.js'
 import { createTestDatabase } from './database.js'
+import { zoneResolver } from './dns-zone.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -22,7 +24,7 @@ export interface TestApp {
 /** A fully wired app on its own cloned database; torn down with the test. */
 export async function buildTestApp(
   t: Teardown,
-  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger; dnsResolver?: DnsResolver } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
@@ -38,11 +40,17 @@ export async function buildTestApp(
     STORAGE_DIR: storageDir,
     ...options.env,
   })
-  const ctx = await createContext(config, { logger: options.logger ?? pino({ level: 'silent' }), clock: options.clock })
+  const ctx = await createContext(config, {
+    logger: options.logger ?? pino({ level: 'silent' }),
+    clock: options.clock,
+    // Mail authentication never leaves the machine in tests: an empty zone unless the test gives one.
+    dnsResolver: options.dnsResolver ?? zoneResolver(),
+  })
   t.teardown(async () => {
     await ctx.deliveries.queue.obliterate({ force: true }).catch(() => {})
     await ctx.extractions.queue.obliterate({ force: true }).catch(() => {})
     await ctx.accountEmails.queue.obliterate({ force: true }).catch(() => {})
+    await ctx.ingests.queue.obliterate({ force: true }).catch(() => {})
     await ctx.close()
   })
   const app = await buildApp(ctx)

@@ -1,11 +1,11 @@
-// The inbound doors' tests: a real acceptor on a temporary storage directory, and what it stored.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+// The inbound doors' tests: the real acceptor on the test's own database and storage directory, and what it stored.
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createLocalStorage } from '../../src/adapters/storage/local-storage.js'
-import { type Config, loadConfig } from '../../src/config.js'
+import type { Config } from '../../src/config.js'
+import type { AppContext } from '../../src/context.js'
 import { createInboundAcceptor } from '../../src/modules/correspondence/inbound-acceptor.js'
 import type { AcceptedInbound, AcceptInbound, InboundEnvelope } from '../../src/modules/correspondence/inbound-door.js'
+import { buildTestApp } from './app.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -15,6 +15,7 @@ export const REPLY_DOMAIN = 'replies.records.test'
 
 export interface InboundStore {
   config: Config
+  ctx: AppContext
   storageDir: string
   /** The acceptor the doors call; every call and its outcome is kept in `calls`. */
   accept: AcceptInbound
@@ -24,13 +25,13 @@ export interface InboundStore {
 }
 
 export async function createInboundStore(t: Teardown, env: Record<string, string> = {}): Promise<InboundStore> {
-  const storageDir = await mkdtemp(join(tmpdir(), 'rr-test-inbound-'))
-  t.teardown(() => rm(storageDir, { recursive: true, force: true }))
-  const config = loadConfig({ STORAGE_DIR: storageDir, REPLY_DOMAIN, LOG_LEVEL: 'silent', ...env })
-  const acceptor = createInboundAcceptor({ storage: createLocalStorage(storageDir), config })
+  const { ctx, config } = await buildTestApp(t, { env: { REPLY_DOMAIN, ...env } })
+  const storageDir = config.storageDir
+  const acceptor = createInboundAcceptor(ctx)
   const calls: InboundStore['calls'] = []
   return {
     config,
+    ctx,
     storageDir,
     calls,
     async accept(raw, envelope) {

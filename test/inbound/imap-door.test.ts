@@ -5,10 +5,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
-import { connectDatabase } from '../../src/db/client.js'
 import { findImapCheckpoint } from '../../src/modules/correspondence/imap-checkpoints.repository.js'
 import { startImapDoor } from '../../src/modules/correspondence/imap-door.js'
-import { createTestDatabase } from '../helpers/database.js'
 import { dovecotMissing, startDovecot } from '../helpers/dovecot.js'
 import { createInboundStore, rawMessage } from '../helpers/inbound.js'
 import { spawnInboundProcess } from '../helpers/inbound-process.js'
@@ -27,12 +25,9 @@ async function until(what: string, done: () => Promise<boolean>, timeoutMs = 20_
 
 async function setUp(t: Test, options: { mailbox?: string; env?: Record<string, string> } = {}) {
   const dovecot = await startDovecot(t)
-  const database = await createTestDatabase()
-  t.teardown(() => database.drop())
-  const connection = connectDatabase(database.url, { max: 2 })
-  t.teardown(() => connection.close())
   const mailbox = options.mailbox ?? 'INBOX'
   const store = await createInboundStore(t, { IMAP_URL: dovecot.url(mailbox), IMAP_POLL_SECONDS: '60', ...options.env })
+  const connection = store.ctx.database
   const settings = store.config.inbound.imap!
   const look = await dovecot.client()
   const start = (port = dovecot.port) => {
@@ -54,7 +49,7 @@ async function setUp(t: Test, options: { mailbox?: string; env?: Record<string, 
     return status ? (status.messages ?? -1) : -1
   }
   const checkpoint = () => findImapCheckpoint(connection.db, `${dovecot.user}@127.0.0.1:${dovecot.port}`, mailbox)
-  return { ...store, dovecot, database, connection, look, start, count, checkpoint, mailbox }
+  return { ...store, dovecot, connection, look, start, count, checkpoint, mailbox }
 }
 
 t.test('each message appended to the mailbox is stored once and moved to Processed, also one that arrives while idle', async (t) => {
@@ -145,16 +140,16 @@ t.test('a lost connection is opened again after a backoff, and mail keeps coming
 })
 
 t.test('a poller killed between storing and moving takes the message once after its restart', async (t) => {
-  const { look, start, count, stored, calls, dovecot, database, storageDir } = await setUp(t)
+  const { look, start, count, stored, calls, dovecot, config, storageDir } = await setUp(t)
   const raw = rawMessage({ subject: 'stored, not moved' })
   await look.append('INBOX', raw)
   // The poller's connection passes through a gate that holds its MOVE: it has stored the message
   // and is about to move it when it is killed.
   const gate = await startTcpGate(t, { host: '127.0.0.1', port: dovecot.port }, /UID MOVE/i)
   const child = await spawnInboundProcess(t, {
-    DATABASE_URL: database.url,
+    DATABASE_URL: config.databaseUrl,
     STORAGE_DIR: storageDir,
-    QUEUE_PREFIX: `rrtest-${database.name}`,
+    QUEUE_PREFIX: config.queuePrefix,
     IMAP_URL: dovecot.url().replace(`:${dovecot.port}/`, `:${gate.port}/`),
   })
   await gate.held

@@ -4,21 +4,18 @@ import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import nodemailer from 'nodemailer'
 import t, { type Test } from 'tap'
-import { createTestDatabase } from '../helpers/database.js'
 import { createInboundStore, REPLY_DOMAIN, rawMessage } from '../helpers/inbound.js'
 import { spawnInboundProcess } from '../helpers/inbound-process.js'
 import { openSmtpDialogue } from '../helpers/smtp-dialogue.js'
 
 async function setUp(t: Test) {
-  const database = await createTestDatabase()
-  t.teardown(() => database.drop())
   const store = await createInboundStore(t)
   const spawnListener = () =>
     spawnInboundProcess(t, {
-      DATABASE_URL: database.url,
+      DATABASE_URL: store.config.databaseUrl,
       STORAGE_DIR: store.storageDir,
       REPLY_DOMAIN,
-      QUEUE_PREFIX: `rrtest-${database.name}`,
+      QUEUE_PREFIX: store.config.queuePrefix,
     })
   /** Opens a transaction and sends the first half of the message's data. */
   const halfway = async (port: number, raw: string) => {

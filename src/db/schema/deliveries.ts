@@ -9,9 +9,18 @@ import { requests } from './requests.js'
  * them), the letter to the agency, the requester's messages to the agency (`message`), and notices
  * to the requester. deadline_moved tells the requester a jurisdiction closure moved their due date
  * (about_id: the timeline event); requester_copy gives them a copy of an email sent to the agency on
- * their behalf (about_id: that delivery).
+ * their behalf (about_id: that delivery); agency_replied tells them the agency answered (about_id:
+ * the inbound message).
  */
-export const DELIVERY_KINDS = [...REMINDER_KINDS, 'letter', 'message', 'delivery_failed', 'deadline_moved', 'requester_copy'] as const
+export const DELIVERY_KINDS = [
+  ...REMINDER_KINDS,
+  'letter',
+  'message',
+  'delivery_failed',
+  'deadline_moved',
+  'requester_copy',
+  'agency_replied',
+] as const
 /** `sending` is a claimed row: a worker is delivering it now (or died doing so; see claimed_at). */
 export const DELIVERY_STATUSES = ['scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const
 
@@ -37,7 +46,7 @@ export const deliveries = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    /** For delivery_failed notices: the delivery that failed; deadline_moved: the timeline event; requester_copy: the delivery copied. */
+    /** delivery_failed: the delivery that failed; deadline_moved: the timeline event; requester_copy: the delivery copied; agency_replied: the message. */
     aboutId: uuid('about_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

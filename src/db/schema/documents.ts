@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgColumn, bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { id, inList, updatedAt } from './columns.js'
+import { messages } from './messages.js'
 import { requests } from './requests.js'
 import { users } from './users.js'
 
 export const DOCUMENT_KINDS = ['agreement', 'correspondence', 'invoice', 'record', 'other'] as const
 export const DOCUMENT_STATUSES = ['processing', 'ready', 'failed'] as const
+/** upload: sent by the requester; email: an attachment of a message the agency sent. */
+export const DOCUMENT_SOURCES = ['upload', 'email'] as const
 
 /**
  * A file an agency sent back, attached to a request. The bytes live in storage under their SHA-256;
@@ -20,6 +23,9 @@ export const documents = pgTable(
       .references(() => requests.id, { onDelete: 'cascade' }),
     /** For an attachment taken out of an email: that email. */
     parentId: uuid('parent_id').references((): AnyPgColumn => documents.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: DOCUMENT_SOURCES }).notNull().default('upload'),
+    /** For a document that arrived by email: the message it came with. */
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
     title: text('title').notNull(),
     kind: text('kind', { enum: DOCUMENT_KINDS }).notNull(),
@@ -46,9 +52,11 @@ export const documents = pgTable(
     uniqueIndex('documents_request_sha256_key').on(table.requestId, table.sha256),
     index('documents_request_created_idx').on(table.requestId, table.createdAt, table.id),
     index('documents_parent_idx').on(table.parentId),
+    index('documents_message_idx').on(table.messageId),
     index('documents_sha256_idx').on(table.sha256),
     index('documents_processing_idx').on(table.createdAt).where(sql`status = 'processing'`),
     check('documents_kind_check', sql.raw(`kind in (${inList(DOCUMENT_KINDS)})`)),
+    check('documents_source_check', sql.raw(`source in (${inList(DOCUMENT_SOURCES)})`)),
     check('documents_status_check', sql.raw(`status in (${inList(DOCUMENT_STATUSES)})`)),
     check('documents_sha256_check', sql`sha256 ~ '^[0-9a-f]{64}$'`),
   ],

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import type { InboundSuggestion } from '../../modules/correspondence/classify.js'
 import { id, inList } from './columns.js'
 import { deliveries } from './deliveries.js'
+import { inboundMail } from './inbound-mail.js'
 import { requests } from './requests.js'
 
 export const MESSAGE_DIRECTIONS = ['outbound', 'inbound'] as const
@@ -44,10 +46,12 @@ export const messages = pgTable(
     attachmentDocumentIds: jsonb('attachment_document_ids').$type<string[]>().notNull().default([]),
     deliveryId: uuid('delivery_id').references(() => deliveries.id, { onDelete: 'set null' }),
     /** inbound only: the raw message's row (see the inbound module). */
-    inboundMailId: uuid('inbound_mail_id'),
+    inboundMailId: uuid('inbound_mail_id').references(() => inboundMail.id, { onDelete: 'set null' }),
     authentication: jsonb('authentication').$type<MessageAuthentication>(),
     /** inbound only: what the text suggests (status, fee amount, tracking number); never applied by itself. */
-    suggestion: jsonb('suggestion').$type<Record<string, unknown>>(),
+    suggestion: jsonb('suggestion').$type<InboundSuggestion>(),
+    /** inbound only: what became of parts of the message that are not in `text` (attachments not kept, and why). */
+    notes: jsonb('notes').$type<string[]>().notNull().default([]),
     /** inbound only: when the request's owner first read it. */
     readAt: timestamp('read_at', { withTimezone: true, precision: 3 }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),

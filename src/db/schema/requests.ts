@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, date, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import type { Deadline } from '../../modules/deadlines/deadline.js'
 import { REQUEST_STATUSES } from '../../modules/requests/request-status.js'
 import { agencies } from './agencies.js'
@@ -41,6 +41,9 @@ export const requests = pgTable(
      * every email to the agency. request_reference() (migration request_reference) draws an unused one.
      */
     reference: text('reference').notNull().unique('requests_reference_key').default(sql`request_reference()`),
+    /** Kept by the messages triggers (migration message_counters): the newest message's time, and inbound messages not yet read. */
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true, precision: 3 }),
+    unreadMessages: integer('unread_messages').notNull().default(0),
     // Millisecond precision, as JavaScript dates carry: the list's keyset cursor compares it exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: updatedAt(),

@@ -25,7 +25,7 @@ import { type SuggestedEvent, suggestStatus } from './status-suggestion.js'
 import { findTrackingNumber } from './tracking-number.js'
 
 export type { BounceReport } from './bounce.js'
-export type { SuggestedEvent } from './status-suggestion.js'
+export { SUGGESTED_EVENTS, type SuggestedEvent } from './status-suggestion.js'
 
 export interface InboundSuggestion {
   /** The event the requester would log to confirm the suggested status. */

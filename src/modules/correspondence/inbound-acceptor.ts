@@ -1,39 +1,52 @@
-import { FileTooLargeError, StoredFileMissingError } from '../../adapters/storage/storage.js'
+import { FileTooLargeError } from '../../adapters/storage/storage.js'
 import type { AppContext } from '../../context.js'
-import { type AcceptInbound, InboundTooLargeError } from './inbound-door.js'
+import * as repository from './inbound.repository.js'
+import { type AcceptInbound, InboundEmptyError, InboundTooLargeError } from './inbound-door.js'
+
+export type InboundAcceptorDeps = Pick<AppContext, 'db' | 'storage' | 'ingests' | 'config' | 'logger'>
 
 /**
- * The doors' acceptor on the `doors` branch: stores the raw bytes content-addressed (SHA-256)
- * through the storage adapter, flushed before it resolves, and says whether the same bytes were
- * stored before. The full acceptor (recording the message and queueing its ingest job) replaces
- * this file at merge; the doors only rely on the AcceptInbound contract.
+ * The one AcceptInbound every door calls. The raw bytes stream into storage (hashed and counted on
+ * the way, never held whole in memory; more than INBOUND_MAX_BYTES and nothing is kept), are put in
+ * place under their SHA-256, and are recorded as a pending inbound_mail row; only then does the
+ * promise resolve, so a door answers "accepted" only for what is on disk and in the database. The
+ * ingest job is queued after that; if Redis does not take it, or the process dies first, the
+ * worker's reconciliation queues the pending row. The same bytes twice are one row (`duplicate`).
  */
-export function createInboundAcceptor(ctx: Pick<AppContext, 'storage' | 'config'>): AcceptInbound {
-  return async (raw) => {
-    let staged: Awaited<ReturnType<typeof ctx.storage.stage>>
+export function createInboundAcceptor(deps: InboundAcceptorDeps): AcceptInbound {
+  const { maxBytes } = deps.config.inbound
+  return async (raw, envelope) => {
+    let staged: Awaited<ReturnType<typeof deps.storage.stage>>
     try {
-      staged = await ctx.storage.stage(raw, { maxBytes: ctx.config.inbound.maxBytes })
+      staged = await deps.storage.stage(raw, {
+        maxBytes,
+        inspectBytes: 1,
+        inspect(head) {
+          if (head.length === 0) throw new InboundEmptyError()
+        },
+      })
     } catch (error) {
-      if (error instanceof FileTooLargeError) throw new InboundTooLargeError(error.maxBytes)
+      if (error instanceof FileTooLargeError) throw new InboundTooLargeError(maxBytes)
       throw error
     }
     try {
-      const duplicate = await isStored(ctx, staged.sha256)
       await staged.commit()
-      return { id: staged.sha256, duplicate }
+      const { row, created } = await repository.insertOrFindInboundMail(deps.db, {
+        sha256: staged.sha256,
+        size: staged.size,
+        via: envelope.via,
+        envelope: {
+          mailFrom: envelope.mailFrom,
+          rcptTo: envelope.rcptTo.map((address) => address.toLowerCase()),
+          remoteAddress: envelope.remoteAddress,
+        },
+      })
+      // A duplicate still pending (its first job lost) is queued again; BullMQ ignores it while one waits.
+      if (row.status === 'pending') await deps.ingests.enqueue([row.id])
+      deps.logger.info({ inboundMail: row.id, via: envelope.via, size: staged.size, duplicate: !created }, 'inbound message accepted')
+      return { id: row.id, duplicate: !created }
     } finally {
       await staged.discard()
     }
-  }
-}
-
-async function isStored(ctx: Pick<AppContext, 'storage'>, key: string): Promise<boolean> {
-  try {
-    const stream = await ctx.storage.open(key)
-    stream.destroy()
-    return true
-  } catch (error) {
-    if (error instanceof StoredFileMissingError) return false
-    throw error
   }
 }

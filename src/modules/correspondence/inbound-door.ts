@@ -33,3 +33,11 @@ export class InboundTooLargeError extends Error {
     super(`The message is larger than ${limitBytes} bytes.`)
   }
 }
+
+/** The door was given no bytes at all: nothing to store (an HTTP body left empty). */
+export class InboundEmptyError extends Error {
+  override readonly name = 'InboundEmptyError'
+  constructor() {
+    super('The message is empty.')
+  }
+}

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
-import { deliveries, messages, requests } from '../../db/schema/index.js'
+import { agencyObservedAddresses, deliveries, documents, messages, requests } from '../../db/schema/index.js'
 
 export type MessageRow = typeof messages.$inferSelect
 export type MessageInsert = typeof messages.$inferInsert
@@ -99,4 +99,236 @@ export async function backfillSentLetters(db: Executor, replyDomain: string): Pr
     on conflict do nothing
     returning id`)
   return rows.length
+}
+
+/** A message as the thread shows it: its documents and, for outbound ones, its delivery's state. */
+export type MessageListRow = MessageRow & {
+  documentIds: string[]
+  deliveryStatus: string | null
+  deliveryError: string | null
+}
+
+const jsonList = (values: readonly string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`
+
+/** The first of these reply keys (in order) that is a request's; null when none is. */
+export async function findRequestByReplyKeys(db: Executor, keys: readonly string[]): Promise<string | null> {
+  if (keys.length === 0) return null
+  const rows = await db
+    .select({ id: requests.id, key: requests.replyKey })
+    .from(requests)
+    .where(sql`${requests.replyKey} in ${jsonList(keys)}`)
+  for (const key of keys) {
+    const row = rows.find((candidate) => candidate.key === key)
+    if (row) return row.id
+  }
+  return null
+}
+
+/**
+ * The request of the newest email the service sent that these ids name: an outbound message's
+ * Message-ID, or a delivery's (`delivery-<id>@REPLY_DOMAIN`, see deliveries.service).
+ */
+export async function findRequestBySentIds(
+  db: Executor,
+  messageIds: readonly string[],
+  deliveryIds: readonly string[],
+): Promise<string | null> {
+  if (messageIds.length > 0) {
+    const [row] = await db
+      .select({ requestId: messages.requestId })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.direction, 'outbound'),
+          sql`${messages.messageId} in ${jsonList(messageIds)}`,
+          sql`${messages.requestId} is not null`,
+        ),
+      )
+      .orderBy(desc(messages.createdAt))
+      .limit(1)
+    if (row?.requestId) return row.requestId
+  }
+  if (deliveryIds.length > 0) {
+    const [row] = await db
+      .select({ requestId: deliveries.requestId })
+      .from(deliveries)
+      .where(sql`${deliveries.id}::text in ${jsonList(deliveryIds)}`)
+      .orderBy(desc(deliveries.createdAt))
+      .limit(1)
+    if (row) return row.requestId
+  }
+  return null
+}
+
+/**
+ * The request's email to the agency a bounce is about: the one its ids name (the returned
+ * Message-ID, In-Reply-To, References); null when they name none of its emails, so a forged or stray
+ * bounce fails nothing.
+ */
+export async function findBouncedDelivery(
+  db: Executor,
+  requestId: string,
+  deliveryIds: readonly string[],
+  messageIds: readonly string[],
+): Promise<{ id: string } | null> {
+  const named = sql`(${deliveries.id}::text in ${jsonList(deliveryIds)} or ${deliveries.id} in (select ${messages.deliveryId} from ${messages} where ${messages.messageId} in ${jsonList(messageIds)}))`
+  const [row] = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(eq(deliveries.requestId, requestId), eq(deliveries.recipient, 'agency'), sql`${deliveries.status} in ('sent', 'sending')`, named),
+    )
+    .orderBy(desc(deliveries.sentAt))
+    .limit(1)
+  return row ?? null
+}
+
+/**
+ * Marks an email to the agency failed because it bounced; answers it only if this call changed it,
+ * so a bounce delivered twice tells the requester once.
+ */
+export async function markBounced(db: Executor, deliveryId: string, reason: string): Promise<{ id: string } | null> {
+  const [row] = await db
+    .update(deliveries)
+    .set({ status: 'failed', claimedAt: null, lastError: reason.slice(0, 2_000), updatedAt: sql`now()` })
+    .where(and(eq(deliveries.id, deliveryId), sql`${deliveries.status} in ('sent', 'sending')`))
+    .returning({ id: deliveries.id })
+  return row ?? null
+}
+
+/**
+ * Inserts an inbound message, or answers the one already there: for a request, the one with the
+ * same Message-ID (the unique index); unmatched, an unmatched one with the same Message-ID.
+ */
+export async function insertOrFindMessage(db: Executor, values: MessageInsert): Promise<{ row: MessageRow; created: boolean }> {
+  if (values.requestId) {
+    const [inserted] = await db
+      .insert(messages)
+      .values(values)
+      .onConflictDoNothing({ target: [messages.requestId, messages.messageId] })
+      .returning()
+    if (inserted) return { row: inserted, created: true }
+    const [existing] = await db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.requestId, values.requestId), eq(messages.messageId, values.messageId)))
+    return { row: existing!, created: false }
+  }
+  const [existing] = await db
+    .select()
+    .from(messages)
+    .where(and(isNull(messages.requestId), eq(messages.messageId, values.messageId)))
+  if (existing) return { row: existing, created: false }
+  const [inserted] = await db.insert(messages).values(values).returning()
+  return { row: inserted!, created: true }
+}
+
+export async function findMessage(db: Executor, id: string): Promise<MessageRow | null> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id))
+  return row ?? null
+}
+
+const listColumns = {
+  message: messages,
+  documentIds: sql<string[]>`case when ${messages.direction} = 'outbound' then ${messages.attachmentDocumentIds}
+    else coalesce((select jsonb_agg(${documents.id} order by ${documents.createdAt}, ${documents.id}) from ${documents} where ${documents.messageId} = ${messages.id}), '[]'::jsonb) end`,
+  deliveryStatus: deliveries.status,
+  deliveryError: deliveries.lastError,
+}
+
+function toListRow(row: {
+  message: MessageRow
+  documentIds: string[]
+  deliveryStatus: string | null
+  deliveryError: string | null
+}): MessageListRow {
+  return { ...row.message, documentIds: row.documentIds, deliveryStatus: row.deliveryStatus, deliveryError: row.deliveryError }
+}
+
+/** A request's messages, oldest first, keyset-paginated on (createdAt, id); one more than `limit`. */
+export async function listMessages(
+  db: Executor,
+  requestId: string,
+  after: readonly [string, string] | null,
+  limit: number,
+): Promise<MessageListRow[]> {
+  const rows = await db
+    .select(listColumns)
+    .from(messages)
+    .leftJoin(deliveries, eq(deliveries.id, messages.deliveryId))
+    .where(
+      and(
+        eq(messages.requestId, requestId),
+        after ? sql`(${messages.createdAt}, ${messages.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(limit + 1)
+  return rows.map(toListRow)
+}
+
+/** Messages that matched no request, newest first, keyset-paginated; one more than `limit`. */
+export async function listUnmatched(db: Executor, before: readonly [string, string] | null, limit: number): Promise<MessageListRow[]> {
+  const rows = await db
+    .select(listColumns)
+    .from(messages)
+    .leftJoin(deliveries, eq(deliveries.id, messages.deliveryId))
+    .where(
+      and(
+        isNull(messages.requestId),
+        before ? sql`(${messages.createdAt}, ${messages.id}) < (${before[0]}::timestamptz, ${before[1]}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit + 1)
+  return rows.map(toListRow)
+}
+
+export async function findListedMessage(db: Executor, id: string): Promise<MessageListRow | null> {
+  const [row] = await db
+    .select(listColumns)
+    .from(messages)
+    .leftJoin(deliveries, eq(deliveries.id, messages.deliveryId))
+    .where(eq(messages.id, id))
+  return row ? toListRow(row) : null
+}
+
+/** Locks an unmatched message and gives it to a request; null when it is no longer unmatched. */
+export async function assignMessage(db: Executor, id: string, requestId: string): Promise<MessageRow | null> {
+  const [row] = await db
+    .update(messages)
+    .set({ requestId })
+    .where(and(eq(messages.id, id), isNull(messages.requestId)))
+    .returning()
+  return row ?? null
+}
+
+/** Whether the request already has a message with this Message-ID. */
+export async function hasMessageId(db: Executor, requestId: string, messageId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.requestId, requestId), eq(messages.messageId, messageId)))
+  return row !== undefined
+}
+
+/** Marks the request's inbound messages read; answers how many were unread. */
+export async function markRead(db: Executor, requestId: string): Promise<number> {
+  const rows = await db
+    .update(messages)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(messages.requestId, requestId), eq(messages.direction, 'inbound'), isNull(messages.readAt)))
+    .returning({ id: messages.id })
+  return rows.length
+}
+
+/** Remembers an address an agency's reply came from that the agency does not list. */
+export async function recordObservedAddress(db: Executor, agencyId: string, address: string): Promise<void> {
+  await db
+    .insert(agencyObservedAddresses)
+    .values({ agencyId, address: address.toLowerCase() })
+    .onConflictDoUpdate({
+      target: [agencyObservedAddresses.agencyId, agencyObservedAddresses.address],
+      set: { seenCount: sql`${agencyObservedAddresses.seenCount} + 1`, lastSeenAt: sql`now()` },
+    })
 }

@@ -9,7 +9,7 @@ import { canSee } from '../requests/request-access.js'
 import { replyAddressOf } from '../requests/request-letters.js'
 import * as requests from '../requests/requests.repository.js'
 import { normalizeLetterText } from '../templates/letter-renderer.js'
-import { type MessageView, toOutboundMessage } from './message-view.js'
+import { type MessageView, toMessage } from './message-view.js'
 import { findThreadParent, insertMessage } from './messages.repository.js'
 import { MAX_MESSAGE_ATTACHMENT_BYTES, type SendMessageInput } from './outbound.schemas.js'
 import { deliveryMessageId } from './outbound-messages.js'
@@ -66,7 +66,7 @@ export async function sendMessage(deps: OutboundDeps, user: AuthUser, requestId:
     return { message, job }
   })
   await deps.deliveries.enqueue([job])
-  return toOutboundMessage(message, { status: 'scheduled', error: null })
+  return toMessage({ ...message, documentIds: message.attachmentDocumentIds, deliveryStatus: 'scheduled', deliveryError: null })
 }
 
 /** 409 unless the agency has an address an administrator approved, saying how else to reach it. */

@@ -1,32 +1,17 @@
-import { randomBytes } from 'node:crypto'
-
 /**
  * A request's reference: "RR-" and six characters of Crockford's base32 (digits and capitals
  * without I, L, O, U), e.g. "RR-8F3K2Q". It is put in brackets at the end of the subject of every
  * email to the agency, so a reply that lost its headers and went to a wrong address still names
  * its request. Reading one back follows Crockford: case does not matter, I and L read as 1, O as 0.
- * Pure: randomness comes from the caller.
+ * New references are drawn by the database (request_reference(), migration outbound_thread).
  */
 
 export const REFERENCE_PREFIX = 'RR-'
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-const GENERATED_LENGTH = 6
 /** Accepted when read back: references of 5 to 8 characters. */
 export const REFERENCE_PATTERN = /^RR-[0-9A-HJKMNP-TV-Z]{5,8}$/
 
 // Not part of a longer word: "RR-8F3K2Q" in "[RR-8F3K2Q]", "Re: … RR-8f3k2q", never "XRR-…" or "RR-8F3K2Q9Z1".
 const IN_TEXT = /(?<![0-9A-Za-z])RR-([0-9A-Za-z]{5,8})(?![0-9A-Za-z-])/gi
-
-/** A new reference from 30 random bits (`bytes` must hold at least 4 bytes; only its first 30 bits are used). */
-export function newRequestReference(bytes: Buffer = randomBytes(4)): string {
-  let value = bytes.readUInt32BE(0) >>> 2
-  let chars = ''
-  for (let i = 0; i < GENERATED_LENGTH; i += 1) {
-    chars = ALPHABET[value & 31] + chars
-    value >>>= 5
-  }
-  return `${REFERENCE_PREFIX}${chars}`
-}
 
 /** The canonical spelling of what follows "RR-", or null when it is not Crockford base32. */
 function canonical(chars: string): string | null {

@@ -33,10 +33,17 @@
  */
 import type { EventType } from '../requests/request-status.js'
 
-export type SuggestedEvent = Extract<
-  EventType,
-  'acknowledged' | 'fee_requested' | 'clarification_requested' | 'partial_release' | 'fulfilled' | 'no_records' | 'rejected'
->
+/** The events a reply's text may suggest, each moving the request to the status the reply names. */
+export const SUGGESTED_EVENTS = [
+  'acknowledged',
+  'fee_requested',
+  'clarification_requested',
+  'partial_release',
+  'fulfilled',
+  'no_records',
+  'rejected',
+] as const satisfies readonly EventType[]
+export type SuggestedEvent = (typeof SUGGESTED_EVENTS)[number]
 
 export interface StatusSuggestion {
   event?: SuggestedEvent

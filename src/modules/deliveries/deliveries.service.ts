@@ -12,6 +12,7 @@ import { findRequester } from '../accounts/accounts.repository.js'
 import {
   backfillSentLetters,
   ensureDeliveryMessage,
+  findListedMessage,
   findMessageByDelivery,
   findThreadParent,
   type MessageRow,
@@ -263,6 +264,8 @@ async function compose(
       return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await deadlineMovedEmail(deps, delivery, found, requester)) }
     case 'requester_copy':
       return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await requesterCopy(deps, delivery, found, requester)) }
+    case 'agency_replied':
+      return { ...base, from: deps.config.mailFrom, to: requester.email, ...(await agencyRepliedEmail(deps, delivery, found, requester)) }
     default: {
       const unsubscribe = muteUrl(deps.config.publicUrl, found.request.id, found.request.muteToken)
       return {
@@ -463,6 +466,29 @@ async function failureEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, 
       attempts: failed.attempts,
       reason: failed.lastError ?? 'unknown error',
       letter,
+    },
+  })
+}
+
+/** The reply's text in the notice is cut here; the request page has all of it. */
+const REPLY_NOTICE_CHARS = 20_000
+
+async function agencyRepliedEmail(deps: DeliveryDeps, notice: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
+  const message = notice.aboutId ? await findListedMessage(deps.db, notice.aboutId) : null
+  if (!message || message.requestId !== found.request.id)
+    throw new UndeliverableError('The reply this notice is about is no longer part of the request.')
+  const receivedAt = message.sentAt ?? message.createdAt
+  return deps.emails.agencyReplied({
+    requester: { name: requester.name, email: requester.email },
+    agency: { name: found.agency.name },
+    request: { ...noticeRequest(deps, found), url: `${deps.config.publicUrl}/requests/${found.request.id}` },
+    reply: {
+      from: message.fromAddress,
+      subject: message.subject,
+      text: message.text.slice(0, REPLY_NOTICE_CHARS),
+      truncated: message.text.length > REPLY_NOTICE_CHARS,
+      receivedOn: formatLongDate(localDateOf(receivedAt, found.timezone)),
+      documentCount: message.documentIds.length,
     },
   })
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm'
 import { type Executor, inUuids } from '../../db/client.js'
-import { documentPages, documents } from '../../db/schema/index.js'
+import { documentPages, documents, inboundMail } from '../../db/schema/index.js'
 import { storableText } from './page-text.js'
 
 export type DocumentRow = typeof documents.$inferSelect
@@ -97,10 +97,12 @@ export async function deleteDocument(db: Executor, id: string): Promise<void> {
   await db.delete(documents).where(eq(documents.id, id))
 }
 
-/** Whether any document still points at these bytes. */
+/** Whether any document, or a raw inbound message (kept for good), still points at these bytes. */
 export async function isReferenced(db: Executor, sha256: string): Promise<boolean> {
   const [row] = await db.select({ id: documents.id }).from(documents).where(eq(documents.sha256, sha256)).limit(1)
-  return row !== undefined
+  if (row) return true
+  const [mail] = await db.select({ id: inboundMail.id }).from(inboundMail).where(eq(inboundMail.sha256, sha256)).limit(1)
+  return mail !== undefined
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DOCUMENT_KINDS, DOCUMENT_STATUSES } from '../../db/schema/documents.js'
+import { DOCUMENT_KINDS, DOCUMENT_SOURCES, DOCUMENT_STATUSES } from '../../db/schema/documents.js'
 import { paginationQuery } from '../../http/pagination.js'
 import { calendarDateSchema, instantSchema } from '../../http/schemas.js'
 import { MIME_TYPES } from './file-types.js'
@@ -15,6 +15,8 @@ export const documentSchema = z
     parentId: z.uuid().nullable().describe('For an attachment taken out of an uploaded email: that email'),
     title: z.string(),
     kind: z.enum(DOCUMENT_KINDS),
+    source: z.enum(DOCUMENT_SOURCES).describe('"upload": sent by the requester; "email": an attachment of a message from the agency'),
+    messageId: z.uuid().nullable().describe('For a document that came by email: the message it came with (GET /v1/requests/{id}/messages)'),
     filename: z.string(),
     mimeType: z.enum(MIME_TYPES).describe('Detected from the file’s bytes'),
     size: z.number().int().describe('Bytes'),

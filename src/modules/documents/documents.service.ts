@@ -37,6 +37,8 @@ export function toDocument(row: repository.DocumentRow) {
     parentId: row.parentId,
     title: row.title,
     kind: row.kind,
+    source: row.source,
+    messageId: row.messageId,
     filename: row.filename,
     mimeType: row.mimeType as (typeof FILE_TYPES)[FileType]['mimeType'],
     size: row.size,

@@ -330,6 +330,8 @@ async function storeAttachment(
       return repository.insertOrFindDocument(tx, {
         requestId: email.requestId,
         parentId: email.id,
+        source: email.source,
+        messageId: email.messageId,
         uploadedBy: email.uploadedBy,
         title: filename,
         kind: email.kind,

@@ -78,6 +78,14 @@ export const requestSchema = z
         'Short stable reference, e.g. "RR-8F3K2Q", at the end of the subject of every email to the agency ("… [RR-8F3K2Q]"), so a reply that lost its headers still finds the request',
       ),
     allowedEvents: z.array(z.enum(EVENT_TYPES)).describe('Events the status machine allows now'),
+    lastMessageAt: z
+      .string()
+      .nullable()
+      .describe('When the newest message of the thread with the agency was sent or received; null without messages'),
+    unreadMessages: z
+      .number()
+      .int()
+      .describe('Messages from the agency the requester has not read yet (POST /v1/requests/{id}/messages/read marks them read)'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -67,6 +67,8 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
     replyAddress: replyAddressOf(deps.config.replyDomain, request),
     reference: request.reference,
     allowedEvents: allowedEvents(request.status),
+    lastMessageAt: request.lastMessageAt?.toISOString() ?? null,
+    unreadMessages: request.unreadMessages,
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
   }

@@ -37,6 +37,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   'delivery-failed',
   'deadline-moved',
   'requester-copy',
+  'agency-replied',
   'sign-up-token',
   'sign-up-again',
 ] as const
@@ -155,6 +156,31 @@ export interface RequesterCopyEmailContext {
   }
 }
 
+/** Tells the requester that the agency answered, with the answer's text (plain text, never markup) and a link. */
+export interface AgencyRepliedEmailContext {
+  requester: { name: string; email: string }
+  agency: { name: string }
+  request: {
+    id: string
+    subject: string
+    trackingNumber: string | null
+    /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+    url: string
+  }
+  reply: {
+    /** The sender's address as the message gives it. */
+    from: string
+    subject: string
+    /** The text of the reply, cut to a readable length (`truncated` then true). */
+    text: string
+    truncated: boolean
+    /** Long date it was received. */
+    receivedOn: string
+    /** Attachments kept as documents of the request. */
+    documentCount: number
+  }
+}
+
 /** An account's new API token, emailed after a public sign-up (the API never shows it). */
 export interface AccountTokenEmailContext {
   user: { name: string; email: string }
@@ -180,6 +206,7 @@ export interface EmailTemplates {
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
   deadlineMoved(ctx: DeadlineMovedEmailContext): RenderedEmail
   requesterCopy(ctx: RequesterCopyEmailContext): RenderedEmail
+  agencyReplied(ctx: AgencyRepliedEmailContext): RenderedEmail
   /** A new account's first token. */
   signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
   /** A new token for an account whose address someone signed up with again (token recovery). */
@@ -239,6 +266,12 @@ const REQUESTER_COPY_FIELDS: ContextFields<RequesterCopyEmailContext> = {
   request: ['id', 'subject', 'trackingNumber', 'url'],
   copy: ['what', 'to', 'from', 'sentOn', 'subject', 'text', 'attachments'],
 }
+const AGENCY_REPLIED_FIELDS: ContextFields<AgencyRepliedEmailContext> = {
+  requester: ['name', 'email'],
+  agency: ['name'],
+  request: ['id', 'subject', 'trackingNumber', 'url'],
+  reply: ['from', 'subject', 'text', 'truncated', 'receivedOn', 'documentCount'],
+}
 const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
@@ -255,6 +288,7 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   'delivery-failed': DELIVERY_FAILED_FIELDS,
   'deadline-moved': DEADLINE_MOVED_FIELDS,
   'requester-copy': REQUESTER_COPY_FIELDS,
+  'agency-replied': AGENCY_REPLIED_FIELDS,
   'sign-up-token': ACCOUNT_TOKEN_FIELDS,
   'sign-up-again': ACCOUNT_TOKEN_FIELDS,
 }
@@ -394,6 +428,10 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     requesterCopy(ctx) {
       assertWebLink('requester-copy', 'request.url', ctx.request.url)
       return renderEmail(get('requester-copy'), ctx)
+    },
+    agencyReplied(ctx) {
+      assertWebLink('agency-replied', 'request.url', ctx.request.url)
+      return renderEmail(get('agency-replied'), ctx)
     },
     signUpToken(ctx) {
       assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)

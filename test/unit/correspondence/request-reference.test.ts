@@ -1,20 +1,10 @@
 import t from 'tap'
 import {
-  newRequestReference,
   oneLineSubject,
   parseRequestReference,
-  REFERENCE_PATTERN,
   replySubject,
   withReference,
 } from '../../../src/modules/correspondence/request-reference.js'
-
-t.test('a new reference is RR- and six Crockford base32 characters, drawn from 30 random bits', async (t) => {
-  t.equal(newRequestReference(Buffer.from([0, 0, 0, 0])), 'RR-000000')
-  t.equal(newRequestReference(Buffer.from([0xff, 0xff, 0xff, 0xff])), 'RR-ZZZZZZ')
-  // 0x12345678 >>> 2 = 0x048D159E, 30 bits: 00010 01000 11010 00101 01100 11110 → 2 8 T 5 C Y
-  t.equal(newRequestReference(Buffer.from([0x12, 0x34, 0x56, 0x78])), 'RR-28T5CY')
-  for (let i = 0; i < 200; i++) t.match(newRequestReference(), REFERENCE_PATTERN)
-})
 
 t.test('a subject names a reference however a clerk or a mail client wrote it', async (t) => {
   t.equal(parseRequestReference('Public records request: Ring partnership records [RR-8F3K2Q]'), 'RR-8F3K2Q')
