@@ -82,8 +82,11 @@ t.test('agency replies come back into the request’s thread', async (t) => {
       payload: { via: 'email' },
     })
     t.equal(submitted.statusCode, 202)
-    const letter = (await smtp.waitFor(before + 1, 15_000))[before]!
-    t.equal(letter.envelope.to[0], AGENCY_ADDRESS)
+    // The letter, then the requester's copy of it.
+    const sent = (await smtp.waitFor(before + 2, 15_000)).slice(before)
+    const letter = sent.find((mail) => mail.envelope.to[0] === AGENCY_ADDRESS)!
+    t.ok(letter, 'the letter went to the agency')
+    t.match(sent.find((mail) => mail !== letter)?.subject, /^Copy of your letter to /)
     return { request: submitted.json(), letter }
   }
 
