@@ -43,6 +43,11 @@ Subject: Public records request
 `
   t.same(classifyInbound(await parse(raw)), {
     kind: 'bounce',
-    bounce: { originalMessageId: 'delivery-1@replies.records.test', recipient: 'records@agency.example', reason: '550 5.1.1 User unknown', permanent: true },
+    bounce: {
+      originalMessageId: 'delivery-1@replies.records.test',
+      recipient: 'records@agency.example',
+      reason: '550 5.1.1 User unknown',
+      permanent: true,
+    },
   })
 })
