@@ -33,7 +33,11 @@ export const signInPages =
       preHandler: app.csrfProtection,
       schema: {
         hide: true,
-        body: z.object({ email: z.string().trim().max(1_000), next: z.string().max(2_000).optional(), _csrf: z.string().max(200) }),
+        body: z.object({
+          email: z.string().trim().max(1_000),
+          next: z.string().max(2_000).optional(),
+          _csrf: z.string().max(200).optional(),
+        }),
       },
       handler: async (request, reply) => {
         const nextPath = safeNextPath(request.body.next)
@@ -77,7 +81,7 @@ export const signInPages =
     app.post('/login/:token', {
       config: { access: 'public' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, params: tokenParams, body: z.object({ _csrf: z.string().max(200) }) },
+      schema: { hide: true, params: tokenParams, body: z.object({ _csrf: z.string().max(200).optional() }) },
       handler: async (request, reply) => {
         const signedIn = await signInWithLink(deps, request.params.token)
         if (!signedIn) return renderPage(request, reply, 'login-invalid', { title: 'This sign-in link does not work' }, 400)
@@ -91,7 +95,7 @@ export const signInPages =
     app.post('/logout', {
       config: { access: 'public' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, body: z.object({ _csrf: z.string().max(200) }) },
+      schema: { hide: true, body: z.object({ _csrf: z.string().max(200).optional() }) },
       handler: async (request, reply) => {
         request.session.delete()
         return reply.redirect('/', 303)

@@ -34,7 +34,7 @@ export const tokenPages =
     app.post('/me/tokens', {
       config: { access: 'user', rateLimited: 'tokens' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, body: z.object({ _csrf: z.string().max(200) }) },
+      schema: { hide: true, body: z.object({ _csrf: z.string().max(200).optional() }) },
       handler: async (request, reply) => {
         const user = signedIn(request)
         const created = await accounts.createToken(deps, user)
@@ -45,7 +45,7 @@ export const tokenPages =
     app.post('/me/tokens/:id/revoke', {
       config: { access: 'user' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, params: z.object({ id: z.uuid() }), body: z.object({ _csrf: z.string().max(200) }) },
+      schema: { hide: true, params: z.object({ id: z.uuid() }), body: z.object({ _csrf: z.string().max(200).optional() }) },
       handler: async (request, reply) => {
         await accounts.revokeToken(deps, signedIn(request), request.params.id)
         return reply.redirect('/me/tokens', 303)
