@@ -234,8 +234,8 @@ t.test('sign-in links are limited per address and per address only tell nothing'
   t.match(bad.body, /aria-invalid="true"/)
 })
 
-t.test('with SIGNUP=closed only existing accounts get a link', async (t) => {
-  const closed = await buildTestApp(t, { env: { SIGNUP: 'closed' } })
+t.test('with SIGNUP=closed only existing accounts get a link; links are limited per client address too', async (t) => {
+  const closed = await buildTestApp(t, { env: { SIGNUP: 'closed', RATE_LIMIT_SIGNIN_PER_IP: '3/1h' } })
   await signUp(closed.app, { email: 'member@example.org' })
   const closedHandlers = createAccountHandlers({ ...closed.ctx, mailer, emails: await loadEmailTemplates() })
   const who = visitor(closed.app)
@@ -255,4 +255,10 @@ t.test('with SIGNUP=closed only existing accounts get a link', async (t) => {
     smtp.messages.at(-1)!.to.map((to) => to.address),
     ['member@example.org'],
   )
+
+  t.equal((await who.post('/login', { email: 'third@example.org', _csrf: csrfIn((await who.get('/login')).body) })).statusCode, 200)
+  const limited = await who.post('/login', { email: 'fourth@example.org', _csrf: csrfIn((await who.get('/login')).body) })
+  t.equal(limited.statusCode, 429, 'the fourth link from one address in an hour')
+  t.match(limited.headers['content-type'], /^text\/html/)
+  t.match(limited.body, /Too many sign-in links from this address/)
 })
