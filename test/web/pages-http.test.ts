@@ -129,6 +129,27 @@ t.test('wrong types and hostile input in query strings are 400 pages, never 500s
   t.equal(agency.statusCode, 404)
 })
 
+t.test('hostile form bodies are 4xx pages, never 500s', async (t) => {
+  const who = visitor(app)
+  const token = csrfIn((await who.get('/login')).body)
+  const post = (payload: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/login',
+      cookies: who.jar,
+      payload,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+  const twice = await post(`email=a%40example.org&email=b%40example.org&_csrf=${encodeURIComponent(token)}`)
+  t.equal(twice.statusCode, 400, 'a field given twice')
+  t.match(twice.headers['content-type'], /^text\/html/)
+  const huge = await post(`email=${'a'.repeat(70_000)}&_csrf=${encodeURIComponent(token)}`)
+  t.equal(huge.statusCode, 413, 'a body over 64 KiB')
+  t.match(huge.headers['content-type'], /^text\/html/)
+  const nul = await post(`email=a%00%40example.org&_csrf=${encodeURIComponent(token)}`)
+  t.equal(nul.statusCode, 400, 'a NUL in the address')
+})
+
 t.test('every form POST without its CSRF token is refused with a 403 page', async (t) => {
   const who = visitor(app)
   await who.get('/login')
