@@ -68,7 +68,14 @@ export const signInPages =
       schema: { hide: true, params: tokenParams },
       handler: async (request, reply) => {
         const link = await peekSignInLink(deps, request.params.token)
-        if (!link) return renderPage(request, reply, 'login-invalid', { title: 'This sign-in link does not work' }, 400)
+        if (!link)
+          return renderPage(
+            request,
+            reply,
+            'login-invalid',
+            { title: 'This sign-in link does not work', minutes: SIGN_IN_LINK_MINUTES },
+            400,
+          )
         return renderPage(request, reply, 'login-confirm', {
           title: 'Sign in',
           email: link.email,
@@ -84,7 +91,14 @@ export const signInPages =
       schema: { hide: true, params: tokenParams, body: z.object({ _csrf: z.string().max(200).optional() }) },
       handler: async (request, reply) => {
         const signedIn = await signInWithLink(deps, request.params.token)
-        if (!signedIn) return renderPage(request, reply, 'login-invalid', { title: 'This sign-in link does not work' }, 400)
+        if (!signedIn)
+          return renderPage(
+            request,
+            reply,
+            'login-invalid',
+            { title: 'This sign-in link does not work', minutes: SIGN_IN_LINK_MINUTES },
+            400,
+          )
         // A fresh session: nothing from before signing in (a CSRF secret someone planted) carries over.
         request.session.regenerate()
         request.session.set('userId', signedIn.user.id)
