@@ -15,6 +15,9 @@ const ERROR_TITLES: Record<number, string> = {
   503: 'Try again shortly',
 }
 
+const CSRF_REFUSED =
+  'This form did not come from this site, or it was opened in a session that has ended. Go back, reload the page and try again.'
+
 /**
  * Renders a view inside the layout. Every page gets `me` (the signed-in user or null), `csrfToken`
  * for the layout's sign-out form (null when signed out, so anonymous readers get no cookie), and
@@ -48,6 +51,10 @@ export async function pageErrorHandler(error: FastifyError, request: FastifyRequ
   }
   if (problem.status >= 500) request.log.error({ err: error }, 'page failed')
   if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
+  if (error.code?.startsWith('FST_CSRF_')) {
+    // A form from another site, or one whose session has ended.
+    return renderErrorPage(request, reply, { ...problem, detail: CSRF_REFUSED })
+  }
   return renderErrorPage(request, reply, problem)
 }
 
