@@ -5,10 +5,10 @@ import { DOCUMENT_KINDS } from '../db/schema/documents.js'
 import { InvalidInputError } from '../errors.js'
 import { stateCodeSchema } from '../http/schemas.js'
 import { getAgency, listAgencies } from '../modules/agencies/agencies.service.js'
-import { getDocument, getDocumentText } from '../modules/documents/documents.service.js'
+import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
 import { findVisibleRequest } from '../modules/requests/request-access.js'
-import { listRequests } from '../modules/requests/requests.service.js'
+import { listAgencyRequests } from '../modules/requests/requests.service.js'
 import { searchQuery } from '../modules/search/search.schemas.js'
 import { markMatches, search } from '../modules/search/search.service.js'
 import { markedParts } from './marked-text.js'
@@ -18,6 +18,8 @@ const RESULTS_PER_PAGE = 20
 /** Deepest results page offered: search answers at most MAX_SEARCH_OFFSET results deep. */
 const MAX_RESULTS_PAGE = 500
 const AGENCIES_PER_PAGE = 50
+const AGENCY_REQUESTS_SHOWN = 25
+const DOCUMENTS_PER_REQUEST = 10
 
 /** `/search?…` with the given parameters, empty ones left out. */
 function searchUrl(params: Record<string, string | number | undefined>): string {
@@ -180,7 +182,16 @@ export const publicPages =
       handler: async (request, reply) => {
         const agency = await getAgency(ctx.db, request.params.id)
         const law = await findJurisdiction(ctx.db, agency.state)
-        const mine = request.user ? (await listRequests(ctx, request.user, { agencyId: agency.id, limit: 25 })).items : []
+        const requests = await listAgencyRequests(ctx, request.user, agency.id, AGENCY_REQUESTS_SHOWN)
+        const documents = (
+          await Promise.all(
+            requests
+              .filter((r) => r.status !== 'draft')
+              .map(async (r) => (await listDocuments(ctx, request.user, r.id, { limit: DOCUMENTS_PER_REQUEST })).items),
+          )
+        )
+          .flat()
+          .filter((document) => document.status === 'ready')
         return renderPage(request, reply, 'agency', {
           title: agency.name,
           agency: {
@@ -200,7 +211,21 @@ export const publicPages =
           law: law
             ? { name: law.lawName, citation: law.citation, rule: law.responseRuleText, appeal: law.appealProcess, fees: law.feeNotes }
             : null,
-          requests: mine.map((r) => ({ id: r.id, subject: r.subject, status: r.status.replaceAll('_', ' '), dueDate: r.dueDate ?? '' })),
+          requests: requests.map((r) => ({
+            id: r.id,
+            subject: r.subject,
+            status: r.status.replaceAll('_', ' '),
+            filedOn: r.submittedAt?.slice(0, 10) ?? '',
+            dueDate: r.dueDate ?? '',
+            public: r.visibility === 'public',
+          })),
+          documents: documents.map((d) => ({
+            id: d.id,
+            title: d.title,
+            kind: d.kind,
+            receivedOn: d.receivedAt.slice(0, 10),
+            pageCount: d.pageCount ?? 0,
+          })),
         })
       },
     })
