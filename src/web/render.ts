@@ -5,6 +5,7 @@ import type { Problem } from '../http/problem.js'
 
 const ERROR_TITLES: Record<number, string> = {
   400: 'That did not work',
+  401: 'Please sign in',
   403: 'Not allowed',
   404: 'Page not found',
   409: 'Not ready yet',
@@ -51,6 +52,12 @@ export async function pageErrorHandler(error: FastifyError, request: FastifyRequ
   }
   if (problem.status >= 500) request.log.error({ err: error }, 'page failed')
   if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
+  if (problem.status === 401) {
+    return renderErrorPage(request, reply, {
+      ...problem,
+      detail: 'You are not signed in, or your session has ended. Sign in and try again.',
+    })
+  }
   if (error.code?.startsWith('FST_CSRF_')) {
     // A form from another site, or one whose session has ended.
     return renderErrorPage(request, reply, { ...problem, detail: CSRF_REFUSED })

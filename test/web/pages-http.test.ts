@@ -158,7 +158,8 @@ t.test('every form POST without its CSRF token is refused with a 403 page', asyn
     t.equal(bare.statusCode, url === '/me/tokens' ? 401 : 403, `${url} without a token`)
     const wrong = await who.post(url, { email: 'someone@example.org', _csrf: 'forged' })
     t.equal(wrong.statusCode, url === '/me/tokens' ? 401 : 403, `${url} with a forged token`)
-    if (url !== '/me/tokens') t.match(wrong.body, /<h1>Not allowed<\/h1>[\s\S]*did not come from this site/)
+    if (url === '/me/tokens') t.match(wrong.body, /<h1>Please sign in<\/h1>/)
+    else t.match(wrong.body, /<h1>Not allowed<\/h1>[\s\S]*did not come from this site/)
   }
   t.equal(await ctx.db.execute('select 1 from sign_in_links' as never).then((rows) => rows.length), 0, 'no link was asked for')
 })
