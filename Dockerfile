@@ -26,6 +26,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY drizzle ./drizzle
 COPY templates ./templates
+COPY views ./views
+COPY public ./public
 COPY data ./data
 RUN mkdir -p /data/storage && chown node:node /data/storage
 

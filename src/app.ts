@@ -17,6 +17,7 @@ import { registerInputGuards } from './http/input-guards.js'
 import { documentedSuccess, typeErrorsAsProblems } from './http/openapi.js'
 import { registerRateLimits } from './http/rate-limits.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
+import { registerSessions } from './http/sessions.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
 import { correspondenceRoutes } from './modules/correspondence/correspondence.routes.js'
@@ -29,6 +30,8 @@ import { jurisdictionRoutes } from './modules/jurisdictions/jurisdictions.routes
 import { requestRoutes } from './modules/requests/requests.routes.js'
 import { searchRoutes } from './modules/search/search.routes.js'
 import { templateRoutes } from './modules/templates/templates.routes.js'
+import { pageNotFound } from './web/render.js'
+import { registerViews, webPages } from './web/web.plugin.js'
 
 const JSON_BODY_LIMIT = 1024 * 1024
 
@@ -46,7 +49,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await registerSecurityHeaders(app, ctx.config.publicUrl)
-  registerErrorHandler(app)
+  registerErrorHandler(app, { pageNotFound })
+  await registerViews(app)
+  await registerSessions(app, ctx)
   registerAccessControl(app, ctx)
   await registerRateLimits(app, ctx)
   registerInputGuards(app)
@@ -106,5 +111,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(documentRoutes(ctx))
   await app.register(correspondenceRoutes(ctx))
   await app.register(searchRoutes(ctx))
+  await app.register(webPages(ctx))
   return app
 }

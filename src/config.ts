@@ -4,7 +4,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** What a client may do at most in a window; null: unlimited. */
 export type RateLimit = { max: number; windowMs: number } | null
-export const RATE_LIMITED_ACTIONS = ['signup', 'tokens', 'search', 'uploads', 'agencies', 'sending'] as const
+export const RATE_LIMITED_ACTIONS = ['signup', 'signin', 'tokens', 'search', 'uploads', 'agencies', 'sending'] as const
 export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number]
 
 const WINDOW_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -123,6 +123,9 @@ const configSchema = z
     TRUST_PROXY: trustProxySchema,
     RATE_LIMIT_SIGNUP_PER_IP: rateLimitSchema('20/1h'),
     RATE_LIMIT_SIGNUP_PER_USER: rateLimitSchema('200/1h'),
+    RATE_LIMIT_SIGNIN_PER_IP: rateLimitSchema('30/1h'),
+    RATE_LIMIT_SIGNIN_PER_ADDRESS: rateLimitSchema('5/1h'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional(),
     RATE_LIMIT_TOKENS_PER_IP: rateLimitSchema('100/1h'),
     RATE_LIMIT_TOKENS_PER_USER: rateLimitSchema('20/1h'),
     RATE_LIMIT_SEARCH_PER_IP: rateLimitSchema('120/1m'),
@@ -171,6 +174,10 @@ const configSchema = z
   .refine((env) => !env.IMAP_URL || !decodesAsUrl(env.IMAP_URL) || imapMailbox(new URL(env.IMAP_URL)) !== env.IMAP_PROCESSED_FOLDER, {
     path: ['IMAP_PROCESSED_FOLDER'],
     message: 'must differ from the mailbox IMAP_URL names, or messages would be moved where they are',
+  })
+  .refine((env) => env.SESSION_SECRET !== undefined || new URL(env.PUBLIC_URL).protocol !== 'https:', {
+    path: ['SESSION_SECRET'],
+    message: 'is required when PUBLIC_URL is https (a deployment): without it every restart signs everyone out',
   })
   .refine((env) => env.SEARCH_CACHE_MAX_ENTRY_BYTES <= env.SEARCH_CACHE_MAX_BYTES, {
     path: ['SEARCH_CACHE_MAX_ENTRY_BYTES'],
@@ -227,6 +234,12 @@ export interface Config {
   /** Search runs on its own small pool, so costly searches cannot take the connections everything else needs. */
   searchDatabase: { poolSize: number; statementTimeoutMs: number }
   trustProxy: boolean | string[]
+  /**
+   * Web sign-in. `secret` keys the session cookie (null: a random key per process, so sessions end
+   * with it; allowed only where PUBLIC_URL is http). `linksPerAddress`: sign-in links one address may
+   * be sent in a window.
+   */
+  session: { secret: string | null; linksPerAddress: RateLimit }
   rateLimits: Record<RateLimitedAction, { perIp: RateLimit; perUser: RateLimit }>
   /** What a member (never an admin) may cause in any 24 hours: emails to agencies, and new agencies. */
   memberLimits: {
@@ -332,8 +345,11 @@ function toConfig(env: ConfigEnv): Config {
     },
     searchDatabase: { poolSize: env.SEARCH_POOL_SIZE, statementTimeoutMs: env.SEARCH_STATEMENT_TIMEOUT_MS },
     trustProxy: env.TRUST_PROXY,
+    session: { secret: env.SESSION_SECRET ?? null, linksPerAddress: env.RATE_LIMIT_SIGNIN_PER_ADDRESS },
     rateLimits: {
       signup: { perIp: env.RATE_LIMIT_SIGNUP_PER_IP, perUser: env.RATE_LIMIT_SIGNUP_PER_USER },
+      // Asked for signed out: there is no user to count by; the address is counted instead (session.linksPerAddress).
+      signin: { perIp: env.RATE_LIMIT_SIGNIN_PER_IP, perUser: null },
       tokens: { perIp: env.RATE_LIMIT_TOKENS_PER_IP, perUser: env.RATE_LIMIT_TOKENS_PER_USER },
       search: { perIp: env.RATE_LIMIT_SEARCH_PER_IP, perUser: env.RATE_LIMIT_SEARCH_PER_USER },
       uploads: { perIp: env.RATE_LIMIT_UPLOADS_PER_IP, perUser: env.RATE_LIMIT_UPLOADS_PER_USER },

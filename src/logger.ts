@@ -1,7 +1,7 @@
 import { type DestinationStream, type Logger, pino, stdSerializers } from 'pino'
 
 /*
- * What must never reach a log line: bearer tokens and mute tokens (they act for their owner),
+ * What must never reach a log line: bearer, mute and sign-in-link tokens (they act for their owner),
  * email addresses, letters, and the values of a failed SQL query, which hold both. drizzle wraps a
  * driver error as "Failed query: <sql>\nparams: <values>" with `params` beside it; the driver's own
  * error may carry `detail` ("Failing row contains (…)") and `where` ("… parameter $3 = '…'").
@@ -35,11 +35,17 @@ const REDACTED_PATHS = [
 // Local parts of addresses go; the domain stays, as it tells which mail server refused a message.
 const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]+)/g
 const BEARER_TOKEN = /rrt_[A-Za-z0-9_-]{43}/g
+// The one-time sign-in links' tokens (/login/rrs_…): they sign their holder in until used.
+const SIGN_IN_TOKEN = /rrs_[A-Za-z0-9_-]+/g
 const URL_TOKEN = /([?&]token=)[^&#\s"']*/gi
 
 /** Masks addresses and tokens inside free text: messages, error messages, stacks, URLs. */
 export function scrubText(text: string): string {
-  return text.replace(BEARER_TOKEN, `rrt_${CENSOR}`).replace(URL_TOKEN, `$1${CENSOR}`).replace(EMAIL, `${CENSOR}@$1`)
+  return text
+    .replace(BEARER_TOKEN, `rrt_${CENSOR}`)
+    .replace(SIGN_IN_TOKEN, `rrs_${CENSOR}`)
+    .replace(URL_TOKEN, `$1${CENSOR}`)
+    .replace(EMAIL, `${CENSOR}@$1`)
 }
 
 type SerializedError = ReturnType<typeof stdSerializers.err>

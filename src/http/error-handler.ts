@@ -30,16 +30,29 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; title: strin
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'bad-request', title: 'Bad request' },
 }
 
-/** One handler for every error: domain errors, validation, Fastify's own, and hidden 5xx details. */
-export function registerErrorHandler(app: FastifyInstance): void {
+/**
+ * One handler for every error: domain errors, validation, Fastify's own, and hidden 5xx details.
+ * `pageNotFound`, when given, answers unknown paths that are not the API's (see isApiPath) with a page.
+ */
+export function registerErrorHandler(
+  app: FastifyInstance,
+  options: { pageNotFound?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
+): void {
   app.setErrorHandler(sendProblem)
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(problem(404, 'not-found', 'Not found', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+    options.pageNotFound && !isApiPath(request.url)
+      ? options.pageNotFound(request, reply)
+      : reply
+          .code(404)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(problem(404, 'not-found', 'Not found', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
   )
+}
+
+/** The JSON API's paths, which answer problem documents; every other path is a web page. */
+export function isApiPath(url: string): boolean {
+  return /^\/(v1|docs|openapi\.json|health)(\/|\?|$)/.test(url)
 }
 
 /**
@@ -53,7 +66,8 @@ export function sendProblem(error: FastifyError, request: FastifyRequest, reply:
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
-function toProblem(error: FastifyError): Problem {
+/** What an error means for the caller: the status and words of its problem document (pages show the same). */
+export function toProblem(error: FastifyError): Problem {
   if (error instanceof DomainError) {
     const { status, title } = STATUS_OF[error.kind]
     return problem(status, error.code, title, error.message, error.errors)

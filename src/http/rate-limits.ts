@@ -14,6 +14,7 @@ declare module 'fastify' {
 
 const ACTION_NAMES: Record<RateLimitedAction, string> = {
   signup: 'sign-ups',
+  signin: 'sign-in links',
   tokens: 'new tokens',
   search: 'searches',
   uploads: 'uploads',

@@ -29,6 +29,13 @@ export const JOBS = {
     payload: z.object({ userId: z.uuid(), reason: z.enum(ACCOUNT_TOKEN_REASONS) }),
     attempts: 5,
   },
+  /** After /login: makes the one-time sign-in link's token and emails the link (the API never sees it). */
+  emailSignInLink: {
+    queue: QUEUE_NAMES.accounts,
+    name: 'email-sign-in-link',
+    payload: z.object({ linkId: z.uuid() }),
+    attempts: 3,
+  },
 } as const
 
 export const SWEEP_SCHEDULER_ID = 'sweep-due-deliveries'
@@ -56,4 +63,9 @@ export function ingestJobId(inboundMailId: string): string {
 /** One token email per account at a time: sign-ups repeated while one waits or is retried add nothing. */
 export function accountTokenJobId(userId: string): string {
   return `account-token-${userId}`
+}
+
+/** One email per sign-in link: a link asked for once is mailed at most once. */
+export function signInLinkJobId(linkId: string): string {
+  return `sign-in-link-${linkId}`
 }

@@ -1,7 +1,16 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { type AccountTokenReason, accountTokenJobId, deliverJobId, extractJobId, ingestJobId, JOBS, QUEUE_NAMES } from './catalog.js'
+import {
+  type AccountTokenReason,
+  accountTokenJobId,
+  deliverJobId,
+  extractJobId,
+  ingestJobId,
+  JOBS,
+  QUEUE_NAMES,
+  signInLinkJobId,
+} from './catalog.js'
 
 export interface DeliveryJob {
   id: string
@@ -170,11 +179,14 @@ export function createIngestQueue(connection: Redis, options: { prefix: string; 
 export interface AccountEmailQueue {
   /** Throws when Redis cannot take the job: the caller must not answer that an email is on its way. */
   enqueue(userId: string, reason: AccountTokenReason): Promise<void>
+  /** Asks for a sign-in link's email; throws when Redis cannot take the job, like `enqueue`. */
+  enqueueSignInLink(linkId: string): Promise<void>
   queue: Queue
   close(): Promise<void>
 }
 
 const ACCOUNT_EMAIL_RETRY_DELAY_MS = 30_000
+const SIGN_IN_RETRY_DELAY_MS = 5_000
 
 export function createAccountEmailQueue(connection: Redis, prefix: string, logger: Logger): AccountEmailQueue {
   const queue = new Queue(QUEUE_NAMES.accounts, { connection, prefix })
@@ -191,6 +203,17 @@ export function createAccountEmailQueue(connection: Redis, prefix: string, logge
         removeOnFail: true,
       }
       await withTimeout(queue.add(JOBS.emailAccountToken.name, { userId, reason }, opts), ENQUEUE_TIMEOUT_MS)
+    },
+    async enqueueSignInLink(linkId) {
+      const opts = {
+        jobId: signInLinkJobId(linkId),
+        attempts: JOBS.emailSignInLink.attempts,
+        // A sign-in link is wanted now: retries are quick, and the link expires anyway.
+        backoff: { type: 'exponential', delay: SIGN_IN_RETRY_DELAY_MS },
+        removeOnComplete: true,
+        removeOnFail: true,
+      }
+      await withTimeout(queue.add(JOBS.emailSignInLink.name, { linkId }, opts), ENQUEUE_TIMEOUT_MS)
     },
     close: () => queue.close(),
   }

@@ -31,6 +31,8 @@ export interface ExtractionHandlers {
 export interface AccountHandlers {
   /** Issues the account a new token and emails it; throws (to be retried) when the mail is not accepted. */
   emailToken(userId: string, reason: AccountTokenReason): Promise<void>
+  /** Makes a sign-in link's token and emails the link; throws (to be retried) when the mail is not accepted. */
+  emailSignInLink(linkId: string): Promise<void>
 }
 
 export interface InboundHandlers {
@@ -129,6 +131,10 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
   const accountWorker = new Worker(
     QUEUE_NAMES.accounts,
     async (job: Job) => {
+      if (job.name === JOBS.emailSignInLink.name) {
+        await handlers.accounts.emailSignInLink(JOBS.emailSignInLink.payload.parse(job.data).linkId)
+        return
+      }
       const { userId, reason } = JOBS.emailAccountToken.payload.parse(job.data)
       await handlers.accounts.emailToken(userId, reason)
     },

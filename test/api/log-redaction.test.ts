@@ -51,6 +51,8 @@ t.test('logs carry no SQL values, addresses, letters or tokens', async (t) => {
   })
   t.equal(signUpFailure.statusCode, 500, 'a database failure with an address in its parameters')
   await app.inject({ method: 'GET', url: `/v1/requests/${id}/mute?token=${muteToken}`, headers: owner.headers })
+  const signInToken = `rrs_${'C'.repeat(43)}`
+  await app.inject({ method: 'GET', url: `/login/${signInToken}` })
   ctx.logger.warn(
     { reason: `550 5.1.1 <${SECRET_EMAIL}>: Recipient address rejected`, email: SECRET_EMAIL },
     `could not send to ${SECRET_EMAIL}`,
@@ -72,6 +74,13 @@ t.test('logs carry no SQL values, addresses, letters or tokens', async (t) => {
   const requestLogs = entries.filter((entry) => entry.req?.url?.includes('/mute'))
   t.ok(requestLogs.length > 0, 'the request with a token in its URL was logged')
   t.equal(requestLogs[0]!.req.url, `/v1/requests/${id}/mute?token=[redacted]`)
+  const signInLogs = entries.filter((entry) => entry.req?.url?.startsWith('/login/'))
+  t.ok(signInLogs.length > 0, 'the sign-in link’s request was logged')
+  t.equal(signInLogs[0]!.req.url, '/login/rrs_[redacted]', 'without its token')
+  t.notOk(
+    lines.some((line) => line.includes(signInToken)),
+    'the sign-in token is in no log line',
+  )
   const sendFailure = entries.find((entry) => entry.msg?.startsWith('could not send'))
   t.same(sendFailure && { msg: sendFailure.msg, reason: sendFailure.reason, email: sendFailure.email }, {
     msg: 'could not send to [redacted]@example.org',

@@ -36,10 +36,14 @@ t.test('security headers on every kind of response', async (t) => {
 
   t.test('JSON, problem documents, 401s and 404s', async (t) => {
     assertStrictHeaders(t, await app.inject({ method: 'GET', url: '/v1/jurisdictions/WA' }), 'JSON')
-    const notFound = await app.inject({ method: 'GET', url: '/no/such/route' })
+    const notFound = await app.inject({ method: 'GET', url: '/v1/no/such/route' })
     t.equal(notFound.statusCode, 404)
     t.match(notFound.headers['content-type'], /application\/problem\+json/)
     assertStrictHeaders(t, notFound, 'unknown route')
+    const notFoundPage = await app.inject({ method: 'GET', url: '/no/such/page' })
+    t.equal(notFoundPage.statusCode, 404)
+    t.match(notFoundPage.headers['content-type'], /text\/html/, 'outside the API, an unknown path is a page')
+    assertStrictHeaders(t, notFoundPage, 'unknown page')
     const unauthorized = await app.inject({ method: 'GET', url: '/v1/me' })
     t.equal(unauthorized.statusCode, 401)
     assertStrictHeaders(t, unauthorized, '401 from the access hook')
@@ -98,7 +102,7 @@ t.test('security headers on every kind of response', async (t) => {
 })
 
 t.test('HSTS only when PUBLIC_URL is https', async (t) => {
-  const { app } = await buildTestApp(t, { env: { PUBLIC_URL: 'https://records.example.org' } })
+  const { app } = await buildTestApp(t, { env: { PUBLIC_URL: 'https://records.example.org', SESSION_SECRET: 'x'.repeat(32) } })
   for (const url of ['/v1/jurisdictions/WA', '/no/such/route', '/docs/']) {
     const response = await app.inject({ method: 'GET', url })
     t.equal(response.headers['strict-transport-security'], 'max-age=31536000', `${url}: HSTS, without subdomains`)
@@ -106,4 +110,8 @@ t.test('HSTS only when PUBLIC_URL is https', async (t) => {
     t.ok(csp.has('upgrade-insecure-requests'), `${url}: upgrade-insecure-requests`)
     t.same(csp.get('connect-src'), ["'self'", 'https://records.example.org'])
   }
+  const login = await app.inject({ method: 'GET', url: '/login' })
+  const session = login.cookies.find((cookie) => cookie.name === 'rr_session')
+  t.ok(session?.secure, 'the session cookie is Secure')
+  t.ok(session?.httpOnly, 'and HttpOnly')
 })

@@ -94,3 +94,16 @@ t.test('inbound mail: the SMTP listener, STARTTLS files in pairs, and the IMAP m
     /IMAP_PROCESSED_FOLDER: must differ/,
   )
 })
+
+t.test('web sessions: a secret is required where PUBLIC_URL is https, and must be long', async (t) => {
+  t.equal(loadConfig({}).session.secret, null, 'local: a key per process')
+  t.same(loadConfig({}).session.linksPerAddress, { max: 5, windowMs: 3_600_000 })
+  t.same(loadConfig({}).rateLimits.signin, { perIp: { max: 30, windowMs: 3_600_000 }, perUser: null })
+  const missing = t.throws(() => loadConfig({ PUBLIC_URL: 'https://records.example.org' })) as ConfigError
+  t.match(missing.problems, [/^SESSION_SECRET: is required when PUBLIC_URL is https/])
+  const short = t.throws(() => loadConfig({ SESSION_SECRET: 'short' })) as ConfigError
+  t.match(short.problems, [/^SESSION_SECRET: must be at least 32 characters/])
+  const secret = 's'.repeat(40)
+  t.equal(loadConfig({ PUBLIC_URL: 'https://records.example.org', SESSION_SECRET: secret }).session.secret, secret)
+  t.same(loadConfig({ RATE_LIMIT_SIGNIN_PER_ADDRESS: 'off' }).session.linksPerAddress, null)
+})

@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm'
+import { and, count, desc, eq, sql } from 'drizzle-orm'
 import { type Executor, inUuids, preparedPer } from '../../db/client.js'
 import { apiTokens, users } from '../../db/schema/index.js'
 
@@ -107,4 +107,17 @@ export async function findRequester(db: Executor, userId: string): Promise<{ nam
     .from(users)
     .where(eq(users.id, userId))
   return requester!
+}
+
+export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`)
+  return row ?? null
+}
+
+export async function listTokens(db: Executor, userId: string): Promise<{ id: string; createdAt: Date; lastUsedAt: Date | null }[]> {
+  return db
+    .select({ id: apiTokens.id, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
 }

@@ -68,6 +68,42 @@ export async function signUp(
   return { status: 'pending', email: input.email }
 }
 
+/**
+ * The account an emailed sign-in link signs in: the one with this address, or, where sign-up is
+ * open (or nobody has an account yet), a new one made now by the same rule as sign-up: the first
+ * user becomes admin, later ones members. Null when sign-up is closed and the address has none.
+ * The name starts as the address's local part; the user can change it (PATCH /v1/me).
+ */
+export async function userForSignIn(deps: Pick<AccountDeps, 'db' | 'signup'>, email: string): Promise<AuthUser | null> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SIGNUP_LOCK_KEY})`)
+    const existing = await repository.findUserByEmail(tx, email)
+    if (existing) return toAuthUser(existing)
+    const isFirstUser = (await repository.countUsers(tx)) === 0
+    if (!isFirstUser && deps.signup === 'closed') return null
+    const name = email.split('@')[0] || email
+    const user = await repository.insertUser(tx, { email, name, mailingAddress: null, role: isFirstUser ? 'admin' : 'member' })
+    return user ? toAuthUser(user) : null
+  })
+}
+
+/** Whether a sign-in link may be emailed to this address: it has an account, or one may be made for it. */
+export async function maySignIn(deps: Pick<AccountDeps, 'db' | 'signup'>, email: string): Promise<boolean> {
+  if (deps.signup === 'open' || (await repository.findUserByEmail(deps.db, email))) return true
+  return (await repository.countUsers(deps.db)) === 0
+}
+
+/** The user a web session names; null when the account is gone. */
+export async function findSessionUser(deps: Pick<AccountDeps, 'db'>, userId: string): Promise<AuthUser | null> {
+  const row = await repository.findUser(deps.db, userId)
+  return row ? toAuthUser(row) : null
+}
+
+/** The caller's API tokens, newest first; never the tokens themselves, which are not stored. */
+export async function listTokens(deps: Pick<AccountDeps, 'db'>, user: AuthUser) {
+  return repository.listTokens(deps.db, user.id)
+}
+
 /** Resolves a bearer token to its user; a malformed or unknown token is a 401, never a silent anonymous call. */
 export async function authenticate(deps: AccountDeps, authorization: string | undefined): Promise<AuthUser | null> {
   if (authorization === undefined) return null

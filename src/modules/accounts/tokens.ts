@@ -14,3 +14,14 @@ export function hashToken(token: string): string {
 export function looksLikeToken(value: string): boolean {
   return /^rrt_[A-Za-z0-9_-]{43}$/.test(value)
 }
+
+const SIGN_IN_PREFIX = 'rrs_'
+
+/** The secret part of a one-time sign-in link; a prefix of its own, so it is never mistaken for an API token. */
+export function generateSignInToken(): string {
+  return SIGN_IN_PREFIX + randomBytes(32).toString('base64url')
+}
+
+export function looksLikeSignInToken(value: string): boolean {
+  return /^rrs_[A-Za-z0-9_-]{43}$/.test(value)
+}

@@ -569,3 +569,24 @@ export async function moveDeadlinesIn(
   queue.push(...(await syncReminders(deps, tx, await repository.findRequests(tx, movedIds))))
   return { moved: movedIds.length, queue }
 }
+
+/** How many of an agency's newest requests its page looks through for the ones a reader may see. */
+const AGENCY_REQUESTS_SCANNED = 200
+
+/**
+ * An agency's requests that `user` may see (filed public ones; their own; all for admins), newest
+ * first, at most `limit`. Decided by canSee, the one visibility rule, over the agency's
+ * AGENCY_REQUESTS_SCANNED newest requests.
+ */
+export async function listAgencyRequests(
+  deps: Pick<RequestDeps, 'db' | 'clock' | 'config'>,
+  user: AuthUser | null,
+  agencyId: string,
+  limit: number,
+): Promise<RequestView[]> {
+  const rows = await repository.listRequests(deps.db, { agencyId, limit: AGENCY_REQUESTS_SCANNED })
+  return rows
+    .filter((row) => canSee(user, row.request))
+    .slice(0, limit)
+    .map((row) => toRequest(deps, row))
+}

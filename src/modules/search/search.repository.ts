@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { type Executor, intArray, uuidArray } from '../../db/client.js'
-import { guardTags, HEADLINE_OPTIONS } from './snippet.js'
+import { guardTags, HEADLINE_OPTIONS, TAG_GUARD, WHOLE_TEXT_HEADLINE_OPTIONS } from './snippet.js'
 
 /** Whose pages a search may return: anyone's public ones, plus the caller's own, or (admins) all. */
 export type SearchScope = { kind: 'public' } | { kind: 'own'; userId: string } | { kind: 'all' }
@@ -122,4 +122,11 @@ export async function displayHits(db: Executor, q: string, scope: SearchScope, h
 export async function currentSearchVersion(db: Executor): Promise<number> {
   const [row] = await db.execute<{ version: string }>(sql`select version from search_version where id = 1`)
   return Number(row?.version ?? 0)
+}
+
+/** `text` with every match of the query between MATCH_START and MATCH_END, as search's snippets mark them. */
+export async function markWholeText(db: Executor, text: string, q: string): Promise<string> {
+  const [row] = await db.execute<{ headline: string }>(sql`
+    select ts_headline('english', replace(${text}, '<', '<' || ${TAG_GUARD}), ${tsquery(q)}, ${WHOLE_TEXT_HEADLINE_OPTIONS}) as headline`)
+  return row?.headline ?? text
 }

@@ -48,6 +48,14 @@ export async function search(deps: SearchDeps, user: AuthUser | null, query: Sea
   }
 }
 
+/**
+ * A page's text as safe HTML with every word the query matches in `<mark>` (the document viewer):
+ * the same matching as search, escaped the same way as its snippets.
+ */
+export async function markMatches(deps: Pick<SearchDeps, 'searchDatabase'>, text: string, q: string): Promise<string> {
+  return toSnippetHtml(await repository.markWholeText(deps.searchDatabase.db, text, q.replace(/\s+/g, ' ')))
+}
+
 interface Search {
   q: string
   scope: repository.SearchScope

@@ -40,6 +40,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   'agency-replied',
   'sign-up-token',
   'sign-up-again',
+  'sign-in-link',
 ] as const
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number]
 
@@ -190,6 +191,13 @@ export interface AccountTokenEmailContext {
   docsUrl: string
 }
 
+/** A one-time sign-in link, emailed after someone asked for it at /login. */
+export interface SignInLinkEmailContext {
+  email: string
+  /** `{PUBLIC_URL}/login/{token}`, http(s) only; works once, until it expires. */
+  link: { url: string; expiresInMinutes: number }
+}
+
 export interface RenderedEmail {
   /** One line. */
   subject: string
@@ -211,6 +219,8 @@ export interface EmailTemplates {
   signUpToken(ctx: AccountTokenEmailContext): RenderedEmail
   /** A new token for an account whose address someone signed up with again (token recovery). */
   signUpAgain(ctx: AccountTokenEmailContext): RenderedEmail
+  /** A one-time link that signs its reader in on the web pages. */
+  signInLink(ctx: SignInLinkEmailContext): RenderedEmail
 }
 
 /** An email could not be rendered (a caller passed a context the template cannot use). */
@@ -273,6 +283,7 @@ const AGENCY_REPLIED_FIELDS: ContextFields<AgencyRepliedEmailContext> = {
   reply: ['from', 'subject', 'text', 'truncated', 'receivedOn', 'documentCount'],
 }
 const ACCOUNT_TOKEN_FIELDS: ContextFields<AccountTokenEmailContext> = { user: ['name', 'email'], token: ['id', 'value'], docsUrl: 'value' }
+const SIGN_IN_LINK_FIELDS: ContextFields<SignInLinkEmailContext> = { email: 'value', link: ['url', 'expiresInMinutes'] }
 // failure.letter is the one nested object; its fields are listed here.
 const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = { 'failure.letter': ['subject', 'body'] }
 
@@ -291,6 +302,7 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   'agency-replied': AGENCY_REPLIED_FIELDS,
   'sign-up-token': ACCOUNT_TOKEN_FIELDS,
   'sign-up-again': ACCOUNT_TOKEN_FIELDS,
+  'sign-in-link': SIGN_IN_LINK_FIELDS,
 }
 
 /** What is wrong with one path an email template reads (null when it may). */
@@ -440,6 +452,10 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     signUpAgain(ctx) {
       assertWebLink('sign-up-again', 'docsUrl', ctx.docsUrl)
       return renderEmail(get('sign-up-again'), ctx)
+    },
+    signInLink(ctx) {
+      assertWebLink('sign-in-link', 'link.url', ctx.link.url)
+      return renderEmail(get('sign-in-link'), ctx)
     },
   }
 }

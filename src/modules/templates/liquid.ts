@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { Liquid, type Template } from 'liquidjs'
 import { parse as parseYaml } from 'yaml'
 import type { z } from 'zod'
@@ -17,6 +18,10 @@ import type { z } from 'zod'
  * - limits bound parse size, render time and allocations so a bad template cannot hang a request.
  * Values in the context are data: Liquid never parses its output again, so a requester's
  * `{{ 7*7 }}` comes out literally.
+ *
+ * Web pages use a third engine, `createPageEngine`, with the same settings and escaping as
+ * `htmlEngine`; it alone reads files, and only from the views directory: `{% layout "layout" %}`
+ * with `{% block %}`, and `{% render "partials/…" %}` (names are literal: no dynamic partials).
  */
 export const LIQUID_LIMITS = {
   /** Characters per parse() call; real letters are a few thousand. */
@@ -28,6 +33,11 @@ export const LIQUID_LIMITS = {
 } as const
 
 const FILE_TAGS = ['include', 'render', 'layout', 'block'] as const
+/** Views may use a layout and render partials; `include` (which shares the caller's scope) stays off. */
+const PAGE_TAGS_REMOVED = ['include'] as const
+
+/** The web pages' views: `layout.liquid`, `partials/*.liquid`, one view per page. */
+export const VIEWS_DIR = fileURLToPath(new URL('../../../views/', import.meta.url))
 
 function singleLine(value: unknown): string {
   return String(value ?? '')
@@ -35,20 +45,19 @@ function singleLine(value: unknown): string {
     .trim()
 }
 
-function createEngine(escapeHtml: boolean): Liquid {
+function createEngine(escapeHtml: boolean, views?: string): Liquid {
   const engine = new Liquid({
     strictVariables: true,
     strictFilters: true,
     ownPropertyOnly: true,
-    templates: {},
+    ...(views ? { root: [views], extname: '.liquid', cache: true } : { templates: {}, cache: false }),
     relativeReference: false,
     dynamicPartials: false,
     jsTruthy: false,
-    cache: false,
     ...(escapeHtml ? { outputEscape: 'escape' as const } : {}),
     ...LIQUID_LIMITS,
   })
-  for (const tag of FILE_TAGS) delete engine.tags[tag]
+  for (const tag of views ? PAGE_TAGS_REMOVED : FILE_TAGS) delete engine.tags[tag]
   if (escapeHtml) delete engine.filters.raw
   // Filters for requester-supplied text. Each collapses the value to one line, so text inserted
   // into a sentence or a "- " list item cannot break the letter's block structure.
@@ -70,6 +79,11 @@ function createEngine(escapeHtml: boolean): Liquid {
 
 export const textEngine: Liquid = createEngine(false)
 export const htmlEngine: Liquid = createEngine(true)
+
+/** The web pages' engine: htmlEngine's settings, reading views (and only views) from `views`. */
+export function createPageEngine(views: string = VIEWS_DIR): Liquid {
+  return createEngine(true, views)
+}
 
 /** A template file that cannot be used; the message names the file and every problem found. */
 export class TemplateLoadError extends Error {

@@ -405,3 +405,19 @@ t.test('signUpToken and signUpAgain: the token in both parts, the reason said, n
   t.match(again.text, `DELETE /v1/tokens/${context.token.id}`)
   t.match(visibleText(again.html), `DELETE /v1/tokens/${context.token.id}`)
 })
+
+t.test('signInLink: the one-time link and its lifetime in both parts, the address escaped', async (t) => {
+  const context = {
+    email: `grace${SCRIPT}@example.org`,
+    link: { url: `https://records.example.org/login/rrs_${'B'.repeat(43)}`, expiresInMinutes: 15 },
+  }
+  const email = emails.signInLink(context)
+  assertWellFormed(t, email)
+  t.equal(email.subject, 'Sign in to Ring Records')
+  t.match(email.text, context.link.url)
+  t.match(email.text, 'within 15 minutes')
+  t.match(email.html, `<a href="${context.link.url}"`)
+  t.match(email.html, ESCAPED_SCRIPT)
+  t.notMatch(email.html, SCRIPT)
+  t.throws(() => emails.signInLink({ ...context, link: { ...context.link, url: 'javascript:alert(1)' } }), { message: /link\.url/ })
+})

@@ -1,0 +1,198 @@
+// The public pages and sign-in in Chromium, as a reader would use them: search a Florida MOU and
+// read its third page with the words marked, sign in with the emailed link, make an API token.
+// Every page is checked with axe-core (WCAG 2.1 AA); the forms also run with JavaScript off.
+import { mkdir } from 'node:fs/promises'
+import type { Page } from 'playwright-core'
+import t, { type Test } from 'tap'
+import { buildTestApp, findAgencyId, signUp, type TestUser } from '../helpers/app.js'
+import { accessibilityViolations, chromiumPath, launchBrowser, listen } from '../helpers/browser.js'
+import { file, makePdf, upload } from '../helpers/documents.js'
+import { startSmtpCapture } from '../helpers/smtp-capture.js'
+import { eventually, startTestWorker } from '../helpers/worker.js'
+
+const SCREENSHOTS = new URL('../output/screenshots/', import.meta.url)
+
+const executablePath = chromiumPath()
+if (!executablePath) {
+  t.comment('Chromium is not installed (apt-get install chromium; .ci/run does it): browser tests skipped')
+  t.pass('skipped: no Chromium', { skip: 'Chromium is not installed' })
+} else {
+  const smtp = await startSmtpCapture()
+  t.teardown(() => smtp.close())
+  const { app, ctx } = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here' } })
+  await startTestWorker(t, ctx, smtp.url)
+  const base = await listen(app)
+  const browser = await launchBrowser(t, executablePath)
+  await mkdir(SCREENSHOTS, { recursive: true })
+
+  // Seeded through the API: a public request to a Florida agency with a three-page MOU, and a private one.
+  await signUp(app)
+  const owner = await signUp(app, { email: 'owner@example.org' })
+  const florida = await findAgencyId(app, 'state=FL&q=police')
+  const newRequest = async (user: TestUser, visibility: 'public' | 'private') => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: user.headers,
+      payload: { agencyId: florida, templateSlug: 'ring-partnership', visibility },
+    })
+    const id = created.json().id as string
+    await app.inject({ method: 'POST', url: `/v1/requests/${id}/submit`, headers: user.headers, payload: { via: 'portal' } })
+    return id
+  }
+  const uploaded = async (requestId: string, pdf: Buffer, title: string) => {
+    const response = await upload(app, requestId, owner.headers, [{ name: 'title', value: title }, file(pdf, 'mou.pdf', 'application/pdf')])
+    const id = response.json().items[0].id as string
+    await eventually(
+      async () => (await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: owner.headers })).json().status === 'ready',
+      30_000,
+      'extraction',
+    )
+    return id
+  }
+  const mou = await uploaded(
+    await newRequest(owner, 'public'),
+    await makePdf([
+      'Memorandum of understanding between the city and Ring LLC.',
+      'Section 2. Definitions of terms used in this agreement.',
+      'Section 3. The department will use the Neighbors Portal to request video <b>from residents</b>.',
+    ]),
+    'Ring MOU <2019>',
+  )
+  const secret = await uploaded(
+    await newRequest(owner, 'private'),
+    await makePdf(['A private memo about the Neighbors Portal.']),
+    'Private memo',
+  )
+
+  const expectAccessible = async (tt: Test, page: Page, what: string) => {
+    tt.same(await accessibilityViolations(page), [], `${what}: no WCAG 2.1 AA violation`)
+    tt.equal(await page.locator('main').count(), 1, `${what}: one <main>`)
+    tt.equal(await page.locator('h1').count(), 1, `${what}: one <h1>`)
+  }
+
+  t.test('search "neighbors portal" and read page 3 of the Florida MOU with the words marked', async (t) => {
+    const context = await browser.newContext({ baseURL: base })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    const blocked: string[] = []
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text())
+    })
+    await page.goto('/')
+    await expectAccessible(t, page, 'home')
+    await page.screenshot({ path: new URL('home.png', SCREENSHOTS).pathname, fullPage: true })
+
+    await page.getByLabel('Search documents').fill('"neighbors portal"')
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.waitForURL(/\/search\?q=/)
+    await expectAccessible(t, page, 'search results')
+    t.match(await page.getByRole('heading', { level: 2 }).first().textContent(), /1 matching page/)
+    t.equal(await page.getByText('Private memo').count(), 0, 'a private document is not found by others')
+    t.match(await page.locator('.snippet mark').first().textContent(), /Neighbors/i)
+    await page.screenshot({ path: new URL('search.png', SCREENSHOTS).pathname, fullPage: true })
+
+    await page.getByRole('link', { name: 'Ring MOU <2019>' }).click()
+    await page.waitForURL(/\/documents\//)
+    await expectAccessible(t, page, 'document viewer')
+    t.match(await page.getByRole('heading', { level: 2, name: /Page 3 of 3/ }).textContent(), /Page 3/)
+    t.same(await page.locator('.page-text mark').allTextContents(), ['Neighbors', 'Portal'])
+    t.match(await page.locator('.page-text').textContent(), /<b>from\s+residents<\/b>/, 'the page’s markup is shown as text')
+    t.match(await page.getByRole('link', { name: /Open the file at page 3/ }).getAttribute('href'), `/v1/documents/${mou}/file#page=3`)
+    await page.screenshot({ path: new URL('document.png', SCREENSHOTS).pathname, fullPage: true })
+    await page.getByRole('link', { name: 'Previous page' }).click()
+    t.match(page.url(), /page=2/)
+
+    await page.locator('main a[href^="/agencies/"]').click()
+    await page.waitForURL(/\/agencies\//)
+    await expectAccessible(t, page, 'agency')
+    t.equal(await page.getByRole('link', { name: 'Ring MOU <2019>' }).count(), 1, 'the agency’s published document is listed')
+    t.equal(await page.getByText('Private memo').count(), 0, 'its private one is not')
+    t.equal(await page.locator('#requests-heading + ul > li').count(), 1, 'nor the private request')
+    await page.goto('/agencies?state=FL&q=police')
+    await expectAccessible(t, page, 'agency list')
+    t.same(blocked, [], 'the CSP blocked nothing the pages need')
+  })
+
+  t.test('sign in with the emailed link, make and revoke an API token; others’ private documents are 404 pages', async (t) => {
+    const context = await browser.newContext({ baseURL: base })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto('/me/tokens')
+    await page.waitForURL(/\/login\?next=/)
+    await expectAccessible(t, page, 'sign-in form')
+    await page.screenshot({ path: new URL('login.png', SCREENSHOTS).pathname, fullPage: true })
+    const before = smtp.messages.length
+    await page.getByLabel('Email address').fill('reader@example.org')
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+    await expectAccessible(t, page, 'link sent')
+    const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before)
+    t.same(
+      mail!.to.map((to) => to.address),
+      ['reader@example.org'],
+    )
+    const link = /http:\/\/records\.test(\/login\/\S+)/.exec(mail!.text ?? '')?.[1]
+    t.ok(link, 'the email carries the link')
+
+    await page.goto(link!)
+    await expectAccessible(t, page, 'sign-in confirmation')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(/\/me\/tokens$/)
+    await expectAccessible(t, page, 'API tokens')
+    await page.getByRole('button', { name: 'Create a new token' }).click()
+    const token = await page.locator('code.token').textContent()
+    t.match(token, /^rrt_/)
+    await expectAccessible(t, page, 'new token')
+    const me = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+    t.equal(me.json().email, 'reader@example.org', 'the token works on the API')
+    await page.getByRole('button', { name: /^Revoke/ }).click()
+    await page.getByText('You have no API tokens.').waitFor()
+
+    const privateDoc = await page.goto(`/documents/${secret}`)
+    t.equal(privateDoc?.status(), 404, 'another user’s private document is a 404 page')
+    await expectAccessible(t, page, 'not found')
+
+    // A form posted without its token (a cross-site form) is refused.
+    const forged = await page.request.post('/me/tokens', { form: { _csrf: 'forged' }, maxRedirects: 0 })
+    t.equal(forged.status(), 403)
+    t.match(await forged.text(), /<h1>Not allowed<\/h1>/)
+
+    await page.getByRole('button', { name: /Sign out/ }).click()
+    await page.waitForURL(`${base}/`)
+    t.equal(await page.getByRole('link', { name: 'Sign in', exact: true }).count(), 1, 'signed out')
+  })
+
+  t.test(
+    'the search and sign-in forms work with JavaScript off; the owner signs in to their own account and private document',
+    async (t) => {
+      const context = await browser.newContext({ baseURL: base, javaScriptEnabled: false })
+      t.teardown(() => context.close())
+      const page = await context.newPage()
+      await page.goto('/')
+      await page.getByLabel('Search documents').fill('portal')
+      await page.getByLabel('Search documents').press('Enter')
+      await page.waitForURL(/\/search\?q=portal/)
+      t.equal(await page.getByRole('link', { name: 'Ring MOU <2019>' }).count(), 1)
+      await page.goto('/login?next=https://evil.example/')
+      const before = smtp.messages.length
+      await page.getByLabel('Email address').fill('OWNER@example.org')
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+      const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before)
+      await page.goto(/http:\/\/records\.test(\/login\/\S+)/.exec(mail!.text ?? '')![1]!)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL(`${base}/`)
+      t.equal(new URL(page.url()).origin, base, 'the offered foreign next page was not followed')
+      t.equal(await page.getByRole('button', { name: /Sign out/ }).count(), 1, 'signed in')
+      const own = await page.goto(`/documents/${secret}`)
+      t.equal(own?.status(), 200, 'the owner reads their private document')
+      const fileHref = await page.getByRole('link', { name: /Open the file/ }).getAttribute('href')
+      const ownFile = await page.request.get(fileHref!.split('#')[0]!)
+      t.equal(ownFile.status(), 200, 'and opens its file with the session')
+      t.equal(ownFile.headers()['content-type'], 'application/pdf')
+      const me = await page.request.get('/v1/me')
+      t.equal((await me.json()).id, owner.id, 'the existing account, not a new one')
+    },
+  )
+}
