@@ -49,7 +49,7 @@ t.test('search', async (t) => {
     for (const id of ids) {
       await eventually(
         async () => (await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: admin.headers })).json().status === 'ready',
-        60_000,
+        90_000,
         'extraction',
       )
     }

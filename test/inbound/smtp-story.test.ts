@@ -86,7 +86,7 @@ t.test('an agency’s reply sent by SMTP joins the thread, and the requester ans
         ).json()
         return found.status === 'ready' ? found : null
       },
-      30_000,
+      90_000,
       'the attachment to be read',
     )
     t.match(document, { source: 'email', messageId: answer.id })

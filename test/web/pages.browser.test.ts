@@ -45,7 +45,7 @@ if (!executablePath) {
     const id = response.json().items[0].id as string
     await eventually(
       async () => (await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: owner.headers })).json().status === 'ready',
-      30_000,
+      90_000,
       'extraction',
     )
     return id

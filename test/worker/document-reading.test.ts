@@ -14,7 +14,7 @@ t.test('one page of a document’s text, and the file shown inline in the browse
   ).json().items
   await eventually(
     async () => (await app.inject({ method: 'GET', url: `/v1/documents/${pdfDocument.id}` })).json().status === 'ready',
-    30_000,
+    90_000,
     'the PDF to be read',
   )
 
