@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js'
 import { createPageEngine, VIEWS_DIR } from '../modules/templates/liquid.js'
 import { publicPages } from './public.routes.js'
 import { pageErrorHandler } from './render.js'
+import { requestPages } from './request.routes.js'
 import { signInPages } from './sign-in.routes.js'
 import { tokenPages } from './tokens.routes.js'
 
@@ -32,4 +33,5 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(publicPages(ctx))
   await app.register(signInPages(ctx))
   await app.register(tokenPages(ctx))
+  await app.register(requestPages(ctx))
 }

@@ -427,7 +427,7 @@ function withEvent(timeline: readonly repository.RequestEventRow[], event: repos
   return [...timeline, event].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
 }
 
-export async function listEvents(deps: RequestDeps, user: AuthUser, id: string) {
+export async function listEvents(deps: RequestDeps, user: AuthUser | null, id: string) {
   await findVisibleRequest(deps.db, user, id)
   return (await repository.listEvents(deps.db, id)).map(toEvent)
 }
