@@ -5,6 +5,7 @@ import fastifyView from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { createPageEngine, VIEWS_DIR } from '../modules/templates/liquid.js'
+import { composePages } from './compose.routes.js'
 import { publicPages } from './public.routes.js'
 import { pageErrorHandler } from './render.js'
 import { requestPages } from './request.routes.js'
@@ -33,5 +34,6 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(publicPages(ctx))
   await app.register(signInPages(ctx))
   await app.register(tokenPages(ctx))
+  await app.register(composePages(ctx))
   await app.register(requestPages(ctx))
 }

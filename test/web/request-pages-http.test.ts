@@ -262,3 +262,81 @@ t.test('uploading files, muting reminders and writing to the agency from the pag
   t.match(withSent.body, /<h3>To the agency/)
   t.notMatch(withSent.body, /<script>alert/)
 })
+
+t.test('composing: choose a template, fill its variables, preview, save the draft, edit it and record the filing', async (t) => {
+  const agencyId = shown.agency.id as string
+  t.equal((await visitor(app).get(`/requests/new?agencyId=${agencyId}`)).statusCode, 303, 'signed out: to the sign-in page')
+  const empty = await ownerSession.get('/requests/new')
+  t.equal(empty.statusCode, 200)
+  t.match(empty.body, /Find the agency/)
+  t.equal((await ownerSession.get(`/requests/new?agencyId=${UNKNOWN}`)).statusCode, 404)
+  t.equal((await ownerSession.get(`/requests/new?agencyId=${agencyId}&agencyId=${agencyId}`)).statusCode, 400, 'a field given twice')
+  const form = await ownerSession.get(`/requests/new?agencyId=${agencyId}`)
+  t.equal(form.statusCode, 200)
+  t.match(form.body, /<select id="compose-template" name="template">/)
+  const templates = (await app.inject({ method: 'GET', url: '/v1/templates' })).json() as {
+    slug: string
+    kind: string
+    variables: { name: string }[]
+  }[]
+  const template = templates.find((candidate) => candidate.slug === 'ring-partnership')!
+  const variable = template.variables[0]?.name
+  const query = new URLSearchParams({ agencyId, template: template.slug, visibility: 'private', preview: '1' })
+  if (variable) query.set(`var_${variable}`, hostile)
+  const preview = await ownerSession.get(`/requests/new?${query}`)
+  t.equal(preview.statusCode, 200)
+  t.match(preview.body, /<h2 id="preview-heading">Preview<\/h2>/)
+  t.notMatch(preview.body, /<script>alert|<img src=x/, 'variables are escaped in the preview')
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/v1/requests', headers: owner.headers })).json().items.length,
+    2,
+    'a preview saves nothing',
+  )
+
+  const saveForm = /<form method="post" action="\/requests" [\s\S]*?<\/form>/.exec(preview.body)![0]
+  const fields = Object.fromEntries(
+    [...saveForm.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1]!,
+      m[2]!.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&').replaceAll('&#39;', "'"),
+    ]),
+  )
+  t.equal((await ownerSession.post('/requests', { ...fields, _csrf: 'forged' })).statusCode, 403)
+  t.equal((await ownerSession.post('/requests', { ...fields, template: 'no-such-template' })).statusCode, 422)
+  t.equal((await ownerSession.post('/requests', { ...fields, visibility: 'secret' })).statusCode, 400)
+  const saved = await ownerSession.post('/requests', fields)
+  t.equal(saved.statusCode, 303)
+  const draftId = /^\/requests\/([0-9a-f-]{36})$/.exec(saved.headers.location as string)![1]!
+  const draft = (await app.inject({ method: 'GET', url: `/v1/requests/${draftId}`, headers: owner.headers })).json()
+  t.match(draft, { status: 'draft', visibility: 'private', templateSlug: 'ring-partnership' })
+
+  const draftPage = await ownerSession.get(`/requests/${draftId}`)
+  t.match(draftPage.body, /<strong>Next:<\/strong> <a href="#file">/)
+  t.match(draftPage.body, `href="/v1/requests/${draftId}/letter.pdf"`)
+  t.equal((await otherSession.get(`/requests/${draftId}`)).statusCode, 404, 'another user’s draft is a 404 page')
+  const pdf = await app.inject({ method: 'GET', url: `/v1/requests/${draftId}/letter.pdf`, cookies: ownerSession.jar })
+  t.equal(pdf.statusCode, 200, 'the PDF link works with the session')
+  t.equal(pdf.headers['content-type'], 'application/pdf')
+  const token = csrfIn(draftPage.body)
+  t.equal((await ownerSession.post(`/requests/${draftId}/letter`, { _csrf: token, subject: '', body: 'x' })).statusCode, 400)
+  const edited = await ownerSession.post(`/requests/${draftId}/letter`, {
+    _csrf: token,
+    subject: 'My own subject',
+    body: 'Dear clerk,\r\nplease.',
+  })
+  t.equal(edited.statusCode, 303)
+  t.match((await app.inject({ method: 'GET', url: `/v1/requests/${draftId}`, headers: owner.headers })).json(), {
+    subject: 'My own subject',
+    body: 'Dear clerk,\nplease.',
+  })
+  t.equal((await ownerSession.post(`/requests/${draftId}/submit`, { _csrf: token, via: 'pigeon' })).statusCode, 400)
+  const filed = await ownerSession.post(`/requests/${draftId}/submit`, { _csrf: token, via: 'portal', date: '2026-01-05' })
+  t.equal(filed.statusCode, 303)
+  const after = (await app.inject({ method: 'GET', url: `/v1/requests/${draftId}`, headers: owner.headers })).json()
+  t.match(after, { status: 'submitted', submittedVia: 'portal', submittedAt: '2026-01-05T12:00:00.000Z' })
+  t.ok(after.dueDate)
+  t.equal(
+    (await ownerSession.post(`/requests/${draftId}/letter`, { _csrf: token, subject: 'Late', body: 'x' })).statusCode,
+    409,
+    'a filed letter is not edited',
+  )
+})
