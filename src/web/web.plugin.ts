@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { createPageEngine, VIEWS_DIR } from '../modules/templates/liquid.js'
 import { composePages } from './compose.routes.js'
+import { dashboardPages } from './dashboard.routes.js'
 import { publicPages } from './public.routes.js'
 import { pageErrorHandler } from './render.js'
 import { requestPages } from './request.routes.js'
@@ -35,5 +36,6 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(signInPages(ctx))
   await app.register(tokenPages(ctx))
   await app.register(composePages(ctx))
+  await app.register(dashboardPages(ctx))
   await app.register(requestPages(ctx))
 }

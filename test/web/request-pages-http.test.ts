@@ -340,3 +340,23 @@ t.test('composing: choose a template, fill its variables, preview, save the draf
     'a filed letter is not edited',
   )
 })
+
+t.test('the dashboard leads with what needs action, then lists every request of the user', async (t) => {
+  t.equal((await visitor(app).get('/me')).statusCode, 303, 'signed out: to the sign-in page')
+  await postRaw(app, rawMessage({ to: shown.replyAddress, subject: 'Re: your request', body: 'A second answer.' }), TOKEN).then((answer) =>
+    createInboundHandlers(ctx).ingest(answer.json().id),
+  )
+  const page = await ownerSession.get('/me')
+  t.equal(page.statusCode, 200)
+  t.equal(page.body.match(/<h1>/g)?.length, 1)
+  const action = page.body.slice(page.body.indexOf('Needs your action'), page.body.indexOf('Every request'))
+  t.match(action, /New replies from agencies<\/h3>\s*<ul><li><a href="\/requests\//, 'unread replies first')
+  t.match(action, /1 unread/)
+  const all = page.body.slice(page.body.indexOf('Every request'))
+  t.equal(all.match(/<li><a href="\/requests\//g)?.length, 3, 'every request of the owner, private ones too')
+  const other = await otherSession.get('/me')
+  t.match(other.body, /Nothing needs your action now/)
+  t.match(other.body, /You have no requests yet/, 'not the owner’s requests')
+  const adminSession = await signedInAs((await app.inject({ method: 'GET', url: '/v1/me', headers: admin.headers })).json().email)
+  t.match((await adminSession.get('/me')).body, /You have no requests yet/, 'an admin’s dashboard is their own requests')
+})
