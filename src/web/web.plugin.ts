@@ -5,6 +5,7 @@ import fastifyView from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { createPageEngine, VIEWS_DIR } from '../modules/templates/liquid.js'
+import { adminPages } from './admin.routes.js'
 import { composePages } from './compose.routes.js'
 import { dashboardPages } from './dashboard.routes.js'
 import { publicPages } from './public.routes.js'
@@ -37,5 +38,6 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(tokenPages(ctx))
   await app.register(composePages(ctx))
   await app.register(dashboardPages(ctx))
+  await app.register(adminPages(ctx))
   await app.register(requestPages(ctx))
 }

@@ -360,3 +360,36 @@ t.test('the dashboard leads with what needs action, then lists every request of 
   const adminSession = await signedInAs((await app.inject({ method: 'GET', url: '/v1/me', headers: admin.headers })).json().email)
   t.match((await adminSession.get('/me')).body, /You have no requests yet/, 'an admin’s dashboard is their own requests')
 })
+
+t.test('/admin/inbound lists unmatched mail for admins and assigns it to a request', async (t) => {
+  const stray = await postRaw(
+    app,
+    rawMessage({ to: 'nobody-here@replies.records.test', subject: 'Records <b>for</b> you', body: `Here they are. ${hostile}` }),
+    TOKEN,
+  )
+  await createInboundHandlers(ctx).ingest(stray.json().id)
+  t.equal((await visitor(app).get('/admin/inbound')).statusCode, 303, 'signed out: to the sign-in page')
+  const refused = await ownerSession.get('/admin/inbound')
+  t.equal(refused.statusCode, 403, 'members may not')
+  t.match(refused.body, /<h1>Not allowed<\/h1>/)
+  const adminSession = await signedInAs((await app.inject({ method: 'GET', url: '/v1/me', headers: admin.headers })).json().email)
+  const page = await adminSession.get('/admin/inbound')
+  t.equal(page.statusCode, 200)
+  t.match(page.body, /Records &lt;b&gt;for&lt;\/b&gt; you/)
+  t.notMatch(page.body, /<script>alert/)
+  t.equal((await adminSession.get('/admin/inbound?cursor=nonsense')).statusCode, 400)
+  const token = csrfIn(page.body)
+  const messageId = /action="\/admin\/inbound\/([0-9a-f-]{36})\/assign"/.exec(page.body)![1]!
+  const url = `/admin/inbound/${messageId}/assign`
+  t.equal((await adminSession.post(url, { requestId: request.id })).statusCode, 403, 'no CSRF token')
+  t.equal((await ownerSession.post(url, { requestId: request.id, _csrf: csrfIn((await ownerSession.get('/me')).body) })).statusCode, 403)
+  t.equal((await adminSession.post(url, { _csrf: token, requestId: 'not-an-id' })).statusCode, 400)
+  t.equal((await adminSession.post(url, { _csrf: token, requestId: UNKNOWN })).statusCode, 404)
+  t.equal((await adminSession.post(`/admin/inbound/${UNKNOWN}/assign`, { _csrf: token, requestId: request.id })).statusCode, 404)
+  const assigned = await adminSession.post(url, { _csrf: token, requestId: request.id })
+  t.equal(assigned.statusCode, 303)
+  t.equal(assigned.headers.location, `/requests/${request.id}#thread`)
+  t.match((await adminSession.get('/admin/inbound')).body, /No unmatched mail/)
+  t.equal((await adminSession.post(url, { _csrf: token, requestId: request.id })).statusCode, 409, 'assigned once')
+  t.match((await ownerSession.get(`/requests/${request.id}`)).body, /Records &lt;b&gt;for&lt;\/b&gt; you/, 'in the thread now')
+})
