@@ -114,7 +114,7 @@ export const requestPages =
         )
         return renderPage(request, reply, 'request', {
           title: view.subject,
-          request: { ...view, statusLabel: view.status.replaceAll('_', ' ') },
+          request: { ...view, statusLabel: view.status.replaceAll('_', ' '), ruleText: view.deadline?.rule.replace(/\.+$/, '') ?? '' },
           next: mayChange ? nextAction({ ...view, agencyEmail }) : null,
           mayChange,
           isOwner,
