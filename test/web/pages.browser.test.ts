@@ -233,12 +233,24 @@ if (!executablePath) {
       t.match(await page.locator('#next-action').textContent(), /asked for a fee/)
       await expectAccessible(t, page, 'request')
       await page.screenshot({ path: new URL('request.png', SCREENSHOTS).pathname, fullPage: true })
+      const requestPath = new URL(page.url()).pathname
 
       await page.getByRole('link', { name: 'Your requests' }).click()
       await page.waitForURL(/\/me$/)
       await expectAccessible(t, page, 'dashboard')
       t.ok((await page.getByRole('link', { name: /Ring/ }).count()) >= 2, 'every request of the owner is listed')
       await page.screenshot({ path: new URL('dashboard.png', SCREENSHOTS).pathname, fullPage: true })
+
+      // The same session with JavaScript off: the request page's forms are plain HTML.
+      const noScript = await browser.newContext({ baseURL: base, javaScriptEnabled: false, storageState: await context.storageState() })
+      t.teardown(() => noScript.close())
+      const plain = await noScript.newPage()
+      await plain.goto(requestPath)
+      await plain.getByLabel('What happened').selectOption('note')
+      await plain.getByLabel('Note').fill('Called the clerk')
+      await plain.getByRole('button', { name: 'Log it' }).click()
+      await plain.locator('.timeline-event', { hasText: 'Called the clerk' }).waitFor()
+      t.pass('an event logged without JavaScript')
     },
   )
 }
