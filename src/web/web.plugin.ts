@@ -5,8 +5,12 @@ import fastifyView from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { createPageEngine, VIEWS_DIR } from '../modules/templates/liquid.js'
+import { adminPages } from './admin.routes.js'
+import { composePages } from './compose.routes.js'
+import { dashboardPages } from './dashboard.routes.js'
 import { publicPages } from './public.routes.js'
 import { pageErrorHandler } from './render.js'
+import { requestPages } from './request.routes.js'
 import { signInPages } from './sign-in.routes.js'
 import { tokenPages } from './tokens.routes.js'
 
@@ -32,4 +36,8 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(publicPages(ctx))
   await app.register(signInPages(ctx))
   await app.register(tokenPages(ctx))
+  await app.register(composePages(ctx))
+  await app.register(dashboardPages(ctx))
+  await app.register(adminPages(ctx))
+  await app.register(requestPages(ctx))
 }

@@ -195,4 +195,62 @@ if (!executablePath) {
       t.equal((await me.json()).id, owner.id, 'the existing account, not a new one')
     },
   )
+  t.test(
+    'the owner composes, previews and saves a request, records a portal filing, logs a fee and sees it on the dashboard',
+    async (t) => {
+      const context = await browser.newContext({ baseURL: base })
+      t.teardown(() => context.close())
+      const page = await context.newPage()
+      await page.goto(`/requests/new?agencyId=${florida}`)
+      await page.waitForURL(/\/login\?next=/)
+      const before = smtp.messages.length
+      await page.getByLabel('Email address').fill('owner@example.org')
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+      const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before)
+      await page.goto(/http:\/\/records\.test(\/login\/\S+)/.exec(mail!.text ?? '')![1]!)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL(/\/requests\/new\?agencyId=/)
+
+      await page.getByRole('button', { name: 'Preview the letter' }).click()
+      await page.getByRole('heading', { name: 'Preview' }).waitFor()
+      await expectAccessible(t, page, 'compose with preview')
+      await page.screenshot({ path: new URL('compose.png', SCREENSHOTS).pathname, fullPage: true })
+      await page.getByRole('button', { name: 'Save the draft' }).click()
+      await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/)
+      await expectAccessible(t, page, 'draft')
+      t.match(await page.locator('#next-action').textContent(), /file it/)
+      await page.getByLabel('Filed by').selectOption('portal')
+      await page.getByRole('button', { name: 'Record the filing' }).click()
+      await page.getByRole('heading', { name: 'How the due date was counted' }).waitFor()
+      t.match(await page.locator('.status-box').textContent(), /submitted/)
+
+      await page.getByLabel('What happened').selectOption('fee_requested')
+      await page.getByLabel(/Amount in dollars/).fill('25')
+      await page.getByLabel('Note').fill('Invoice <b>#7</b> by mail')
+      await page.getByRole('button', { name: 'Log it' }).click()
+      await page.locator('.timeline-event', { hasText: 'Fee requested' }).waitFor()
+      t.match(await page.locator('.timeline-event', { hasText: 'Fee requested' }).textContent(), /\$25[\s\S]*Invoice <b>#7<\/b> by mail/)
+      t.match(await page.locator('#next-action').textContent(), /asked for a fee/)
+      await expectAccessible(t, page, 'request')
+      await page.screenshot({ path: new URL('request.png', SCREENSHOTS).pathname, fullPage: true })
+      const requestPath = new URL(page.url()).pathname
+
+      await page.getByRole('link', { name: 'Your requests' }).click()
+      await page.waitForURL(/\/me$/)
+      await expectAccessible(t, page, 'dashboard')
+      t.ok((await page.getByRole('link', { name: /Ring/ }).count()) >= 2, 'every request of the owner is listed')
+      await page.screenshot({ path: new URL('dashboard.png', SCREENSHOTS).pathname, fullPage: true })
+
+      // The same session with JavaScript off: the request page's forms are plain HTML.
+      const noScript = await browser.newContext({ baseURL: base, javaScriptEnabled: false, storageState: await context.storageState() })
+      t.teardown(() => noScript.close())
+      const plain = await noScript.newPage()
+      await plain.goto(requestPath)
+      await plain.getByLabel('What happened').selectOption('note')
+      await plain.getByLabel('Note').fill('Called the clerk')
+      await plain.getByRole('button', { name: 'Log it' }).click()
+      await plain.locator('.timeline-event', { hasText: 'Called the clerk' }).waitFor()
+      t.pass('an event logged without JavaScript')
+    },
+  )
 }

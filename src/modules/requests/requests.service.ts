@@ -136,10 +136,11 @@ export async function getRequest(deps: RequestDeps, user: AuthUser, id: string):
 
 const requestCursor = z.tuple([z.string().refine((value) => instantSchema.safeParse(value).success), z.uuid()])
 
-export async function listRequests(deps: RequestDeps, user: AuthUser, query: RequestListQuery) {
+/** The caller's requests (admins: everyone's, unless `own` asks for theirs only, as on their dashboard). */
+export async function listRequests(deps: RequestDeps, user: AuthUser, query: RequestListQuery, options: { own?: boolean } = {}) {
   const before = query.cursor ? decodeCursor(query.cursor, requestCursor) : undefined
   const rows = await repository.listRequests(deps.db, {
-    userId: user.role === 'admin' ? undefined : user.id,
+    userId: user.role === 'admin' && !options.own ? undefined : user.id,
     status: query.status,
     agencyId: query.agencyId,
     state: query.state,
@@ -427,7 +428,7 @@ function withEvent(timeline: readonly repository.RequestEventRow[], event: repos
   return [...timeline, event].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
 }
 
-export async function listEvents(deps: RequestDeps, user: AuthUser, id: string) {
+export async function listEvents(deps: RequestDeps, user: AuthUser | null, id: string) {
   await findVisibleRequest(deps.db, user, id)
   return (await repository.listEvents(deps.db, id)).map(toEvent)
 }

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { AppContext } from '../context.js'
+import { InvalidInputError } from '../errors.js'
+import { assignUnmatched, listUnmatched } from '../modules/correspondence/correspondence.service.js'
+import { renderPage } from './render.js'
+
+const UNMATCHED_PER_PAGE = 25
+
+/** /admin/inbound: mail that matched no request, and a form giving each to one (GET and POST /v1/inbound/unmatched). */
+export const adminPages =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get('/admin/inbound', {
+      config: { access: 'admin' },
+      schema: { hide: true, querystring: z.object({ cursor: z.string().max(500).optional() }) },
+      handler: async (request, reply) => {
+        const found = await listUnmatched(ctx, { limit: UNMATCHED_PER_PAGE, cursor: request.query.cursor })
+        return renderPage(request, reply, 'admin-inbound', {
+          title: 'Unmatched mail',
+          messages: found.items.map((message) => ({
+            id: message.id,
+            from: message.from,
+            to: message.to.join(', '),
+            subject: message.subject,
+            text: message.text.length > 2000 ? `${message.text.slice(0, 2000)}…` : message.text,
+            receivedAt: message.sentAt,
+          })),
+          nextUrl: found.nextCursor ? `/admin/inbound?${new URLSearchParams({ cursor: found.nextCursor })}` : null,
+        })
+      },
+    })
+
+    app.post('/admin/inbound/:id/assign', {
+      config: { access: 'admin' },
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: z.object({ id: z.uuid() }),
+        body: z.object({ _csrf: z.string().max(200).optional(), requestId: z.string().trim().max(200) }),
+      },
+      handler: async (request, reply) => {
+        const requestId = z.uuid().safeParse(request.body.requestId)
+        if (!requestId.success)
+          throw new InvalidInputError('Give the id of the request, as in its page address /requests/<id>.', [
+            { path: 'body.requestId', message: 'must be a request id' },
+          ])
+        await assignUnmatched(ctx, request.params.id, requestId.data)
+        return reply.redirect(`/requests/${requestId.data}#thread`, 303)
+      },
+    })
+  }
