@@ -276,15 +276,16 @@ t.test('letters sent before the thread existed become its first messages when th
   })
   t.match(recorded, { kind: 'letter', message_id: `delivery-${delivery!.id}@replies.records.test`, subject: request.subject })
   t.ok(recorded!.sent_at)
-  const { findRequestByOutboundMessageId, findRequestByReference, listThreadIds } = await import(
+  const { findRequestBySentIds, findRequestByReference, listThreadIds } = await import(
     '../../src/modules/correspondence/messages.repository.js'
   )
+  const { messageIdsIn } = await import('../../src/modules/correspondence/matching.js')
   t.equal(
-    await findRequestByOutboundMessageId(ctx.db, `<delivery-${delivery!.id}@replies.records.test>`),
+    await findRequestBySentIds(ctx.db, messageIdsIn(`<delivery-${delivery!.id}@replies.records.test>`), []),
     request.id,
     'a reply to it finds its request',
   )
-  t.equal(await findRequestByOutboundMessageId(ctx.db, 'unknown@replies.records.test'), null)
+  t.equal(await findRequestBySentIds(ctx.db, messageIdsIn('<unknown@replies.records.test>'), []), null)
   t.equal(await findRequestByReference(ctx.db, request.reference), request.id)
   t.same(await listThreadIds(ctx.db, request.id), [`delivery-${delivery!.id}@replies.records.test`])
 })

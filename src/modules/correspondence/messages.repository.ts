@@ -5,25 +5,6 @@ import { agencyObservedAddresses, deliveries, documents, messages, requests } fr
 export type MessageRow = typeof messages.$inferSelect
 export type MessageInsert = typeof messages.$inferInsert
 
-/** Angle brackets and surrounding spaces off, as Message-IDs are stored. */
-export function bareMessageId(value: string): string {
-  return value.trim().replace(/^<|>$/g, '').trim()
-}
-
-/**
- * The request whose thread holds a message the service sent with this Message-ID ("<id@domain>" or
- * bare), or null: how a reply's In-Reply-To or References finds its request whatever address it
- * was sent to.
- */
-export async function findRequestByOutboundMessageId(db: Executor, messageId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ requestId: messages.requestId })
-    .from(messages)
-    .where(and(eq(messages.messageId, bareMessageId(messageId)), eq(messages.direction, 'outbound')))
-    .limit(1)
-  return row?.requestId ?? null
-}
-
 /** The request with this reference ("RR-8F3K2Q", canonical as parseRequestReference answers it), or null. */
 export async function findRequestByReference(db: Executor, reference: string): Promise<string | null> {
   const [row] = await db.select({ id: requests.id }).from(requests).where(eq(requests.reference, reference))

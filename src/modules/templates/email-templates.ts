@@ -414,6 +414,11 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     if (!template) throw new EmailRenderError(name, 'not loaded')
     return template
   }
+  /** An email whose one link is checked first: it is rendered into an href. */
+  const renderLinked = (name: EmailTemplateName, field: string, link: string, ctx: object): RenderedEmail => {
+    assertWebLink(name, field, link)
+    return renderEmail(get(name), ctx)
+  }
   return {
     reminder(ctx) {
       const name = reminderTemplateName(ctx.kind)
@@ -429,34 +434,13 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
     },
     agencyFollowUp: (ctx) => renderEmail(get('agency-follow-up'), ctx),
     letter: (ctx) => renderEmail(get('letter'), ctx),
-    deliveryFailed(ctx) {
-      assertWebLink('delivery-failed', 'request.url', ctx.request.url)
-      return renderEmail(get('delivery-failed'), ctx)
-    },
-    deadlineMoved(ctx) {
-      assertWebLink('deadline-moved', 'request.url', ctx.request.url)
-      return renderEmail(get('deadline-moved'), ctx)
-    },
-    requesterCopy(ctx) {
-      assertWebLink('requester-copy', 'request.url', ctx.request.url)
-      return renderEmail(get('requester-copy'), ctx)
-    },
-    agencyReplied(ctx) {
-      assertWebLink('agency-replied', 'request.url', ctx.request.url)
-      return renderEmail(get('agency-replied'), ctx)
-    },
-    signUpToken(ctx) {
-      assertWebLink('sign-up-token', 'docsUrl', ctx.docsUrl)
-      return renderEmail(get('sign-up-token'), ctx)
-    },
-    signUpAgain(ctx) {
-      assertWebLink('sign-up-again', 'docsUrl', ctx.docsUrl)
-      return renderEmail(get('sign-up-again'), ctx)
-    },
-    signInLink(ctx) {
-      assertWebLink('sign-in-link', 'link.url', ctx.link.url)
-      return renderEmail(get('sign-in-link'), ctx)
-    },
+    deliveryFailed: (ctx) => renderLinked('delivery-failed', 'request.url', ctx.request.url, ctx),
+    deadlineMoved: (ctx) => renderLinked('deadline-moved', 'request.url', ctx.request.url, ctx),
+    requesterCopy: (ctx) => renderLinked('requester-copy', 'request.url', ctx.request.url, ctx),
+    agencyReplied: (ctx) => renderLinked('agency-replied', 'request.url', ctx.request.url, ctx),
+    signUpToken: (ctx) => renderLinked('sign-up-token', 'docsUrl', ctx.docsUrl, ctx),
+    signUpAgain: (ctx) => renderLinked('sign-up-again', 'docsUrl', ctx.docsUrl, ctx),
+    signInLink: (ctx) => renderLinked('sign-in-link', 'link.url', ctx.link.url, ctx),
   }
 }
 
