@@ -1,6 +1,7 @@
 // Mail in, end to end: the raw-MIME door, the ingest job, the thread, documents and notices
 // (real PostgreSQL, Redis and SMTP; DNS from a fixed zone).
-import { generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, createPublicKey } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { dkimSign } from 'mailauth'
 import t, { type Test } from 'tap'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
@@ -15,9 +16,14 @@ type Message = Record<string, any>
 const TOKEN = 'inbound-secret-0123456789'
 const AGENCY_ADDRESS = 'records@spokane.example'
 
-const agencyKey = generateKeyPairSync('rsa', { modulusLength: 1024 })
-const forgerKey = generateKeyPairSync('rsa', { modulusLength: 1024 })
-const publicKeyText = agencyKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
+// Fixed keys, date and signing time make the signed bytes the same on every run: mailauth 4's signer
+// produces a signature that does not match its own canonical headers for about 1 message in 1,500
+// (checked by hand against relaxed canonicalization), and random keys turned that into a flaky test.
+const fixtureKey = (name: string) => readFileSync(new URL(`../fixtures/dkim/${name}.key`, import.meta.url), 'utf8')
+const agencyPrivateKey = fixtureKey('agency')
+const forgerPrivateKey = fixtureKey('forger')
+const publicKeyText = createPublicKey(createPrivateKey(agencyPrivateKey)).export({ type: 'spki', format: 'der' }).toString('base64')
+const SIGNED_AT = new Date('2026-11-30T15:04:05Z')
 const zone = {
   'sel._domainkey.spokane.example': { TXT: [[`v=DKIM1; k=rsa; p=${publicKeyText}`]] },
   '_dmarc.spokane.example': { TXT: [['v=DMARC1; p=reject']] },
@@ -25,7 +31,7 @@ const zone = {
 
 async function signed(raw: Buffer, privateKey: string): Promise<Buffer> {
   // mailauth 4 signs with `signatureData` (its bundled types describe a later release's shape).
-  const options = { signatureData: [{ signingDomain: 'spokane.example', selector: 'sel', privateKey }] }
+  const options = { signTime: SIGNED_AT, signatureData: [{ signingDomain: 'spokane.example', selector: 'sel', privateKey }] }
   const { signatures } = await dkimSign(raw, options as unknown as Parameters<typeof dkimSign>[1])
   return Buffer.concat([Buffer.from(signatures), raw])
 }
@@ -332,9 +338,10 @@ t.test('agency replies come back into the request’s thread', async (t) => {
         to: request.replyAddress,
         subject: 'Genuine',
         messageId: '<genuine@spokane.example>',
+        date: SIGNED_AT,
         text: 'Signed.',
       }),
-      agencyKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      agencyPrivateKey,
     )
     const forged = await signed(
       await composeMail({
@@ -342,9 +349,10 @@ t.test('agency replies come back into the request’s thread', async (t) => {
         to: request.replyAddress,
         subject: 'Pay here',
         messageId: '<forged@spokane.example>',
+        date: SIGNED_AT,
         text: 'Send the fee to this account.',
       }),
-      forgerKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      forgerPrivateKey,
     )
     await inboundRow((await postRaw(app, genuine, TOKEN)).json().id)
     await inboundRow((await postRaw(app, forged, TOKEN)).json().id)
