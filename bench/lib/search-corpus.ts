@@ -38,6 +38,7 @@ export async function openSearchBench(name: string, env: Record<string, string> 
     ctx,
     sql,
     user: signedUp.user,
+    token: signedUp.token,
     agencies,
     async close() {
       await ctx.close()

@@ -33,6 +33,8 @@ export interface AccountHandlers {
   emailToken(userId: string, reason: AccountTokenReason): Promise<void>
   /** Makes a sign-in link's token and emails the link; throws (to be retried) when the mail is not accepted. */
   emailSignInLink(linkId: string): Promise<void>
+  /** Deletes sign-in links long expired; returns how many. */
+  forgetExpiredSignInLinks(): Promise<number>
 }
 
 export interface InboundHandlers {
@@ -160,12 +162,13 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     QUEUE_NAMES.maintenance,
     async (job: Job) => {
       if (job.name !== JOBS.sweep.name) throw new Error(`unknown maintenance job ${job.name}`)
-      const [deliveries, extractions, inbound] = await Promise.all([
+      const [deliveries, extractions, inbound, expiredSignInLinks] = await Promise.all([
         handlers.deliveries.sweep(),
         handlers.extractions.reconcile(),
         handlers.inbound.reconcile(),
+        handlers.accounts.forgetExpiredSignInLinks(),
       ])
-      return { deliveries, extractions, inbound }
+      return { deliveries, extractions, inbound, expiredSignInLinks }
     },
     { connection: connection(), prefix, concurrency: 1 },
   )

@@ -258,6 +258,18 @@ t.test('sign-in links are limited per address and per address only tell nothing'
   t.match(bad.body, /aria-invalid="true"/)
 })
 
+t.test('the sweep forgets links a day after they expired, and no sooner', async (t) => {
+  const emails = async () => (await ctx.db.execute<{ email: string }>('select email from sign_in_links' as never)).map((row) => row.email)
+  await emailedLink(visitor(app), 'sweep@example.org')
+  clock.advance(15 * 60_000 + 23 * 60 * 60_000)
+  await handlers.forgetExpiredSignInLinks()
+  t.ok((await emails()).includes('sweep@example.org'), 'a link that expired 23 hours ago stays')
+  const left = (await emails()).length
+  clock.advance(2 * 60 * 60_000)
+  t.equal(await handlers.forgetExpiredSignInLinks(), left, 'a day past their expiry all go, used or not')
+  t.same(await emails(), [])
+})
+
 t.test('with SIGNUP=closed only existing accounts get a link; links are limited per client address too', async (t) => {
   const closed = await buildTestApp(t, { env: { SIGNUP: 'closed', RATE_LIMIT_SIGNIN_PER_IP: '3/1h' } })
   await signUp(closed.app, { email: 'member@example.org' })

@@ -111,7 +111,7 @@ t.test('the worker refuses a Redis that evicts keys', async (t) => {
   const handlers = {
     deliveries: { deliver: async () => {}, sweep: async () => 0, reconcile: async () => 0 },
     extractions: { extract: async () => {}, giveUp: async () => {}, reconcile: async () => 0, readWaitingForOcr: async () => 0 },
-    accounts: { emailToken: async () => {}, emailSignInLink: async () => {} },
+    accounts: { emailToken: async () => {}, emailSignInLink: async () => {}, forgetExpiredSignInLinks: async () => 0 },
     inbound: { ingest: async () => {}, giveUp: async () => {}, reconcile: async () => 0 },
   }
   await t.rejects(startWorkers(ctx.config, pino({ level: 'silent' }), handlers), { name: 'EvictingRedisError', message: /allkeys-lru/ })

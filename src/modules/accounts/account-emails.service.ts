@@ -6,7 +6,7 @@ import type { EmailTemplates } from '../templates/email-templates.js'
 import * as repository from './accounts.repository.js'
 import { maySignIn } from './accounts.service.js'
 import * as signInRepository from './sign-in.repository.js'
-import { SIGN_IN_LINK_MINUTES } from './sign-in.service.js'
+import { forgetExpiredSignInLinks, SIGN_IN_LINK_MINUTES } from './sign-in.service.js'
 import { generateSignInToken, generateToken, hashToken } from './tokens.js'
 
 export type AccountEmailDeps = Pick<AppContext, 'db' | 'config' | 'logger' | 'clock'> & {
@@ -19,6 +19,7 @@ export function createAccountHandlers(deps: AccountEmailDeps): AccountHandlers {
   return {
     emailToken: (userId, reason) => emailToken(deps, userId, reason),
     emailSignInLink: (linkId) => emailSignInLink(deps, linkId),
+    forgetExpiredSignInLinks: () => forgetExpiredSignInLinks(deps),
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client.js'
 import { signInLinks } from '../../db/schema/index.js'
 
@@ -57,4 +57,10 @@ export async function consumeLink(db: Executor, tokenHash: string, now: Date): P
     .where(and(eq(signInLinks.tokenHash, tokenHash), isNull(signInLinks.usedAt), gt(signInLinks.expiresAt, now)))
     .returning()
   return row ?? null
+}
+
+/** Deletes links that expired before `before`, used or not; answers how many. */
+export async function deleteLinksExpiredBefore(db: Executor, before: Date): Promise<number> {
+  const rows = await db.delete(signInLinks).where(lt(signInLinks.expiresAt, before)).returning({ id: signInLinks.id })
+  return rows.length
 }

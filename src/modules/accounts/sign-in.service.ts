@@ -9,6 +9,7 @@ import { hashToken, looksLikeSignInToken } from './tokens.js'
 
 /** How long an emailed sign-in link works. */
 export const SIGN_IN_LINK_MINUTES = 15
+const EXPIRED_LINKS_KEPT_MS = 24 * 60 * 60_000
 
 export interface SignInDeps {
   db: Database
@@ -61,4 +62,13 @@ export async function signInWithLink(
   if (!link) return null
   const user = await userForSignIn({ db: deps.db, signup: deps.config.signup }, link.email)
   return user ? { user, nextPath: link.nextPath } : null
+}
+
+/**
+ * Forgets links a day after they expired (or after the per-address limit's window, if longer: that
+ * limit counts them): nothing can use them any more. Run by the worker's sweep; answers how many.
+ */
+export async function forgetExpiredSignInLinks(deps: Pick<SignInDeps, 'db' | 'clock' | 'config'>): Promise<number> {
+  const keptMs = Math.max(EXPIRED_LINKS_KEPT_MS, deps.config.session.linksPerAddress?.windowMs ?? 0)
+  return repository.deleteLinksExpiredBefore(deps.db, new Date(deps.clock.now().getTime() - keptMs))
 }
