@@ -17,28 +17,46 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const ROUNDS = 2
 const INBOUND_TOKEN = 'bench-inbound-token-0123456789'
 const WEIGHT_LIMIT = 100 * 1024
+/** Requests of the requester whose pages are read: one with a thread, the rest filed or drafts. */
+const REQUESTS = 25
 
 const smtp = await startSmtpCapture()
 const bench = await openSearchBench('pages', { INBOUND_TOKEN, PUBLIC_URL: 'http://records.test' })
 const { ctx, sql, user, token } = bench
-await loadSearchCorpus(sql, user.id, bench.agencies, 400, 12)
+const agencies = bench.agencies
+await loadSearchCorpus(sql, user.id, agencies, 400, 12)
 const app = await buildApp(ctx)
 await app.listen({ host: '127.0.0.1', port: 0 })
 const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
 const mailer = createSmtpMailer(smtp.url)
 
-const bearer = `Bearer ${token}`
-const jsonHeaders = { authorization: bearer, 'content-type': 'application/json' }
-const agencyId = ((await (await fetch(`${origin}/v1/agencies?state=WA&q=spokane%20police`)).json()) as { items: { id: string }[] })
-  .items[0]!.id
-const created = (await (
-  await fetch(`${origin}/v1/requests`, {
+// The corpus belongs to the admin; the pages are read by a requester with a typical load of requests.
+const requester = (await (
+  await fetch(`${origin}/v1/users`, {
     method: 'POST',
-    headers: jsonHeaders,
-    body: JSON.stringify({ agencyId, templateSlug: 'ring-partnership' }),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'requester@example.org', name: 'Ada Lopez' }),
   })
-).json()) as { id: string }
-await fetch(`${origin}/v1/requests/${created.id}/submit`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ via: 'email' }) })
+).json()) as { token: string }
+const bearer = `Bearer ${requester.token}`
+const jsonHeaders = { authorization: bearer, 'content-type': 'application/json' }
+const washington = (
+  (await (await fetch(`${origin}/v1/agencies?state=WA&ringPartner=true&limit=${REQUESTS}`)).json()) as { items: { id: string }[] }
+).items
+async function fileRequest(agencyId: string, via: 'portal' | null): Promise<string> {
+  const created = (await (
+    await fetch(`${origin}/v1/requests`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ agencyId, templateSlug: 'ring-partnership' }),
+    })
+  ).json()) as { id: string }
+  if (via)
+    await fetch(`${origin}/v1/requests/${created.id}/submit`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ via }) })
+  return created.id
+}
+const created = { id: await fileRequest(washington[0]!.id, 'portal') }
+for (const [index, agency] of washington.slice(1).entries()) await fileRequest(agency.id, index % 4 === 0 ? null : 'portal')
 const shown = (await (await fetch(`${origin}/v1/requests/${created.id}`, { headers: jsonHeaders })).json()) as {
   replyAddress: string
   subject: string
@@ -96,7 +114,7 @@ async function browse(path: string, form?: Record<string, string>): Promise<Resp
   return response
 }
 const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!
-await browse('/login', { email: 'bench@example.org', _csrf: csrfIn(await (await browse('/login')).text()) })
+await browse('/login', { email: 'requester@example.org', _csrf: csrfIn(await (await browse('/login')).text()) })
 const [link] = (await sql`select id from sign_in_links order by created_at desc limit 1`) as unknown as [{ id: string }]
 await createAccountHandlers({ ...ctx, mailer, emails: await loadEmailTemplates() }).emailSignInLink(link.id)
 const linkPath = /http:\/\/records\.test(\/login\/\S+)/.exec(smtp.messages.at(-1)!.text ?? '')![1]!
@@ -138,7 +156,7 @@ for (const pair of pairs) {
 /** The page and every stylesheet, script, image and icon it links, in bytes as sent. */
 async function pageWeight(path: string, headers: Record<string, string>): Promise<{ html: number; assets: number; total: number }> {
   const page = await fetch(`${origin}${path}`, { headers })
-  if (!page.ok) throw new Error(`${path}: ${page.status}`)
+  if (!page.ok) throw new Error(`${path}: ${page.status} ${(await page.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 400)}`)
   const html = Buffer.from(await page.arrayBuffer())
   const linked = new Set<string>()
   for (const match of html.toString('utf8').matchAll(/<(?:link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"/g)) {

@@ -7,10 +7,13 @@ import t, { type Test } from 'tap'
 import { buildTestApp, findAgencyId, signUp, type TestUser } from '../helpers/app.js'
 import { accessibilityViolations, chromiumPath, launchBrowser, listen } from '../helpers/browser.js'
 import { file, makePdf, upload } from '../helpers/documents.js'
+import { rawMessage } from '../helpers/inbound.js'
+import { postRaw } from '../helpers/inbound-mail.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 
 const SCREENSHOTS = new URL('../output/screenshots/', import.meta.url)
+const INBOUND_TOKEN = 'inbound-secret-0123456789'
 
 const executablePath = chromiumPath()
 if (!executablePath) {
@@ -19,14 +22,16 @@ if (!executablePath) {
 } else {
   const smtp = await startSmtpCapture()
   t.teardown(() => smtp.close())
-  const { app, ctx } = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here' } })
+  const { app, ctx } = await buildTestApp(t, {
+    env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here', INBOUND_TOKEN },
+  })
   await startTestWorker(t, ctx, smtp.url)
   const base = await listen(app)
   const browser = await launchBrowser(t, executablePath)
   await mkdir(SCREENSHOTS, { recursive: true })
 
   // Seeded through the API: a public request to a Florida agency with a three-page MOU, and a private one.
-  await signUp(app)
+  const admin = await signUp(app, { email: 'admin@example.org' })
   const owner = await signUp(app, { email: 'owner@example.org' })
   const florida = await findAgencyId(app, 'state=FL&q=police')
   const newRequest = async (user: TestUser, visibility: 'public' | 'private') => {
@@ -64,6 +69,17 @@ if (!executablePath) {
     await makePdf(['A private memo about the Neighbors Portal.']),
     'Private memo',
   )
+
+  /** Signs `page` in as `email` through the emailed link, from a page that asked for sign-in. */
+  const signInWithEmailedLink = async (page: Page, email: string) => {
+    await page.waitForURL(/\/login\?next=/)
+    const before = smtp.messages.length
+    await page.getByLabel('Email address').fill(email)
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
+    const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before)
+    await page.goto(/http:\/\/records\.test(\/login\/\S+)/.exec(mail!.text ?? '')![1]!)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+  }
 
   const expectAccessible = async (tt: Test, page: Page, what: string) => {
     tt.same(await accessibilityViolations(page), [], `${what}: no WCAG 2.1 AA violation`)
@@ -202,13 +218,7 @@ if (!executablePath) {
       t.teardown(() => context.close())
       const page = await context.newPage()
       await page.goto(`/requests/new?agencyId=${florida}`)
-      await page.waitForURL(/\/login\?next=/)
-      const before = smtp.messages.length
-      await page.getByLabel('Email address').fill('owner@example.org')
-      await page.getByRole('button', { name: 'Email me a sign-in link' }).click()
-      const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before)
-      await page.goto(/http:\/\/records\.test(\/login\/\S+)/.exec(mail!.text ?? '')![1]!)
-      await page.getByRole('button', { name: 'Sign in' }).click()
+      await signInWithEmailedLink(page, 'owner@example.org')
       await page.waitForURL(/\/requests\/new\?agencyId=/)
 
       await page.getByRole('button', { name: 'Preview the letter' }).click()
@@ -253,4 +263,40 @@ if (!executablePath) {
       t.pass('an event logged without JavaScript')
     },
   )
+
+  t.test('an admin assigns mail that matched no request from /admin/inbound', async (t) => {
+    const requestId = await newRequest(owner, 'public')
+    const stray = await postRaw(
+      app,
+      rawMessage({ to: 'request-mistyped@replies.records.test', subject: 'Your records request <#2026-118>', body: 'Records attached.' }),
+      INBOUND_TOKEN,
+    )
+    t.equal(stray.statusCode, 202)
+    await eventually(
+      async () => (await app.inject({ method: 'GET', url: '/v1/inbound/unmatched', headers: admin.headers })).json().items.length === 1,
+      60_000,
+      'the stray message to be read',
+    )
+    const context = await browser.newContext({ baseURL: base })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    await page.goto('/admin/inbound')
+    await signInWithEmailedLink(page, 'admin@example.org')
+    await page.waitForURL(/\/admin\/inbound$/)
+    await expectAccessible(t, page, 'unmatched mail')
+    await page.screenshot({ path: new URL('admin-inbound.png', SCREENSHOTS).pathname, fullPage: true })
+    await page.getByLabel('Request id').fill(requestId)
+    await page.getByRole('button', { name: /^Assign/ }).click()
+    await page.waitForURL(new RegExp(`/requests/${requestId}#thread$`))
+    await page.getByText('Records attached.').waitFor()
+    await expectAccessible(t, page, 'the request, as an admin sees it')
+    await page.goto('/admin/inbound')
+    await page.getByText('No unmatched mail').waitFor()
+    const thread = await app.inject({ method: 'GET', url: `/v1/requests/${requestId}/messages`, headers: owner.headers })
+    t.match(
+      thread.json().items.at(-1),
+      { subject: 'Your records request <#2026-118>', direction: 'inbound' },
+      'the message joined the request',
+    )
+  })
 }
