@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.js'
-import { InvalidInputError } from '../errors.js'
-import { assignUnmatched, listUnmatched } from '../modules/correspondence/correspondence.service.js'
+import { assignUnmatched, findRequestToAssign, listUnmatched } from '../modules/correspondence/correspondence.service.js'
 import { renderPage } from './render.js'
 
 const UNMATCHED_PER_PAGE = 25
@@ -40,13 +39,9 @@ export const adminPages =
         body: z.object({ _csrf: z.string().max(200).optional(), requestId: z.string().trim().max(200) }),
       },
       handler: async (request, reply) => {
-        const requestId = z.uuid().safeParse(request.body.requestId)
-        if (!requestId.success)
-          throw new InvalidInputError('Give the id of the request, as in its page address /requests/<id>.', [
-            { path: 'body.requestId', message: 'must be a request id' },
-          ])
-        await assignUnmatched(ctx, request.params.id, requestId.data)
-        return reply.redirect(`/requests/${requestId.data}#thread`, 303)
+        const requestId = await findRequestToAssign(ctx, request.body.requestId)
+        await assignUnmatched(ctx, request.params.id, requestId)
+        return reply.redirect(`/requests/${requestId}#thread`, 303)
       },
     })
   }

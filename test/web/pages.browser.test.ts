@@ -285,7 +285,7 @@ if (!executablePath) {
     await page.waitForURL(/\/admin\/inbound$/)
     await expectAccessible(t, page, 'unmatched mail')
     await page.screenshot({ path: new URL('admin-inbound.png', SCREENSHOTS).pathname, fullPage: true })
-    await page.getByLabel('Request id').fill(requestId)
+    await page.getByLabel(/^Request/).fill(`${base}/requests/${requestId}`)
     await page.getByRole('button', { name: /^Assign/ }).click()
     await page.waitForURL(new RegExp(`/requests/${requestId}#thread$`))
     await page.getByText('Records attached.').waitFor()

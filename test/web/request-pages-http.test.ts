@@ -383,10 +383,16 @@ t.test('/admin/inbound lists unmatched mail for admins and assigns it to a reque
   const url = `/admin/inbound/${messageId}/assign`
   t.equal((await adminSession.post(url, { requestId: request.id })).statusCode, 403, 'no CSRF token')
   t.equal((await ownerSession.post(url, { requestId: request.id, _csrf: csrfIn((await ownerSession.get('/me')).body) })).statusCode, 403)
-  t.equal((await adminSession.post(url, { _csrf: token, requestId: 'not-an-id' })).statusCode, 400)
+  const unnamed = await adminSession.post(url, { _csrf: token, requestId: 'not-an-id' })
+  t.equal(unnamed.statusCode, 400)
+  t.match(unnamed.body, /Give the request’s reference \(RR-…\), its id, or its page address/)
   t.equal((await adminSession.post(url, { _csrf: token, requestId: UNKNOWN })).statusCode, 404)
+  t.equal((await adminSession.post(url, { _csrf: token, requestId: 'RR-ZZZZZZ' })).statusCode, 404, 'an unknown reference')
+  t.equal((await adminSession.post(url, { _csrf: token, requestId: 'x'.repeat(201) })).statusCode, 400, 'too long')
   t.equal((await adminSession.post(`/admin/inbound/${UNKNOWN}/assign`, { _csrf: token, requestId: request.id })).statusCode, 404)
-  const assigned = await adminSession.post(url, { _csrf: token, requestId: request.id })
+  // Named by its reference as the agency's subject line carries it (case and I/O/L slips forgiven).
+  const named = `Re: Ring records [${shown.reference.toLowerCase()}]`
+  const assigned = await adminSession.post(url, { _csrf: token, requestId: named })
   t.equal(assigned.statusCode, 303)
   t.equal(assigned.headers.location, `/requests/${request.id}#thread`)
   t.match((await adminSession.get('/admin/inbound')).body, /No unmatched mail/)

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
-import { ConflictError, NotAllowedError, NotAuthenticatedError, NotFoundError } from '../../errors.js'
+import { ConflictError, InvalidInputError, NotAllowedError, NotAuthenticatedError, NotFoundError } from '../../errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { withCleanupOnFailure } from '../documents/documents.service.js'
@@ -14,6 +14,7 @@ import { readMail } from './mail-reader.js'
 import { messageIdsIn } from './matching.js'
 import { toMessage } from './message-view.js'
 import * as repository from './messages.repository.js'
+import { parseRequestReference } from './request-reference.js'
 
 export type CorrespondenceDeps = Pick<AppContext, 'db' | 'storage' | 'config' | 'clock' | 'deliveries' | 'extractions'>
 
@@ -62,6 +63,27 @@ export async function listUnmatched(deps: CorrespondenceDeps, query: { limit: nu
   const before = query.cursor ? decodeCursor(query.cursor, cursorShape) : null
   const rows = await repository.listUnmatched(deps.db, before, query.limit)
   return toPage(rows, query.limit, toMessage, (row) => [row.createdAt.toISOString(), row.id])
+}
+
+const REQUEST_ID_IN_TEXT = /(?:^|\/requests\/)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[/?#]|$)/i
+
+/**
+ * The request an admin names when assigning mail: its id, its page address (…/requests/<id>), or its
+ * reference ("RR-8F3K2Q", read as the ingest reads subjects, so a pasted subject line works too).
+ */
+export async function findRequestToAssign(deps: Pick<CorrespondenceDeps, 'db'>, text: string): Promise<string> {
+  const trimmed = text.trim()
+  const id = REQUEST_ID_IN_TEXT.exec(trimmed)?.[1]?.toLowerCase()
+  if (id) return id
+  const reference = parseRequestReference(trimmed)
+  if (reference) {
+    const found = await repository.findRequestByReference(deps.db, reference)
+    if (!found) throw new NotFoundError('Request', reference)
+    return found
+  }
+  throw new InvalidInputError('Give the request’s reference (RR-…), its id, or its page address /requests/<id>.', [
+    { path: 'body.requestId', message: 'must name a request' },
+  ])
 }
 
 /**
