@@ -199,8 +199,9 @@ async function record(
   const keys = read.staged.map(({ file }) => file.sha256)
   return withCleanupOnFailure(deps, keys, async (tx) => {
     // Sent together (pipelined on the transaction's connection), run in this order: the lock first.
-    const [, { row, created }] = await Promise.all([
+    const [, , { row, created }] = await Promise.all([
       requestId ? holdRequestLock(tx, requestId) : null,
+      inbound.markIngested(tx, mail.id),
       repository.insertOrFindMessage(tx, {
         requestId,
         direction: 'inbound',
@@ -220,10 +221,8 @@ async function record(
         notes: read.notes.map(storableText),
       }),
     ])
-    const [joined] = await Promise.all([
-      created && requestId ? joinRequest(deps, tx, row, read.staged, classification, threadIds(parsed, classification)) : null,
-      inbound.markIngested(tx, mail.id),
-    ])
+    const joined =
+      created && requestId ? await joinRequest(deps, tx, row, read.staged, classification, threadIds(parsed, classification)) : null
     return { messageId: row.id, created, deliveries: joined?.deliveries ?? [], documentIds: joined?.documentIds ?? [] }
   })
 }
@@ -244,38 +243,37 @@ export async function joinRequest(
   threadMessageIds: readonly string[],
 ): Promise<{ deliveries: DeliveryJob[]; documentIds: string[] }> {
   const requestId = message.requestId!
-  await Promise.all(staged.map(({ file }) => file.commit()))
   const receivedAt = message.sentAt ?? deps.clock.now()
-  const [agency, ...stored] = await Promise.all([
-    repository.findRequestAgency(tx, requestId),
-    ...staged.map(({ file, filename, type }) =>
-      documents.insertOrFindDocumentId(tx, {
-        requestId,
-        source: 'email',
-        messageId: message.id,
-        title: filename,
-        kind: type === 'email' ? 'correspondence' : 'other',
-        filename,
-        mimeType: FILE_TYPES[type].mimeType,
-        size: file.size,
-        sha256: file.sha256,
-        receivedAt,
-      }),
-    ),
-  ])
-  const documentIds = stored.filter(({ created }) => created).map(({ id }) => id)
   const notify = (kind: 'agency_replied' | 'delivery_failed', aboutId: string) =>
     insertRequesterNotice(tx, { requestId, kind, sendAt: deps.clock.now(), aboutId })
   // A records portal's automatic notice can carry a step the requester must act on (a fee, records
   // released, a question): those are told like a person's reply; plain out-of-office notes are not.
-  if (message.kind === 'reply' || (message.kind === 'auto_reply' && classification.suggestion?.event !== undefined)) {
-    const from = message.fromAddress.toLowerCase()
-    const [deliveries] = await Promise.all([
-      notify('agency_replied', message.id),
-      from.includes('@') && from !== agency.agencyEmail?.toLowerCase() ? repository.recordObservedAddress(tx, agency.agencyId, from) : null,
-    ])
-    return { deliveries, documentIds }
-  }
+  const told = message.kind === 'reply' || (message.kind === 'auto_reply' && classification.suggestion?.event !== undefined)
+  const from = message.fromAddress.toLowerCase()
+  // The caller holds the stored files' locks, so the files go in place while the rows are written;
+  // the statements are sent together (pipelined).
+  const [, stored, deliveries] = await Promise.all([
+    Promise.all(staged.map(({ file }) => file.commit())),
+    Promise.all(
+      staged.map(({ file, filename, type }) =>
+        documents.insertOrFindDocumentId(tx, {
+          requestId,
+          source: 'email',
+          messageId: message.id,
+          title: filename,
+          kind: type === 'email' ? 'correspondence' : 'other',
+          filename,
+          mimeType: FILE_TYPES[type].mimeType,
+          size: file.size,
+          sha256: file.sha256,
+          receivedAt,
+        }),
+      ),
+    ),
+    told ? notify('agency_replied', message.id) : [],
+    told && from.includes('@') ? repository.recordObservedAddress(tx, requestId, from) : null,
+  ])
+  const documentIds = stored.filter(({ created }) => created).map(({ id }) => id)
   if (message.kind === 'bounce') {
     const ids = [...threadMessageIds]
     const bounced = await repository.findBouncedDelivery(tx, requestId, deliveryIdsIn(ids, deps.config.replyDomain), ids)
@@ -283,5 +281,5 @@ export async function joinRequest(
     const failed = bounced ? await repository.markBounced(tx, bounced.id, reason) : null
     if (failed) return { deliveries: await notify('delivery_failed', failed.id), documentIds }
   }
-  return { deliveries: [], documentIds }
+  return { deliveries, documentIds }
 }

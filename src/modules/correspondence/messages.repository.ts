@@ -321,17 +321,15 @@ export async function markRead(db: Executor, requestId: string): Promise<number>
   return rows.length
 }
 
-/** Remembers an address an agency's reply came from that the agency does not list. */
-export async function recordObservedAddress(db: Executor, agencyId: string, address: string): Promise<void> {
+/**
+ * Remembers the address a reply to a request came from, for the request's agency, unless it is the
+ * address the agency lists. One statement, plain SQL, prepared (see clientOf).
+ */
+export async function recordObservedAddress(db: Executor, requestId: string, address: string): Promise<void> {
   await clientOf(db)`
-    insert into agency_observed_addresses (agency_id, address) values (${agencyId}, ${address.toLowerCase()})
+    insert into agency_observed_addresses (agency_id, address)
+    select a.id, ${address.toLowerCase()}::text from requests r join agencies a on a.id = r.agency_id
+    where r.id = ${requestId}::uuid and lower(coalesce(a.email, '')) <> ${address.toLowerCase()}::text
     on conflict (agency_id, address) do update
       set seen_count = agency_observed_addresses.seen_count + 1, last_seen_at = now()`
-}
-
-/** The request's agency and the address it lists, for a reply joining the request. */
-export async function findRequestAgency(db: Executor, requestId: string): Promise<{ agencyId: string; agencyEmail: string | null }> {
-  const [row] = await clientOf(db)<{ agency_id: string; email: string | null }[]>`
-    select r.agency_id, a.email from requests r join agencies a on a.id = r.agency_id where r.id = ${requestId}`
-  return { agencyId: row!.agency_id, agencyEmail: row!.email }
 }
