@@ -21,7 +21,8 @@ export interface MailAuthInput {
 
 /** Checks a raw message's authentication; DNS is the only thing it reaches out to. */
 export interface MailAuthenticator {
-  verify(raw: Readable, input: MailAuthInput): Promise<MailAuthentication>
+  /** `raw` is the whole message, or only its header block when it carries no DKIM-Signature (no body hash to check). */
+  verify(raw: Readable | Buffer, input: MailAuthInput): Promise<MailAuthentication>
 }
 
 /**

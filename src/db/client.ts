@@ -1,5 +1,5 @@
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm'
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+import { drizzle, type PostgresJsDatabase, type PostgresJsSession } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import * as schema from './schema/index.js'
 
@@ -54,6 +54,20 @@ export function preparedPer<Query>(build: (db: Executor) => Query): (db: Executo
     }
     return query
   }
+}
+
+/**
+ * The postgres.js client under a database handle or an open transaction, for hot paths written as
+ * plain SQL. drizzle sends each unnamed query unprepared, which postgres.js does in two round trips
+ * (describe, then execute) and cannot pipeline; the client's own tagged queries are prepared once
+ * per connection, take one round trip, and pipeline when sent together. drizzle leaves dates and
+ * JSON to its own mapping on this client: bind them as strings (ISO dates, JSON text) with a cast,
+ * and timestamps come back as strings.
+ */
+export function clientOf(db: Executor): postgres.Sql {
+  const session = db._.session as unknown as PostgresJsSession<postgres.Sql, Record<string, unknown>, never>
+  if (typeof session?.client !== 'function') throw new Error('This drizzle handle has no postgres.js client.')
+  return session.client
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

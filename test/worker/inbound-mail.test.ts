@@ -8,6 +8,7 @@ import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
 import { zoneResolver } from '../helpers/dns-zone.js'
 import { composeMail, postRaw } from '../helpers/inbound-mail.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
+import { buildTnef } from '../helpers/tnef.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers read loosely in assertions
@@ -384,6 +385,56 @@ t.test('agency replies come back into the request’s thread', async (t) => {
     const manyMessage = (await thread()).find((message) => message.messageId === 'many@spokane.example')!
     t.equal(manyMessage.documentIds.length, 5)
     t.equal(manyMessage.notes.filter((note: string) => /past the limit of 5 attachments/.test(note)).length, 3)
+  })
+
+  t.test('Outlook’s winmail.dat: the files inside become documents; a damaged one is a note on the message', async (t) => {
+    const { request } = await fileByEmail(t)
+    const memo = 'Memorandum of understanding between the city and Ring LLC'
+    const wrapped = await composeMail({
+      from: AGENCY_ADDRESS,
+      to: request.replyAddress,
+      subject: 'Records (Outlook)',
+      messageId: '<tnef@spokane.example>',
+      text: 'The records are attached.',
+      attachments: [
+        {
+          filename: 'winmail.dat',
+          contentType: 'application/ms-tnef',
+          content: buildTnef([{ title: 'RINGMO~1.TXT', longName: 'Ring MOU 2019.txt', data: Buffer.from(memo) }]),
+        },
+      ],
+    })
+    t.match(await inboundRow((await postRaw(app, wrapped, TOKEN)).json().id), { status: 'ingested' })
+    const message = (await messagesOf(request.id)).find((found) => found.messageId === 'tnef@spokane.example')!
+    t.equal(message.documentIds.length, 1)
+    const document = await eventually(
+      async () => {
+        const found = (
+          await app.inject({ method: 'GET', url: `/v1/documents/${message.documentIds[0]}`, headers: requester.headers })
+        ).json()
+        return found.status === 'ready' ? found : null
+      },
+      90_000,
+      'the unpacked file to be read',
+    )
+    t.match(document, { source: 'email', messageId: message.id, filename: 'Ring MOU 2019.txt', requestId: request.id })
+    const text = (await app.inject({ method: 'GET', url: `/v1/documents/${document.id}/text`, headers: requester.headers })).json()
+    t.match(text.pages[0].text, /Memorandum of understanding/)
+
+    const damaged = await composeMail({
+      from: AGENCY_ADDRESS,
+      to: request.replyAddress,
+      subject: 'Records (damaged)',
+      messageId: '<tnef-damaged@spokane.example>',
+      text: 'See attached.',
+      attachments: [
+        { filename: 'winmail.dat', contentType: 'application/ms-tnef', content: Buffer.from('x\u0000\u0001 not a TNEF stream') },
+      ],
+    })
+    t.match(await inboundRow((await postRaw(app, damaged, TOKEN)).json().id), { status: 'ingested' }, 'never a lost message')
+    const noted = (await messagesOf(request.id)).find((found) => found.messageId === 'tnef-damaged@spokane.example')!
+    t.same(noted.documentIds, [])
+    t.match(noted.notes, [/^winmail\.dat \(application\/ms-tnef, \d+ bytes\): not unpacked, the Outlook \(TNEF\) wrapper cannot be read/])
   })
 })
 

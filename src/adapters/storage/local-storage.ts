@@ -25,20 +25,33 @@ export function createLocalStorage(root: string): DocumentStorage {
     assertStorageKey(key)
     return join(objectsDir, key.slice(0, 2), key)
   }
+  // A directory made once stays: remembering it spares a mkdir call per file on the hot path.
+  const madeDirs = new Map<string, Promise<unknown>>()
+  const ensureDir = (dir: string) => {
+    let made = madeDirs.get(dir)
+    if (!made) {
+      made = mkdir(dir, { recursive: true }).catch((error) => {
+        madeDirs.delete(dir)
+        throw error
+      })
+      madeDirs.set(dir, made)
+    }
+    return made
+  }
 
   return {
     async stage(source, options) {
-      await mkdir(stagingDir, { recursive: true })
+      await ensureDir(stagingDir)
       const stagingPath = join(stagingDir, randomUUID())
       const meter = new StagingMeter(options)
       try {
-        await pipeline(source, meter, createWriteStream(stagingPath, { flags: 'wx' }))
-        await syncFile(stagingPath)
+        // flush: the bytes are synced to disk before the file is closed, without opening it again.
+        await pipeline(source, meter, createWriteStream(stagingPath, { flags: 'wx', flush: true }))
       } catch (error) {
         await rm(stagingPath, { force: true })
         throw error
       }
-      return stagedFile(stagingPath, meter.sha256(), meter.size, objectPath)
+      return stagedFile(stagingPath, meter.sha256(), meter.size, objectPath, ensureDir)
     },
 
     async open(key) {
@@ -78,7 +91,13 @@ export function createLocalStorage(root: string): DocumentStorage {
   }
 }
 
-function stagedFile(stagingPath: string, sha256: string, size: number, objectPath: (key: string) => string): StagedFile {
+function stagedFile(
+  stagingPath: string,
+  sha256: string,
+  size: number,
+  objectPath: (key: string) => string,
+  ensureDir: (dir: string) => Promise<unknown>,
+): StagedFile {
   let state: 'staged' | 'committed' | 'discarded' = 'staged'
   return {
     sha256,
@@ -87,9 +106,14 @@ function stagedFile(stagingPath: string, sha256: string, size: number, objectPat
       if (state === 'committed') return
       if (state === 'discarded') throw new Error('A discarded file cannot be committed.')
       const target = objectPath(sha256)
-      await mkdir(join(target, '..'), { recursive: true })
+      await ensureDir(join(target, '..'))
       // Same key, same bytes: replacing a file that is already there changes nothing a reader sees.
-      await rename(stagingPath, target)
+      await rename(stagingPath, target).catch(async (error: NodeJS.ErrnoException) => {
+        // The directory was removed behind the storage's back since it was made: make it again.
+        if (error.code !== 'ENOENT') throw error
+        await mkdir(join(target, '..'), { recursive: true })
+        await rename(stagingPath, target)
+      })
       await syncFile(join(target, '..'))
       state = 'committed'
     },

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises'
 import type { AddressObject, ParsedMail } from 'mailparser'
 import type { MailAuthentication } from '../../adapters/mail-auth.js'
 import type { AppContext } from '../../context.js'
@@ -5,13 +6,14 @@ import type { Transaction } from '../../db/client.js'
 import type { StoredEnvelope } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { InboundHandlers } from '../../jobs/runner.js'
-import { countDeliveriesOfKind, insertDeliveries } from '../deliveries/deliveries.repository.js'
+import { insertRequesterNotice } from '../deliveries/deliveries.repository.js'
 import * as documents from '../documents/documents.repository.js'
 import { withCleanupOnFailure } from '../documents/documents.service.js'
 import { FILE_TYPES } from '../documents/file-types.js'
 import { storableText } from '../documents/page-text.js'
-import { findRequest, lockRequest } from '../requests/requests.repository.js'
+import { holdRequestLock } from '../requests/requests.repository.js'
 import { classifyInbound, type InboundClassification } from './classify.js'
+import { HeaderBlockTap } from './header-block.js'
 import * as inbound from './inbound.repository.js'
 import { MalformedMailError, type ReadMail, readMail, type StagedAttachment } from './mail-reader.js'
 import { deliveryIdsIn, messageIdsIn, replyKeysIn } from './matching.js'
@@ -70,18 +72,21 @@ async function ingest(deps: IngestDeps, id: string): Promise<void> {
   }
   let read: ReadMail | null = null
   try {
+    // One read of the stored message feeds the parser and keeps the header block for authentication.
+    const tap = new HeaderBlockTap()
+    const source = await deps.storage.open(mail.sha256)
+    // A read error reaches readMail through the tap, which the pipeline destroys with it.
+    pipeline(source, tap).catch(() => {})
     const [parsedMail, authentication] = await Promise.all([
-      deps.storage
-        .open(mail.sha256)
-        .then((stream) => readMail(stream, deps.storage, { maxAttachments, maxAttachmentBytes: deps.config.maxUploadBytes })),
-      authenticate(deps, mail.sha256, mail.envelope),
+      readMail(tap, deps.storage, { maxAttachments, maxAttachmentBytes: deps.config.maxUploadBytes }),
+      authenticate(deps, mail.sha256, mail.envelope, tap.header),
     ])
     read = parsedMail
     const classification = classifyInbound(read.parsed)
     const { requestId, matchedBy } = await match(deps, read.parsed, mail.envelope, classification)
     const outcome = await record(deps, mail, read, classification, requestId, authentication)
-    await deps.deliveries.enqueue(outcome.deliveries)
-    await deps.extractions.enqueue(outcome.documentIds)
+    // Both at once: one wait for Redis, not two.
+    await Promise.all([deps.deliveries.enqueue(outcome.deliveries), deps.extractions.enqueue(outcome.documentIds)])
     deps.logger.info(
       {
         inboundMail: id,
@@ -107,10 +112,24 @@ async function ingest(deps: IngestDeps, id: string): Promise<void> {
   }
 }
 
-/** DKIM, SPF and DMARC; a failure to check is "temperror", never a reason to lose the message. */
-async function authenticate(deps: IngestDeps, sha256: string, envelope: StoredEnvelope): Promise<MailAuthentication> {
+const DKIM_SIGNATURE = /^dkim-signature[ \t]*:/im
+
+/**
+ * DKIM, SPF and DMARC; a failure to check is "temperror", never a reason to lose the message. Only
+ * a DKIM signature needs the body (its hash): unsigned mail is checked from its header block alone,
+ * and signed mail (or a header block too long to keep aside) is read again from storage, whole.
+ */
+async function authenticate(
+  deps: IngestDeps,
+  sha256: string,
+  envelope: StoredEnvelope,
+  headerBlock: Promise<Buffer | null>,
+): Promise<MailAuthentication> {
+  const input = { sender: envelope.mailFrom, ip: envelope.remoteAddress }
   try {
-    return await deps.mailAuth.verify(await deps.storage.open(sha256), { sender: envelope.mailFrom, ip: envelope.remoteAddress })
+    const header = await headerBlock
+    if (header && !DKIM_SIGNATURE.test(header.toString('latin1'))) return await deps.mailAuth.verify(header, input)
+    return await deps.mailAuth.verify(await deps.storage.open(sha256), input)
   } catch (error) {
     deps.logger.warn({ err: error }, 'mail authentication could not be checked')
     return { dkim: 'temperror', spf: 'temperror', dmarc: 'temperror' }
@@ -179,30 +198,32 @@ async function record(
   const { parsed } = read
   const keys = read.staged.map(({ file }) => file.sha256)
   return withCleanupOnFailure(deps, keys, async (tx) => {
-    if (requestId) await lockRequest(tx, requestId)
-    const { row, created } = await repository.insertOrFindMessage(tx, {
-      requestId,
-      direction: 'inbound',
-      kind: classification.kind,
-      fromAddress: storableText(addressesOf(parsed.from)[0] ?? mail.envelope.mailFrom ?? ''),
-      toAddresses: addressesOf(parsed.to).map(storableText),
-      ccAddresses: addressesOf(parsed.cc).map(storableText),
-      subject: storableText(parsed.subject ?? ''),
-      text: storableText((parsed.text ?? '').slice(0, MAX_TEXT_CHARS)),
-      messageId: storableText(bareMessageId(parsed, mail.sha256)),
-      inReplyTo: messageIdsIn(parsed.inReplyTo)[0] ?? null,
-      references: messageIdsIn(parsed.references),
-      sentAt: mail.receivedAt,
-      inboundMailId: mail.id,
-      authentication,
-      suggestion: classification.suggestion ?? null,
-      notes: read.notes.map(storableText),
-    })
-    const recorded: Recorded = { messageId: row.id, created, deliveries: [], documentIds: [] }
-    if (created && requestId)
-      Object.assign(recorded, await joinRequest(deps, tx, row, read.staged, classification, threadIds(parsed, classification)))
-    await inbound.markIngested(tx, mail.id)
-    return recorded
+    // Sent together (pipelined on the transaction's connection), run in this order: the lock first.
+    const [, , { row, created }] = await Promise.all([
+      requestId ? holdRequestLock(tx, requestId) : null,
+      inbound.markIngested(tx, mail.id),
+      repository.insertOrFindMessage(tx, {
+        requestId,
+        direction: 'inbound',
+        kind: classification.kind,
+        fromAddress: storableText(addressesOf(parsed.from)[0] ?? mail.envelope.mailFrom ?? ''),
+        toAddresses: addressesOf(parsed.to).map(storableText),
+        ccAddresses: addressesOf(parsed.cc).map(storableText),
+        subject: storableText(parsed.subject ?? ''),
+        text: storableText((parsed.text ?? '').slice(0, MAX_TEXT_CHARS)),
+        messageId: storableText(bareMessageId(parsed, mail.sha256)),
+        inReplyTo: messageIdsIn(parsed.inReplyTo)[0] ?? null,
+        references: messageIdsIn(parsed.references),
+        sentAt: mail.receivedAt,
+        inboundMailId: mail.id,
+        authentication,
+        suggestion: classification.suggestion ?? null,
+        notes: read.notes.map(storableText),
+      }),
+    ])
+    const joined =
+      created && requestId ? await joinRequest(deps, tx, row, read.staged, classification, threadIds(parsed, classification)) : null
+    return { messageId: row.id, created, deliveries: joined?.deliveries ?? [], documentIds: joined?.documentIds ?? [] }
   })
 }
 
@@ -211,55 +232,54 @@ async function record(
  * administrator assigning unmatched mail): its attachments become documents of the request; a reply
  * tells the requester (a delivery, so durable and once) and an unknown sender address is remembered
  * for the agency; a bounce marks the email it returns failed and tells the requester. Auto-replies
- * change nothing.
+ * change nothing. Independent statements are sent together (pipelined).
  */
 export async function joinRequest(
   deps: Pick<IngestDeps, 'clock' | 'config'>,
   tx: Transaction,
-  message: repository.MessageRow,
+  message: repository.InboundMessageRow,
   staged: readonly StagedAttachment[],
   classification: InboundClassification,
   threadMessageIds: readonly string[],
 ): Promise<{ deliveries: DeliveryJob[]; documentIds: string[] }> {
   const requestId = message.requestId!
-  const found = (await findRequest(tx, requestId))!
-  const documentIds: string[] = []
-  for (const { file, filename, type } of staged) {
-    await file.commit()
-    const { row, created } = await documents.insertOrFindDocument(tx, {
-      requestId,
-      source: 'email',
-      messageId: message.id,
-      title: filename,
-      kind: type === 'email' ? 'correspondence' : 'other',
-      filename,
-      mimeType: FILE_TYPES[type].mimeType,
-      size: file.size,
-      sha256: file.sha256,
-      receivedAt: message.sentAt ?? deps.clock.now(),
-    })
-    if (created) documentIds.push(row.id)
-  }
-  const deliveries: DeliveryJob[] = []
-  const notify = async (kind: 'agency_replied' | 'delivery_failed', aboutId: string) => {
-    const sequence = await countDeliveriesOfKind(tx, requestId, kind)
-    deliveries.push(
-      ...(await insertDeliveries(tx, [{ requestId, kind, recipient: 'requester', sequence, sendAt: deps.clock.now(), aboutId }])),
-    )
-  }
+  const receivedAt = message.sentAt ?? deps.clock.now()
+  const notify = (kind: 'agency_replied' | 'delivery_failed', aboutId: string) =>
+    insertRequesterNotice(tx, { requestId, kind, sendAt: deps.clock.now(), aboutId })
   // A records portal's automatic notice can carry a step the requester must act on (a fee, records
   // released, a question): those are told like a person's reply; plain out-of-office notes are not.
-  if (message.kind === 'reply' || (message.kind === 'auto_reply' && classification.suggestion?.event !== undefined)) {
-    await notify('agency_replied', message.id)
-    const from = message.fromAddress.toLowerCase()
-    if (from.includes('@') && from !== found.agency.email?.toLowerCase()) await repository.recordObservedAddress(tx, found.agency.id, from)
-  }
+  const told = message.kind === 'reply' || (message.kind === 'auto_reply' && classification.suggestion?.event !== undefined)
+  const from = message.fromAddress.toLowerCase()
+  // The caller holds the stored files' locks, so the files go in place while the rows are written;
+  // the statements are sent together (pipelined).
+  const [, stored, deliveries] = await Promise.all([
+    Promise.all(staged.map(({ file }) => file.commit())),
+    Promise.all(
+      staged.map(({ file, filename, type }) =>
+        documents.insertOrFindDocumentId(tx, {
+          requestId,
+          source: 'email',
+          messageId: message.id,
+          title: filename,
+          kind: type === 'email' ? 'correspondence' : 'other',
+          filename,
+          mimeType: FILE_TYPES[type].mimeType,
+          size: file.size,
+          sha256: file.sha256,
+          receivedAt,
+        }),
+      ),
+    ),
+    told ? notify('agency_replied', message.id) : [],
+    told && from.includes('@') ? repository.recordObservedAddress(tx, requestId, from) : null,
+  ])
+  const documentIds = stored.filter(({ created }) => created).map(({ id }) => id)
   if (message.kind === 'bounce') {
     const ids = [...threadMessageIds]
     const bounced = await repository.findBouncedDelivery(tx, requestId, deliveryIdsIn(ids, deps.config.replyDomain), ids)
     const reason = classification.bounce?.reason ?? 'The agency’s mail server returned the message.'
     const failed = bounced ? await repository.markBounced(tx, bounced.id, reason) : null
-    if (failed) await notify('delivery_failed', failed.id)
+    if (failed) return { deliveries: await notify('delivery_failed', failed.id), documentIds }
   }
   return { deliveries, documentIds }
 }

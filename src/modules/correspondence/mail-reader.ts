@@ -1,4 +1,4 @@
-import { type Readable, Transform } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
   type Attachment,
@@ -12,6 +12,7 @@ import {
 import type { DocumentStorage, StagedFile } from '../../adapters/storage/storage.js'
 import { detectFileType, FILE_TYPES, type FileType, SNIFF_BYTES } from '../documents/file-types.js'
 import { cleanFilename } from '../documents/filenames.js'
+import { readTnef, TnefError } from './tnef.js'
 
 /** An attachment staged in storage, to become a document of the request once the message is matched. */
 export interface StagedAttachment {
@@ -45,6 +46,32 @@ export interface ReadLimits {
 export const REPORT_PART_BYTES = 64 * 1024
 const REPORT_TYPES = new Set(['message/rfc822', 'text/rfc822-headers', 'message/delivery-status', 'message/global-headers'])
 
+const TNEF_TYPES = new Set(['application/ms-tnef', 'application/vnd.ms-tnef'])
+
+/** Outlook's TNEF wrapper, by its type or the name Outlook always gives it. */
+function isTnefPart(attachment: AttachmentStream, filename: string): boolean {
+  return TNEF_TYPES.has(attachment.contentType) || filename.toLowerCase() === 'winmail.dat'
+}
+
+/** A streamed part as simpleParser would list it, with only `head` of its content. */
+function attachmentOf(attachment: AttachmentStream, head: Buffer, size: number): Attachment {
+  return {
+    type: 'attachment',
+    contentType: attachment.contentType,
+    partId: attachment.partId,
+    contentDisposition: attachment.contentDisposition,
+    filename: attachment.filename,
+    headers: attachment.headers,
+    contentId: attachment.contentId,
+    cid: attachment.cid,
+    related: attachment.related,
+    content: head,
+    release: null,
+    checksum: '',
+    size,
+  } as Attachment
+}
+
 /** The message cannot be parsed as MIME at all: retrying will not help. */
 export class MalformedMailError extends Error {
   override readonly name = 'MalformedMailError'
@@ -55,8 +82,9 @@ export class MalformedMailError extends Error {
  * part, converted by mailparser's html-to-text, never kept as markup), every attachment streamed into
  * storage while it is decoded. Attached emails are attachments (`ignoreEmbedded`), not parsed inline.
  * Images embedded in the HTML (logos, signatures) and types the service does not read are not kept;
- * beyond `maxAttachments` or `maxAttachmentBytes` parts are drained and noted. On failure, whatever
- * was staged is discarded.
+ * beyond `maxAttachments` or `maxAttachmentBytes` parts are drained and noted. Outlook's TNEF
+ * wrapper (winmail.dat) is unpacked: the files inside are attachments like the others (and count
+ * against the same limits); a damaged one is noted. On failure, whatever was staged is discarded.
  */
 export async function readMail(source: Readable, storage: DocumentStorage, limits: ReadLimits): Promise<ReadMail> {
   const parser = new MailParser({
@@ -82,8 +110,72 @@ export async function readMail(source: Readable, storage: DocumentStorage, limit
     headerLines = value
   })
   const work: Promise<void>[] = []
+  /** Keeps a file if it is a type the service reads and the message has room for it; notes what became of it. */
+  const keepFile = async (data: Buffer, filename: string, from: string): Promise<void> => {
+    if (kept >= limits.maxAttachments) {
+      notes.push(`${filename} (${from}): not kept, past the limit of ${limits.maxAttachments} attachments per message`)
+      return
+    }
+    let type: FileType | null = null
+    const file = await storage.stage(Readable.from([data]), {
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      inspectBytes: SNIFF_BYTES,
+      inspect(bytes) {
+        type = bytes.length > 0 ? detectFileType(bytes) : null
+      },
+    })
+    if (type === null) {
+      await file.discard()
+      notes.push(`${filename} (${from}, ${data.length} bytes): not kept, not a type this service reads`)
+      return
+    }
+    kept += 1
+    staged.push({ file, filename, type })
+    notes.push(`${filename} (${FILE_TYPES[type as FileType].mimeType}, ${data.length} bytes, ${from}): kept as a document`)
+  }
+  /** The files inside Outlook's TNEF wrapper, each kept or noted like an attachment of its own; answers the wrapper's size. */
+  const unpackTnef = async (attachment: AttachmentStream, filename: string): Promise<number> => {
+    const chunks: Buffer[] = []
+    let size = 0
+    try {
+      for await (const chunk of attachment.content as AsyncIterable<Buffer>) {
+        size += chunk.length
+        // Past the limit the rest is still drained, so the parser goes on to the next part.
+        if (size <= limits.maxAttachmentBytes) chunks.push(chunk)
+        else chunks.length = 0
+      }
+    } finally {
+      attachment.release?.()
+    }
+    const wrapper = `${filename} (${attachment.contentType}, ${size} bytes)`
+    if (size > limits.maxAttachmentBytes) {
+      notes.push(`${wrapper}: not unpacked, larger than ${limits.maxAttachmentBytes} bytes`)
+      return size
+    }
+    let contents: ReturnType<typeof readTnef>
+    try {
+      contents = readTnef(Buffer.concat(chunks))
+    } catch (error) {
+      if (!(error instanceof TnefError)) throw error
+      notes.push(`${wrapper}: not unpacked, the Outlook (TNEF) wrapper cannot be read: ${error.message}`)
+      return size
+    }
+    const from = `inside ${filename}`
+    for (const [index, inner] of contents.attachments.entries())
+      await keepFile(inner.data, cleanFilename(inner.filename ?? `${filename}-${index + 1}`), from)
+    for (const name of contents.skipped)
+      notes.push(`${cleanFilename(name)} (${from}): not kept, an embedded Outlook item rather than a file`)
+    if (contents.attachments.length === 0 && contents.skipped.length === 0)
+      notes.push(`${wrapper}: an Outlook (TNEF) wrapper with no files inside`)
+    return size
+  }
   const consume = async (attachment: AttachmentStream, number: number): Promise<void> => {
     const filename = cleanFilename(attachment.filename || `attachment-${number}`)
+    if (!attachment.related && isTnefPart(attachment, filename)) {
+      const size = await unpackTnef(attachment, filename)
+      attachments.push(attachmentOf(attachment, Buffer.alloc(0), size))
+      return
+    }
     const report = REPORT_TYPES.has(attachment.contentType)
     const head: Buffer[] = []
     let headLength = 0
@@ -137,21 +229,7 @@ export async function readMail(source: Readable, storage: DocumentStorage, limit
     } finally {
       attachment.release?.()
     }
-    attachments.push({
-      type: 'attachment',
-      contentType: attachment.contentType,
-      partId: attachment.partId,
-      contentDisposition: attachment.contentDisposition,
-      filename: attachment.filename,
-      headers: attachment.headers,
-      contentId: attachment.contentId,
-      cid: attachment.cid,
-      related: attachment.related,
-      content: Buffer.concat(head),
-      release: null,
-      checksum: '',
-      size,
-    } as Attachment)
+    attachments.push(attachmentOf(attachment, Buffer.concat(head), size))
   }
   const contents: Readable[] = []
   parser.on('data', (data: AttachmentStream | MessageText) => {

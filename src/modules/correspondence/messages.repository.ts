@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client.js'
-import { agencyObservedAddresses, deliveries, documents, messages, requests } from '../../db/schema/index.js'
+import { clientOf, type Executor } from '../../db/client.js'
+import { deliveries, documents, messages, requests } from '../../db/schema/index.js'
 
 export type MessageRow = typeof messages.$inferSelect
 export type MessageInsert = typeof messages.$inferInsert
@@ -94,10 +94,8 @@ const jsonList = (values: readonly string[]) => sql`(select jsonb_array_elements
 /** The first of these reply keys (in order) that is a request's; null when none is. */
 export async function findRequestByReplyKeys(db: Executor, keys: readonly string[]): Promise<string | null> {
   if (keys.length === 0) return null
-  const rows = await db
-    .select({ id: requests.id, key: requests.replyKey })
-    .from(requests)
-    .where(sql`${requests.replyKey} in ${jsonList(keys)}`)
+  const rows = await clientOf(db)<{ id: string; key: string }[]>`
+    select id, reply_key as key from requests where reply_key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`
   for (const key of keys) {
     const row = rows.find((candidate) => candidate.key === key)
     if (row) return row.id
@@ -177,32 +175,52 @@ export async function markBounced(db: Executor, deliveryId: string, reason: stri
   return row ?? null
 }
 
+/** What recording an inbound message answers: the row's id and what joining its request needs. */
+export type InboundMessageRow = Pick<MessageRow, 'id' | 'requestId' | 'kind' | 'fromAddress' | 'sentAt'>
+
 /**
  * Inserts an inbound message, or answers the one already there: for a request, the one with the
  * same Message-ID (the unique index); unmatched, an unmatched one with the same Message-ID.
+ * Plain SQL, prepared (see clientOf): ingest runs it once per message.
  */
-export async function insertOrFindMessage(db: Executor, values: MessageInsert): Promise<{ row: MessageRow; created: boolean }> {
-  if (values.requestId) {
-    const [inserted] = await db
-      .insert(messages)
-      .values(values)
-      .onConflictDoNothing({ target: [messages.requestId, messages.messageId] })
-      .returning()
-    if (inserted) return { row: inserted, created: true }
-    const [existing] = await db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.requestId, values.requestId), eq(messages.messageId, values.messageId)))
-    return { row: existing!, created: false }
+export async function insertOrFindMessage(
+  db: Executor,
+  values: MessageInsert & { sentAt: Date },
+): Promise<{ row: InboundMessageRow; created: boolean }> {
+  const sql = clientOf(db)
+  const toRow = (record: { id: string; sent_at: string | null }): InboundMessageRow => ({
+    id: record.id,
+    requestId: values.requestId ?? null,
+    kind: values.kind,
+    fromAddress: values.fromAddress,
+    sentAt: record.sent_at === null ? null : new Date(record.sent_at),
+  })
+  const find = async () => {
+    const [existing] = await sql<{ id: string; kind: MessageRow['kind']; from_address: string; sent_at: string | null }[]>`
+      select id, kind, from_address, sent_at from messages
+      where request_id is not distinct from ${values.requestId ?? null}::uuid and message_id = ${values.messageId}`
+    return existing ? { row: { ...toRow(existing), kind: existing.kind, fromAddress: existing.from_address }, created: false } : null
   }
-  const [existing] = await db
-    .select()
-    .from(messages)
-    .where(and(isNull(messages.requestId), eq(messages.messageId, values.messageId)))
-  if (existing) return { row: existing, created: false }
-  const [inserted] = await db.insert(messages).values(values).returning()
-  return { row: inserted!, created: true }
+  if (!values.requestId) {
+    const existing = await find()
+    if (existing) return existing
+  }
+  const [inserted] = await sql<{ id: string; sent_at: string | null }[]>`
+    insert into messages (request_id, direction, kind, from_address, to_addresses, cc_addresses, subject, text, message_id,
+      in_reply_to, "references", sent_at, inbound_mail_id, authentication, suggestion, notes)
+    values (${values.requestId ?? null}::uuid, ${values.direction}, ${values.kind}, ${values.fromAddress},
+      ${JSON.stringify(values.toAddresses ?? [])}::jsonb, ${JSON.stringify(values.ccAddresses ?? [])}::jsonb,
+      ${values.subject}, ${values.text}, ${values.messageId}, ${values.inReplyTo ?? null}::text,
+      ${JSON.stringify(values.references ?? [])}::jsonb, ${values.sentAt.toISOString()}::timestamptz,
+      ${values.inboundMailId ?? null}::uuid, ${jsonOrNull(values.authentication)}::jsonb, ${jsonOrNull(values.suggestion)}::jsonb,
+      ${JSON.stringify(values.notes ?? [])}::jsonb)
+    on conflict (request_id, message_id) do nothing
+    returning id, sent_at`
+  if (inserted) return { row: toRow(inserted), created: true }
+  return (await find())!
 }
+
+const jsonOrNull = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value))
 
 export async function findMessage(db: Executor, id: string): Promise<MessageRow | null> {
   const [row] = await db.select().from(messages).where(eq(messages.id, id))
@@ -303,13 +321,15 @@ export async function markRead(db: Executor, requestId: string): Promise<number>
   return rows.length
 }
 
-/** Remembers an address an agency's reply came from that the agency does not list. */
-export async function recordObservedAddress(db: Executor, agencyId: string, address: string): Promise<void> {
-  await db
-    .insert(agencyObservedAddresses)
-    .values({ agencyId, address: address.toLowerCase() })
-    .onConflictDoUpdate({
-      target: [agencyObservedAddresses.agencyId, agencyObservedAddresses.address],
-      set: { seenCount: sql`${agencyObservedAddresses.seenCount} + 1`, lastSeenAt: sql`now()` },
-    })
+/**
+ * Remembers the address a reply to a request came from, for the request's agency, unless it is the
+ * address the agency lists. One statement, plain SQL, prepared (see clientOf).
+ */
+export async function recordObservedAddress(db: Executor, requestId: string, address: string): Promise<void> {
+  await clientOf(db)`
+    insert into agency_observed_addresses (agency_id, address)
+    select a.id, ${address.toLowerCase()}::text from requests r join agencies a on a.id = r.agency_id
+    where r.id = ${requestId}::uuid and lower(coalesce(a.email, '')) <> ${address.toLowerCase()}::text
+    on conflict (agency_id, address) do update
+      set seen_count = agency_observed_addresses.seen_count + 1, last_seen_at = now()`
 }

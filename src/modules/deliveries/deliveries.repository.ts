@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
-import { type Executor, inUuids } from '../../db/client.js'
+import { clientOf, type Executor, inUuids } from '../../db/client.js'
 import { deliveries, messages, requests } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import { REMINDER_KINDS } from './reminder-plan.js'
@@ -232,6 +232,24 @@ export async function findDelivery(db: Executor, id: string): Promise<DeliveryRo
 }
 
 /** How many deliveries of this kind a request has had (the next one's sequence). */
+/**
+ * Queues a notice to the requester (numbered after the request's notices of its kind so far), in
+ * one statement, plain SQL, prepared (see clientOf): ingest tells the requester of every reply.
+ */
+export async function insertRequesterNotice(
+  db: Executor,
+  notice: { requestId: string; kind: DeliveryRow['kind']; sendAt: Date; aboutId: string },
+): Promise<DeliveryJob[]> {
+  const rows = await clientOf(db)<{ id: string; send_at_ms: number; attempts: number }[]>`
+    insert into deliveries (request_id, kind, recipient, sequence, send_at, about_id)
+    select ${notice.requestId}::uuid, ${notice.kind}::text, 'requester',
+      (select count(*)::int from deliveries where request_id = ${notice.requestId}::uuid and kind = ${notice.kind}::text),
+      ${notice.sendAt.toISOString()}::timestamptz, ${notice.aboutId}::uuid
+    on conflict do nothing
+    returning id, (extract(epoch from send_at) * 1000)::float8 as send_at_ms, attempts`
+  return rows.map((row) => ({ id: row.id, sendAt: new Date(row.send_at_ms), attempts: row.attempts }))
+}
+
 export async function countDeliveriesOfKind(db: Executor, requestId: string, kind: DeliveryRow['kind']): Promise<number> {
   const [row] = await db
     .select({ value: sql<number>`count(*)::int` })

@@ -1,5 +1,5 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm'
-import { type Executor, inUuids } from '../../db/client.js'
+import { clientOf, type Executor, inUuids } from '../../db/client.js'
 import { documentPages, documents, inboundMail } from '../../db/schema/index.js'
 import { storableText } from './page-text.js'
 
@@ -25,6 +25,28 @@ export async function insertOrFindDocument(db: Executor, values: DocumentInsert)
     .from(documents)
     .where(and(eq(documents.requestId, values.requestId), eq(documents.sha256, values.sha256)))
   return { row: existing!, created: false }
+}
+
+/**
+ * insertOrFindDocument answering only the id: plain SQL, prepared (see clientOf), for ingest, which
+ * records every attachment of every message.
+ */
+export async function insertOrFindDocumentId(
+  db: Executor,
+  values: DocumentInsert & { receivedAt: Date },
+): Promise<{ id: string; created: boolean }> {
+  const sql = clientOf(db)
+  const [inserted] = await sql<{ id: string }[]>`
+    insert into documents (request_id, source, message_id, title, kind, filename, mime_type, size, sha256, received_at)
+    values (${values.requestId}::uuid, ${values.source ?? 'upload'}::text, ${values.messageId ?? null}::uuid, ${values.title}, ${values.kind}::text,
+      ${values.filename}, ${values.mimeType}, ${values.size}, ${values.sha256}, ${values.receivedAt.toISOString()}::timestamptz)
+    on conflict (request_id, sha256) do nothing
+    returning id`
+  if (inserted) return { id: inserted.id, created: true }
+  const [existing] = await sql<
+    { id: string }[]
+  >`select id from documents where request_id = ${values.requestId}::uuid and sha256 = ${values.sha256}`
+  return { id: existing!.id, created: false }
 }
 
 export async function findDocument(db: Executor, id: string): Promise<DocumentRow | null> {
@@ -110,7 +132,8 @@ export async function isReferenced(db: Executor, sha256: string): Promise<boolea
  * bytes back and a deletion that removes them cannot interleave.
  */
 export async function lockStoredFile(db: Executor, sha256: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`document-bytes:${sha256}`}, 0))`)
+  // Plain SQL, prepared (see clientOf): every upload and every ingested message takes these locks.
+  await clientOf(db)`select pg_advisory_xact_lock(hashtextextended(${`document-bytes:${sha256}`}, 0))`
 }
 
 export async function removePages(db: Executor, documentId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lt, notInArray, or, type SQL, sql } from 'drizzle-orm'
-import { type Executor, inUuids, preparedPer } from '../../db/client.js'
+import { clientOf, type Executor, inUuids, preparedPer } from '../../db/client.js'
 import { agencies, deliveries, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
@@ -65,6 +65,11 @@ export async function findRequests(db: Executor, ids: readonly string[]): Promis
 export async function lockRequest(db: Executor, id: string): Promise<RequestRow | null> {
   const [row] = await db.select().from(requests).where(eq(requests.id, id)).for('update')
   return row ?? null
+}
+
+/** lockRequest without reading the row back: plain SQL, prepared (see clientOf), for ingest. */
+export async function holdRequestLock(db: Executor, id: string): Promise<void> {
+  await clientOf(db)`select 1 from requests where id = ${id}::uuid for update`
 }
 
 export interface RequestFilter {
