@@ -122,16 +122,29 @@ const signedIn = await browse(linkPath, { _csrf: csrfIn(await (await browse(link
 if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`)
 const session = cookieHeader()
 
-async function load(path: string, headers: Record<string, string>): Promise<number> {
-  const result = await autocannon({ url: `${origin}${path}`, connections: CONNECTIONS, duration: SECONDS, headers })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return result.requests.average
+/** Requests per second for one path; for several, complete rounds of all of them per second (a client needing them all). */
+async function load(paths: readonly string[], headers: Record<string, string>): Promise<number> {
+  const result = await autocannon({
+    url: origin,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers,
+    requests: paths.map((path) => ({ method: 'GET' as const, path })),
+  })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${paths.join(', ')}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return result.requests.average / paths.length
 }
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
 
+// The request page shows the request, its events, its thread and its documents: the JSON side is the
+// four calls a client makes for the same, counted as one round.
 const pairs = [
-  { name: 'request', html: `/requests/${created.id}`, json: `/v1/requests/${created.id}` },
-  { name: 'dashboard', html: '/me', json: '/v1/requests' },
+  {
+    name: 'request',
+    html: [`/requests/${created.id}`],
+    json: ['', '/events', '/messages?limit=100', '/documents'].map((tail) => `/v1/requests/${created.id}${tail}`),
+  },
+  { name: 'dashboard', html: ['/me'], json: ['/v1/requests?limit=100'] },
 ]
 const throughput: Record<string, { htmlRps: number; jsonRps: number; ratio: number }> = {}
 console.log(`HTML pages against the JSON serving the same data: ${CONNECTIONS} connections, ${SECONDS}s x ${ROUNDS} rounds each`)
@@ -156,7 +169,13 @@ for (const pair of pairs) {
 /** The page and every stylesheet, script, image and icon it links, in bytes as sent. */
 async function pageWeight(path: string, headers: Record<string, string>): Promise<{ html: number; assets: number; total: number }> {
   const page = await fetch(`${origin}${path}`, { headers })
-  if (!page.ok) throw new Error(`${path}: ${page.status} ${(await page.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 400)}`)
+  if (!page.ok)
+    throw new Error(
+      `${path}: ${page.status} ${(await page.text())
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 400)}`,
+    )
   const html = Buffer.from(await page.arrayBuffer())
   const linked = new Set<string>()
   for (const match of html.toString('utf8').matchAll(/<(?:link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"/g)) {
