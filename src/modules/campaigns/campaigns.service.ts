@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { AppContext } from '../../context.js'
 import { ConflictError, NotAllowedError, NotFoundError, RuleViolationError } from '../../errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
