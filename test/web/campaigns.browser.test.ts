@@ -106,6 +106,5 @@ if (!executablePath) {
     t.equal(await plain.locator('#targets tbody tr').count(), 10)
     t.equal(await plain.getByRole('button', { name: 'File the drafts' }).count(), 0, 'no filing form for the public')
     t.equal(await plain.locator('#targets a[href^="/requests/"]').count(), 8, 'links to the filed requests only')
-    t.same(await accessibilityViolations(plain), [], 'public campaign page: no WCAG 2.1 AA violation')
   })
 }
