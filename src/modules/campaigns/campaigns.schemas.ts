@@ -108,9 +108,9 @@ export const campaignTargetSchema = z
   .meta({ id: 'CampaignTarget' })
 
 export const targetListQuery = z.object({
-  status: z.enum(REQUEST_STATUSES).optional(),
-  state: stateCodeSchema.optional(),
-  overdue: z.stringbool().optional(),
+  status: z.enum(REQUEST_STATUSES).optional().describe('Only agencies whose request has this status'),
+  state: stateCodeSchema.optional().describe('Only agencies of this state (two-letter USPS code)'),
+  overdue: z.stringbool().optional().describe('true: only requests past their due date; false: only those that are not'),
   ...paginationQuery,
 })
 
