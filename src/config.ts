@@ -140,6 +140,7 @@ const configSchema = z
     NEW_ACCOUNT_DAYS: z.coerce.number().min(0).max(365).default(3),
     NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
     AGENCIES_PER_USER_PER_DAY: z.coerce.number().int().min(0).max(100_000).default(20),
+    CAMPAIGN_SEND_PER_MINUTE: z.coerce.number().positive().max(6_000).default(20),
     INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
     INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
     INBOUND_SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -249,6 +250,8 @@ export interface Config {
     newAccountAgencyEmailsPerDay: number
     agenciesPerDay: number
   }
+  /** Letters of campaigns filed by email leave at most this many a minute, all campaigns together. */
+  campaignSendPerMinute: number
   /** Mail coming in (SMTP listener and IMAP poller of `npm run inbound`, HTTP endpoint) and its ingest job. */
   inbound: {
     /** Largest message accepted, in bytes (SMTP SIZE and 552, HTTP 413; counted while it streams). */
@@ -362,6 +365,7 @@ function toConfig(env: ConfigEnv): Config {
       newAccountAgencyEmailsPerDay: Math.min(env.NEW_ACCOUNT_AGENCY_EMAILS_PER_DAY, env.AGENCY_EMAILS_PER_USER_PER_DAY),
       agenciesPerDay: env.AGENCIES_PER_USER_PER_DAY,
     },
+    campaignSendPerMinute: env.CAMPAIGN_SEND_PER_MINUTE,
     inbound: {
       maxBytes: env.INBOUND_MAX_BYTES,
       token: env.INBOUND_TOKEN ?? null,

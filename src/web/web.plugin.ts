@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.js'
 import { createPageEngine, VIEWS_DIR } from '../modules/templates/liquid.js'
 import { adminPages } from './admin.routes.js'
+import { campaignPages } from './campaign.routes.js'
 import { composePages } from './compose.routes.js'
 import { dashboardPages } from './dashboard.routes.js'
 import { publicPages } from './public.routes.js'
@@ -40,4 +41,5 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(dashboardPages(ctx))
   await app.register(adminPages(ctx))
   await app.register(requestPages(ctx))
+  await app.register(campaignPages(ctx))
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, notInArray, or, type SQL, sql } from 'drizzle-orm'
 import { clientOf, type Executor, inUuids, preparedPer } from '../../db/client.js'
-import { agencies, deliveries, jurisdictions, requestEvents, requests } from '../../db/schema/index.js'
+import { agencies, deliveries, jurisdictions, messages, requestEvents, requests } from '../../db/schema/index.js'
 import { CLOSED_STATUSES, type RequestStatus } from './request-status.js'
 
 export type RequestRow = typeof requests.$inferSelect
@@ -82,6 +82,12 @@ export interface RequestFilter {
   limit: number
 }
 
+/** Whether a request is past its due date at `now` in its agency's time zone (needs requests joined with jurisdictions). */
+export function overdueAt(now: Date): SQL<boolean> {
+  return sql<boolean>`(${requests.dueDate} < (${now.toISOString()}::timestamptz at time zone ${jurisdictions.timezone})::date
+      and ${notInArray(requests.status, [...CLOSED_STATUSES, 'draft'])})`
+}
+
 /** Newest first, keyset-paginated on (createdAt, id). */
 export async function listRequests(db: Executor, filter: RequestFilter): Promise<RequestWithAgency[]> {
   const conditions: SQL[] = []
@@ -90,8 +96,7 @@ export async function listRequests(db: Executor, filter: RequestFilter): Promise
   if (filter.agencyId) conditions.push(eq(requests.agencyId, filter.agencyId))
   if (filter.state) conditions.push(eq(agencies.state, filter.state))
   if (filter.overdueAt) {
-    const isOverdue = sql`(${requests.dueDate} < (${filter.overdueAt.now.toISOString()}::timestamptz at time zone ${jurisdictions.timezone})::date
-      and ${notInArray(requests.status, [...CLOSED_STATUSES, 'draft'])})`
+    const isOverdue = overdueAt(filter.overdueAt.now)
     conditions.push(filter.overdueAt.overdue ? isOverdue : sql`not coalesce(${isOverdue}, false)`)
   }
   if (filter.before) {
@@ -124,9 +129,47 @@ export async function deadlineRequestIdsIn(db: Executor, state: string): Promise
   return rows.map((row) => row.id)
 }
 
-export async function insertRequest(db: Executor, values: typeof requests.$inferInsert): Promise<RequestRow> {
-  const [row] = await db.insert(requests).values(values).returning()
-  return row!
+/**
+ * Stores many drafts and their "created" events in one statement; answers their ids in the order of
+ * `drafts`. The rows travel as one JSON parameter, as in markSubmitted.
+ */
+export async function insertDrafts(
+  db: Executor,
+  drafts: readonly (Pick<
+    typeof requests.$inferInsert,
+    'userId' | 'agencyId' | 'templateSlug' | 'subject' | 'body' | 'replyKey' | 'visibility'
+  > & {
+    variables: Record<string, string>
+  })[],
+  created: { createdAt: Date; by: string },
+): Promise<string[]> {
+  if (drafts.length === 0) return []
+  const values = JSON.stringify(
+    drafts.map((draft) => ({
+      user_id: draft.userId,
+      agency_id: draft.agencyId,
+      template_slug: draft.templateSlug,
+      variables: draft.variables,
+      subject: draft.subject,
+      body: draft.body,
+      visibility: draft.visibility ?? 'public',
+      reply_key: draft.replyKey,
+    })),
+  )
+  const rows = await db.execute<{ id: string; reply_key: string }>(sql`
+    with inserted as (
+      insert into ${requests} (user_id, agency_id, template_slug, variables, subject, body, visibility, reply_key)
+      select user_id, agency_id, template_slug, variables, subject, body, visibility, reply_key
+      from jsonb_to_recordset(${values}::jsonb)
+        as draft(user_id uuid, agency_id uuid, template_slug text, variables jsonb, subject text, body text, visibility text, reply_key text)
+      returning ${requests.id} as id, ${requests.replyKey} as reply_key
+    ), logged as (
+      insert into ${requestEvents} (request_id, type, occurred_at, status_after, created_by)
+      select id, 'created', ${created.createdAt.toISOString()}::timestamptz, 'draft', ${created.by}::uuid from inserted
+    )
+    select id, reply_key from inserted`)
+  const idOf = new Map(rows.map((row) => [row.reply_key, row.id]))
+  return drafts.map((draft) => idOf.get(draft.replyKey)!)
 }
 
 export async function updateRequest(db: Executor, id: string, values: Partial<typeof requests.$inferInsert>): Promise<RequestRow> {
@@ -175,6 +218,52 @@ export async function markSubmitted(
     )
     select count(*)::int as changed from changed`)
   return result!.changed
+}
+
+/**
+ * Of these requests, those still "submitted" whose letter by email is still scheduled go back to
+ * draft: the letter's delivery and its thread message are deleted (nothing was sent; a worker that
+ * wakes for it finds nothing to claim), the submission is cleared, its "submitted" event replaced by
+ * a note. A letter claimed by a worker ("sending") or sent is left alone. Answers the ids changed.
+ */
+export async function returnUnsentToDraft(
+  db: Executor,
+  ids: readonly string[],
+  held: { at: Date; note: string; by: string },
+): Promise<string[]> {
+  if (ids.length === 0) return []
+  const letters = await db.execute<{ id: string; request_id: string }>(sql`
+    select ${deliveries.id} as id, ${deliveries.requestId} as request_id
+    from ${deliveries} join ${requests} on ${requests.id} = ${deliveries.requestId}
+    where ${inUuids(deliveries.requestId, ids)} and ${deliveries.kind} = 'letter' and ${deliveries.recipient} = 'agency'
+      and ${deliveries.status} = 'scheduled' and ${requests.status} = 'submitted'
+    for update of ${deliveries}, ${requests} skip locked`)
+  if (letters.length === 0) return []
+  const letterIds = letters.map((letter) => letter.id)
+  await db.delete(messages).where(inUuids(messages.deliveryId, letterIds))
+  const deleted = await db
+    .delete(deliveries)
+    .where(and(inUuids(deliveries.id, letterIds), eq(deliveries.status, 'scheduled')))
+    .returning({ requestId: deliveries.requestId })
+  const requestIds = deleted.map((row) => row.requestId)
+  if (requestIds.length === 0) return []
+  await db
+    .update(requests)
+    .set({ status: 'draft', submittedVia: null, submittedAt: null, dueDate: null, deadline: null, updatedAt: sql`now()` })
+    .where(inUuids(requests.id, requestIds))
+  await db.delete(requestEvents).where(and(inUuids(requestEvents.requestId, requestIds), eq(requestEvents.type, 'submitted')))
+  await db.insert(requestEvents).values(
+    requestIds.map((requestId) => ({
+      requestId,
+      type: 'note',
+      occurredAt: held.at,
+      note: held.note,
+      statusBefore: 'submitted' as const,
+      statusAfter: 'draft' as const,
+      createdBy: held.by,
+    })),
+  )
+  return requestIds
 }
 
 export async function listEvents(db: Executor, requestId: string): Promise<RequestEventRow[]> {

@@ -9,7 +9,7 @@ import type { DeliveryJob } from '../../jobs/queues.js'
 import { findRequester } from '../accounts/accounts.repository.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { assertAgencyEmailAllowance } from '../accounts/member-limits.js'
-import { closuresOf, findAgency } from '../agencies/agencies.repository.js'
+import { type AgencyRow, closuresOf, findAgency } from '../agencies/agencies.repository.js'
 import { recordLetterMessages } from '../correspondence/outbound-messages.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, type Deadline, isOverdue } from '../deadlines/deadline.js'
@@ -19,6 +19,7 @@ import { removingRequestFiles } from '../documents/documents.service.js'
 import type { Jurisdiction } from '../jurisdictions/jurisdiction.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
 import { findJurisdiction, findJurisdictions } from '../jurisdictions/jurisdictions.repository.js'
+import type { LetterTemplate } from '../templates/template.types.js'
 import { canChange, canSee, findChangeableRequest, findVisibleRequest } from './request-access.js'
 import { renderLetterFor, replyAddressOf } from './request-letters.js'
 import {
@@ -30,6 +31,7 @@ import {
   type RequestStatus,
   type TimelineEventType,
 } from './request-status.js'
+import type { RequestRow } from './requests.repository.js'
 import * as repository from './requests.repository.js'
 import type {
   BulkSubmitInput,
@@ -92,36 +94,65 @@ export async function createRequest(deps: RequestDeps, user: AuthUser, input: Cr
   const agency = await findAgency(deps.db, input.agencyId)
   if (!agency)
     throw new RuleViolationError(`Agency ${input.agencyId} does not exist.`, [{ path: 'body.agencyId', message: 'Unknown agency' }])
-  const template = deps.templates.get(input.templateSlug)
+  const template = requireRequestTemplate(deps, input.templateSlug)
+  return deps.db.transaction(async (tx) => {
+    const letter = { template, variables: input.variables ?? {}, visibility: input.visibility }
+    const [draft] = await insertDrafts(deps, tx, { owner: user, by: user.id }, letter, [agency])
+    return toRequest(deps, (await repository.findRequest(tx, draft!.requestId))!)
+  })
+}
+
+/** The request letter template `slug` names; 422 for an unknown slug or a follow-up or appeal template. */
+export function requireRequestTemplate(deps: Pick<RequestDeps, 'templates'>, slug: string): LetterTemplate {
+  const template = deps.templates.get(slug)
   if (template?.kind !== 'request') {
-    throw new RuleViolationError(`"${input.templateSlug}" is not a request letter template.`, [
+    throw new RuleViolationError(`"${slug}" is not a request letter template.`, [
       { path: 'body.templateSlug', message: 'Unknown request template' },
     ])
   }
-  const jurisdiction = await requireJurisdiction(deps.db, agency.state)
-  const replyKey = newReplyKey()
-  const requester = { ...user, replyTo: replyAddressOf(deps.config.replyDomain, { replyKey }) }
-  const letter = renderLetterFor(deps, { template, agency, jurisdiction, requester, variables: input.variables ?? {}, request: null })
-  return deps.db.transaction(async (tx) => {
-    const request = await repository.insertRequest(tx, {
-      userId: user.id,
-      agencyId: agency.id,
-      templateSlug: template.slug,
+  return template
+}
+
+/**
+ * Renders the same letter for each agency, with that agency's own law, and stores each as a draft
+ * with its "created" event, in the caller's transaction, with the same few statements for one agency
+ * or fifteen hundred. The drafts are `owner`'s (`by`: who asked, the owner or an administrator).
+ * Answers each agency's new request id, in the order of `agencies`.
+ */
+export async function insertDrafts(
+  deps: RequestDeps,
+  tx: Executor,
+  { owner, by }: { owner: Pick<AuthUser, 'id' | 'name' | 'email' | 'mailingAddress'>; by: string },
+  letter: { template: LetterTemplate; variables: Record<string, unknown>; visibility: RequestRow['visibility'] },
+  agencies: readonly AgencyRow[],
+): Promise<{ agencyId: string; requestId: string }[]> {
+  const laws = await findJurisdictions(tx, [...new Set(agencies.map((agency) => agency.state))])
+  const drafts = agencies.map((agency) => {
+    const jurisdiction = laws.get(agency.state)
+    if (!jurisdiction) throw new Error(`agency state ${agency.state} has no jurisdiction row`)
+    const replyKey = newReplyKey()
+    const requester = { ...owner, replyTo: replyAddressOf(deps.config.replyDomain, { replyKey }) }
+    const rendered = renderLetterFor(deps, {
+      template: letter.template,
+      agency,
+      jurisdiction,
+      requester,
       variables: letter.variables,
-      subject: letter.subject,
-      body: letter.body,
-      visibility: input.visibility,
+      request: null,
+    })
+    return {
+      userId: owner.id,
+      agencyId: agency.id,
+      templateSlug: letter.template.slug,
+      variables: rendered.variables,
+      subject: rendered.subject,
+      body: rendered.body,
+      visibility: letter.visibility,
       replyKey,
-    })
-    await repository.insertEvent(tx, {
-      requestId: request.id,
-      type: 'created',
-      occurredAt: deps.clock.now(),
-      statusAfter: 'draft',
-      createdBy: user.id,
-    })
-    return toRequest(deps, (await repository.findRequest(tx, request.id))!)
+    }
   })
+  const ids = await repository.insertDrafts(tx, drafts, { createdAt: deps.clock.now(), by })
+  return drafts.map((draft, index) => ({ agencyId: draft.agencyId, requestId: ids[index]! }))
 }
 
 async function requireJurisdiction(db: Executor, code: string): Promise<Jurisdiction> {
@@ -252,6 +283,44 @@ export async function submitRequests(deps: RequestDeps, user: AuthUser, input: B
 }
 
 /**
+ * Files a campaign's drafts as by POST /v1/requests/submit (all or none, the same checks), with each
+ * letter by email leaving at its own time from `letterSendAt` (the campaign's pacing).
+ */
+export async function submitScheduled(
+  deps: RequestDeps,
+  user: AuthUser,
+  ids: string[],
+  input: SubmitRequestInput & { submittedAt: Date },
+  letterSendAt: readonly Date[],
+): Promise<RequestView[]> {
+  return submitDrafts(deps, user, ids, input, 'many', letterSendAt)
+}
+
+/** Whether letters to this agency may go by email: it has an address and an administrator approved it (no open relay). */
+export function canEmailAgency(agency: Pick<repository.AgencySummary, 'email' | 'emailApproved'>): boolean {
+  return agency.email !== null && agency.emailApproved
+}
+
+/**
+ * Takes back letters that have not left yet: each of these requests whose letter by email is still
+ * scheduled goes back to draft (its letter, thread message and "submitted" entry removed, a note
+ * logged, reminders cancelled). A letter a worker has claimed or sent stays as it is: the claim and
+ * this removal both require the row to be "scheduled", so a letter is either held or sent, never
+ * both, and never sent twice. Answers the ids that went back to draft.
+ */
+export async function holdUnsentLetters(deps: RequestDeps, user: AuthUser, ids: readonly string[]): Promise<string[]> {
+  return deps.db.transaction(async (tx) => {
+    const held = await repository.returnUnsentToDraft(tx, ids, {
+      at: deps.clock.now(),
+      note: 'Held back before the letter was emailed; back to draft',
+      by: user.id,
+    })
+    await syncReminders(deps, tx, await repository.findRequests(tx, held))
+    return held
+  })
+}
+
+/**
  * Computes each draft's due date, logs its submission and plans its reminders in one transaction,
  * with the same handful of queries for one draft or a thousand; with via "email" each letter is
  * queued to its agency. Deliveries are queued once the transaction has committed.
@@ -262,9 +331,12 @@ async function submitDrafts(
   ids: string[],
   input: SubmitRequestInput,
   answer: 'one' | 'many',
+  /** With via "email": when each letter leaves, in the order of `ids` (paced campaigns); otherwise now. */
+  letterSendAt?: readonly Date[],
 ): Promise<RequestView[]> {
   const submittedAt = input.submittedAt ?? deps.clock.now()
-  assertNotInFuture(deps, submittedAt, 'body.submittedAt')
+  // A paced campaign dates its requests from when its first letter leaves, which the service set, not the client.
+  if (!letterSendAt) assertNotInFuture(deps, submittedAt, 'body.submittedAt')
   ids = ids.map((id) => id.toLowerCase())
   const queue: DeliveryJob[] = []
   const views = await deps.db.transaction(async (tx) => {
@@ -320,7 +392,12 @@ async function submitDrafts(
     if (input.via === 'email') {
       const letters = await insertDeliveries(
         tx,
-        ids.map((requestId) => ({ requestId, kind: 'letter' as const, recipient: 'agency' as const, sendAt: deps.clock.now() })),
+        ids.map((requestId, index) => ({
+          requestId,
+          kind: 'letter' as const,
+          recipient: 'agency' as const,
+          sendAt: letterSendAt?.[index] ?? deps.clock.now(),
+        })),
       )
       queue.push(...letters)
       await recordLetterMessages(tx, deps.config.replyDomain, submitted)
