@@ -3,8 +3,11 @@ import { z } from 'zod'
 import type { AppContext } from '../context.js'
 import { DOCUMENT_KINDS } from '../db/schema/documents.js'
 import { InvalidInputError } from '../errors.js'
+import { signedIn } from '../http/access.js'
 import { stateCodeSchema } from '../http/schemas.js'
 import { getAgency, listAgencies } from '../modules/agencies/agencies.service.js'
+import { suggestionBody } from '../modules/agencies/agency-suggestions.schemas.js'
+import { suggestContacts } from '../modules/agencies/agency-suggestions.service.js'
 import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
 import { findVisibleRequest } from '../modules/requests/request-access.js'
@@ -178,7 +181,7 @@ export const publicPages =
 
     app.get('/agencies/:id', {
       config: { access: 'public' },
-      schema: { hide: true, params: z.object({ id: z.uuid() }) },
+      schema: { hide: true, params: z.object({ id: z.uuid() }), querystring: z.object({ suggested: z.literal('1').optional() }) },
       handler: async (request, reply) => {
         const agency = await getAgency(ctx.db, request.params.id)
         const law = await findJurisdiction(ctx.db, agency.state)
@@ -194,6 +197,7 @@ export const publicPages =
           .filter((document) => document.status === 'ready')
         return renderPage(request, reply, 'agency', {
           title: agency.name,
+          suggested: request.query.suggested === '1',
           agency: {
             id: agency.id,
             name: agency.name,
@@ -227,6 +231,31 @@ export const publicPages =
             pageCount: d.pageCount ?? 0,
           })),
         })
+      },
+    })
+
+    app.post('/agencies/:id/suggestions', {
+      config: { access: 'user', rateLimited: 'agencies' },
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: z.object({ id: z.uuid() }),
+        body: z.object({
+          _csrf: z.string().max(200).optional(),
+          email: z.string().optional(),
+          portalUrl: z.string().optional(),
+          mailingAddress: z.string().optional(),
+          phone: z.string().optional(),
+          note: z.string().optional(),
+        }),
+      },
+      handler: async (request, reply) => {
+        const { _csrf, ...fields } = request.body
+        // The API's own rules, so the page refuses exactly what the API does.
+        const parsed = suggestionBody.safeParse(fields)
+        if (!parsed.success) throw new InvalidInputError('The suggestion is not valid.', fieldErrors(parsed.error, 'body'))
+        await suggestContacts(ctx, signedIn(request), request.params.id, parsed.data)
+        return reply.redirect(`/agencies/${request.params.id}?suggested=1#suggest-heading`, 303)
       },
     })
   }

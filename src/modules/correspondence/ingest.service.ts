@@ -5,6 +5,7 @@ import type { Transaction } from '../../db/client.js'
 import type { StoredEnvelope } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { InboundHandlers } from '../../jobs/runner.js'
+import { suggestFromReply } from '../agencies/agency-suggestions.service.js'
 import { countDeliveriesOfKind, insertDeliveries } from '../deliveries/deliveries.repository.js'
 import * as documents from '../documents/documents.repository.js'
 import { withCleanupOnFailure } from '../documents/documents.service.js'
@@ -210,7 +211,7 @@ async function record(
  * What a message joining its request brings about, inside the caller's transaction (ingest, or an
  * administrator assigning unmatched mail): its attachments become documents of the request; a reply
  * tells the requester (a delivery, so durable and once) and an unknown sender address is remembered
- * for the agency; a bounce marks the email it returns failed and tells the requester. Auto-replies
+ * for the agency (and, when it may be the agency's own, suggested as its contact); a bounce marks the email it returns failed and tells the requester. Auto-replies
  * change nothing.
  */
 export async function joinRequest(
@@ -252,7 +253,15 @@ export async function joinRequest(
   if (message.kind === 'reply' || (message.kind === 'auto_reply' && classification.suggestion?.event !== undefined)) {
     await notify('agency_replied', message.id)
     const from = message.fromAddress.toLowerCase()
-    if (from.includes('@') && from !== found.agency.email?.toLowerCase()) await repository.recordObservedAddress(tx, found.agency.id, from)
+    if (from.includes('@') && from !== found.agency.email?.toLowerCase()) {
+      await repository.recordObservedAddress(tx, found.agency.id, from)
+      await suggestFromReply(tx, found.agency, {
+        id: message.id,
+        sender: from,
+        dmarc: message.authentication?.dmarc,
+        requestReference: found.request.reference,
+      })
+    }
   }
   if (message.kind === 'bounce') {
     const ids = [...threadMessageIds]
