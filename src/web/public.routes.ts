@@ -6,8 +6,10 @@ import { InvalidInputError } from '../errors.js'
 import { signedIn } from '../http/access.js'
 import { stateCodeSchema } from '../http/schemas.js'
 import { getAgency, listAgencies } from '../modules/agencies/agencies.service.js'
+import { agencyStatistics } from '../modules/agencies/agency-statistics.service.js'
 import { suggestionBody } from '../modules/agencies/agency-suggestions.schemas.js'
 import { suggestContacts } from '../modules/agencies/agency-suggestions.service.js'
+import { MIN_SAMPLE } from '../modules/agencies/response-statistics.js'
 import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
 import { findVisibleRequest } from '../modules/requests/request-access.js'
@@ -186,6 +188,8 @@ export const publicPages =
         const agency = await getAgency(ctx.db, request.params.id)
         const law = await findJurisdiction(ctx.db, agency.state)
         const requests = await listAgencyRequests(ctx, request.user, agency.id, AGENCY_REQUESTS_SHOWN)
+        const stats = await agencyStatistics(ctx, agency.id)
+        const percent = (share: number) => `${Math.round(share * 100)}%`
         const documents = (
           await Promise.all(
             requests
@@ -215,6 +219,18 @@ export const publicPages =
           law: law
             ? { name: law.lawName, citation: law.citation, rule: law.responseRuleText, appeal: law.appealProcess, fees: law.feeNotes }
             : null,
+          stats: {
+            filed: stats.filed,
+            answered: stats.answered,
+            waiting: stats.waitingForFirstResponse,
+            firstResponse: stats.medianDaysToFirstResponse,
+            completion: stats.medianDaysToCompletion,
+            enoughFiled: stats.filed >= MIN_SAMPLE,
+            onTime: stats.onTime
+              ? { rate: percent(stats.onTime.rate), low: percent(stats.onTime.low), high: percent(stats.onTime.high), n: stats.onTime.n }
+              : null,
+            minimum: MIN_SAMPLE,
+          },
           requests: requests.map((r) => ({
             id: r.id,
             subject: r.subject,
