@@ -21,6 +21,7 @@ import { deliveryMessageId, outboundKindOf } from '../correspondence/outbound-me
 import { withReference } from '../correspondence/request-reference.js'
 import { threadHeadersAfter } from '../correspondence/thread-headers.js'
 import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
+import { expectedResponseExplanation } from '../deadlines/prompt-response.js'
 import { findDocuments } from '../documents/documents.repository.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { letterPdfOf, letterRequestOf, type Requester, renderLetterFor, replyAddressOf } from '../requests/request-letters.js'
@@ -449,6 +450,13 @@ async function reminderContext(
     followUpLetter: late ? await followUpLetter(deps, found, requester) : null,
     earlierFollowUps: late ? await repository.countLateRemindersSent(deps.db, request.id) : 0,
     agencyEmailed: request.autoFollowUp && agency.email !== null,
+    expectedNote:
+      request.dueDate === null && request.expectedResponseOn !== null
+        ? expectedResponseExplanation(
+            request.promptResponseDays ?? deps.config.reminders.promptResponseBusinessDays,
+            request.promptResponseDays !== null,
+          )
+        : null,
   }
 }
 
@@ -502,6 +510,7 @@ async function composeDigest(
       followUpLetter: context.followUpLetter,
       letterNumber: 0,
       agencyEmailed: context.agencyEmailed,
+      expectedNote: context.expectedNote,
     })),
   ).map((item) => (item.followUpLetter ? { ...item, letterNumber: ++letters } : item))
   return {

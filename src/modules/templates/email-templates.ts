@@ -79,6 +79,11 @@ export interface ReminderEmailContext {
   earlierFollowUps: number
   /** The service emails the follow-up letter to the agency itself (autoFollowUp), so there is nothing to forward. */
   agencyEmailed: boolean
+  /**
+   * Null for a statutory due date. Under a law with no fixed period, `dueOn` is only the date the
+   * requester expects an answer by (deadlines/prompt-response.ts), and this says so in words.
+   */
+  expectedNote: string | null
 }
 
 /** One request in a reminder digest. */
@@ -102,6 +107,8 @@ export interface ReminderDigestItem {
   followUpLetter: EmailLetter | null
   letterNumber: number
   agencyEmailed: boolean
+  /** As ReminderEmailContext's: null for a statutory due date. */
+  expectedNote: string | null
 }
 
 /** One email for all the reminders a requester has due the same day. */
@@ -291,6 +298,7 @@ const REMINDER_FIELDS: ContextFields<ReminderEmailContext> = {
   followUpLetter: ['subject', 'body'],
   earlierFollowUps: 'value',
   agencyEmailed: 'value',
+  expectedNote: 'value',
 }
 // The items of `reminders` are read inside a loop, as locals the reference check does not see; ReminderDigestItem lists them.
 const REMINDER_DIGEST_FIELDS: AnyFields = {

@@ -23,6 +23,7 @@ function item(kind: ReminderDigestItem['kind'], n: number, extra: Partial<Remind
     followUpLetter: late ? letter : null,
     letterNumber: 0,
     agencyEmailed: false,
+    expectedNote: null,
     ...extra,
   }
 }
