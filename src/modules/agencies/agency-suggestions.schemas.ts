@@ -51,8 +51,8 @@ export const suggestionSchema = z
   .meta({ id: 'AgencySuggestion' })
 
 export const suggestionListQuery = z.object({
-  status: z.enum(SUGGESTION_STATUSES).optional(),
-  agencyId: z.uuid().optional(),
+  status: z.enum(SUGGESTION_STATUSES).optional().describe('pending: the review queue; accepted or rejected: reviewed ones'),
+  agencyId: z.uuid().optional().describe('Only the suggestions for this agency'),
   ...paginationQuery,
 })
 
