@@ -20,6 +20,7 @@ import { registerSecurityHeaders } from './http/security-headers.js'
 import { registerSessions } from './http/sessions.js'
 import { accountRoutes } from './modules/accounts/accounts.routes.js'
 import { agencyRoutes } from './modules/agencies/agencies.routes.js'
+import { agencySuggestionRoutes } from './modules/agencies/agency-suggestions.routes.js'
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js'
 import { correspondenceRoutes } from './modules/correspondence/correspondence.routes.js'
 import { outboundRoutes } from './modules/correspondence/outbound.routes.js'
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(accountRoutes(ctx))
   await app.register(jurisdictionRoutes(ctx))
   await app.register(agencyRoutes(ctx))
+  await app.register(agencySuggestionRoutes(ctx))
   await app.register(templateRoutes(ctx))
   await app.register(requestRoutes(ctx))
   await app.register(campaignRoutes(ctx))

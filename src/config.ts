@@ -88,6 +88,7 @@ const configSchema = z
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('rr'),
     FOLLOW_UP_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    PROMPT_RESPONSE_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(10),
     REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().positive().max(3600).default(60),
@@ -202,7 +203,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number]
   seedOnStart: boolean
   queuePrefix: string
-  reminders: { followUpIntervalDays: number; hour: number }
+  /** promptResponseBusinessDays: when to expect an answer under a law with no fixed period (deadlines/prompt-response.ts). */
+  reminders: { followUpIntervalDays: number; hour: number; promptResponseBusinessDays: number }
   delivery: {
     maxAttempts: number
     retryBaseSeconds: number
@@ -321,7 +323,11 @@ function toConfig(env: ConfigEnv): Config {
     logLevel: env.LOG_LEVEL,
     seedOnStart: env.SEED_ON_START,
     queuePrefix: env.QUEUE_PREFIX,
-    reminders: { followUpIntervalDays: env.FOLLOW_UP_INTERVAL_DAYS, hour: env.REMINDER_HOUR },
+    reminders: {
+      followUpIntervalDays: env.FOLLOW_UP_INTERVAL_DAYS,
+      hour: env.REMINDER_HOUR,
+      promptResponseBusinessDays: env.PROMPT_RESPONSE_BUSINESS_DAYS,
+    },
     delivery: {
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
       retryBaseSeconds: env.DELIVERY_RETRY_BASE_SECONDS,

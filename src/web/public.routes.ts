@@ -3,8 +3,13 @@ import { z } from 'zod'
 import type { AppContext } from '../context.js'
 import { DOCUMENT_KINDS } from '../db/schema/documents.js'
 import { InvalidInputError } from '../errors.js'
+import { signedIn } from '../http/access.js'
 import { stateCodeSchema } from '../http/schemas.js'
 import { getAgency, listAgencies } from '../modules/agencies/agencies.service.js'
+import { agencyStatistics } from '../modules/agencies/agency-statistics.service.js'
+import { suggestionBody } from '../modules/agencies/agency-suggestions.schemas.js'
+import { suggestContacts } from '../modules/agencies/agency-suggestions.service.js'
+import { MIN_SAMPLE } from '../modules/agencies/response-statistics.js'
 import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
 import { findVisibleRequest } from '../modules/requests/request-access.js'
@@ -178,11 +183,13 @@ export const publicPages =
 
     app.get('/agencies/:id', {
       config: { access: 'public' },
-      schema: { hide: true, params: z.object({ id: z.uuid() }) },
+      schema: { hide: true, params: z.object({ id: z.uuid() }), querystring: z.object({ suggested: z.literal('1').optional() }) },
       handler: async (request, reply) => {
         const agency = await getAgency(ctx.db, request.params.id)
         const law = await findJurisdiction(ctx.db, agency.state)
         const requests = await listAgencyRequests(ctx, request.user, agency.id, AGENCY_REQUESTS_SHOWN)
+        const stats = await agencyStatistics(ctx, agency.id)
+        const percent = (share: number) => `${Math.round(share * 100)}%`
         const documents = (
           await Promise.all(
             requests
@@ -194,6 +201,7 @@ export const publicPages =
           .filter((document) => document.status === 'ready')
         return renderPage(request, reply, 'agency', {
           title: agency.name,
+          suggested: request.query.suggested === '1',
           agency: {
             id: agency.id,
             name: agency.name,
@@ -211,6 +219,18 @@ export const publicPages =
           law: law
             ? { name: law.lawName, citation: law.citation, rule: law.responseRuleText, appeal: law.appealProcess, fees: law.feeNotes }
             : null,
+          stats: {
+            filed: stats.filed,
+            answered: stats.answered,
+            waiting: stats.waitingForFirstResponse,
+            firstResponse: stats.medianDaysToFirstResponse,
+            completion: stats.medianDaysToCompletion,
+            enoughFiled: stats.filed >= MIN_SAMPLE,
+            onTime: stats.onTime
+              ? { rate: percent(stats.onTime.rate), low: percent(stats.onTime.low), high: percent(stats.onTime.high), n: stats.onTime.n }
+              : null,
+            minimum: MIN_SAMPLE,
+          },
           requests: requests.map((r) => ({
             id: r.id,
             subject: r.subject,
@@ -227,6 +247,31 @@ export const publicPages =
             pageCount: d.pageCount ?? 0,
           })),
         })
+      },
+    })
+
+    app.post('/agencies/:id/suggestions', {
+      config: { access: 'user', rateLimited: 'agencies' },
+      preHandler: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: z.object({ id: z.uuid() }),
+        body: z.object({
+          _csrf: z.string().max(200).optional(),
+          email: z.string().optional(),
+          portalUrl: z.string().optional(),
+          mailingAddress: z.string().optional(),
+          phone: z.string().optional(),
+          note: z.string().optional(),
+        }),
+      },
+      handler: async (request, reply) => {
+        const { _csrf, ...fields } = request.body
+        // The API's own rules, so the page refuses exactly what the API does.
+        const parsed = suggestionBody.safeParse(fields)
+        if (!parsed.success) throw new InvalidInputError('The suggestion is not valid.', fieldErrors(parsed.error, 'body'))
+        await suggestContacts(ctx, signedIn(request), request.params.id, parsed.data)
+        return reply.redirect(`/agencies/${request.params.id}?suggested=1#suggest-heading`, 303)
       },
     })
   }

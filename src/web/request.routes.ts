@@ -180,6 +180,16 @@ export const requestPages =
       },
     })
 
+    app.post('/requests/:id/prompt-response', {
+      config: { access: 'user' },
+      preHandler: app.csrfProtection,
+      schema: { hide: true, params, body: z.object({ ...csrfField, promptResponseDays: z.coerce.number().int().min(1).max(60) }) },
+      handler: async (request, reply) => {
+        await updateRequest(ctx, signedIn(request), request.params.id, { promptResponseDays: request.body.promptResponseDays })
+        return backTo(reply, request.params.id, 'reminders')
+      },
+    })
+
     app.post('/requests/:id/reminders', {
       config: { access: 'user' },
       preHandler: app.csrfProtection,

@@ -4,8 +4,8 @@ import { id } from './columns.js'
 
 /**
  * Addresses an agency's replies came from that the agency does not list: a records clerk's own
- * address, a records system's. Kept for an administrator (and, once agency contacts arrive, as
- * pending contact suggestions); never used to send.
+ * address, a records system's; never used to send. Those that may be the agency's own also become
+ * pending contact suggestions (agency-suggestions.ts, agencies/contact-domain.ts).
  */
 export const agencyObservedAddresses = pgTable(
   'agency_observed_addresses',

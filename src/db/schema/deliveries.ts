@@ -48,6 +48,11 @@ export const deliveries = pgTable(
     lastError: text('last_error'),
     /** delivery_failed: the delivery that failed; deadline_moved: the timeline event; requester_copy: the delivery copied; agency_replied: the message. */
     aboutId: uuid('about_id'),
+    /**
+     * A requester's reminder sent inside another reminder's digest email: that reminder's delivery.
+     * Set when the digest claims this row and kept as the record; the digest's send settles it.
+     */
+    digestOf: uuid('digest_of'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -55,6 +60,7 @@ export const deliveries = pgTable(
     uniqueIndex('deliveries_request_kind_recipient_sequence_key').on(table.requestId, table.kind, table.recipient, table.sequence),
     index('deliveries_due_idx').on(table.sendAt).where(sql`status = 'scheduled'`),
     index('deliveries_claimed_idx').on(table.claimedAt).where(sql`status = 'sending'`),
+    index('deliveries_digest_of_idx').on(table.digestOf).where(sql`digest_of is not null`),
     check('deliveries_kind_check', sql.raw(`kind in (${inList(DELIVERY_KINDS)})`)),
     check('deliveries_recipient_check', sql.raw(`recipient in (${inList(RECIPIENTS)})`)),
     check('deliveries_status_check', sql.raw(`status in (${inList(DELIVERY_STATUSES)})`)),

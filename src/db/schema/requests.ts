@@ -32,6 +32,13 @@ export const requests = pgTable(
     trackingNumber: text('tracking_number'),
     autoFollowUp: boolean('auto_follow_up').notNull().default(false),
     remindersMuted: boolean('reminders_muted').notNull().default(false),
+    /** Under a law with no fixed period: business days the requester expects an answer in (null: PROMPT_RESPONSE_BUSINESS_DAYS). */
+    promptResponseDays: integer('prompt_response_days'),
+    /**
+     * Under a law with no fixed period, the expected-response date (deadlines/prompt-response.ts) the
+     * reminders count to; kept by syncReminders, which has the agency's calendar. Never statutory.
+     */
+    expectedResponseOn: date('expected_response_on', { mode: 'string' }),
     /** Secret in the one-click mute link of reminder emails (not the reply key: agencies see that). */
     muteToken: text('mute_token').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** Local part of the request's reply address (`<replyKey>@REPLY_DOMAIN`). */
@@ -56,6 +63,7 @@ export const requests = pgTable(
     index('requests_due_date_idx').on(table.dueDate),
     check('requests_status_check', sql.raw(`status in (${inList(REQUEST_STATUSES)})`)),
     check('requests_visibility_check', sql.raw(`visibility in (${inList(VISIBILITIES)})`)),
+    check('requests_prompt_response_days_check', sql`prompt_response_days is null or prompt_response_days between 1 and 60`),
     check('requests_reference_check', sql`reference ~ '^RR-[0-9A-HJKMNP-TV-Z]{5,8}$'`),
     check('requests_submitted_via_check', sql.raw(`submitted_via is null or submitted_via in (${inList(SUBMISSION_CHANNELS)})`)),
   ],

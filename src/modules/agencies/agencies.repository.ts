@@ -52,6 +52,12 @@ export async function findAgency(db: Executor, id: string): Promise<AgencyRow | 
   return row ?? null
 }
 
+/** The agency, locked for the rest of the transaction (a review reads its contacts, then writes them). */
+export async function lockAgency(db: Executor, id: string): Promise<AgencyRow | null> {
+  const [row] = await db.select().from(agencies).where(eq(agencies.id, id)).for('update')
+  return row ?? null
+}
+
 export async function closuresOf(db: Executor, agencyIds: string[]): Promise<Map<string, AgencyClosure[]>> {
   const byAgency = new Map<string, AgencyClosure[]>(agencyIds.map((id) => [id, []]))
   if (agencyIds.length === 0) return byAgency
@@ -99,14 +105,32 @@ export async function replaceClosures(db: Executor, agencyId: string, closures: 
 
 const UPSERT_CHUNK = 500
 
+/** The contacts of the agencies with these identity keys (for the history of an import's changes). */
+export async function contactsByIdentity(db: Executor, identityKeys: readonly string[]) {
+  if (identityKeys.length === 0) return new Map<string, Pick<AgencyRow, 'id' | 'email' | 'portalUrl' | 'mailingAddress' | 'phone'>>()
+  const rows = await db
+    .select({
+      identityKey: agencies.identityKey,
+      id: agencies.id,
+      email: agencies.email,
+      portalUrl: agencies.portalUrl,
+      mailingAddress: agencies.mailingAddress,
+      phone: agencies.phone,
+    })
+    .from(agencies)
+    .where(sql`${agencies.identityKey} = any(select jsonb_array_elements_text(${JSON.stringify(identityKeys)}::jsonb))`)
+  return new Map(rows.map(({ identityKey, ...contacts }) => [identityKey, contacts]))
+}
+
 /**
  * Inserts new agencies and, unless `insertOnly`, updates the given fields of existing ones (matched on
- * state + name + city). Returns which identity keys were created and which updated.
+ * state + name + city). `keepKind`: the rows' kind is only the default for new agencies (their file
+ * named none), so existing agencies keep theirs. Returns how many were created and how many updated.
  */
 export async function upsertAgencies(
   db: Executor,
   rows: AgencyInsert[],
-  options: { insertOnly: boolean },
+  options: { insertOnly: boolean; keepKind?: boolean },
 ): Promise<{ created: number; updated: number }> {
   let created = 0
   let updated = 0
@@ -128,7 +152,7 @@ export async function upsertAgencies(
         target: agencies.identityKey,
         set: {
           county: sql`coalesce(excluded.county, ${agencies.county})`,
-          kind: sql`excluded.kind`,
+          kind: options.keepKind ? sql`${agencies.kind}` : sql`excluded.kind`,
           email: sql`coalesce(excluded.email, ${agencies.email})`,
           portalUrl: sql`coalesce(excluded.portal_url, ${agencies.portalUrl})`,
           mailingAddress: sql`coalesce(excluded.mailing_address, ${agencies.mailingAddress})`,

@@ -4,8 +4,17 @@ import type { AppContext } from '../../context.js'
 import { signedIn } from '../../http/access.js'
 import { pageSchema } from '../../http/pagination.js'
 import { problemResponses, rateLimitedResponses } from '../../http/problem.js'
-import { agencyListQuery, agencyParams, agencySchema, createAgencyBody, importResponse, updateAgencyBody } from './agencies.schemas.js'
+import {
+  agencyListQuery,
+  agencyParams,
+  agencySchema,
+  agencyStatisticsSchema,
+  createAgencyBody,
+  importResponse,
+  updateAgencyBody,
+} from './agencies.schemas.js'
 import * as agencies from './agencies.service.js'
+import { agencyStatistics } from './agency-statistics.service.js'
 
 const CSV_BODY_LIMIT = 5 * 1024 * 1024
 
@@ -33,6 +42,19 @@ export const agencyRoutes =
       config: { access: 'public' },
       schema: { tags: ['agencies'], summary: 'One agency', params: agencyParams, response: { 200: agencySchema, ...problemResponses } },
       handler: async (request) => agencies.getAgency(ctx.db, request.params.id),
+    })
+
+    app.get('/v1/agencies/:id/stats', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'How the agency answers requests: counts, median days, on-time rate',
+        description:
+          'Computed over the agency’s public requests only. Medians count open requests as still waiting (Kaplan–Meier); the on-time rate is over final answers with a statutory due date, with a Wilson 95% interval, and null while fewer than 5.',
+        params: agencyParams,
+        response: { 200: agencyStatisticsSchema, ...problemResponses },
+      },
+      handler: async (request) => agencyStatistics(ctx, request.params.id),
     })
 
     app.post('/v1/agencies', {

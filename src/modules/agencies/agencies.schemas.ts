@@ -87,3 +87,29 @@ export const importResponse = z.object({
 
 export type CreateAgencyInput = z.output<typeof createAgencyBody>
 export type UpdateAgencyInput = z.output<typeof updateAgencyBody>
+
+const proportion = z.object({
+  rate: z.number().min(0).max(1),
+  low: z.number().min(0).max(1).describe('Wilson 95% interval, lower bound'),
+  high: z.number().min(0).max(1).describe('Wilson 95% interval, upper bound'),
+  n: z.number().int().describe('Answered requests with a statutory due date'),
+})
+
+export const agencyStatisticsSchema = z
+  .object({
+    requests: z.number().int().describe('Public requests to the agency (filed ones: drafts are not public)'),
+    filed: z.number().int(),
+    answered: z.number().int().describe('Filed requests with a final answer: fulfilled, no records, or rejected'),
+    waitingForFirstResponse: z.number().int().describe('Filed requests with no response yet; counted in the medians as still waiting'),
+    medianDaysToFirstResponse: z
+      .number()
+      .nullable()
+      .describe(
+        'Kaplan–Meier median in calendar days, open requests counted as still waiting (censored); null when over half still wait or fewer than 5 were filed',
+      ),
+    medianDaysToCompletion: z.number().nullable().describe('Kaplan–Meier median to a final answer, as above'),
+    onTime: proportion
+      .nullable()
+      .describe('Share of final answers by the statutory due date (extensions included), with a Wilson 95% interval; null below 5'),
+  })
+  .meta({ id: 'AgencyStatistics' })

@@ -11,6 +11,7 @@ import * as repository from './agencies.repository.js'
 import type { CreateAgencyInput, UpdateAgencyInput } from './agencies.schemas.js'
 import { AgencyCsvError, parseAgencyCsv, toAgencyValues } from './agency-csv.js'
 import { agencyIdentityKey } from './agency-fields.js'
+import { recordContactChanges } from './contact-history.service.js'
 
 export type Agency = ReturnType<typeof toAgency>
 export type AgencyDeps = Pick<AppContext, 'db' | 'clock' | 'config'>
@@ -143,7 +144,7 @@ export async function updateAgency(deps: AgencyDeps, admin: AuthUser, id: string
   }
   const updated = await db
     .transaction(async (tx) => {
-      const current = await repository.findAgency(tx, id)
+      const current = await repository.lockAgency(tx, id)
       if (!current) throw new NotFoundError('Agency', id)
       const identityKey = agencyIdentityKey({ ...current, ...fields })
       if (identityKey !== current.identityKey && (await repository.findAgencyByIdentity(tx, identityKey))) {
@@ -156,6 +157,11 @@ export async function updateAgency(deps: AgencyDeps, admin: AuthUser, id: string
         identityKey,
       })
       if (closures) await repository.replaceClosures(tx, id, closures)
+      await recordContactChanges(tx, [{ agencyId: id, before: current, after: row! }], {
+        source: 'edit',
+        userId: admin.id,
+        at: deps.clock.now(),
+      })
       return row!
     })
     .catch((error: unknown) => {
@@ -183,15 +189,34 @@ export async function importAgencies(deps: AgencyDeps, user: AuthUser, csvText: 
     rejected.push({ line: row.line, reasons: [`state: no records law is known for "${row.state}"`] })
     return false
   })
-  const counts = await db.transaction((tx) =>
-    repository.upsertAgencies(
+  const now = deps.clock.now()
+  const values = accepted.map((row) => {
+    const columns = toAgencyValues(row)
+    return {
+      columns: { ...columns, ...approvedEmailColumns(columns.email ?? null, user.id, now), createdBy: user.id },
+      kindGiven: row.kind !== null,
+    }
+  })
+  const keys = values.map((value) => value.columns.identityKey)
+  const counts = await db.transaction(async (tx) => {
+    const before = await repository.contactsByIdentity(tx, keys)
+    const withKind = await repository.upsertAgencies(
       tx,
-      accepted.map((row) => {
-        const values = toAgencyValues(row)
-        return { ...values, ...approvedEmailColumns(values.email ?? null, user.id, deps.clock.now()), createdBy: user.id }
-      }),
+      values.filter((value) => value.kindGiven).map((value) => value.columns),
       { insertOnly: false },
-    ),
-  )
+    )
+    const withoutKind = await repository.upsertAgencies(
+      tx,
+      values.filter((value) => !value.kindGiven).map((value) => value.columns),
+      { insertOnly: false, keepKind: true },
+    )
+    const after = await repository.contactsByIdentity(tx, [...before.keys()])
+    await recordContactChanges(
+      tx,
+      [...before].map(([key, old]) => ({ agencyId: old.id, before: old, after: after.get(key)! })),
+      { source: 'import', userId: user.id, at: now },
+    )
+    return { created: withKind.created + withoutKind.created, updated: withKind.updated + withoutKind.updated }
+  })
   return { ...counts, rejected: rejected.sort((a, b) => a.line - b.line) }
 }

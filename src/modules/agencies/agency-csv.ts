@@ -47,10 +47,12 @@ const csvRow = z.object({
   state: agencyFields.state,
   city: agencyFields.city,
   county: agencyFields.county,
+  // An empty or missing cell says nothing (null: an existing agency keeps its kind); a word we do not know is "other".
   kind: z
     .string()
     .optional()
-    .transform((value) => KIND_WORDS[cleanText(value ?? '').toLowerCase()] ?? 'other'),
+    .transform((value) => cleanText(value ?? '').toLowerCase())
+    .transform((value) => (value === '' ? null : (KIND_WORDS[value] ?? 'other'))),
   email: agencyFields.email,
   portalUrl: agencyFields.portalUrl,
   mailingAddress: agencyFields.mailingAddress,
@@ -147,11 +149,16 @@ function mergeDuplicate(earlier: AgencyImportRow, later: AgencyImportRow): Agenc
   return merged
 }
 
-/** Column values for an imported row; `ringPartner` falls back to false for rows that do not say. */
+/**
+ * Column values for an imported row, as a new agency would get them: `ringPartner` falls back to
+ * false and `kind` to "other" for rows that do not say (an existing agency keeps its own: see
+ * upsertAgencies).
+ */
 export function toAgencyValues(row: AgencyImportRow) {
-  const { line: _line, ringPartnerSince, ringPartner, ...fields } = row
+  const { line: _line, ringPartnerSince, ringPartner, kind, ...fields } = row
   return {
     ...fields,
+    kind: kind ?? ('other' as const),
     ringPartner: ringPartner ?? false,
     ringPartnerSince: ringPartnerSince?.date ?? null,
     ringPartnerSincePrecision: ringPartnerSince?.precision ?? null,

@@ -6,12 +6,13 @@ import type { Transaction } from '../../db/client.js'
 import type { StoredEnvelope } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
 import type { InboundHandlers } from '../../jobs/runner.js'
+import { suggestFromReply } from '../agencies/agency-suggestions.service.js'
 import { insertRequesterNotice } from '../deliveries/deliveries.repository.js'
 import * as documents from '../documents/documents.repository.js'
 import { withCleanupOnFailure } from '../documents/documents.service.js'
 import { FILE_TYPES } from '../documents/file-types.js'
 import { storableText } from '../documents/page-text.js'
-import { holdRequestLock } from '../requests/requests.repository.js'
+import { findRequest, holdRequestLock } from '../requests/requests.repository.js'
 import { classifyInbound, type InboundClassification } from './classify.js'
 import { HeaderBlockTap } from './header-block.js'
 import * as inbound from './inbound.repository.js'
@@ -231,8 +232,9 @@ async function record(
  * What a message joining its request brings about, inside the caller's transaction (ingest, or an
  * administrator assigning unmatched mail): its attachments become documents of the request; a reply
  * tells the requester (a delivery, so durable and once) and an unknown sender address is remembered
- * for the agency; a bounce marks the email it returns failed and tells the requester. Auto-replies
- * change nothing. Independent statements are sent together (pipelined).
+ * for the agency (and, when it may be the agency's own, suggested as its contact); a bounce marks the
+ * email it returns failed and tells the requester. Auto-replies change nothing. Independent statements
+ * are sent together (pipelined).
  */
 export async function joinRequest(
   deps: Pick<IngestDeps, 'clock' | 'config'>,
@@ -252,7 +254,7 @@ export async function joinRequest(
   const from = message.fromAddress.toLowerCase()
   // The caller holds the stored files' locks, so the files go in place while the rows are written;
   // the statements are sent together (pipelined).
-  const [, stored, deliveries] = await Promise.all([
+  const [, stored, deliveries, observed] = await Promise.all([
     Promise.all(staged.map(({ file }) => file.commit())),
     Promise.all(
       staged.map(({ file, filename, type }) =>
@@ -271,9 +273,18 @@ export async function joinRequest(
       ),
     ),
     told ? notify('agency_replied', message.id) : [],
-    told && from.includes('@') ? repository.recordObservedAddress(tx, requestId, from) : null,
+    told && from.includes('@') ? repository.recordObservedAddress(tx, requestId, from) : false,
   ])
   const documentIds = stored.filter(({ created }) => created).map(({ id }) => id)
+  if (observed) {
+    const found = (await findRequest(tx, requestId))!
+    await suggestFromReply(tx, found.agency, {
+      id: message.id,
+      sender: from,
+      dmarc: message.authentication?.dmarc,
+      requestReference: found.request.reference,
+    })
+  }
   if (message.kind === 'bounce') {
     const ids = [...threadMessageIds]
     const bounced = await repository.findBouncedDelivery(tx, requestId, deliveryIdsIn(ids, deps.config.replyDomain), ids)

@@ -176,7 +176,7 @@ export async function markBounced(db: Executor, deliveryId: string, reason: stri
 }
 
 /** What recording an inbound message answers: the row's id and what joining its request needs. */
-export type InboundMessageRow = Pick<MessageRow, 'id' | 'requestId' | 'kind' | 'fromAddress' | 'sentAt'>
+export type InboundMessageRow = Pick<MessageRow, 'id' | 'requestId' | 'kind' | 'fromAddress' | 'sentAt' | 'authentication'>
 
 /**
  * Inserts an inbound message, or answers the one already there: for a request, the one with the
@@ -194,12 +194,20 @@ export async function insertOrFindMessage(
     kind: values.kind,
     fromAddress: values.fromAddress,
     sentAt: record.sent_at === null ? null : new Date(record.sent_at),
+    authentication: values.authentication ?? null,
   })
   const find = async () => {
-    const [existing] = await sql<{ id: string; kind: MessageRow['kind']; from_address: string; sent_at: string | null }[]>`
-      select id, kind, from_address, sent_at from messages
+    const [existing] = await sql<
+      { id: string; kind: MessageRow['kind']; from_address: string; sent_at: string | null; authentication: MessageRow['authentication'] }[]
+    >`
+      select id, kind, from_address, sent_at, authentication from messages
       where request_id is not distinct from ${values.requestId ?? null}::uuid and message_id = ${values.messageId}`
-    return existing ? { row: { ...toRow(existing), kind: existing.kind, fromAddress: existing.from_address }, created: false } : null
+    return existing
+      ? {
+          row: { ...toRow(existing), kind: existing.kind, fromAddress: existing.from_address, authentication: existing.authentication },
+          created: false,
+        }
+      : null
   }
   if (!values.requestId) {
     const existing = await find()
@@ -323,13 +331,15 @@ export async function markRead(db: Executor, requestId: string): Promise<number>
 
 /**
  * Remembers the address a reply to a request came from, for the request's agency, unless it is the
- * address the agency lists. One statement, plain SQL, prepared (see clientOf).
+ * address the agency lists (then answers false). One statement, plain SQL, prepared (see clientOf).
  */
-export async function recordObservedAddress(db: Executor, requestId: string, address: string): Promise<void> {
-  await clientOf(db)`
+export async function recordObservedAddress(db: Executor, requestId: string, address: string): Promise<boolean> {
+  const rows = await clientOf(db)`
     insert into agency_observed_addresses (agency_id, address)
     select a.id, ${address.toLowerCase()}::text from requests r join agencies a on a.id = r.agency_id
     where r.id = ${requestId}::uuid and lower(coalesce(a.email, '')) <> ${address.toLowerCase()}::text
     on conflict (agency_id, address) do update
-      set seen_count = agency_observed_addresses.seen_count + 1, last_seen_at = now()`
+      set seen_count = agency_observed_addresses.seen_count + 1, last_seen_at = now()
+    returning 1`
+  return rows.length > 0
 }

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm'
-import { clientOf, type Executor, inUuids } from '../../db/client.js'
-import { deliveries, messages, requests } from '../../db/schema/index.js'
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm'
+import { clientOf, type Database, type Executor, inUuids } from '../../db/client.js'
+import { agencies, deliveries, jurisdictions, messages, requests } from '../../db/schema/index.js'
 import type { DeliveryJob } from '../../jobs/queues.js'
+import { DIGEST_KINDS, isDigestible } from './reminder-digest.js'
 import { REMINDER_KINDS } from './reminder-plan.js'
 
 export type DeliveryRow = typeof deliveries.$inferSelect
@@ -107,7 +108,11 @@ export async function claimDelivery(db: Executor, id: string, leaseSeconds: numb
         eq(deliveries.id, id),
         or(
           and(eq(deliveries.status, 'scheduled'), lte(deliveries.sendAt, sql`now() + interval '1 second'`)),
-          and(eq(deliveries.status, 'sending'), sql`${deliveries.claimedAt} < now() - make_interval(secs => ${leaseSeconds})`),
+          and(
+            eq(deliveries.status, 'sending'),
+            isNull(deliveries.digestOf),
+            sql`${deliveries.claimedAt} < now() - make_interval(secs => ${leaseSeconds})`,
+          ),
         ),
         or(
           ne(deliveries.recipient, 'agency'),
@@ -125,11 +130,15 @@ export async function claimDelivery(db: Executor, id: string, leaseSeconds: numb
  * marked, by this worker's earlier try whose answer was lost or by another settling the journal).
  * An email to the agency also marks its thread message sent and, in the same transaction, owes the
  * requester a copy (`copies`: the copy's delivery, to queue), so a copy is neither lost nor doubled.
+ * A digest marks the reminders it carried (`members`) sent in the same transaction.
  */
 export async function markSent(
   db: Executor,
   id: string,
-): Promise<(Pick<DeliveryRow, 'id' | 'kind' | 'requestId'> & { copies: DeliveryJob[] }) | null> {
+): Promise<
+  | (Pick<DeliveryRow, 'id' | 'kind' | 'requestId'> & { members: Pick<DeliveryRow, 'id' | 'kind' | 'requestId'>[]; copies: DeliveryJob[] })
+  | null
+> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(deliveries)
@@ -138,12 +147,17 @@ export async function markSent(
       .returning({ id: deliveries.id, kind: deliveries.kind, requestId: deliveries.requestId, recipient: deliveries.recipient })
     if (!row) return null
     const { recipient, ...sent } = row
-    if (recipient !== 'agency') return { ...sent, copies: [] }
+    const members = await tx
+      .update(deliveries)
+      .set({ status: 'sent', sentAt: sql`now()`, claimedAt: null, lastError: null, updatedAt: sql`now()` })
+      .where(and(eq(deliveries.digestOf, id), eq(deliveries.status, 'sending')))
+      .returning({ id: deliveries.id, kind: deliveries.kind, requestId: deliveries.requestId })
+    if (recipient !== 'agency') return { ...sent, members, copies: [] }
     await tx
       .update(messages)
       .set({ sentAt: sql`coalesce(${messages.sentAt}, now())` })
       .where(eq(messages.deliveryId, id))
-    return { ...sent, copies: await insertRequesterCopy(tx, sent) }
+    return { ...sent, members, copies: await insertRequesterCopy(tx, sent) }
   })
 }
 
@@ -159,8 +173,28 @@ async function insertRequesterCopy(tx: Executor, sent: Pick<DeliveryRow, 'id' | 
   return inserted.map((row) => ({ id: row.id, sendAt: new Date(row.send_at_ms), attempts: row.attempts }))
 }
 
+/**
+ * The reminders a digest claimed go back to waiting, each on its own again (the digest was not sent);
+ * they are due, so the next sweep sends them (as a digest of their own when there are several).
+ */
+async function releaseMembers(db: Executor, id: string): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: 'scheduled', claimedAt: null, digestOf: null, updatedAt: sql`now()` })
+    .where(and(eq(deliveries.digestOf, id), eq(deliveries.status, 'sending')))
+}
+
+/** One reminder out of the digest that claimed it, waiting to be sent on its own. */
+export async function leaveDigest(db: Executor, id: string): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: 'scheduled', claimedAt: null, digestOf: null, updatedAt: sql`now()` })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending')))
+}
+
 /** Gives a claim back without counting the attempt (nothing was sent), to be tried again at `sendAt`. */
 export async function releaseClaim(db: Executor, id: string, sendAt: Date): Promise<DeliveryRow | null> {
+  await releaseMembers(db, id)
   const [row] = await db
     .update(deliveries)
     .set({ status: 'scheduled', sendAt, claimedAt: null, attempts: sql`greatest(${deliveries.attempts} - 1, 0)`, updatedAt: sql`now()` })
@@ -170,6 +204,7 @@ export async function releaseClaim(db: Executor, id: string, sendAt: Date): Prom
 }
 
 export async function markRetry(db: Executor, id: string, sendAt: Date, error: string): Promise<DeliveryRow | null> {
+  await releaseMembers(db, id)
   const [row] = await db
     .update(deliveries)
     .set({ status: 'scheduled', sendAt, claimedAt: null, lastError: error, updatedAt: sql`now()` })
@@ -179,6 +214,7 @@ export async function markRetry(db: Executor, id: string, sendAt: Date, error: s
 }
 
 export async function markFailed(db: Executor, id: string, error: string): Promise<void> {
+  await releaseMembers(db, id)
   await db
     .update(deliveries)
     .set({ status: 'failed', claimedAt: null, lastError: error, updatedAt: sql`now()` })
@@ -202,7 +238,11 @@ export async function findActionable(
       and(
         or(
           and(eq(deliveries.status, 'scheduled'), lte(deliveries.sendAt, sql`now() + make_interval(secs => ${window.lookaheadSeconds})`)),
-          and(eq(deliveries.status, 'sending'), sql`${deliveries.claimedAt} < now() - make_interval(secs => ${window.leaseSeconds})`),
+          and(
+            eq(deliveries.status, 'sending'),
+            isNull(deliveries.digestOf),
+            sql`${deliveries.claimedAt} < now() - make_interval(secs => ${window.leaseSeconds})`,
+          ),
         ),
         after ? sql`(${deliveries.sendAt}, ${deliveries.id}) > (${after.sendAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
@@ -256,4 +296,57 @@ export async function countDeliveriesOfKind(db: Executor, requestId: string, kin
     .from(deliveries)
     .where(and(eq(deliveries.requestId, requestId), eq(deliveries.kind, kind)))
   return row?.value ?? 0
+}
+
+/**
+ * Claims a delivery (claimDelivery) and, for a reminder to the requester, the other reminders its
+ * digest carries (claimDigestMembers). Claims of one requester's reminders take turns (a transaction
+ * lock on the requester): reminders due at the same minute are claimed by parallel workers, and
+ * without it each would claim its own before any could gather the others.
+ */
+export async function claimWithDigest(
+  db: Database,
+  id: string,
+  leaseSeconds: number,
+): Promise<{ claimed: DeliveryRow; members: DeliveryRow[] } | null> {
+  return db.transaction(async (tx) => {
+    const [about] = await tx
+      .select({ kind: deliveries.kind, recipient: deliveries.recipient, userId: requests.userId, timezone: jurisdictions.timezone })
+      .from(deliveries)
+      .innerJoin(requests, eq(requests.id, deliveries.requestId))
+      .innerJoin(agencies, eq(agencies.id, requests.agencyId))
+      .innerJoin(jurisdictions, eq(jurisdictions.code, agencies.state))
+      .where(eq(deliveries.id, id))
+    if (!about) return null
+    const digestible = isDigestible(about)
+    if (digestible) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`reminder-digest:${about.userId}`}, 0))`)
+    const claimed = await claimDelivery(tx, id, leaseSeconds)
+    if (!claimed) return null
+    return { claimed, members: digestible ? await claimDigestMembers(tx, claimed, about.timezone) : [] }
+  })
+}
+
+/**
+ * Claims, for the digest of `primary` (claimed already), the requester's other reminders due by the
+ * end of the primary's day in `timezone` (reminder-digest.ts), and any this digest claimed on an
+ * earlier attempt. Answers them all, oldest first.
+ */
+async function claimDigestMembers(db: Executor, primary: DeliveryRow, timezone: string): Promise<DeliveryRow[]> {
+  const endOfDay = sql`(((${primary.sendAt.toISOString()}::timestamptz at time zone ${timezone})::date + 1)::timestamp at time zone ${timezone})`
+  return db
+    .update(deliveries)
+    .set({ status: 'sending', claimedAt: sql`now()`, digestOf: primary.id, updatedAt: sql`now()` })
+    .where(
+      and(
+        ne(deliveries.id, primary.id),
+        eq(deliveries.recipient, 'requester'),
+        inArray(deliveries.kind, [...DIGEST_KINDS]),
+        sql`${deliveries.requestId} in (select id from ${requests} where user_id = (select user_id from ${requests} where id = ${primary.requestId}))`,
+        or(
+          and(eq(deliveries.status, 'scheduled'), sql`${deliveries.sendAt} < ${endOfDay}`),
+          and(eq(deliveries.status, 'sending'), eq(deliveries.digestOf, primary.id)),
+        ),
+      ),
+    )
+    .returning()
 }

@@ -21,14 +21,16 @@ import { deliveryMessageId, outboundKindOf } from '../correspondence/outbound-me
 import { withReference } from '../correspondence/request-reference.js'
 import { threadHeadersAfter } from '../correspondence/thread-headers.js'
 import { daysBetween, formatLongDate, localDateOf } from '../deadlines/calendar-date.js'
+import { expectedResponseExplanation } from '../deadlines/prompt-response.js'
 import { findDocuments } from '../documents/documents.repository.js'
 import { findJurisdiction } from '../jurisdictions/jurisdictions.repository.js'
 import { letterPdfOf, letterRequestOf, type Requester, renderLetterFor, replyAddressOf } from '../requests/request-letters.js'
 import { findEvent, findRequest, findRequests, type RequestWithAgency } from '../requests/requests.repository.js'
-import { EmailRenderError, type EmailTemplates } from '../templates/email-templates.js'
+import { EmailRenderError, type EmailTemplates, type ReminderEmailContext } from '../templates/email-templates.js'
 import { LetterRenderError, normalizeLetterText } from '../templates/letter-renderer.js'
 import * as repository from './deliveries.repository.js'
 import { muteUrl } from './mute-link.js'
+import { type DigestKind, digestOrder } from './reminder-digest.js'
 import { syncReminders } from './reminder-schedule.service.js'
 
 export type DeliveryDeps = Pick<AppContext, 'db' | 'clock' | 'config' | 'holidays' | 'templates' | 'deliveries' | 'logger' | 'storage'> & {
@@ -120,8 +122,9 @@ function persist<T>(deps: DeliveryDeps, what: string, work: () => Promise<T>, op
  * otherwise sends again with the same Message-ID.
  */
 async function deliver(deps: DeliveryDeps, journal: AcceptedJournal, id: string): Promise<void> {
-  const claimed = await persist(deps, 'claim', () => repository.claimDelivery(deps.db, id, deps.config.delivery.leaseSeconds))
-  if (!claimed) return
+  const claim = await persist(deps, 'claim', () => repository.claimWithDigest(deps.db, id, deps.config.delivery.leaseSeconds))
+  if (!claim) return
+  const { claimed, members } = claim
   if (await journal.has(id)) {
     deps.logger.info({ delivery: id }, 'delivery was accepted by SMTP on an earlier attempt; marking it sent without sending again')
     await settleSent(deps, journal, id)
@@ -131,7 +134,9 @@ async function deliver(deps: DeliveryDeps, journal: AcceptedJournal, id: string)
   if (!found) return
   let mail: OutgoingMail
   try {
-    mail = await compose(deps, claimed, found, await findRequester(deps.db, found.request.userId))
+    const requester = await findRequester(deps.db, found.request.userId)
+    mail =
+      members.length > 0 ? await composeDigest(deps, claimed, found, members, requester) : await compose(deps, claimed, found, requester)
   } catch (error) {
     if (isTransientDatabaseError(error)) await releaseClaim(deps, claimed, error)
     else await handleFailure(deps, claimed, found, error)
@@ -167,7 +172,8 @@ async function settleSent(deps: DeliveryDeps, journal: AcceptedJournal, id: stri
   deps.logger.info({ delivery: id, kind: sent.kind }, 'delivery sent')
   try {
     await deps.deliveries.enqueue(sent.copies)
-    if (sent.kind === 'overdue' || sent.kind === 'follow_up') await replan(deps, sent.requestId)
+    const late = [sent, ...sent.members].filter((row) => row.kind === 'overdue' || row.kind === 'follow_up')
+    if (late.length > 0) await replan(deps, [...new Set(late.map((row) => row.requestId))])
     // Follow-ups to the agency wait for the letter (see claimDelivery); they may go now.
     if (sent.kind === 'letter')
       await deps.deliveries.enqueue(
@@ -185,9 +191,9 @@ async function settleJournal(deps: DeliveryDeps, journal: AcceptedJournal): Prom
   for (const id of await journal.list()) await settleSent(deps, journal, id)
 }
 
-async function replan(deps: DeliveryDeps, requestId: string): Promise<void> {
+async function replan(deps: DeliveryDeps, requestIds: readonly string[]): Promise<void> {
   const queue = await persist(deps, 'plan reminders', () =>
-    deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, [requestId]))),
+    deps.db.transaction(async (tx) => syncReminders(deps, tx, await findRequests(tx, requestIds))),
   )
   await deps.deliveries.enqueue(queue)
 }
@@ -410,6 +416,15 @@ async function followUpLetter(deps: DeliveryDeps, found: RequestWithAgency, requ
 }
 
 async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRow, found: RequestWithAgency, requester: Requester) {
+  return deps.emails.reminder(await reminderContext(deps, delivery, found, requester))
+}
+
+async function reminderContext(
+  deps: DeliveryDeps,
+  delivery: repository.DeliveryRow,
+  found: RequestWithAgency,
+  requester: Requester,
+): Promise<ReminderEmailContext> {
   const { request, agency, timezone } = found
   const jurisdiction = (await findJurisdiction(deps.db, agency.state))!
   const dueDate = delivery.dueDate ?? request.dueDate
@@ -417,7 +432,7 @@ async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRo
   const kind = delivery.kind as 'due_soon' | 'due_today' | 'overdue' | 'follow_up'
   const late = kind === 'overdue' || kind === 'follow_up'
   const url = requestUrl(deps, request.id)
-  return deps.emails.reminder({
+  return {
     kind,
     requester: { name: requester.name, email: requester.email },
     agency: { name: agency.name, email: agency.email },
@@ -435,7 +450,81 @@ async function reminderEmail(deps: DeliveryDeps, delivery: repository.DeliveryRo
     followUpLetter: late ? await followUpLetter(deps, found, requester) : null,
     earlierFollowUps: late ? await repository.countLateRemindersSent(deps.db, request.id) : 0,
     agencyEmailed: request.autoFollowUp && agency.email !== null,
-  })
+    expectedNote:
+      request.dueDate === null && request.expectedResponseOn !== null
+        ? expectedResponseExplanation(
+            request.promptResponseDays ?? deps.config.reminders.promptResponseBusinessDays,
+            request.promptResponseDays !== null,
+          )
+        : null,
+  }
+}
+
+/**
+ * One email for the requester's reminders due the same day (reminder-digest.ts): the reminder being
+ * sent and the `members` claimed with it. A member that can no longer be sent (its request lost its
+ * due date) goes back to be sent, or fail, on its own; the rest still go.
+ */
+async function composeDigest(
+  deps: DeliveryDeps,
+  primary: repository.DeliveryRow,
+  primaryFound: RequestWithAgency,
+  members: readonly repository.DeliveryRow[],
+  requester: Requester,
+): Promise<OutgoingMail> {
+  const founds = new Map(
+    (
+      await findRequests(
+        deps.db,
+        members.map((member) => member.requestId),
+      )
+    ).map((found) => [found.request.id, found]),
+  )
+  const contexts = [{ kind: primary.kind, context: await reminderContext(deps, primary, primaryFound, requester) }]
+  for (const member of members) {
+    const found = founds.get(member.requestId)
+    try {
+      if (!found) throw new UndeliverableError('The request of this reminder no longer exists.')
+      contexts.push({ kind: member.kind, context: await reminderContext(deps, member, found, requester) })
+    } catch (error) {
+      if (!(error instanceof UndeliverableError)) throw error
+      await repository.leaveDigest(deps.db, member.id)
+    }
+  }
+  if (contexts.length === 1) return compose(deps, primary, primaryFound, requester)
+  let letters = 0
+  const items = digestOrder(
+    contexts.map(({ context }) => ({
+      kind: context.kind as DigestKind,
+      agencyName: context.agency.name,
+      agencyEmail: context.agency.email,
+      subject: context.request.subject,
+      trackingNumber: context.request.trackingNumber,
+      url: `${deps.config.publicUrl}/requests/${context.request.id}`,
+      muteUrl: context.request.muteUrl,
+      submittedOn: context.request.submittedOn,
+      dueOn: context.dueOn,
+      daysLate: context.daysLate,
+      lawName: context.law.name,
+      lawCitation: context.law.citation,
+      followUpLetter: context.followUpLetter,
+      letterNumber: 0,
+      agencyEmailed: context.agencyEmailed,
+      expectedNote: context.expectedNote,
+    })),
+  ).map((item) => (item.followUpLetter ? { ...item, letterNumber: ++letters } : item))
+  return {
+    messageId: messageId(deps, primary.id),
+    headers: { 'Auto-Submitted': 'auto-generated' },
+    from: deps.config.mailFrom,
+    to: requester.email,
+    ...deps.emails.reminderDigest({
+      requester: { name: requester.name, email: requester.email },
+      reminders: items,
+      overdueCount: items.filter((item) => item.kind === 'overdue' || item.kind === 'follow_up').length,
+      dashboardUrl: `${deps.config.publicUrl}/me`,
+    }),
+  }
 }
 
 /** The request as a notice to its requester names it, with a link to it. */

@@ -4,8 +4,9 @@ import type { DeliveryJob } from '../../jobs/queues.js'
 import { mutedUserIds } from '../accounts/accounts.repository.js'
 import { closuresOf } from '../agencies/agencies.repository.js'
 import { type BusinessCalendar, createBusinessCalendar } from '../deadlines/business-calendar.js'
+import { expectedResponse } from '../deadlines/prompt-response.js'
 import { closuresOfJurisdictions } from '../jurisdictions/jurisdiction-closures.repository.js'
-import type { RequestWithAgency } from '../requests/requests.repository.js'
+import { type RequestWithAgency, setExpectedResponseOn } from '../requests/requests.repository.js'
 import * as repository from './deliveries.repository.js'
 import { type PlannedReminder, planReminders, type ReminderKind } from './reminder-plan.js'
 
@@ -53,14 +54,22 @@ export async function syncReminders(deps: ReminderDeps, tx: Executor, found: rea
   }
   for (const { request, agency, timezone } of found) {
     const rows = existingByRequest.get(request.id) ?? []
+    const calendar = calendarOf(agency)
+    // A law with no fixed period: reminders count to the expected date instead (never to the agency).
+    const expected = expectedResponse(request.deadline, calendar, {
+      requested: request.promptResponseDays,
+      fallback: deps.config.reminders.promptResponseBusinessDays,
+    })
+    const expectedOn = expected?.date ?? null
+    if (expectedOn !== request.expectedResponseOn) await setExpectedResponseOn(tx, request.id, expectedOn)
     const plan = planReminders({
       status: request.status,
-      dueDate: request.dueDate,
+      dueDate: request.dueDate ?? expected?.date ?? null,
       runningClock: request.deadline?.running,
       timezone,
-      calendar: calendarOf(agency),
+      calendar,
       now: deps.clock.now(),
-      autoFollowUp: request.autoFollowUp && agency.email !== null,
+      autoFollowUp: request.autoFollowUp && agency.email !== null && expected === null,
       requesterMuted: request.remindersMuted || mutedOwners.has(request.userId),
       followUpIntervalDays: deps.config.reminders.followUpIntervalDays,
       sendHour: deps.config.reminders.hour,

@@ -53,6 +53,7 @@ export function letterRequestOf(found: RequestWithAgency): NonNullable<LetterCon
     subject: request.subject,
     submittedOn: localDateOf(request.submittedAt, timezone),
     dueOn: request.dueDate,
+    expectedOn: request.expectedResponseOn,
     trackingNumber: request.trackingNumber,
     status: request.status,
   }

@@ -297,3 +297,8 @@ export async function findEvent(db: Executor, id: string): Promise<RequestEventR
   const [row] = await db.select().from(requestEvents).where(eq(requestEvents.id, id))
   return row ?? null
 }
+
+/** Records a request's expected-response date (deadlines/prompt-response.ts); null when it has none. */
+export async function setExpectedResponseOn(db: Executor, id: string, date: string | null): Promise<void> {
+  await db.update(requests).set({ expectedResponseOn: date }).where(eq(requests.id, id))
+}

@@ -62,7 +62,24 @@ export const requestSchema = z
     submittedVia: z.enum(SUBMISSION_CHANNELS).nullable(),
     submittedAt: z.string().nullable(),
     dueDate: z.string().nullable(),
-    overdue: z.boolean(),
+    overdue: z.boolean().describe('Past the statutory due date (never for an expected-response date)'),
+    promptResponseDays: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Under a law with no fixed period: business days to expect an answer in, set by the requester (null: the service default)'),
+    expectedResponse: z
+      .object({
+        date: z.string().describe('YYYY-MM-DD; reminders count to it'),
+        businessDays: z.number().int(),
+        chosenByRequester: z.boolean(),
+        statutory: z.literal(false).describe('Always false: this is an expectation, not a deadline the law sets'),
+        explanation: z.string(),
+      })
+      .nullable()
+      .describe(
+        'Only for an open request under a law that sets no fixed period (“promptly”): when to expect an answer. dueDate stays null',
+      ),
     deadline: deadlineSchema.nullable(),
     trackingNumber: z.string().nullable(),
     autoFollowUp: z.boolean(),
@@ -106,6 +123,14 @@ export const updateRequestBody = z
     trackingNumber: z.string().trim().max(200).nullable().optional(),
     autoFollowUp: z.boolean().optional(),
     remindersMuted: z.boolean().optional(),
+    promptResponseDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .nullable()
+      .optional()
+      .describe('Under a law with no fixed period: business days to expect an answer in (null: the service default); reminders follow it'),
     variables: z
       .record(z.string().max(100), z.unknown())
       .optional()

@@ -13,6 +13,7 @@ import { type AgencyRow, closuresOf, findAgency } from '../agencies/agencies.rep
 import { recordLetterMessages } from '../correspondence/outbound-messages.js'
 import { compareDates, localDateOf } from '../deadlines/calendar-date.js'
 import { computeDeadline, type Deadline, isOverdue } from '../deadlines/deadline.js'
+import { expectedResponseExplanation, hasNoFixedPeriod } from '../deadlines/prompt-response.js'
 import { countDeliveries, insertDeliveries } from '../deliveries/deliveries.repository.js'
 import { syncReminders } from '../deliveries/reminder-schedule.service.js'
 import { removingRequestFiles } from '../documents/documents.service.js'
@@ -61,6 +62,8 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
     submittedAt: request.submittedAt?.toISOString() ?? null,
     dueDate: request.dueDate,
     overdue: isRequestOverdue(request, deps.clock.now(), timezone),
+    promptResponseDays: request.promptResponseDays,
+    expectedResponse: expectedResponseView(deps, request),
     // Deadlines stored before clocks existed show none rather than failing the schema.
     deadline: request.deadline ? { clocks: [], ...request.deadline } : null,
     trackingNumber: request.trackingNumber,
@@ -77,6 +80,20 @@ export function toRequest(deps: Pick<RequestDeps, 'clock' | 'config'>, found: re
 }
 
 export type RequestView = ReturnType<typeof toRequest>
+
+/** The expected-response date of a request under a law with no fixed period, labelled as no statutory deadline. */
+function expectedResponseView(deps: Pick<RequestDeps, 'config'>, request: repository.RequestRow) {
+  if (!request.expectedResponseOn || isClosed(request.status)) return null
+  const businessDays = request.promptResponseDays ?? deps.config.reminders.promptResponseBusinessDays
+  const chosenByRequester = request.promptResponseDays !== null
+  return {
+    date: request.expectedResponseOn,
+    businessDays,
+    chosenByRequester,
+    statutory: false as const,
+    explanation: expectedResponseExplanation(businessDays, chosenByRequester),
+  }
+}
 
 function isRequestOverdue(request: repository.RequestRow, now: Date, timezone: string): boolean {
   if (request.status === 'draft' || isClosed(request.status) || !request.deadline) return false
@@ -203,7 +220,7 @@ async function changeRequest<T>(deps: RequestDeps, id: string, change: (tx: Exec
 }
 
 export async function updateRequest(deps: RequestDeps, user: AuthUser, id: string, input: UpdateRequestInput): Promise<RequestView> {
-  return changeRequest(deps, id, async (tx) => {
+  await changeRequest(deps, id, async (tx) => {
     const found = await findChangeableRequest(tx, user, id)
     const locked = (await repository.lockRequest(tx, id))!
     const { variables, ...fields } = input
@@ -212,8 +229,9 @@ export async function updateRequest(deps: RequestDeps, user: AuthUser, id: strin
     }
     const rerendered = variables === undefined ? {} : await rerenderDraft(deps, tx, found, variables)
     await repository.updateRequest(tx, id, { ...rerendered, ...fields })
-    return toRequest(deps, (await repository.findRequest(tx, id))!)
   })
+  // Read after the reminders were planned again: they keep the expected-response date.
+  return toRequest(deps, (await repository.findRequest(deps.db, id))!)
 }
 
 /** The draft's letter rendered again from its template with new variables (a subject or body given in the same call wins). */
@@ -403,7 +421,10 @@ async function submitDrafts(
       await recordLetterMessages(tx, deps.config.replyDomain, submitted)
     }
     queue.push(...(await syncReminders(deps, tx, submitted)))
-    return submitted.map((found) => toRequest(deps, found))
+    // Under laws with no fixed period, syncReminders has just set the expected-response date: read those back.
+    const withoutPeriod = submitted.filter((found) => hasNoFixedPeriod(found.request.deadline)).map((found) => found.request.id)
+    const reread = new Map((await repository.findRequests(tx, withoutPeriod)).map((found) => [found.request.id, found]))
+    return submitted.map((found) => toRequest(deps, reread.get(found.request.id) ?? found))
   })
   await deps.deliveries.enqueue(queue)
   return views

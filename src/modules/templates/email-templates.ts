@@ -32,6 +32,7 @@ export const EMAIL_TEMPLATE_NAMES = [
   'reminder-overdue',
   'reminder-follow_up',
   'reminder-appeal_window',
+  'reminder-digest',
   'agency-follow-up',
   'letter',
   'delivery-failed',
@@ -78,6 +79,46 @@ export interface ReminderEmailContext {
   earlierFollowUps: number
   /** The service emails the follow-up letter to the agency itself (autoFollowUp), so there is nothing to forward. */
   agencyEmailed: boolean
+  /**
+   * Null for a statutory due date. Under a law with no fixed period, `dueOn` is only the date the
+   * requester expects an answer by (deadlines/prompt-response.ts), and this says so in words.
+   */
+  expectedNote: string | null
+}
+
+/** One request in a reminder digest. */
+export interface ReminderDigestItem {
+  kind: 'due_soon' | 'due_today' | 'overdue' | 'follow_up'
+  agencyName: string
+  /** Where letters to the agency go; null when it takes requests another way. */
+  agencyEmail: string | null
+  subject: string
+  trackingNumber: string | null
+  /** `{PUBLIC_URL}/requests/{id}`, http(s) only. */
+  url: string
+  /** Mutes reminders for this request, http(s) only. */
+  muteUrl: string
+  submittedOn: string
+  dueOn: string
+  daysLate: number
+  lawName: string
+  lawCitation: string
+  /** The follow-up letter for overdue and follow_up items (null otherwise), numbered in the email by `letterNumber`. */
+  followUpLetter: EmailLetter | null
+  letterNumber: number
+  agencyEmailed: boolean
+  /** As ReminderEmailContext's: null for a statutory due date. */
+  expectedNote: string | null
+}
+
+/** One email for all the reminders a requester has due the same day. */
+export interface ReminderDigestEmailContext {
+  requester: { name: string; email: string }
+  /** Most urgent first: overdue (longest first), due today, due soon. */
+  reminders: ReminderDigestItem[]
+  overdueCount: number
+  /** `{PUBLIC_URL}/me`, http(s) only. */
+  dashboardUrl: string
 }
 
 /**
@@ -209,6 +250,8 @@ export interface RenderedEmail {
 
 export interface EmailTemplates {
   reminder(ctx: ReminderEmailContext): RenderedEmail
+  /** One email listing several reminders due the same day. */
+  reminderDigest(ctx: ReminderDigestEmailContext): RenderedEmail
   agencyFollowUp(ctx: AgencyLetterEmailContext): RenderedEmail
   letter(ctx: AgencyLetterEmailContext): RenderedEmail
   deliveryFailed(ctx: DeliveryFailedEmailContext): RenderedEmail
@@ -255,6 +298,14 @@ const REMINDER_FIELDS: ContextFields<ReminderEmailContext> = {
   followUpLetter: ['subject', 'body'],
   earlierFollowUps: 'value',
   agencyEmailed: 'value',
+  expectedNote: 'value',
+}
+// The items of `reminders` are read inside a loop, as locals the reference check does not see; ReminderDigestItem lists them.
+const REMINDER_DIGEST_FIELDS: AnyFields = {
+  requester: ['name', 'email'],
+  reminders: ['size'],
+  overdueCount: 'value',
+  dashboardUrl: 'value',
 }
 const AGENCY_LETTER_FIELDS: ContextFields<AgencyLetterEmailContext> = { letter: ['subject', 'body'] }
 const REQUEST_NOTICE_FIELDS: ContextFields<RequestNoticeContext> = {
@@ -294,6 +345,7 @@ const FIELDS_BY_TEMPLATE: Record<EmailTemplateName, AnyFields> = {
   'reminder-overdue': REMINDER_FIELDS,
   'reminder-follow_up': REMINDER_FIELDS,
   'reminder-appeal_window': REMINDER_FIELDS,
+  'reminder-digest': REMINDER_DIGEST_FIELDS,
   'agency-follow-up': AGENCY_LETTER_FIELDS,
   letter: AGENCY_LETTER_FIELDS,
   'delivery-failed': DELIVERY_FAILED_FIELDS,
@@ -431,6 +483,17 @@ function createEmailTemplates(templates: ReadonlyMap<EmailTemplateName, EmailTem
         throw new EmailRenderError(name, `an ${ctx.kind} reminder carries the follow-up letter (followUpLetter is null)`)
       }
       return renderEmail(get(name), ctx)
+    },
+    reminderDigest(ctx) {
+      assertWebLink('reminder-digest', 'dashboardUrl', ctx.dashboardUrl)
+      for (const item of ctx.reminders) {
+        assertWebLink('reminder-digest', 'reminders[].url', item.url)
+        assertWebLink('reminder-digest', 'reminders[].muteUrl', item.muteUrl)
+        if ((item.kind === 'overdue' || item.kind === 'follow_up') && item.followUpLetter === null) {
+          throw new EmailRenderError('reminder-digest', `an ${item.kind} item carries the follow-up letter (followUpLetter is null)`)
+        }
+      }
+      return renderEmail(get('reminder-digest'), ctx)
     },
     agencyFollowUp: (ctx) => renderEmail(get('agency-follow-up'), ctx),
     letter: (ctx) => renderEmail(get('letter'), ctx),

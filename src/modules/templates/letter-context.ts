@@ -19,6 +19,8 @@ export interface LetterContextInput {
     subject: string
     submittedOn: CalendarDate
     dueOn: CalendarDate | null
+    /** Under a law with no fixed period: the date the requester expected an answer by (never statutory). */
+    expectedOn?: CalendarDate | null
     trackingNumber: string | null
     status: RequestStatus
   } | null
@@ -65,6 +67,7 @@ export const LETTER_CONTEXT_FIELDS = {
     subject: true,
     submittedOn: true,
     dueOn: true,
+    expectedOn: true,
     trackingNumber: true,
     daysLate: true,
     daysSinceSubmitted: true,
@@ -132,6 +135,7 @@ export function buildLetterContext(input: LetterContextInput): LetterContext {
           subject: oneLine(request.subject),
           submittedOn: formatLongDate(request.submittedOn),
           dueOn: request.dueOn === null ? null : formatLongDate(request.dueOn),
+          expectedOn: request.dueOn === null && request.expectedOn ? formatLongDate(request.expectedOn) : null,
           trackingNumber: emptyToNull(request.trackingNumber),
           daysLate: request.dueOn === null ? null : Math.max(0, daysBetween(request.dueOn, input.today)),
           daysSinceSubmitted: Math.max(0, daysBetween(request.submittedOn, input.today)),

@@ -68,6 +68,11 @@ export interface LetterRequest {
   submittedOn: string
   /** Long date, or null when the law sets no fixed deadline. */
   dueOn: string | null
+  /**
+   * Long date the requester expected an answer by under a law with no fixed period (their choice or
+   * PROMPT_RESPONSE_BUSINESS_DAYS); null otherwise. Never a statutory deadline: letters must not call it one.
+   */
+  expectedOn: string | null
   trackingNumber: string | null
   /** Calendar days since the due date (0 when not yet past it); null without a due date. */
   daysLate: number | null

@@ -73,8 +73,8 @@ const BROKEN: Record<string, Broken> = {
   'a field of a plain value': {
     edits: {
       'reminder-due_soon.txt.liquid': (await real('reminder-due_soon.txt.liquid')).replace(
-        'Response due: {{ dueOn }}',
-        'Response due: {{ dueOn.year }}',
+        '{% endif %}: {{ dueOn }}',
+        '{% endif %}: {{ dueOn.year }}',
       ),
     },
     file: 'reminder-due_soon.txt.liquid',

@@ -238,6 +238,22 @@ t.test('follow-up cites dates, tracking number, deadline and lateness', async (t
     /Arizona Public Records Law does not set a fixed number of days for a response, but it requires a response without unreasonable delay\. It has now been 28 days since I submitted the request\. I/,
   )
   t.notMatch(az, /since the response was due/)
+  const azExpected = render('follow-up', 'AZ', {
+    request: {
+      subject: 'Ring records',
+      submittedOn: '2026-03-02',
+      dueOn: null,
+      expectedOn: '2026-03-16',
+      trackingNumber: null,
+      status: 'submitted',
+    },
+  }).body
+  t.match(
+    azExpected,
+    /requires a response without unreasonable delay\. That is not a statutory deadline, but I expected a response by March 16, 2026\./,
+    'an expected date is never called a deadline',
+  )
+  t.notMatch(azExpected, /was due|is due/)
 
   const note = render('follow-up', 'WA', { supplied: { additional_note: 'To help, I can narrow the request to 2020.\n\nThank you.' } }).body
   t.match(note, /non-exempt portions\.\n\nTo help, I can narrow the request to 2020\.\n\nThank you\.\n\nThank you for your attention/)
