@@ -11,6 +11,7 @@ import { dashboardPages } from './dashboard.routes.js'
 import { publicPages } from './public.routes.js'
 import { pageErrorHandler } from './render.js'
 import { requestPages } from './request.routes.js'
+import { reviewPages } from './review.routes.js'
 import { signInPages } from './sign-in.routes.js'
 import { tokenPages } from './tokens.routes.js'
 
@@ -40,4 +41,5 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(dashboardPages(ctx))
   await app.register(adminPages(ctx))
   await app.register(requestPages(ctx))
+  await app.register(reviewPages(ctx))
 }
