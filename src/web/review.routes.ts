@@ -23,7 +23,8 @@ export const reviewPages =
         schema: { hide: true, params, body: z.object({ ...csrfField, returnTo }) },
         handler: async (request, reply) => {
           const document = await setPublished(ctx, signedIn(request), request.params.id, published)
-          const target = request.body.returnTo === 'request' ? `/requests/${document.requestId}#documents` : `/documents/${document.id}#review`
+          const target =
+            request.body.returnTo === 'request' ? `/requests/${document.requestId}#documents` : `/documents/${document.id}#review`
           return reply.redirect(target, 303)
         },
       })

@@ -33,14 +33,16 @@ t.test('review before publishing', async (t) => {
     (await get(`/v1/requests/${requestId}/documents`, user)).json().items.map((item: { id: string }) => item.id)
 
   const hidden = async (t: Test, who: string, user?: TestUser) => {
-    for (const path of ['', '/file', '/text']) t.equal((await get(`/v1/documents/${id}${path}`, user)).statusCode, 404, `${who}: ${path || 'GET'} 404`)
+    for (const path of ['', '/file', '/text'])
+      t.equal((await get(`/v1/documents/${id}${path}`, user)).statusCode, 404, `${who}: ${path || 'GET'} 404`)
     t.same(await listed(user), [], `${who}: not listed on the request`)
     const results = await search(user)
     t.equal(results.total, 0, `${who}: not counted`)
     t.same(results.facets, { state: [], kind: [] }, `${who}: not in the facets`)
   }
   const shown = async (t: Test, who: string, user?: TestUser) => {
-    for (const path of ['', '/file', '/text']) t.equal((await get(`/v1/documents/${id}${path}`, user)).statusCode, 200, `${who}: ${path || 'GET'} 200`)
+    for (const path of ['', '/file', '/text'])
+      t.equal((await get(`/v1/documents/${id}${path}`, user)).statusCode, 200, `${who}: ${path || 'GET'} 200`)
     t.same(await listed(user), [id], `${who}: listed`)
     t.equal((await search(user)).total, 1, `${who}: found`)
   }

@@ -99,11 +99,7 @@ export async function fileKeysOfRequest(db: Executor, requestId: string): Promis
 }
 
 export async function setPublishedAt(db: Executor, id: string, publishedAt: Date | null): Promise<DocumentRow | null> {
-  const [row] = await db
-    .update(documents)
-    .set({ publishedAt, updatedAt: sql`now()` })
-    .where(eq(documents.id, id))
-    .returning()
+  const [row] = await db.update(documents).set({ publishedAt, updatedAt: sql`now()` }).where(eq(documents.id, id)).returning()
   return row ?? null
 }
 
@@ -120,7 +116,9 @@ export async function listOriginalAccesses(db: Executor, documentId: string, bef
     .where(
       and(
         eq(originalAccesses.documentId, documentId),
-        before ? sql`(${originalAccesses.accessedAt}, ${originalAccesses.id}) < (${before[0]}::timestamptz, ${before[1]}::uuid)` : undefined,
+        before
+          ? sql`(${originalAccesses.accessedAt}, ${originalAccesses.id}) < (${before[0]}::timestamptz, ${before[1]}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(originalAccesses.accessedAt), desc(originalAccesses.id))

@@ -119,7 +119,8 @@ export const documentRoutes =
       },
       schema: {
         tags: ['documents'],
-        summary: 'The file anyone allowed may see: the redacted rendition (a PDF) when the document has redactions, else the original (304 to an If-None-Match naming its ETag, while the caller may still see it)',
+        summary:
+          'The file anyone allowed may see: the redacted rendition (a PDF) when the document has redactions, else the original (304 to an If-None-Match naming its ETag, while the caller may still see it)',
         params: documentParams,
         response: {
           200: z.any().describe('The file, with its detected type'),

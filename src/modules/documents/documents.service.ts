@@ -334,7 +334,11 @@ export async function listOriginalAccesses(deps: DocumentDeps, user: AuthUser, i
   return toPage(
     rows,
     query.limit,
-    (row) => ({ id: row.id, user: row.userId ? { id: row.userId, name: row.userName ?? '' } : null, accessedAt: row.accessedAt.toISOString() }),
+    (row) => ({
+      id: row.id,
+      user: row.userId ? { id: row.userId, name: row.userName ?? '' } : null,
+      accessedAt: row.accessedAt.toISOString(),
+    }),
     (row) => [row.accessedAt.toISOString(), row.id],
   )
 }
@@ -348,7 +352,9 @@ export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: str
   const { request } = await findVisibleDocument(deps, user, id)
   if (!canChange(user, request)) throw new NotAllowedError('Only the requester or an administrator may delete this document.')
   await deps.db.transaction(async (tx) => {
-    const keys = (await repository.documentTree(tx, id)).flatMap((node) => (node.renditionSha256 ? [node.sha256, node.renditionSha256] : [node.sha256]))
+    const keys = (await repository.documentTree(tx, id)).flatMap((node) =>
+      node.renditionSha256 ? [node.sha256, node.renditionSha256] : [node.sha256],
+    )
     await lockStoredFiles(tx, keys)
     await repository.deleteDocument(tx, id)
     await removeUnreferencedFiles(tx, deps.storage, keys)
