@@ -28,13 +28,17 @@ t.test('search’s public copy of a page agrees with canSeeDocument for every st
   ]
   await sql`insert into document_pages (document_id, page, text) values (${document.id}, 1, 'Neighbors Portal')`
   for (const publishedAt of [null, new Date('2026-10-01T00:00:00Z')]) {
-    await sql`update documents set published_at = ${publishedAt} where id = ${document.id}`
+    await sql`update documents set published_at = ${publishedAt?.toISOString() ?? null} where id = ${document.id}`
     for (const visibility of VISIBILITIES) {
       for (const status of REQUEST_STATUSES) {
         await sql`update requests set status = ${status}, visibility = ${visibility} where id = ${id}`
         const [page] = (await sql`select public from document_pages where document_id = ${document.id}`) as unknown as [{ public: boolean }]
         const found = (await findRequest(ctx.db, id))!
-        t.equal(page.public, canSeeDocument(null, found.request, { publishedAt }), `${visibility} ${status} ${publishedAt ? 'published' : 'unpublished'}`)
+        t.equal(
+          page.public,
+          canSeeDocument(null, found.request, { publishedAt }),
+          `${visibility} ${status} ${publishedAt ? 'published' : 'unpublished'}`,
+        )
       }
     }
   }

@@ -75,7 +75,7 @@ const hasPrlimit = () =>
 export async function readPpm(path: string): Promise<RgbImage> {
   const bytes = await readFile(path)
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 64).toString('latin1'))
-  if (!header || header[3] !== '255') throw new Error(`${path} is not an 8-bit binary PPM`)
+  if (header?.[3] !== '255') throw new Error(`${path} is not an 8-bit binary PPM`)
   const width = Number(header[1])
   const height = Number(header[2])
   return { width, height, data: bytes.subarray(header[0].length, header[0].length + width * height * 3) }

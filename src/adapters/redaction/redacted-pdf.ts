@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import type { Ocr } from '../ocr/ocr.js'
+import { letterFonts } from '../pdf/letter-fonts.js'
 import { ReadingLimitError } from '../reading-limits.js'
 import { encodePng, type PageBox, paintBoxes, readPpm, renderPages } from './raster.js'
 import { boxesOf, openPdfPages, type PlacedRun, runsFromTesseractTsv } from './text-boxes.js'
@@ -36,13 +37,20 @@ export interface Rendition {
 const PAD_PIXELS = 2
 
 /** The PDF with each page's needles painted out. `needles` maps page numbers to the texts to take out there. */
-export async function buildRedactedPdf(pdf: Buffer, needles: ReadonlyMap<number, readonly string[]>, options: RenditionOptions): Promise<Rendition> {
+export async function buildRedactedPdf(
+  pdf: Buffer,
+  needles: ReadonlyMap<number, readonly string[]>,
+  options: RenditionOptions,
+): Promise<Rendition> {
   const directory = join(tmpdir(), `redaction-${randomUUID()}`)
   await mkdir(directory, { recursive: true })
   const pages = await openPdfPages(new Uint8Array(pdf))
   try {
     if (pages.pageCount > options.maxPages)
-      throw new ReadingLimitError('time', `The PDF has ${pages.pageCount} pages; redacted copies are made of documents of at most ${options.maxPages}.`)
+      throw new ReadingLimitError(
+        'time',
+        `The PDF has ${pages.pageCount} pages; redacted copies are made of documents of at most ${options.maxPages}.`,
+      )
     const source = join(directory, 'source.pdf')
     await writeFile(source, pdf)
     const plan: { page: number; dpi: number; format: 'ppm' | 'jpeg'; size: { width: number; height: number } }[] = []
@@ -57,11 +65,16 @@ export async function buildRedactedPdf(pdf: Buffer, needles: ReadonlyMap<number,
     for (const group of consecutiveGroups(plan)) {
       const remaining = options.deadline - Date.now()
       if (remaining <= 0) throw new ReadingLimitError('time', 'Making the redacted copy took longer than allowed.')
-      const files = await renderPages(source, { first: group[0]!.page, last: group.at(-1)!.page, dpi: group[0]!.dpi, format: group[0]!.format }, directory, {
-        memoryMb: options.memoryMb,
-        timeoutMs: remaining,
-      })
-      group.forEach((entry, index) => images.set(entry.page, files[index]!))
+      const files = await renderPages(
+        source,
+        { first: group[0]!.page, last: group.at(-1)!.page, dpi: group[0]!.dpi, format: group[0]!.format },
+        directory,
+        {
+          memoryMb: options.memoryMb,
+          timeoutMs: remaining,
+        },
+      )
+      for (const [index, entry] of group.entries()) images.set(entry.page, files[index]!)
     }
     const notFound: Rendition['notFound'] = []
     const document = new PDFDocument({ autoFirstPage: false, info: { Title: 'Redacted copy', Producer: 'Ring Records' } })
@@ -141,6 +154,32 @@ export async function imageAsPdf(image: Buffer): Promise<Buffer> {
   const opened = (document as unknown as { openImage(source: Buffer): { width: number; height: number } }).openImage(image)
   document.addPage({ size: [opened.width, opened.height], margin: 0 })
   document.image(image, 0, 0, { width: opened.width, height: opened.height })
+  document.end()
+  await ended
+  return Buffer.concat(chunks)
+}
+
+/**
+ * A PDF of text pages (the public text of a document that is not a PDF or image: plain text, an
+ * email, an office file), each starting a new page, in DejaVu Serif so any script prints.
+ */
+export async function textAsPdf(pages: readonly string[]): Promise<Buffer> {
+  const fonts = await letterFonts()
+  const document = new PDFDocument({
+    autoFirstPage: false,
+    size: 'LETTER',
+    margin: 54,
+    info: { Title: 'Redacted copy', Producer: 'Ring Records' },
+  })
+  document.registerFont('body', fonts.regular)
+  const chunks: Buffer[] = []
+  document.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const ended = new Promise((resolve) => document.on('end', resolve))
+  for (const text of pages) {
+    document.addPage()
+    document.font('body').fontSize(10).text(text)
+  }
+  if (pages.length === 0) document.addPage()
   document.end()
   await ended
   return Buffer.concat(chunks)

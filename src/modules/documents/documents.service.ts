@@ -378,11 +378,11 @@ export async function removingRequestFiles(
 }
 
 /** Locks in a fixed order, so two writers of the same files never wait on each other in a cycle. */
-async function lockStoredFiles(tx: Transaction, keys: readonly string[]): Promise<void> {
+export async function lockStoredFiles(tx: Transaction, keys: readonly string[]): Promise<void> {
   for (const key of [...new Set(keys)].sort()) await repository.lockStoredFile(tx, key)
 }
 
-async function removeUnreferencedFiles(tx: Transaction, storage: DocumentStorage, keys: readonly string[]): Promise<void> {
+export async function removeUnreferencedFiles(tx: Transaction, storage: DocumentStorage, keys: readonly string[]): Promise<void> {
   for (const key of new Set(keys)) if (!(await repository.isReferenced(tx, key))) await storage.remove(key)
 }
 
