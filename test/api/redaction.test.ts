@@ -72,7 +72,7 @@ t.test('suggested redactions, burned in, published', async (t) => {
       ['phone', PHONE],
       ['address', ADDRESS],
       ['person', NAME],
-    ]) {
+    ] as const) {
       const found = items.find((item) => item.kind === kind && item.text === text)
       t.ok(found, `suggests the ${kind}`)
       t.equal(found?.page, 1)
