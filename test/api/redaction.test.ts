@@ -73,7 +73,8 @@ t.test('suggested redactions, burned in, published', async (t) => {
       ['address', ADDRESS],
       ['person', NAME],
     ] as const) {
-      const found = items.find((item) => item.kind === kind && item.text === text)
+      // An address may take its abbreviation's full stop ("St.") with it.
+      const found = items.find((item) => item.kind === kind && item.text.replace(/\.$/, '') === text)
       t.ok(found, `suggests the ${kind}`)
       t.equal(found?.page, 1)
       t.ok(found?.context.includes(text))
