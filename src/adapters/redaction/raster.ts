@@ -1,13 +1,14 @@
-// Page images for redacted renditions: poppler's `pdftoppm` renders PDF pages (PPM to paint on,
-// or JPEG to embed as is); boxes are painted black into PPM pixels, which are then stored as PNG.
+// Page images for redacted renditions: poppler's `pdftoppm` renders PDF pages as PPM; boxes are
+// painted black into the pixels, which then go into the new PDF as they are, deflated.
 import { execFile } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { crc32, deflateSync } from 'node:zlib'
+import { constants, deflate } from 'node:zlib'
 import { ReadingLimitError } from '../reading-limits.js'
 
 const run = promisify(execFile)
+const deflateAsync = promisify(deflate)
 
 /** A box on a page as fractions of its width and height, from the top left corner. */
 export interface PageBox {
@@ -31,19 +32,18 @@ export interface RasterLimits {
 }
 
 /**
- * Renders pages `first`..`last` of a PDF at `dpi` into `directory`, as PPM or JPEG files; answers
- * their paths in page order. Killed at the time limit, and at the memory limit where prlimit is there.
+ * Renders pages `first`..`last` of a PDF at `dpi` into `directory` as PPM files, in one run (each
+ * run of pdftoppm spends a third of a second starting up); answers their paths in page order.
+ * Killed at the time limit, and at the memory limit where prlimit is there.
  */
 export async function renderPages(
   pdfPath: string,
-  pages: { first: number; last: number; dpi: number; format: 'ppm' | 'jpeg' },
+  pages: { first: number; last: number; dpi: number },
   directory: string,
   limits: RasterLimits,
 ): Promise<string[]> {
-  const prefix = join(directory, `p${pages.first}-${pages.format}`)
-  const args = ['-r', String(pages.dpi), '-f', String(pages.first), '-l', String(pages.last)]
-  if (pages.format === 'jpeg') args.push('-jpeg', '-jpegopt', 'quality=85')
-  args.push(pdfPath, prefix)
+  const prefix = join(directory, `p${pages.first}`)
+  const args = ['-r', String(pages.dpi), '-f', String(pages.first), '-l', String(pages.last), pdfPath, prefix]
   const [command, commandArgs] = (await hasPrlimit())
     ? ['prlimit', [`--as=${limits.memoryMb * 1024 * 1024}`, '--', 'pdftoppm', ...args]]
     : ['pdftoppm', args]
@@ -56,7 +56,7 @@ export async function renderPages(
       throw new ReadingLimitError('memory', `Rendering a page needed more than ${limits.memoryMb} MB of memory.`)
     throw error
   }
-  const base = `p${pages.first}-${pages.format}-`
+  const base = `p${pages.first}-`
   const files = (await readdir(directory)).filter((name) => name.startsWith(base))
   // pdftoppm pads page numbers to the width of the last one: sort by the number, not the name.
   return files.sort((a, b) => pageOf(a) - pageOf(b)).map((name) => join(directory, name))
@@ -94,28 +94,10 @@ export function paintBoxes(image: RgbImage, boxes: readonly PageBox[], padPixels
 
 const clamp = (value: number, max: number) => Math.min(max, Math.max(0, value))
 
-/** RGB pixels as a PNG (no filter; deflate at a fast level: pages are large and mostly white). */
-export function encodePng(image: RgbImage): Buffer {
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(image.width, 0)
-  header.writeUInt32BE(image.height, 4)
-  header.set([8, 2, 0, 0, 0], 8) // 8-bit RGB, deflate, adaptive filtering method, no interlace
-  const rowBytes = image.width * 3
-  const rows = Buffer.alloc((rowBytes + 1) * image.height)
-  for (let row = 0; row < image.height; row++) image.data.copy(rows, row * (rowBytes + 1) + 1, row * rowBytes, (row + 1) * rowBytes)
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows, { level: 3 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(data.length)
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(body))
-  return Buffer.concat([length, body, crc])
+/**
+ * The pixels deflated, as a PDF image's FlateDecode stream: deflate's run-length strategy at its
+ * fastest level (pages are large and mostly white), in zlib's thread pool, off the main thread.
+ */
+export function deflatePixels(image: RgbImage): Promise<Buffer> {
+  return deflateAsync(image.data, { level: 1, strategy: constants.Z_RLE })
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNotNull, or, sql } from 'drizzle-orm'
 import { type Executor, inUuids } from '../../db/client.js'
-import { documentPages, documents, inboundMail, originalAccesses, users } from '../../db/schema/index.js'
+import { documentPages, documentRedactions, documents, inboundMail, originalAccesses, users } from '../../db/schema/index.js'
 import { storableText } from './page-text.js'
 
 export type DocumentRow = typeof documents.$inferSelect
@@ -238,6 +238,8 @@ export async function reopenForOcr(db: Executor): Promise<string[]> {
       and(
         eq(documents.status, 'ready'),
         sql`exists (select 1 from ${documentPages} where ${documentPages.documentId} = ${documents.id} and ${documentPages.needsOcr})`,
+        // Reading again would put back the text its redactions took out of the public pages.
+        sql`not exists (select 1 from ${documentRedactions} where ${documentRedactions.documentId} = ${documents.id})`,
       ),
     )
     .returning({ id: documents.id })
