@@ -28,7 +28,7 @@ t.test('detectors: residents yes, officials no', async (t) => {
   t.same(kinds('email'), ['maria.d@gmail.com'])
   t.same(kinds('plate'), ['BXY4821'])
   for (const span of found) t.equal(span.end - span.start, span.text.length)
-  t.equal(contextOf('a'.repeat(100) + 'NAME' + 'b'.repeat(100), 100, 104, 5), 'aaaaaNAMEbbbbb')
+  t.equal(contextOf(`${'a'.repeat(100)}NAME${'b'.repeat(100)}`, 100, 104, 5), 'aaaaaNAMEbbbbb')
 })
 
 t.test('the labelled set: recall at least the targets', async (t) => {
