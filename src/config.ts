@@ -102,6 +102,8 @@ const configSchema = z
     EXTRACTION_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).default(1_024),
     EXTRACTION_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).default(50_000_000),
     EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    REDACTION_DPI: z.coerce.number().int().min(72).max(600).default(150),
+    REDACTION_MAX_PAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(12_000_000),
     OCR_COMMAND: z.string().min(1).default('tesseract'),
     OCR_LANGUAGE: z
       .string()
@@ -228,6 +230,8 @@ export interface Config {
     maxImagePixels: number
     maxAttempts: number
   }
+  /** Redacted copies: pages are rendered at `dpi`, lower for a page that would exceed `maxPagePixels`. */
+  redaction: { dpi: number; maxPagePixels: number }
   /** A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off. */
   /**
    * A search's counts and ranking that took at least `minMs` to compute are reused for `seconds` while no document changes; 0 seconds turns it off.
@@ -346,6 +350,7 @@ function toConfig(env: ConfigEnv): Config {
       maxImagePixels: env.EXTRACTION_MAX_IMAGE_PIXELS,
       maxAttempts: env.EXTRACTION_MAX_ATTEMPTS,
     },
+    redaction: { dpi: env.REDACTION_DPI, maxPagePixels: env.REDACTION_MAX_PAGE_PIXELS },
     searchCache: {
       seconds: env.SEARCH_CACHE_SECONDS,
       minMs: env.SEARCH_CACHE_MIN_MS,

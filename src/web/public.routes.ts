@@ -12,7 +12,7 @@ import { suggestContacts } from '../modules/agencies/agency-suggestions.service.
 import { MIN_SAMPLE } from '../modules/agencies/response-statistics.js'
 import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
-import { findVisibleRequest } from '../modules/requests/request-access.js'
+import { canChange, findVisibleRequest } from '../modules/requests/request-access.js'
 import { listAgencyRequests } from '../modules/requests/requests.service.js'
 import { searchQuery } from '../modules/search/search.schemas.js'
 import { markMatches, search } from '../modules/search/search.service.js'
@@ -121,7 +121,7 @@ export const publicPages =
         const { id } = request.params
         const { page, q } = request.query
         const document = await getDocument(ctx, request.user, id)
-        const { agency } = await findVisibleRequest(ctx.db, request.user, document.requestId)
+        const { agency, request: owning } = await findVisibleRequest(ctx.db, request.user, document.requestId)
         const pageCount = document.pageCount ?? 0
         let parts: { text: string; marked: boolean }[] | null = null
         if (document.status === 'ready' && pageCount > 0) {
@@ -138,6 +138,7 @@ export const publicPages =
           q,
           parts,
           fileUrl: `/v1/documents/${id}/file#page=${page}`,
+          mayChange: request.user !== null && canChange(request.user, owning),
           previousUrl: page > 1 ? pageUrl(page - 1) : null,
           nextUrl: page < pageCount ? pageUrl(page + 1) : null,
         })

@@ -126,6 +126,8 @@ export const requestPages =
             title: document.title,
             status: document.status,
             receivedOn: document.receivedAt.slice(0, 10),
+            published: document.published,
+            redactionCount: document.redactionCount,
           })),
           eventTypes: view.allowedEvents.map((type) => ({ value: type, label: label(type) })),
           today: ctx.clock.now().toISOString().slice(0, 10),

@@ -12,6 +12,7 @@ import { dashboardPages } from './dashboard.routes.js'
 import { publicPages } from './public.routes.js'
 import { pageErrorHandler } from './render.js'
 import { requestPages } from './request.routes.js'
+import { reviewPages } from './review.routes.js'
 import { signInPages } from './sign-in.routes.js'
 import { tokenPages } from './tokens.routes.js'
 
@@ -42,4 +43,5 @@ export const webPages = (ctx: AppContext) => async (app: FastifyInstance) => {
   await app.register(adminPages(ctx))
   await app.register(requestPages(ctx))
   await app.register(campaignPages(ctx))
+  await app.register(reviewPages(ctx))
 }

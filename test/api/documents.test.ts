@@ -44,6 +44,11 @@ t.test('documents API', async (t) => {
   const draftRequest = await newRequest(owner, { submit: false })
   const stored = () => filesUnder(join(ctx.config.storageDir, 'objects'))
   const staging = () => filesUnder(join(ctx.config.storageDir, 'staging'))
+  // No worker reads text in this file, and only read documents can be published through the API:
+  // these tests are about reading, not review (test/api/review.test.ts), so they publish directly.
+  const publish = async (id: string) => {
+    await ctx.database.sql`update documents set published_at = now() where id = ${id}`
+  }
   const documentRows = async () => ((await ctx.database.sql`select count(*)::int as n from documents`) as unknown as [{ n: number }])[0].n
 
   const pdf = await makePdf(['Ring partnership agreement, page one.'])
@@ -224,10 +229,12 @@ t.test('documents API', async (t) => {
     t.equal(shown.filename, 'passwd.txt', 'no path, no control characters')
     const [hidden] = (await upload(app, privateRequest, owner.headers, [file('private notes', 'private.txt')])).json().items
     const [drafted] = (await upload(app, draftRequest, owner.headers, [file('draft notes', 'draft.txt')])).json().items
+    for (const { id } of [shown, hidden, drafted]) await publish(id)
+    await ctx.database.sql`update documents set published_at = now() where request_id = ${publicRequest}`
 
     const anonymous = await app.inject({ method: 'GET', url: `/v1/documents/${shown.id}` })
     t.equal(anonymous.statusCode, 200)
-    t.same(anonymous.json(), shown)
+    t.match(anonymous.json(), { ...shown, published: true, publishedAt: String })
     const bytes = await app.inject({ method: 'GET', url: `/v1/documents/${shown.id}/file` })
     t.equal(bytes.statusCode, 200)
     t.equal(bytes.body, text)
@@ -277,6 +284,7 @@ t.test('documents API', async (t) => {
   t.test('files are revalidated on every use: a request made private stops serving them, cached copy or not', async (t) => {
     const requestId = await newRequest(owner)
     const [shown] = (await upload(app, requestId, owner.headers, [file('Released today.', 'release.txt')])).json().items
+    await publish(shown.id)
     const url = `/v1/documents/${shown.id}/file`
     const first = await app.inject({ method: 'GET', url })
     t.equal(first.statusCode, 200)
@@ -320,6 +328,7 @@ t.test('documents API', async (t) => {
     const [mine] = (await upload(app, publicRequest, owner.headers, [file(shared, 'shared.pdf')])).json().items
     const [copy] = (await upload(app, privateRequest, owner.headers, [file(shared, 'shared.pdf')])).json().items
     const [alone] = (await upload(app, publicRequest, owner.headers, [file('Only here.', 'alone.txt')])).json().items
+    await publish(mine.id)
     const storedKeys = async () => (await stored()).map((path) => path.split('/').pop())
 
     t.equal((await app.inject({ method: 'DELETE', url: `/v1/documents/${mine.id}` })).statusCode, 401)

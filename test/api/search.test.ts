@@ -52,6 +52,8 @@ t.test('search', async (t) => {
         90_000,
         'extraction',
       )
+      // Reviewed at once: these tests are about search, not review (test/api/review.test.ts).
+      t.equal((await app.inject({ method: 'POST', url: `/v1/documents/${id}/publish`, headers: admin.headers })).statusCode, 200)
     }
     return ids
   }

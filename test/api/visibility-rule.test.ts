@@ -1,13 +1,14 @@
-// "Public" is decided twice: canSee() in TypeScript (request-access.ts) for the API, and the
-// document_pages triggers in SQL (migration 0006) for search. This pins the two to one rule.
+// "Public" is decided twice: canSeeDocument() in TypeScript (request-access.ts) for the API, and
+// document_is_public() in SQL (migration 0021, through the document_pages triggers) for search.
+// This pins the two to one rule.
 import t from 'tap'
 import { VISIBILITIES } from '../../src/db/schema/requests.js'
-import { canSee } from '../../src/modules/requests/request-access.js'
+import { canSeeDocument } from '../../src/modules/requests/request-access.js'
 import { REQUEST_STATUSES } from '../../src/modules/requests/request-status.js'
 import { findRequest } from '../../src/modules/requests/requests.repository.js'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
 
-t.test('search’s public copy of a page agrees with canSee for every status and visibility', async (t) => {
+t.test('search’s public copy of a page agrees with canSeeDocument for every status, visibility and publication', async (t) => {
   const { app, ctx } = await buildTestApp(t)
   const owner = await signUp(app)
   const agencyId = await findAgencyId(app, 'state=WA&q=spokane%20police')
@@ -26,12 +27,19 @@ t.test('search’s public copy of a page agrees with canSee for every status and
     { id: string },
   ]
   await sql`insert into document_pages (document_id, page, text) values (${document.id}, 1, 'Neighbors Portal')`
-  for (const visibility of VISIBILITIES) {
-    for (const status of REQUEST_STATUSES) {
-      await sql`update requests set status = ${status}, visibility = ${visibility} where id = ${id}`
-      const [page] = (await sql`select public from document_pages where document_id = ${document.id}`) as unknown as [{ public: boolean }]
-      const found = (await findRequest(ctx.db, id))!
-      t.equal(page.public, canSee(null, found.request), `${visibility} ${status}`)
+  for (const publishedAt of [null, new Date('2026-10-01T00:00:00Z')]) {
+    await sql`update documents set published_at = ${publishedAt?.toISOString() ?? null} where id = ${document.id}`
+    for (const visibility of VISIBILITIES) {
+      for (const status of REQUEST_STATUSES) {
+        await sql`update requests set status = ${status}, visibility = ${visibility} where id = ${id}`
+        const [page] = (await sql`select public from document_pages where document_id = ${document.id}`) as unknown as [{ public: boolean }]
+        const found = (await findRequest(ctx.db, id))!
+        t.equal(
+          page.public,
+          canSeeDocument(null, found.request, { publishedAt }),
+          `${visibility} ${status} ${publishedAt ? 'published' : 'unpublished'}`,
+        )
+      }
     }
   }
 })

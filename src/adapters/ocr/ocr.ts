@@ -17,6 +17,8 @@ export interface Ocr {
    */
   recognizeFile(path: string, timeoutMs: number): Promise<string[]>
   recognizeImage(image: RasterImage, timeoutMs: number): Promise<string>
+  /** The words of a one-page image file with their boxes, as tesseract's TSV (one row per word, level 5). */
+  wordBoxes(path: string, timeoutMs: number): Promise<string>
 }
 
 export class OcrUnavailableError extends Error {

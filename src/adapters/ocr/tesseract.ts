@@ -30,9 +30,9 @@ export function createTesseractOcr(options: { command: string; language: string;
       () => false,
     ))
 
-  async function recognizeFile(path: string, timeoutMs: number): Promise<string[]> {
+  async function runTesseract(path: string, timeoutMs: number, configs: string[] = []): Promise<string> {
     if (!(await available())) throw new OcrUnavailableError(`OCR needs "${options.command}" with the "${options.language}" language data.`)
-    const args = [path, 'stdout', '-l', options.language]
+    const args = [path, 'stdout', '-l', options.language, ...configs]
     const cpuSeconds = Math.max(1, Math.ceil(timeoutMs / 1000))
     const [command, commandArgs] = (await hasPrlimit())
       ? ['prlimit', [`--as=${options.memoryMb * 1024 * 1024}`, `--cpu=${cpuSeconds}`, '--', options.command, ...args]]
@@ -49,6 +49,11 @@ export function createTesseractOcr(options: { command: string; language: string;
     } catch (error) {
       throw limitError(error, options.memoryMb) ?? error
     }
+    return stdout
+  }
+
+  async function recognizeFile(path: string, timeoutMs: number): Promise<string[]> {
+    const stdout = await runTesseract(path, timeoutMs)
     // tesseract ends each page of a multi-page image with a form feed.
     const pages = stdout.split('\f')
     if (pages.length > 1 && pages.at(-1)!.trim() === '') pages.pop()
@@ -58,6 +63,7 @@ export function createTesseractOcr(options: { command: string; language: string;
   return {
     available,
     recognizeFile,
+    wordBoxes: (path, timeoutMs) => runTesseract(path, timeoutMs, ['tsv']),
     async recognizeImage(image, timeoutMs) {
       const path = join(tmpdir(), `ocr-${randomUUID()}.pnm`)
       await writeFile(path, toPnm(image))

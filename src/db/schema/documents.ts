@@ -45,6 +45,17 @@ export const documents = pgTable(
     extractionAttempts: integer('extraction_attempts').notNull().default(0),
     /** When the attempt under way began; null when none is. An attempt ends within the time budget. */
     extractionStartedAt: timestamp('extraction_started_at', { withTimezone: true, precision: 3 }),
+    /**
+     * Set when the requester (or an admin) has reviewed the document and made it public; null while
+     * it waits for review. Only published documents of public requests are public (see document_is_public()).
+     */
+    publishedAt: timestamp('published_at', { withTimezone: true, precision: 3 }),
+    /** The public rendition's bytes (a PDF with the redactions burned in); null while the document has no redactions. */
+    renditionSha256: text('rendition_sha256'),
+    renditionSize: bigint('rendition_size', { mode: 'number' }),
+    redactionCount: integer('redaction_count').notNull().default(0),
+    /** The pages that carry redactions, in order: the note shown to the public. */
+    redactedPages: integer('redacted_pages').array().notNull().default(sql`'{}'::integer[]`),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: updatedAt(),
   },
@@ -59,5 +70,6 @@ export const documents = pgTable(
     check('documents_source_check', sql.raw(`source in (${inList(DOCUMENT_SOURCES)})`)),
     check('documents_status_check', sql.raw(`status in (${inList(DOCUMENT_STATUSES)})`)),
     check('documents_sha256_check', sql`sha256 ~ '^[0-9a-f]{64}$'`),
+    index('documents_rendition_sha256_idx').on(table.renditionSha256),
   ],
 )

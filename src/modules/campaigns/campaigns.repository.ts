@@ -138,6 +138,7 @@ export interface TargetRow {
   overdue: boolean
   needsContact: boolean
   documentCount: number
+  publishedDocumentCount: number
 }
 
 export interface TargetFilter {
@@ -192,6 +193,7 @@ export async function listTargets(
       overdue,
       needsContact: needsContactColumn,
       documentCount: sql<number>`(select count(*)::int from ${documents} where ${documents.requestId} = ${requests.id})`,
+      publishedDocumentCount: sql<number>`(select count(*)::int from ${documents} where ${documents.requestId} = ${requests.id} and ${documents.publishedAt} is not null)`,
     })
     .from(campaignTargets)
     .innerJoin(requests, eq(requests.id, campaignTargets.requestId))

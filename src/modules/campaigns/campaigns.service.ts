@@ -243,7 +243,8 @@ const targetCursor = z.tuple([z.string(), z.uuid()])
 
 function toTarget(user: AuthUser | null, row: repository.TargetRow): CampaignTargetView {
   // A draft opens only for its requester and administrators (canSee): others get no link to it.
-  const opens = row.request.status !== 'draft' || (user !== null && (user.role === 'admin' || user.id === row.request.userId))
+  const mayChange = user !== null && (user.role === 'admin' || user.id === row.request.userId)
+  const opens = row.request.status !== 'draft' || mayChange
   return {
     agency: row.agency,
     requestId: opens ? row.request.id : null,
@@ -253,7 +254,8 @@ function toTarget(user: AuthUser | null, row: repository.TargetRow): CampaignTar
     dueDate: row.request.dueDate,
     overdue: row.overdue,
     lastMessageAt: row.request.lastMessageAt?.toISOString() ?? null,
-    documentCount: row.documentCount,
+    // Others count only what was published (canSeeDocument), never documents waiting for review.
+    documentCount: mayChange ? row.documentCount : row.publishedDocumentCount,
     needsContact: row.needsContact,
   }
 }

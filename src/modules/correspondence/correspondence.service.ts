@@ -5,7 +5,7 @@ import { ConflictError, InvalidInputError, NotAllowedError, NotAuthenticatedErro
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
 import { withCleanupOnFailure } from '../documents/documents.service.js'
-import { findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
+import { canChange, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
 import { findRequest, lockRequest } from '../requests/requests.repository.js'
 import { classifyInbound } from './classify.js'
 import * as inbound from './inbound.repository.js'
@@ -44,9 +44,10 @@ export async function listMessages(
   requestId: string,
   query: { limit: number; cursor?: string },
 ) {
-  await findVisibleRequest(deps.db, user, requestId)
+  const found = await findVisibleRequest(deps.db, user, requestId)
   const after = query.cursor ? decodeCursor(query.cursor, cursorShape) : null
-  const rows = await repository.listMessages(deps.db, requestId, after, query.limit)
+  const mayChange = user !== null && canChange(user, found.request)
+  const rows = await repository.listMessages(deps.db, requestId, after, query.limit, !mayChange)
   return toPage(rows, query.limit, toMessage, (row) => [row.createdAt.toISOString(), row.id])
 }
 

@@ -235,12 +235,19 @@ export async function findMessage(db: Executor, id: string): Promise<MessageRow 
   return row ?? null
 }
 
-const listColumns = {
-  message: messages,
-  documentIds: sql<string[]>`case when ${messages.direction} = 'outbound' then ${messages.attachmentDocumentIds}
-    else coalesce((select jsonb_agg(${documents.id} order by ${documents.createdAt}, ${documents.id}) from ${documents} where ${documents.messageId} = ${messages.id}), '[]'::jsonb) end`,
-  deliveryStatus: deliveries.status,
-  deliveryError: deliveries.lastError,
+/** The message's documents; `publishedOnly` keeps those anyone may see (documents waiting for review are left out). */
+function listColumns(publishedOnly = false) {
+  const published = publishedOnly ? sql` and ${documents.publishedAt} is not null` : sql``
+  return {
+    message: messages,
+    documentIds: sql<string[]>`case when ${messages.direction} = 'outbound' then
+      coalesce((select jsonb_agg(attached.id order by attached.position) from jsonb_array_elements_text(${messages.attachmentDocumentIds})
+        with ordinality as attached(id, position) join ${documents} on ${documents.id} = attached.id::uuid where true${published}), '[]'::jsonb)
+    else coalesce((select jsonb_agg(${documents.id} order by ${documents.createdAt}, ${documents.id}) from ${documents}
+      where ${documents.messageId} = ${messages.id}${published}), '[]'::jsonb) end`,
+    deliveryStatus: deliveries.status,
+    deliveryError: deliveries.lastError,
+  }
 }
 
 function toListRow(row: {
@@ -258,9 +265,10 @@ export async function listMessages(
   requestId: string,
   after: readonly [string, string] | null,
   limit: number,
+  publishedDocumentsOnly: boolean,
 ): Promise<MessageListRow[]> {
   const rows = await db
-    .select(listColumns)
+    .select(listColumns(publishedDocumentsOnly))
     .from(messages)
     .leftJoin(deliveries, eq(deliveries.id, messages.deliveryId))
     .where(
@@ -277,7 +285,7 @@ export async function listMessages(
 /** Messages that matched no request, newest first, keyset-paginated; one more than `limit`. */
 export async function listUnmatched(db: Executor, before: readonly [string, string] | null, limit: number): Promise<MessageListRow[]> {
   const rows = await db
-    .select(listColumns)
+    .select(listColumns())
     .from(messages)
     .leftJoin(deliveries, eq(deliveries.id, messages.deliveryId))
     .where(
@@ -293,7 +301,7 @@ export async function listUnmatched(db: Executor, before: readonly [string, stri
 
 export async function findListedMessage(db: Executor, id: string): Promise<MessageListRow | null> {
   const [row] = await db
-    .select(listColumns)
+    .select(listColumns())
     .from(messages)
     .leftJoin(deliveries, eq(deliveries.id, messages.deliveryId))
     .where(eq(messages.id, id))

@@ -1,6 +1,6 @@
-import { and, asc, eq, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, or, sql } from 'drizzle-orm'
 import { clientOf, type Executor, inUuids } from '../../db/client.js'
-import { documentPages, documents, inboundMail } from '../../db/schema/index.js'
+import { documentPages, documentRedactions, documents, inboundMail, originalAccesses, users } from '../../db/schema/index.js'
 import { storableText } from './page-text.js'
 
 export type DocumentRow = typeof documents.$inferSelect
@@ -68,6 +68,7 @@ export async function listDocuments(
   requestId: string,
   after: readonly [string, string] | null,
   limit: number,
+  publishedOnly: boolean,
 ): Promise<DocumentRow[]> {
   const [createdAt, id] = after ?? []
   return db
@@ -76,6 +77,7 @@ export async function listDocuments(
     .where(
       and(
         eq(documents.requestId, requestId),
+        publishedOnly ? isNotNull(documents.publishedAt) : undefined,
         after
           ? or(
               sql`${documents.createdAt} > ${createdAt}::timestamptz`,
@@ -98,21 +100,51 @@ export async function listPages(db: Executor, documentId: string, page?: number)
 }
 
 /** The document and every attachment under it (an email's, an attachment's own), with their bytes' keys. */
-export async function documentTree(db: Executor, id: string): Promise<{ id: string; sha256: string }[]> {
-  const rows = await db.execute<{ id: string; sha256: string }>(sql`
+export async function documentTree(db: Executor, id: string): Promise<{ id: string; sha256: string; renditionSha256: string | null }[]> {
+  const rows = await db.execute<{ id: string; sha256: string; rendition_sha256: string | null }>(sql`
     with recursive tree as (
-      select id, sha256 from ${documents} where id = ${id}::uuid
+      select id, sha256, rendition_sha256 from ${documents} where id = ${id}::uuid
       union all
-      select child.id, child.sha256 from ${documents} child join tree on child.parent_id = tree.id
+      select child.id, child.sha256, child.rendition_sha256 from ${documents} child join tree on child.parent_id = tree.id
     )
-    select id, sha256 from tree`)
-  return [...rows]
+    select id, sha256, rendition_sha256 from tree`)
+  return rows.map((row) => ({ id: row.id, sha256: row.sha256, renditionSha256: row.rendition_sha256 }))
 }
 
-/** The storage keys of a request's documents. */
+/** The storage keys of a request's documents and their redacted renditions. */
 export async function fileKeysOfRequest(db: Executor, requestId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ sha256: documents.sha256 }).from(documents).where(eq(documents.requestId, requestId))
-  return rows.map((row) => row.sha256)
+  const rows = await db
+    .select({ sha256: documents.sha256, rendition: documents.renditionSha256 })
+    .from(documents)
+    .where(eq(documents.requestId, requestId))
+  return [...new Set(rows.flatMap((row) => (row.rendition ? [row.sha256, row.rendition] : [row.sha256])))]
+}
+
+export async function setPublishedAt(db: Executor, id: string, publishedAt: Date | null): Promise<DocumentRow | null> {
+  const [row] = await db.update(documents).set({ publishedAt, updatedAt: sql`now()` }).where(eq(documents.id, id)).returning()
+  return row ?? null
+}
+
+export async function logOriginalAccess(db: Executor, documentId: string, userId: string): Promise<void> {
+  await db.insert(originalAccesses).values({ documentId, userId })
+}
+
+/** A document's original-access log, newest first, keyset-paginated on (accessedAt, id). */
+export async function listOriginalAccesses(db: Executor, documentId: string, before: readonly [string, string] | null, limit: number) {
+  return db
+    .select({ id: originalAccesses.id, userId: originalAccesses.userId, userName: users.name, accessedAt: originalAccesses.accessedAt })
+    .from(originalAccesses)
+    .leftJoin(users, eq(users.id, originalAccesses.userId))
+    .where(
+      and(
+        eq(originalAccesses.documentId, documentId),
+        before
+          ? sql`(${originalAccesses.accessedAt}, ${originalAccesses.id}) < (${before[0]}::timestamptz, ${before[1]}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(originalAccesses.accessedAt), desc(originalAccesses.id))
+    .limit(limit + 1)
 }
 
 export async function deleteDocument(db: Executor, id: string): Promise<void> {
@@ -121,7 +153,11 @@ export async function deleteDocument(db: Executor, id: string): Promise<void> {
 
 /** Whether any document, or a raw inbound message (kept for good), still points at these bytes. */
 export async function isReferenced(db: Executor, sha256: string): Promise<boolean> {
-  const [row] = await db.select({ id: documents.id }).from(documents).where(eq(documents.sha256, sha256)).limit(1)
+  const [row] = await db
+    .select({ id: documents.id })
+    .from(documents)
+    .where(or(eq(documents.sha256, sha256), eq(documents.renditionSha256, sha256)))
+    .limit(1)
   if (row) return true
   const [mail] = await db.select({ id: inboundMail.id }).from(inboundMail).where(eq(inboundMail.sha256, sha256)).limit(1)
   return mail !== undefined
@@ -225,6 +261,8 @@ export async function reopenForOcr(db: Executor): Promise<string[]> {
       and(
         eq(documents.status, 'ready'),
         sql`exists (select 1 from ${documentPages} where ${documentPages.documentId} = ${documents.id} and ${documentPages.needsOcr})`,
+        // Reading again would put back the text its redactions took out of the public pages.
+        sql`not exists (select 1 from ${documentRedactions} where ${documentRedactions.documentId} = ${documents.id})`,
       ),
     )
     .returning({ id: documents.id })

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream'
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../../context.js'
@@ -15,6 +17,7 @@ import {
   documentTextSchema,
   MAX_FILES_PER_UPLOAD,
   MAX_TITLE_LENGTH,
+  originalAccessSchema,
   uploadResponse,
 } from './documents.schemas.js'
 import * as documents from './documents.service.js'
@@ -41,6 +44,21 @@ const SHOWN_INLINE = new Set(['application/pdf', 'image/png', 'image/jpeg'])
 function contentDisposition(filename: string, mimeType: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
   return `${SHOWN_INLINE.has(mimeType) ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}
+
+/** Headers every served file carries, 304s included. */
+function sendFileHeaders(reply: FastifyReply): FastifyReply {
+  // An uploaded file must never run as a page of this site.
+  return reply.header('content-security-policy', "default-src 'none'; sandbox")
+}
+
+function sendFile(reply: FastifyReply, file: documents.ServedFile, stream: Readable) {
+  return sendFileHeaders(reply)
+    .type(file.mimeType === 'text/plain' ? 'text/plain; charset=utf-8' : file.mimeType)
+    .header('content-length', file.size)
+    .header('content-disposition', contentDisposition(file.filename, file.mimeType))
+    .header('x-content-type-options', 'nosniff')
+    .send(stream)
 }
 
 export const documentRoutes =
@@ -101,7 +119,8 @@ export const documentRoutes =
       },
       schema: {
         tags: ['documents'],
-        summary: 'The original file, byte for byte (304 to an If-None-Match naming its ETag, while the caller may still see it)',
+        summary:
+          'The file anyone allowed may see: the redacted rendition (a PDF) when the document has redactions, else the original (304 to an If-None-Match naming its ETag, while the caller may still see it)',
         params: documentParams,
         response: {
           200: z.any().describe('The file, with its detected type'),
@@ -111,7 +130,7 @@ export const documentRoutes =
       },
       handler: async (request, reply) => {
         const {
-          document,
+          file,
           etag,
           stream,
           public: isPublic,
@@ -121,17 +140,61 @@ export const documentRoutes =
           // No shared cache keeps a copy, and browsers ask again each time: a request made private
           // since must stop serving its files at once. A private file is not stored at all.
           .header('cache-control', isPublic ? 'private, no-cache' : 'private, no-store')
-          // An uploaded file must never run as a page of this site.
-          .header('content-security-policy', "default-src 'none'; sandbox")
-        if (!stream) return reply.code(304).send()
-        return reply
-          .type(document.mimeType === 'text/plain' ? 'text/plain; charset=utf-8' : document.mimeType)
-          .header('content-length', document.size)
-          .header('content-disposition', contentDisposition(document.filename, document.mimeType))
-          .header('x-content-type-options', 'nosniff')
-          .send(stream)
+        if (!stream) return sendFileHeaders(reply).code(304).send()
+        return sendFile(reply, file, stream)
       },
     })
+
+    app.get('/v1/documents/:id/original', {
+      config: {
+        access: 'user',
+        documentedResponse: {
+          description: 'The original file, with the type detected from its bytes',
+          contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'],
+        },
+      },
+      schema: {
+        tags: ['documents'],
+        summary: 'The original file, unredacted (requester or admin; every access is logged)',
+        params: documentParams,
+        response: { 200: z.any().describe('The original file'), ...problemResponses },
+      },
+      handler: async (request, reply) => {
+        const { file, etag, stream } = await documents.openOriginalFile(ctx, signedIn(request), request.params.id)
+        reply.header('etag', etag).header('cache-control', 'private, no-store')
+        return sendFile(reply, file, stream)
+      },
+    })
+
+    app.get('/v1/documents/:id/original/accesses', {
+      config: { access: 'user' },
+      schema: {
+        tags: ['documents'],
+        summary: 'Who opened the original file and when, newest first (admins)',
+        params: documentParams,
+        querystring: documentListQuery,
+        response: { 200: pageSchema(originalAccessSchema), ...problemResponses },
+      },
+      handler: async (request) => documents.listOriginalAccesses(ctx, signedIn(request), request.params.id, request.query),
+    })
+
+    for (const [action, published] of [
+      ['publish', true],
+      ['unpublish', false],
+    ] as const) {
+      app.post(`/v1/documents/:id/${action}`, {
+        config: { access: 'user' },
+        schema: {
+          tags: ['documents'],
+          summary: published
+            ? 'Publish a reviewed document: public once its request is public (requester or admin)'
+            : 'Take a document back from the public (requester or admin)',
+          params: documentParams,
+          response: { 200: documentSchema, ...problemResponses },
+        },
+        handler: async (request) => documents.setPublished(ctx, signedIn(request), request.params.id, published),
+      })
+    }
 
     app.get('/v1/documents/:id/text', {
       config: { access: 'public' },

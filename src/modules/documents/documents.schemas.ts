@@ -42,9 +42,21 @@ export const documentSchema = z
       .describe(
         'Why the text could not be read, when status is "failed"; when "ready", what was left unread (pages beyond the per-document page or time limit), else null',
       ),
+    published: z.boolean().describe('Reviewed and made public by the requester; new documents wait for review (unpublished)'),
+    publishedAt: z.string().nullable(),
+    redactionCount: z.number().int().describe('Redactions burned into the public file and taken out of the public text'),
+    redactedPages: z.array(z.number().int()).describe('The pages that carry redactions'),
     createdAt: z.string(),
   })
   .meta({ id: 'Document' })
+
+export const originalAccessSchema = z
+  .object({
+    id: z.uuid(),
+    user: z.object({ id: z.uuid(), name: z.string() }).nullable().describe('Who opened it; null when that account was deleted since'),
+    accessedAt: z.string(),
+  })
+  .meta({ id: 'OriginalAccess' })
 
 export const documentParams = z.object({ id: z.uuid() })
 

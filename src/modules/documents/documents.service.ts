@@ -18,7 +18,7 @@ import {
 import { ifNoneMatchHolds } from '../../http/conditional.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
-import { canChange, canSee, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
+import { canChange, canSeeDocument, findChangeableRequest, findVisibleRequest } from '../requests/request-access.js'
 import { findRequest } from '../requests/requests.repository.js'
 import * as repository from './documents.repository.js'
 import { MAX_FILES_PER_UPLOAD, uploadFields } from './documents.schemas.js'
@@ -49,6 +49,10 @@ export function toDocument(row: repository.DocumentRow) {
     pagesRead: row.pagesRead,
     pagesTotal: row.pagesTotal,
     error: row.error,
+    published: row.publishedAt !== null,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    redactionCount: row.redactionCount,
+    redactedPages: row.redactedPages,
     createdAt: row.createdAt.toISOString(),
   }
 }
@@ -224,11 +228,32 @@ function titleFor(title: string | undefined, filename: string, count: number): s
   return count === 1 ? title : `${title} (${filename})`
 }
 
-async function findVisibleDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUser | null, id: string) {
+/** The document if the caller may see it; otherwise 404, so unpublished documents do not reveal that they exist. */
+export async function findVisibleDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUser | null, id: string) {
   const row = await repository.findDocument(deps.db, id)
   const found = row ? await findRequest(deps.db, row.requestId) : null
-  if (!row || !found || !canSee(user, found.request)) throw new NotFoundError('Document', id)
+  if (!row || !found || !canSeeDocument(user, found.request, row)) throw new NotFoundError('Document', id)
   return { row, request: found.request }
+}
+
+/** The document if the caller may change it (its requester or an admin): 404 when they may not even see it, 403 when only see. */
+export async function findChangeableDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUser, id: string) {
+  const found = await findVisibleDocument(deps, user, id)
+  if (!canChange(user, found.request)) throw new NotAllowedError('Only the requester or an administrator may review this document.')
+  return found
+}
+
+/**
+ * Makes a reviewed document public (it shows to everyone once its request is public and filed), or
+ * takes it back. A document still being read or redacted cannot be published: its public text and
+ * rendition are not final yet.
+ */
+export async function setPublished(deps: DocumentDeps, user: AuthUser, id: string, published: boolean): Promise<DocumentView> {
+  const { row } = await findChangeableDocument(deps, user, id)
+  if (published && row.status === 'processing')
+    throw new ConflictError('not-ready', 'The document is still being read; publish it once its text is ready and reviewed.')
+  const updated = await repository.setPublishedAt(deps.db, id, published ? deps.clock.now() : null)
+  return toDocument(updated ?? row)
 }
 
 export async function listDocuments(
@@ -237,9 +262,10 @@ export async function listDocuments(
   requestId: string,
   query: { limit: number; cursor?: string },
 ) {
-  await findVisibleRequest(deps.db, user, requestId)
+  const { request } = await findVisibleRequest(deps.db, user, requestId)
   const after = query.cursor ? decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()])) : null
-  const rows = await repository.listDocuments(deps.db, requestId, after, query.limit)
+  const publishedOnly = user === null || !canChange(user, request)
+  const rows = await repository.listDocuments(deps.db, requestId, after, query.limit, publishedOnly)
   return toPage(rows, query.limit, toDocument, (row) => [row.createdAt.toISOString(), row.id])
 }
 
@@ -257,16 +283,64 @@ export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null,
   return { pages }
 }
 
-/** The original bytes, and whether anyone may see them (for caching). */
 /**
- * A visible document's file. Visibility is checked on every call, revalidations included: the bytes
- * are opened only when the caller's copy (`ifNoneMatch`) is not the current one.
+ * A visible document's public file: the redacted rendition (a PDF) when it has redactions, else the
+ * original bytes. Visibility is checked on every call, revalidations included: the bytes are opened
+ * only when the caller's copy (`ifNoneMatch`) is not the current one.
  */
 export async function openDocumentFile(deps: DocumentDeps, user: AuthUser | null, id: string, ifNoneMatch?: string) {
   const { row, request } = await findVisibleDocument(deps, user, id)
-  const etag = `"${row.sha256}"`
-  const stream = ifNoneMatchHolds(ifNoneMatch, etag) ? null : await deps.storage.open(row.sha256)
-  return { document: row, etag, stream, public: canSee(null, request) }
+  const file = publicFileOf(row)
+  const etag = `"${file.sha256}"`
+  const stream = ifNoneMatchHolds(ifNoneMatch, etag) ? null : await deps.storage.open(file.sha256)
+  return { file, etag, stream, public: canSeeDocument(null, request, row) }
+}
+
+export interface ServedFile {
+  sha256: string
+  size: number
+  mimeType: string
+  filename: string
+}
+
+function publicFileOf(row: repository.DocumentRow): ServedFile {
+  if (row.renditionSha256 === null) return { sha256: row.sha256, size: row.size, mimeType: row.mimeType, filename: row.filename }
+  return {
+    sha256: row.renditionSha256,
+    size: row.renditionSize ?? 0,
+    mimeType: 'application/pdf',
+    filename: `${row.filename.replace(/\.[^.]*$/, '')}-redacted.pdf`,
+  }
+}
+
+/**
+ * The original bytes, for the requester and admins only (404 to anyone else, as if there were
+ * none); every opening is logged before the bytes are read.
+ */
+export async function openOriginalFile(deps: DocumentDeps, user: AuthUser, id: string) {
+  const { row, request } = await findVisibleDocument(deps, user, id)
+  if (!canChange(user, request)) throw new NotFoundError('Document', id)
+  await repository.logOriginalAccess(deps.db, id, user.id)
+  const file: ServedFile = { sha256: row.sha256, size: row.size, mimeType: row.mimeType, filename: row.filename }
+  return { file, etag: `"${row.sha256}"`, stream: await deps.storage.open(row.sha256) }
+}
+
+/** Who opened a document's original, newest first (admins only). */
+export async function listOriginalAccesses(deps: DocumentDeps, user: AuthUser, id: string, query: { limit: number; cursor?: string }) {
+  if (user.role !== 'admin') throw new NotAllowedError('Only administrators may read the access log of originals.')
+  await findVisibleDocument(deps, user, id)
+  const before = query.cursor ? decodeCursor(query.cursor, z.tuple([z.iso.datetime(), z.uuid()])) : null
+  const rows = await repository.listOriginalAccesses(deps.db, id, before, query.limit)
+  return toPage(
+    rows,
+    query.limit,
+    (row) => ({
+      id: row.id,
+      user: row.userId ? { id: row.userId, name: row.userName ?? '' } : null,
+      accessedAt: row.accessedAt.toISOString(),
+    }),
+    (row) => [row.accessedAt.toISOString(), row.id],
+  )
 }
 
 /**
@@ -278,7 +352,9 @@ export async function deleteDocument(deps: DocumentDeps, user: AuthUser, id: str
   const { request } = await findVisibleDocument(deps, user, id)
   if (!canChange(user, request)) throw new NotAllowedError('Only the requester or an administrator may delete this document.')
   await deps.db.transaction(async (tx) => {
-    const keys = (await repository.documentTree(tx, id)).map((node) => node.sha256)
+    const keys = (await repository.documentTree(tx, id)).flatMap((node) =>
+      node.renditionSha256 ? [node.sha256, node.renditionSha256] : [node.sha256],
+    )
     await lockStoredFiles(tx, keys)
     await repository.deleteDocument(tx, id)
     await removeUnreferencedFiles(tx, deps.storage, keys)
@@ -302,11 +378,11 @@ export async function removingRequestFiles(
 }
 
 /** Locks in a fixed order, so two writers of the same files never wait on each other in a cycle. */
-async function lockStoredFiles(tx: Transaction, keys: readonly string[]): Promise<void> {
+export async function lockStoredFiles(tx: Transaction, keys: readonly string[]): Promise<void> {
   for (const key of [...new Set(keys)].sort()) await repository.lockStoredFile(tx, key)
 }
 
-async function removeUnreferencedFiles(tx: Transaction, storage: DocumentStorage, keys: readonly string[]): Promise<void> {
+export async function removeUnreferencedFiles(tx: Transaction, storage: DocumentStorage, keys: readonly string[]): Promise<void> {
   for (const key of new Set(keys)) if (!(await repository.isReferenced(tx, key))) await storage.remove(key)
 }
 

@@ -12,6 +12,15 @@ export function canSee(user: AuthUser | null, request: repository.RequestRow): b
   return (request.visibility === 'public' && request.status !== 'draft') || (user !== null && canChange(user, request))
 }
 
+/**
+ * A document is public when its request is and it has been published after review; the requester
+ * and administrators see every one. Search decides the same in SQL: document_is_public() (migration
+ * 0021) fills document_pages.public; test/api/visibility-rule.test.ts holds the two to one rule.
+ */
+export function canSeeDocument(user: AuthUser | null, request: repository.RequestRow, document: { publishedAt: Date | null }): boolean {
+  return (user !== null && canChange(user, request)) || (canSee(null, request) && document.publishedAt !== null)
+}
+
 export function canChange(user: AuthUser, request: repository.RequestRow): boolean {
   return user.role === 'admin' || request.userId === user.id
 }

@@ -1,0 +1,262 @@
+/**
+ * Suggested redactions: the private people in a page's text (the residents in Neighbors posts and
+ * footage-request logs), found by pattern and by the words around them. Officials (officers,
+ * records staff) and agencies are left alone: their names and contacts are the public record.
+ * Pure: text in, spans out. Measured on test/fixtures/pii by `npm run bench -- pii`.
+ */
+
+export const PII_KINDS = ['email', 'phone', 'address', 'plate', 'person'] as const
+export type PiiKind = (typeof PII_KINDS)[number]
+
+export interface PiiSpan {
+  kind: PiiKind
+  text: string
+  /** UTF-16 offsets into the page text, end exclusive. */
+  start: number
+  end: number
+}
+
+const OFFICIAL_EMAIL_DOMAIN = /(\.gov|\.us|\.mil|police|sheriff|city|county|ring\.com|amazon\.com)[^@]*$/i
+const OFFICIAL_CONTEXT =
+  /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd)(?![a-z])/i
+/** Words that make the data around them a resident's, whatever officials the passage names too. */
+const PRIVATE_CONTEXT = /\b(my|our|me|resident|neighbor|posted|home|homeowner)\b/i
+const TITLES =
+  'officer|ofc\\.?|det\\.?|detective|deputy|sgt\\.?|sergeant|lt\\.?|lieutenant|captain|chief|capt\\.?|cpl\\.?|corporal|agent|trooper|clerk'
+const OFFICIAL_TITLE = new RegExp(`\\b(?:${TITLES})\\s*$`, 'i')
+const STARTS_WITH_TITLE = new RegExp(`^(?:${TITLES})(?![a-z])`, 'i')
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
+const PHONE = /(?<![\d-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])/g
+const STREET_TYPES =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Row|Square|Sq'
+const DIRECTION = '(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\\.?'
+const ADDRESS = new RegExp(
+  // 4415 N Monroe St · 13420 N 59th Ave, Unit 14 · 5712 Wedgmont Cir N · 4507 Avenue H
+  `\\b\\d{1,6}\\s+(?:${DIRECTION}\\s+)?(?:(?:(?:[A-Z][a-z]+|\\d{1,3}(?:st|nd|rd|th))\\s+){1,3}(?:${STREET_TYPES})\\b\\.?(?:\\s+${DIRECTION}(?![a-z]))?|Avenue\\s+[A-Z]\\b)(?:,?\\s*(?:Apt|Apartment|Unit|Suite|#)\\.?\\s*[A-Za-z0-9-]+)?`,
+  'g',
+)
+// A plate comes after words that name it; letters and digits mixed, as plates are.
+const PLATE =
+  /\b(?:plates?|licen[cs]e(?:\s+plate)?|tag|LP)(?:\s+(?:number|no\.?|#))?(?:\s+(?:start(?:s|ing)?\s+with|is|was|reads?))?[\s:#]*(?:\((?:[A-Z]{2})\)\s*)?([A-Z0-9]{1,4}[\s-]?[A-Z0-9]{2,5})\b/gi
+const PLATE_NEARBY = /\b[Pp]lates?\b[^.\n]{0,40}?\b([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b/g
+const STATE_PLATE = /\b(?:[A-Z]{2})\s+(?:plate\s+)?([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b(?=[\s.,)]|$)/g
+
+const NAME_WORD = "\\p{Lu}\\p{Ll}+(?:[-'’]\\p{Lu}\\p{Ll}+)*"
+const NAME = `${NAME_WORD}(?:\\s+\\p{Lu}\\.)?(?:\\s+${NAME_WORD}){0,2}`
+const WHOLE_NAME = new RegExp(`^${NAME}$`, 'u')
+const MAILBOX = new RegExp(`(${NAME})\\s*<([^>\\s]+@[^>\\s]+)>`, 'gu')
+const LEADING_NAME = new RegExp(`^(\\s*(?:(?:\\d+[.)]|[-*•·])\\s*)?)(${NAME})\\s*[—–|,]`, 'u')
+const CELL_NAME = new RegExp(`(?:^|\\|)\\s*(${NAME})\\s*(?=\\|)`, 'gu')
+/** Words that mark the next name as a private person's. */
+const PERSON_CUES = new RegExp(
+  `\\b(?:Posted by|Neighbor|Resident|Responding user|User|Reported by|Submitted by|Homeowner|Caller|Hi|Dear|Resident name|Neighbor name|Hello|Hey)\\s*[:·-]?\\s+(${NAME})`,
+  'gu',
+)
+/** Words that are not part of a person's name. */
+const NOT_NAME =
+  /^(?:Ring|Neighbors?|Police|Department|Street|Avenue|Road|Safety|Public|Service|Portal|App|Request|Alert|Crime|Lost|Suspicious|Says?|Called|Calls?|The|A|An|Video|Videos|Shared|Declined|Email|Phone|Address|Name|Location|Time|Text|Post|Title|Category|Case|Agency|Officer|Thanks?|Details|Contact|Response|Responses)$/
+
+const SIGN_OFF = /^(?:thanks|thank you|sincerely|regards|best regards|best|cheers|respectfully|warmly|-+)[,!.]?\s*$/i
+
+export function detectPii(text: string): PiiSpan[] {
+  const found: PiiSpan[] = [...emails(text), ...phones(text), ...addresses(text), ...plates(text), ...persons(text)]
+  return dedupe(found).sort((a, b) => a.start - b.start || b.end - a.end)
+}
+
+function emails(text: string): PiiSpan[] {
+  return matches(text, EMAIL).flatMap(([match, start]) =>
+    OFFICIAL_EMAIL_DOMAIN.test(match.slice(match.indexOf('@') + 1)) ? [] : [span('email', match, start)],
+  )
+}
+
+function phones(text: string): PiiSpan[] {
+  return matches(text, PHONE).flatMap(([match, start]) => (isOfficial(text, start) ? [] : [span('phone', match, start)]))
+}
+
+/**
+ * Whether data at `at` is an agency's: its sentence names an office, or it sits in a block of lines
+ * (a letterhead, a signature) that does, and nothing there speaks of a resident.
+ */
+function isOfficial(text: string, at: number): boolean {
+  const sentence = sentenceAround(text, at)
+  if (OFFICIAL_CONTEXT.test(sentence)) return !PRIVATE_CONTEXT.test(sentence)
+  const block = blockAbove(text, at)
+  return OFFICIAL_CONTEXT.test(block) && !PRIVATE_CONTEXT.test(block)
+}
+
+function addresses(text: string): PiiSpan[] {
+  return matches(text, ADDRESS).flatMap(([match, start]) => {
+    if (isOfficial(text, start)) return []
+    // "the 3300 block of N Howard St" names an area, not a home.
+    if (/\bblock of\s*$/i.test(text.slice(Math.max(0, start - 12), start))) return []
+    return [span('address', match, start)]
+  })
+}
+
+function plates(text: string): PiiSpan[] {
+  const found: PiiSpan[] = []
+  for (const pattern of [PLATE, PLATE_NEARBY, STATE_PLATE]) {
+    for (const found_ of text.matchAll(pattern)) {
+      const plate = found_[1]!
+      if (!/\d/.test(plate) || !/[A-Za-z]/.test(plate) || /^\d{2}-\d+$/.test(plate)) continue
+      if (pattern !== PLATE && !/^[A-Z0-9\s-]+$/.test(plate)) continue
+      if (pattern === PLATE && plate !== plate.toUpperCase()) continue
+      const start = found_.index! + found_[0].lastIndexOf(plate)
+      found.push(span('plate', plate, start))
+    }
+  }
+  return found
+}
+
+function persons(text: string): PiiSpan[] {
+  const found: PiiSpan[] = []
+  for (const match of text.matchAll(PERSON_CUES)) {
+    const name = trimName(match[1]!)
+    if (!name) continue
+    const start = match.index! + match[0].lastIndexOf(match[1]!)
+    if (OFFICIAL_TITLE.test(text.slice(Math.max(0, start - 12), start)) || STARTS_WITH_TITLE.test(name)) continue
+    found.push(span('person', name, start))
+  }
+  found.push(...tableNames(text), ...signatures(text), ...mailboxNames(text), ...namesBesideContacts(text))
+  // A name found once is the same person everywhere on the page.
+  const names = new Set(found.map((person) => person.text).filter((name) => name.includes(' ')))
+  for (const name of names) {
+    for (const [match, start] of matches(text, new RegExp(`\\b${escapeRegExp(name)}\\b`, 'g'))) found.push(span('person', match, start))
+  }
+  return found
+}
+
+/** A name standing alone in a column of a log ("| Samuel Okafor |") whose header names residents. */
+function tableNames(text: string): PiiSpan[] {
+  const header = text.split('\n').find((line) => line.includes('|') && /\b(resident|neighbor|user|requester)\b/i.test(line))
+  if (!header) return []
+  const columns = header.split('|').map((cell) => cell.trim())
+  const wanted = columns.flatMap((cell, index) => (/^(resident|neighbor|user)( name)?$/i.test(cell) ? [index] : []))
+  const found: PiiSpan[] = []
+  let offset = 0
+  for (const line of text.split('\n')) {
+    const cells = line.split('|')
+    if (cells.length === columns.length && line !== header) {
+      let at = offset
+      for (const [index, cell] of cells.entries()) {
+        const name = cell.trim()
+        if (wanted.includes(index) && WHOLE_NAME.test(name)) found.push(span('person', name, at + cell.indexOf(name)))
+        at += cell.length + 1
+      }
+    }
+    offset += line.length + 1
+  }
+  return found
+}
+
+/**
+ * A name that heads a line or a table cell next to a resident's contact details: "1. Jane Roe —
+ * 12 Elm St — jane@gmail.com", "| Jane Roe | jane@gmail.com |".
+ */
+function namesBesideContacts(text: string): PiiSpan[] {
+  const found: PiiSpan[] = []
+  let offset = 0
+  for (const line of text.split('\n')) {
+    const contacts = [...emails(line), ...phones(line), ...addresses(line)]
+    if (contacts.length > 0) {
+      const head = OFFICIAL_CONTEXT.test(line) ? null : LEADING_NAME.exec(line)
+      const candidates: [string, number][] = head ? [[head[2]!, head[1]!.length]] : []
+      if (line.includes('|'))
+        for (const match of line.matchAll(CELL_NAME)) candidates.push([match[1]!, match.index! + match[0].indexOf(match[1]!)])
+      for (const [candidate, at] of candidates) {
+        const name = trimName(candidate)
+        if (name?.includes(' ') && !STARTS_WITH_TITLE.test(name)) found.push(span('person', name, offset + at))
+      }
+    }
+    offset += line.length + 1
+  }
+  return found
+}
+
+/** The name under a sign-off ("Thanks,\nJane Roe"), unless the lines after it make it an official's. */
+function signatures(text: string): PiiSpan[] {
+  const lines = text.split('\n')
+  const found: PiiSpan[] = []
+  let offset = 0
+  for (const [index, line] of lines.entries()) {
+    const next = lines[index + 1]?.trim() ?? ''
+    if (SIGN_OFF.test(line.trim()) && WHOLE_NAME.test(next) && next.includes(' ')) {
+      const following = lines.slice(index + 1, index + 4).join(' ')
+      if (!OFFICIAL_CONTEXT.test(following) && !OFFICIAL_TITLE.test(`${next.split(' ')[0]}`)) {
+        found.push(span('person', next, offset + line.length + 1 + lines[index + 1]!.indexOf(next)))
+      }
+    }
+    offset += line.length + 1
+  }
+  return found
+}
+
+/** The display name of a private sender or recipient: "Jane Roe <jane@gmail.com>". */
+function mailboxNames(text: string): PiiSpan[] {
+  const found: PiiSpan[] = []
+  for (const match of text.matchAll(MAILBOX)) {
+    const domain = match[2]!.slice(match[2]!.indexOf('@') + 1)
+    if (OFFICIAL_EMAIL_DOMAIN.test(domain) || !match[1]!.includes(' ')) continue
+    const name = trimName(match[1]!)
+    if (name) found.push(span('person', name, match.index!))
+  }
+  return found
+}
+
+function trimName(candidate: string): string | null {
+  const words = candidate.split(/\s+/)
+  while (words.length > 0 && NOT_NAME.test(words.at(-1)!)) words.pop()
+  if (words.length === 0 || NOT_NAME.test(words[0]!)) return null
+  return words.join(' ')
+}
+
+function matches(text: string, pattern: RegExp): [string, number][] {
+  return [...text.matchAll(pattern)].map((match) => [match[0], match.index!])
+}
+
+const span = (kind: PiiKind, text: string, start: number): PiiSpan => ({ kind, text, start, end: start + text.length })
+
+/** The sentence (or line) that holds `at`. */
+function sentenceAround(text: string, at: number): string {
+  let start = at
+  while (start > 0 && !/[\n!?]/.test(text[start - 1]!) && !(text[start - 1] === '.' && /\s/.test(text[start] ?? ''))) start--
+  const rest = text.slice(at).search(/\n|[.!?](?:\s|$)/)
+  return text.slice(start, rest === -1 ? undefined : at + rest)
+}
+
+/** The line that holds `at` and up to three lines above it, back to a blank line. */
+function blockAbove(text: string, at: number): string {
+  const lineEnd = text.indexOf('\n', at)
+  let start = at
+  for (let lines = 0; lines < 4 && start > 0; lines++)
+    start = text.lastIndexOf('\n', start - 1) === -1 ? 0 : text.lastIndexOf('\n', start - 1)
+  const lines = text
+    .slice(start, lineEnd === -1 ? undefined : lineEnd)
+    .split('\n')
+    .slice(-4)
+  const lastBlank = lines.findLastIndex((line) => line.trim() === '')
+  return lines.slice(lastBlank + 1).join('\n')
+}
+
+/** One span per place: the same text found twice, or inside a longer span of the same kind, is one. */
+function dedupe(spans: PiiSpan[]): PiiSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end)
+  const kept: PiiSpan[] = []
+  for (const candidate of sorted) {
+    if (kept.some((other) => other.kind === candidate.kind && other.start <= candidate.start && other.end >= candidate.end)) continue
+    kept.push(candidate)
+  }
+  return kept
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Up to `width` characters either side of a span, on one line, for a reviewer to judge it by. */
+export function contextOf(text: string, start: number, end: number, width = 40): string {
+  const before = text.slice(Math.max(0, start - width), start)
+  const after = text.slice(end, end + width)
+  return `${before}${text.slice(start, end)}${after}`.replace(/\s+/g, ' ').trim()
+}
