@@ -224,7 +224,7 @@ function titleFor(title: string | undefined, filename: string, count: number): s
   return count === 1 ? title : `${title} (${filename})`
 }
 
-async function findVisibleDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUser | null, id: string) {
+export async function findVisibleDocument(deps: Pick<DocumentDeps, 'db'>, user: AuthUser | null, id: string) {
   const row = await repository.findDocument(deps.db, id)
   const found = row ? await findRequest(deps.db, row.requestId) : null
   if (!row || !found || !canSee(user, found.request)) throw new NotFoundError('Document', id)

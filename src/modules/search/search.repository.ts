@@ -31,10 +31,22 @@ export interface DisplayedHit extends RankedHit {
 
 const tsquery = (q: string) => sql`websearch_to_tsquery('english', ${q})`
 
-function visibleTo(scope: SearchScope): SQL {
+/**
+ * Whether the page `p` (document_pages) may be shown in this scope: the one statement of who may
+ * find what, used by search and near copies alike.
+ */
+export function visibleTo(scope: SearchScope): SQL {
   if (scope.kind === 'all') return sql`true`
   if (scope.kind === 'public') return sql`p.public`
   return sql`(p.public or p.owner_id = ${scope.userId}::uuid)`
+}
+
+/**
+ * Whether a document may be shown (or counted) in this scope: its pages may be. A document without
+ * text is found by nothing that uses this (near copies are made of pages).
+ */
+export function visibleDocument(scope: SearchScope, documentId: SQL): SQL {
+  return sql`exists (select 1 from document_pages p where p.document_id = ${documentId} and ${visibleTo(scope)})`
 }
 
 /** The filters facets are counted under: all but state and kind, which each facet ignores for itself. */

@@ -13,7 +13,7 @@ export type SearchDeps = Pick<AppContext, 'searchDatabase' | 'redis' | 'config'>
 /** The ranking is cached this deep; further pages are ranked on demand. */
 const CACHED_HITS = 100
 
-function scopeOf(user: AuthUser | null): repository.SearchScope {
+export function scopeOf(user: AuthUser | null): repository.SearchScope {
   if (!user) return { kind: 'public' }
   return user.role === 'admin' ? { kind: 'all' } : { kind: 'own', userId: user.id }
 }
