@@ -159,6 +159,61 @@ t.test('near copies of a standard agreement', async (t) => {
     t.same((await similar(privateCopy, secretive)).items.length, 5)
   })
 
+  await t.test('search folds near copies into one hit with their count, counting only what the caller may see', async (t) => {
+    const search = async (query: string, user?: TestUser) => {
+      const response = await app.inject({ method: 'GET', url: `/v1/search?${query}`, headers: user?.headers })
+      t.equal(response.statusCode, 200, response.body)
+      return response.json() as { total: number; totalRelation: string; items: { documentId: string; nearCopies?: number }[] }
+    }
+    const spread = await search('q=%22neighbors%20portal%22')
+    t.same(new Set(spread.items.map((hit) => hit.documentId)), new Set([standard, ...copies]))
+    t.equal(spread.totalRelation, 'eq')
+    t.notOk(
+      spread.items.some((hit) => 'nearCopies' in hit),
+      'counts only when folding',
+    )
+    const folded = await search('q=%22neighbors%20portal%22&collapse=true')
+    const documents = new Set(folded.items.map((hit) => hit.documentId))
+    t.equal(documents.size, 1, 'one document stands for the five')
+    t.ok([standard, ...copies].includes(folded.items[0]!.documentId))
+    t.equal(folded.items[0]!.nearCopies, 4)
+    t.equal(folded.total, spread.total, 'the total still counts matching pages')
+    const mine = await search('q=%22neighbors%20portal%22&collapse=true', secretive)
+    t.equal(new Set(mine.items.map((hit) => hit.documentId)).size, 1)
+    t.equal(mine.items[0]!.nearCopies, 5, 'its owner counts the private copy too')
+  })
+
+  await t.test('web: the document page names the other agencies’ copies; the comparison marks the changed words', async (t) => {
+    const page = await app.inject({ method: 'GET', url: `/documents/${standard}` })
+    t.equal(page.statusCode, 200)
+    t.match(page.body, /The same agreement was released by 4 other agencies\./)
+    t.match(page.body, `/documents/${standard}/compare/${copies[1]}`)
+    t.notMatch(page.body, privateCopy)
+    const ownersView = await app.inject({ method: 'GET', url: `/documents/${standard}`, headers: secretive.headers })
+    t.match(ownersView.body, /released by 5 other agencies/)
+    const comparison = await app.inject({ method: 'GET', url: `/documents/${standard}/compare/${copies[1]}` })
+    t.equal(comparison.statusCode, 200)
+    const deleted = [...comparison.body.matchAll(/<del>([^<]*)<\/del>/g)]
+      .map((match) => match[1])
+      .filter((word) => word !== 'struck through')
+    const inserted = [...comparison.body.matchAll(/<ins>([^<]*)<\/ins>/g)].map((match) => match[1]).filter((word) => word !== 'underlined')
+    t.same(
+      deleted.sort(),
+      localChanges(1)
+        .map((change) => change.standard)
+        .sort(),
+    )
+    t.same(
+      inserted.sort(),
+      localChanges(1)
+        .map((change) => change.local)
+        .sort(),
+    )
+    t.equal((await app.inject({ method: 'GET', url: `/documents/${standard}/compare/${privateCopy}` })).statusCode, 404)
+    const folded = await app.inject({ method: 'GET', url: '/search?q=%22neighbors+portal%22&collapse=true' })
+    t.match(folded.body, /and 4 near-copies/)
+  })
+
   await t.test('the same bytes elsewhere are an exact copy', async (t) => {
     const exact = await fileAgreement(admin, agencies[6]!, standardMou(), { title: 'MOU again' })
     const found = await similar(standard)
