@@ -1,3 +1,9 @@
+CREATE TABLE "document_bands" (
+	"band_key" integer NOT NULL,
+	"document_id" uuid NOT NULL,
+	CONSTRAINT "document_bands_pkey" PRIMARY KEY("band_key","document_id")
+);
+--> statement-breakpoint
 CREATE TABLE "near_copies" (
 	"document_id" uuid NOT NULL,
 	"copy_id" uuid NOT NULL,
@@ -7,13 +13,6 @@ CREATE TABLE "near_copies" (
 	CONSTRAINT "near_copies_similarity_range" CHECK (similarity between 0 and 1)
 );
 --> statement-breakpoint
-CREATE TABLE "page_bands" (
-	"band_key" integer NOT NULL,
-	"document_id" uuid NOT NULL,
-	"page" integer NOT NULL,
-	CONSTRAINT "page_bands_pkey" PRIMARY KEY("band_key","document_id","page")
-);
---> statement-breakpoint
 CREATE TABLE "page_signatures" (
 	"document_id" uuid NOT NULL,
 	"page" integer NOT NULL,
@@ -21,9 +20,9 @@ CREATE TABLE "page_signatures" (
 	CONSTRAINT "page_signatures_pkey" PRIMARY KEY("document_id","page")
 );
 --> statement-breakpoint
+ALTER TABLE "document_bands" ADD CONSTRAINT "document_bands_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "near_copies" ADD CONSTRAINT "near_copies_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "near_copies" ADD CONSTRAINT "near_copies_copy_id_documents_id_fk" FOREIGN KEY ("copy_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "page_bands" ADD CONSTRAINT "page_bands_signature_fkey" FOREIGN KEY ("document_id","page") REFERENCES "public"."page_signatures"("document_id","page") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "page_signatures" ADD CONSTRAINT "page_signatures_page_fkey" FOREIGN KEY ("document_id","page") REFERENCES "public"."document_pages"("document_id","page") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "near_copies_copy_idx" ON "near_copies" USING btree ("copy_id");--> statement-breakpoint
-CREATE INDEX "page_bands_page_idx" ON "page_bands" USING btree ("document_id","page");
+CREATE INDEX "document_bands_document_idx" ON "document_bands" USING btree ("document_id");--> statement-breakpoint
+CREATE INDEX "near_copies_copy_idx" ON "near_copies" USING btree ("copy_id");

@@ -25,24 +25,21 @@ export const pageSignatures = pgTable(
 )
 
 /**
- * The LSH keys of each signature, one row per band: pages sharing a key are candidate near copies.
- * The primary key leads with the key, so a lookup reads the index alone.
+ * The LSH keys of each document's signature (the MinHash of all its pages' shingles), one row per
+ * band: documents sharing a key are candidate near copies, then compared page by page. The primary
+ * key leads with the key, so a lookup reads the index alone.
  */
-export const pageBands = pgTable(
-  'page_bands',
+export const documentBands = pgTable(
+  'document_bands',
   {
     bandKey: integer('band_key').notNull(),
-    documentId: uuid('document_id').notNull(),
-    page: integer('page').notNull(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
   },
   (table) => [
-    primaryKey({ name: 'page_bands_pkey', columns: [table.bandKey, table.documentId, table.page] }),
-    index('page_bands_page_idx').on(table.documentId, table.page),
-    foreignKey({
-      name: 'page_bands_signature_fkey',
-      columns: [table.documentId, table.page],
-      foreignColumns: [pageSignatures.documentId, pageSignatures.page],
-    }).onDelete('cascade'),
+    primaryKey({ name: 'document_bands_pkey', columns: [table.bandKey, table.documentId] }),
+    index('document_bands_document_idx').on(table.documentId),
   ],
 )
 

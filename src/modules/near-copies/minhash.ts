@@ -10,10 +10,13 @@
  * - The signature keeps, for each of SIGNATURE_SIZE hash functions, the smallest hash over the
  *   shingles. The share of positions where two signatures agree estimates the Jaccard similarity of
  *   the two pages' shingle sets (standard error below 0.045 with 128 positions).
- * - Locality-sensitive hashing: the signature is cut into BANDS bands of ROWS_PER_BAND positions and
- *   each band is hashed to one key. Two pages share at least one key with probability
- *   1 - (1 - s^8)^16: 0.999 at s = 0.9, 0.95 at s = 0.8, 0.40 at s = 0.65, so lookups by key find
- *   near copies and few of the pages that merely share boilerplate.
+ * - A document's signature is the MinHash of all its pages' shingles together: at each position,
+ *   the smallest of its pages' values.
+ * - Locality-sensitive hashing: a signature is cut into BANDS bands of ROWS_PER_BAND positions and
+ *   each band is hashed to one key. Two signatures share at least one key with probability
+ *   1 - (1 - s^8)^16: 0.999 at s = 0.9, 0.95 at s = 0.8, 0.40 at s = 0.65, 0.01 at s = 0.4, so a
+ *   lookup by the keys of a document's signature finds its near copies and few of the documents
+ *   that merely share some boilerplate pages with it.
  * - A page with fewer than SHINGLE_WORDS words has no signature.
  */
 
@@ -79,6 +82,19 @@ export function signatureSimilarity(a: ArrayLike<number>, b: ArrayLike<number>):
   let same = 0
   for (let index = 0; index < SIGNATURE_SIZE; index++) if (a[index] === b[index]) same += 1
   return same / SIGNATURE_SIZE
+}
+
+/** A document's signature from its pages' (stored) signatures; null for a document without any. */
+export function documentSignature(pages: readonly ArrayLike<number>[]): number[] | null {
+  if (pages.length === 0) return null
+  const smallest = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff)
+  for (const page of pages) {
+    for (let index = 0; index < SIGNATURE_SIZE; index++) {
+      const value = page[index]! >>> 0
+      if (value < smallest[index]!) smallest[index] = value
+    }
+  }
+  return toStoredSignature(smallest)
 }
 
 /**

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm'
-import { type Executor, uuidArray } from '../../db/client.js'
+import { type Executor, intArray, uuidArray } from '../../db/client.js'
 import { type SearchScope, visibleDocument } from '../search/search.repository.js'
 import type { SignedPage } from './page-alignment.js'
 
 export interface PageFingerprint {
   page: number
   minhash: number[]
-  bandKeys: number[]
 }
+
+export const MAX_NEAR_COPIES = 5_000
 
 export interface SimilarDocument {
   documentId: string
@@ -17,18 +18,22 @@ export interface SimilarDocument {
   similarity: number
 }
 
-/** Stores a document's page signatures and their LSH keys; they travel as one JSON parameter each. */
-export async function storeFingerprints(db: Executor, documentId: string, pages: readonly PageFingerprint[]): Promise<void> {
+/** Stores a document's page signatures and the LSH keys of its own; each travels as one parameter. */
+export async function storeFingerprints(
+  db: Executor,
+  documentId: string,
+  pages: readonly PageFingerprint[],
+  bandKeys: readonly number[],
+): Promise<void> {
+  await db.execute(sql`delete from document_bands where document_id = ${documentId}::uuid`)
   if (pages.length === 0) return
   await db.execute(sql`
     insert into page_signatures (document_id, page, minhash)
     select ${documentId}::uuid, page, minhash
-    from jsonb_to_recordset(${JSON.stringify(pages.map(({ page, minhash }) => ({ page, minhash })))}::jsonb) as s(page integer, minhash integer[])`)
+    from jsonb_to_recordset(${JSON.stringify(pages)}::jsonb) as s(page integer, minhash integer[])`)
   await db.execute(sql`
-    insert into page_bands (band_key, document_id, page)
-    select distinct key, ${documentId}::uuid, page
-    from jsonb_to_recordset(${JSON.stringify(pages.map(({ page, bandKeys }) => ({ page, keys: bandKeys })))}::jsonb) as s(page integer, keys integer[]),
-         unnest(keys) as key`)
+    insert into document_bands (band_key, document_id)
+    select distinct key, ${documentId}::uuid from unnest(${intArray(bandKeys)}) as key`)
 }
 
 /** Another document with the same bytes whose pages have signatures already, if any. */
@@ -43,16 +48,15 @@ export async function fingerprintedCopyOf(db: Executor, sha256: string, exceptId
 
 /** Copies the signatures and keys of a document with the same bytes, page for page (the pages both have). */
 export async function copyFingerprints(db: Executor, fromId: string, toId: string): Promise<void> {
+  await db.execute(sql`delete from document_bands where document_id = ${toId}::uuid`)
   await db.execute(sql`
     insert into page_signatures (document_id, page, minhash)
     select ${toId}::uuid, s.page, s.minhash from page_signatures s
     join document_pages p on p.document_id = ${toId}::uuid and p.page = s.page
     where s.document_id = ${fromId}::uuid`)
   await db.execute(sql`
-    insert into page_bands (band_key, document_id, page)
-    select b.band_key, ${toId}::uuid, b.page from page_bands b
-    join page_signatures s on s.document_id = ${toId}::uuid and s.page = b.page
-    where b.document_id = ${fromId}::uuid`)
+    insert into document_bands (band_key, document_id)
+    select band_key, ${toId}::uuid from document_bands where document_id = ${fromId}::uuid`)
 }
 
 /**
@@ -63,15 +67,13 @@ export async function lockNearCopyMatching(db: Executor): Promise<void> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('near-copy-matching', 0))`)
 }
 
-/** Documents sharing an LSH key with at least `minPages` of this document's pages. */
-export async function candidateCopies(db: Executor, documentId: string, minPages: number): Promise<string[]> {
+/** Documents sharing an LSH key with this one. */
+export async function candidateCopies(db: Executor, documentId: string): Promise<string[]> {
   const rows = await db.execute<{ document_id: string }>(sql`
-    select other.document_id
-    from page_bands mine
-    join page_bands other on other.band_key = mine.band_key and other.document_id <> mine.document_id
-    where mine.document_id = ${documentId}::uuid
-    group by other.document_id
-    having count(distinct mine.page) >= ${minPages}`)
+    select distinct other.document_id
+    from document_bands mine
+    join document_bands other on other.band_key = mine.band_key and other.document_id <> mine.document_id
+    where mine.document_id = ${documentId}::uuid`)
   return rows.map((row) => row.document_id)
 }
 
@@ -108,13 +110,11 @@ export async function forgetNearCopies(db: Executor, documentId: string): Promis
   await db.execute(sql`delete from near_copies where document_id = ${documentId}::uuid or copy_id = ${documentId}::uuid`)
 }
 
-/** The document's near copies that may be shown in `scope`, most similar first, and how many there are. */
-export async function similarDocuments(
-  db: Executor,
-  documentId: string,
-  scope: SearchScope,
-  limit: number,
-): Promise<{ items: SimilarDocument[]; total: number; otherAgencies: number }> {
+/**
+ * The document's near copies that may be shown in `scope`, most similar first (at most MAX_NEAR_COPIES
+ * of them, far more than one standard text is released as).
+ */
+export async function similarDocuments(db: Executor, documentId: string, scope: SearchScope): Promise<SimilarDocument[]> {
   const rows = await db.execute<{
     copy_id: string
     similarity: number
@@ -123,36 +123,22 @@ export async function similarDocuments(
     agency_id: string
     agency_name: string
     agency_state: string
-    total: number
-    other_agencies: number
   }>(sql`
-    with visible as (
-      select n.copy_id, n.similarity, d.request_id, d.title, r.agency_id
-      from near_copies n
-      join documents d on d.id = n.copy_id
-      join requests r on r.id = d.request_id
-      where n.document_id = ${documentId}::uuid and ${visibleDocument(scope, sql`n.copy_id`)}
-    ),
-    own as (
-      select r.agency_id from documents d join requests r on r.id = d.request_id where d.id = ${documentId}::uuid
-    )
-    select v.copy_id, v.similarity, v.request_id, v.title, a.id as agency_id, a.name as agency_name, a.state as agency_state,
-           (select count(*)::int from visible) as total,
-           (select count(distinct agency_id)::int from visible where agency_id not in (select agency_id from own)) as other_agencies
-    from visible v join agencies a on a.id = v.agency_id
-    order by v.similarity desc, v.copy_id
-    limit ${limit}`)
-  return {
-    items: rows.map((row) => ({
-      documentId: row.copy_id,
-      requestId: row.request_id,
-      title: row.title,
-      agency: { id: row.agency_id, name: row.agency_name, state: row.agency_state },
-      similarity: row.similarity,
-    })),
-    total: rows[0]?.total ?? 0,
-    otherAgencies: rows[0]?.other_agencies ?? 0,
-  }
+    select n.copy_id, n.similarity, d.request_id, d.title, a.id as agency_id, a.name as agency_name, a.state as agency_state
+    from near_copies n
+    join documents d on d.id = n.copy_id
+    join requests r on r.id = d.request_id
+    join agencies a on a.id = r.agency_id
+    where n.document_id = ${documentId}::uuid and ${visibleDocument(scope, sql`n.copy_id`)}
+    order by n.similarity desc, n.copy_id
+    limit ${MAX_NEAR_COPIES}`)
+  return rows.map((row) => ({
+    documentId: row.copy_id,
+    requestId: row.request_id,
+    title: row.title,
+    agency: { id: row.agency_id, name: row.agency_name, state: row.agency_state },
+    similarity: row.similarity,
+  }))
 }
 
 /** For each of these documents, its near copies that may be shown in `scope`. */

@@ -6,40 +6,43 @@ import { listPages } from '../documents/documents.repository.js'
 import { findVisibleDocument } from '../documents/documents.service.js'
 import { scopeOf } from '../search/search.service.js'
 import { compareDocuments as compareTexts } from './document-compare.js'
-import { bandKeys, pageSignature, toStoredSignature } from './minhash.js'
+import { bandKeys, documentSignature, pageSignature, toStoredSignature } from './minhash.js'
 import * as repository from './near-copies.repository.js'
-import { alignPages, isNearCopy, NEAR_COPY_SIMILARITY } from './page-alignment.js'
+import { alignPages, isNearCopy, type SignedPage } from './page-alignment.js'
 
 export type NearCopyDeps = Pick<AppContext, 'db'>
 
 /** The most near copies a document's list shows; `total` counts them all. */
 export const MAX_SIMILAR = 100
 
-/** A page's signature and LSH keys, or null for a page with too few words to compare. */
+/** A page's signature, or null for a page with too few words to compare. */
 export function fingerprintPage(page: number, text: string): repository.PageFingerprint | null {
   const signature = pageSignature(text)
-  if (!signature) return null
-  const minhash = toStoredSignature(signature)
-  return { page, minhash, bandKeys: bandKeys(minhash) }
+  return signature ? { page, minhash: toStoredSignature(signature) } : null
 }
 
 /**
  * Inside the extraction's transaction, once the document's pages are written: stores their
  * fingerprints (or, for bytes another document already has, copies that one's: the same bytes are
- * the same pages) and records which documents are its near copies. A candidate must share an LSH
- * key with enough of its pages to reach the near-copy similarity at all; candidates are then
- * compared page by page.
+ * the same pages) and records which documents are its near copies: those sharing an LSH key of the
+ * document's signature, compared page by page.
  */
 export async function recordNearCopies(
   tx: Executor,
   document: { id: string },
   fingerprints: readonly repository.PageFingerprint[] | { copyOf: string },
 ): Promise<void> {
-  if ('copyOf' in fingerprints) await repository.copyFingerprints(tx, fingerprints.copyOf, document.id)
-  else await repository.storeFingerprints(tx, document.id, fingerprints)
+  let own: SignedPage[]
+  if ('copyOf' in fingerprints) {
+    await repository.copyFingerprints(tx, fingerprints.copyOf, document.id)
+    own = (await repository.signaturesOf(tx, [document.id])).get(document.id) ?? []
+  } else {
+    const signature = documentSignature(fingerprints.map((page) => page.minhash))
+    await repository.storeFingerprints(tx, document.id, fingerprints, signature ? bandKeys(signature) : [])
+    own = fingerprints.map((page) => ({ page: page.page, signature: page.minhash }))
+  }
   await repository.lockNearCopyMatching(tx)
-  const own = (await repository.signaturesOf(tx, [document.id])).get(document.id) ?? []
-  const candidates = own.length === 0 ? [] : await repository.candidateCopies(tx, document.id, Math.ceil(own.length * NEAR_COPY_SIMILARITY))
+  const candidates = own.length === 0 ? [] : await repository.candidateCopies(tx, document.id)
   const signatures = await repository.signaturesOf(tx, candidates)
   const copies = candidates.flatMap((copyId) => {
     const alignment = alignPages(own, signatures.get(copyId) ?? [])
@@ -54,8 +57,10 @@ export const fingerprintedCopyOf = (db: Executor, document: { id: string; sha256
 
 /** Near copies of a document the caller may see, that the caller may see too (never counted otherwise). */
 export async function similarDocuments(deps: NearCopyDeps, user: AuthUser | null, id: string) {
-  await findVisibleDocument(deps, user, id)
-  return repository.similarDocuments(deps.db, id, scopeOf(user), MAX_SIMILAR)
+  const { request } = await findVisibleDocument(deps, user, id)
+  const copies = await repository.similarDocuments(deps.db, id, scopeOf(user))
+  const otherAgencies = new Set(copies.map((copy) => copy.agency.id).filter((agencyId) => agencyId !== request.agencyId))
+  return { items: copies.slice(0, MAX_SIMILAR), total: copies.length, otherAgencies: otherAgencies.size }
 }
 
 /** Two documents the caller may see, compared word by word. */

@@ -3,6 +3,7 @@ import { seededRandom } from '../../../bench/lib/corpus.js'
 import {
   BANDS,
   bandKeys,
+  documentSignature,
   pageSignature,
   pageWords,
   signatureSimilarity,
@@ -82,3 +83,26 @@ t.test('documents whose pages match in order are near copies', async (t) => {
   t.ok(alignPages(signed(pages), signed([text(350), text(350), text(350)])).similarity < NEAR_COPY_SIMILARITY / 4)
   t.same(alignPages([], signed(pages)), { pairs: [], similarity: 0 })
 })
+
+t.test(
+  'a document’s signature is the smallest value of its pages’ at each position; near copies share a key, documents sharing some pages do not',
+  async (t) => {
+    const pages = Array.from({ length: 25 }, () => text(120))
+    const stored = pages.map((page) => toStoredSignature(pageSignature(page)!))
+    const signature = documentSignature(stored)!
+    t.same(documentSignature([stored[0]!]), stored[0])
+    for (let index = 0; index < 128; index++) t.equal(signature[index]! >>> 0, Math.min(...stored.map((page) => page[index]! >>> 0)))
+    t.equal(documentSignature([]), null)
+    const keys = new Set(bandKeys(signature))
+    const copy = documentSignature(pages.map((page, index) => toStoredSignature(pageSignature(index % 3 === 0 ? change(page, 1) : page)!)))!
+    t.ok(
+      bandKeys(copy).some((key) => keys.has(key)),
+      'a copy with 9 words changed',
+    )
+    const sharing = documentSignature(pages.map((page, index) => toStoredSignature(pageSignature(index < 8 ? page : text(120))!)))!
+    t.notOk(
+      bandKeys(sharing).some((key) => keys.has(key)),
+      '8 of 25 pages the same',
+    )
+  },
+)
