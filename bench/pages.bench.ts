@@ -7,6 +7,7 @@ import autocannon from 'autocannon'
 import { createSmtpMailer } from '../src/adapters/mailer/smtp-mailer.js'
 import { buildApp } from '../src/app.js'
 import { createAccountHandlers } from '../src/modules/accounts/account-emails.service.js'
+import { signUp } from '../src/modules/accounts/accounts.service.js'
 import { createInboundHandlers } from '../src/modules/correspondence/ingest.service.js'
 import { loadEmailTemplates } from '../src/modules/templates/email-templates.js'
 import { startSmtpCapture } from '../test/helpers/smtp-capture.js'
@@ -22,7 +23,7 @@ const REQUESTS = 25
 
 const smtp = await startSmtpCapture()
 const bench = await openSearchBench('pages', { INBOUND_TOKEN, PUBLIC_URL: 'http://records.test' })
-const { ctx, sql, user, token } = bench
+const { ctx, sql, user } = bench
 const agencies = bench.agencies
 await loadSearchCorpus(sql, user.id, agencies, 400, 12)
 const app = await buildApp(ctx)
@@ -31,13 +32,16 @@ const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).po
 const mailer = createSmtpMailer(smtp.url)
 
 // The corpus belongs to the admin; the pages are read by a requester with a typical load of requests.
-const requester = (await (
-  await fetch(`${origin}/v1/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'requester@example.org', name: 'Ada Lopez' }),
-  })
-).json()) as { token: string }
+const admin = {
+  id: user.id,
+  email: 'bench@example.org',
+  name: 'Bench',
+  mailingAddress: null,
+  role: 'admin' as const,
+  remindersMuted: false,
+}
+const requester = await signUp({ ...ctx, signup: 'open' }, admin, { email: 'requester@example.org', name: 'Ada Lopez' })
+if (requester.status !== 'created') throw new Error('the requester was not created')
 const bearer = `Bearer ${requester.token}`
 const jsonHeaders = { authorization: bearer, 'content-type': 'application/json' }
 const washington = (

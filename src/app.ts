@@ -29,6 +29,7 @@ import { reminderRoutes } from './modules/deliveries/reminders.routes.js'
 import { documentRoutes } from './modules/documents/documents.routes.js'
 import { MAX_FILES_PER_UPLOAD, MAX_TITLE_LENGTH } from './modules/documents/documents.schemas.js'
 import { jurisdictionRoutes } from './modules/jurisdictions/jurisdictions.routes.js'
+import { nearCopyRoutes } from './modules/near-copies/near-copies.routes.js'
 import { privacyRoutes } from './modules/privacy/privacy.routes.js'
 import { requestRoutes } from './modules/requests/requests.routes.js'
 import { searchRoutes } from './modules/search/search.routes.js'
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(muteRoutes(ctx))
   await app.register(documentRoutes(ctx))
   await app.register(privacyRoutes(ctx))
+  await app.register(nearCopyRoutes(ctx))
   await app.register(correspondenceRoutes(ctx))
   await app.register(searchRoutes(ctx))
   await app.register(webPages(ctx))

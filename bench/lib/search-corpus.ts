@@ -31,14 +31,13 @@ export async function openSearchBench(name: string, env: Record<string, string> 
   const ctx: AppContext = await createContext(config, { logger: pino({ level: 'silent' }) })
   await prepareDatabase(ctx)
   const sql = ctx.database.sql
-  const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
-  if (signedUp.status !== 'created') throw new Error('the bench database already has users')
+  const [existing] = (await sql`select id from users where email = 'bench@example.org'`) as unknown as { id: string }[]
+  const user = existing ?? (await signUpBenchUser(ctx))
   const agencies = (await sql`select id, name, city, state from agencies order by name`) as unknown as BenchAgency[]
   return {
     ctx,
     sql,
-    user: signedUp.user,
-    token: signedUp.token,
+    user,
     agencies,
     async close() {
       await ctx.close()
@@ -47,11 +46,24 @@ export async function openSearchBench(name: string, env: Record<string, string> 
   }
 }
 
+async function signUpBenchUser(ctx: AppContext) {
+  const signedUp = await signUp({ ...ctx, signup: 'open' }, null, { email: 'bench@example.org', name: 'Bench' })
+  if (signedUp.status !== 'created') throw new Error('the bench database already has users')
+  return signedUp.user
+}
+
 /**
  * Loads a generated corpus: one fulfilled request per agency (every tenth private), `documents`
  * documents spread over them, their pages by COPY. Returns the document ids and the page count.
+ * In a kept database (BENCH_DATABASE) that holds documents already, those are reused.
  */
 export async function loadSearchCorpus(sql: Sql, userId: string, agencies: readonly BenchAgency[], documents: number, seed: number) {
+  // A kept database (BENCH_DATABASE) already holding a corpus is reused as it is.
+  const loaded = (await sql`select id from documents order by created_at, id`) as unknown as { id: string }[]
+  if (loaded.length > 0) {
+    const [{ pages }] = (await sql`select count(*)::int as pages from document_pages`) as unknown as [{ pages: number }]
+    return { documentIds: loaded.map((row) => row.id), pages }
+  }
   const laws = Object.fromEntries(
     ((await sql`select code, law_name from jurisdictions`) as unknown as { code: string; law_name: string }[]).map((row) => [
       row.code,

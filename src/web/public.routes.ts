@@ -12,10 +12,12 @@ import { suggestContacts } from '../modules/agencies/agency-suggestions.service.
 import { MIN_SAMPLE } from '../modules/agencies/response-statistics.js'
 import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
+import { compareDocuments, similarDocuments } from '../modules/near-copies/near-copies.service.js'
 import { canChange, findVisibleRequest } from '../modules/requests/request-access.js'
 import { listAgencyRequests } from '../modules/requests/requests.service.js'
 import { searchQuery } from '../modules/search/search.schemas.js'
 import { markMatches, search } from '../modules/search/search.service.js'
+import { sideBySide } from './compare-rows.js'
 import { markedParts } from './marked-text.js'
 import { renderPage } from './render.js'
 
@@ -61,24 +63,35 @@ export const publicPages =
           state: stateCodeSchema.optional(),
           kind: z.enum(DOCUMENT_KINDS).optional(),
           agencyId: z.uuid().optional(),
+          collapse: z.enum(['true']).optional(),
           page: pageNumber(MAX_RESULTS_PAGE),
         }),
       },
       handler: async (request, reply) => {
-        const { q, state, kind, agencyId, page } = request.query
+        const { q, state, kind, agencyId, collapse, page } = request.query
+        const browsing = q.trim() === ''
         const base = {
-          title: q.trim() ? `Search: ${q.trim()}` : 'Search documents',
+          title: browsing ? 'Search documents' : `Search: ${q.trim()}`,
           q,
           state: state ?? '',
           kind: kind ?? '',
           agencyId: agencyId ?? '',
+          collapse: collapse === 'true',
         }
-        if (q.trim() === '') return renderPage(request, reply, 'search', { ...base, results: null })
+        if (browsing && !state && !kind && !agencyId) return renderPage(request, reply, 'search', { ...base, results: null })
         // The API's own query rules (term count, lengths), so the page refuses exactly what the API does.
-        const parsed = searchQuery.safeParse({ q, state, kind, agencyId, limit: RESULTS_PER_PAGE, offset: (page - 1) * RESULTS_PER_PAGE })
+        const parsed = searchQuery.safeParse({
+          q,
+          state,
+          kind,
+          agencyId,
+          collapse,
+          limit: RESULTS_PER_PAGE,
+          offset: (page - 1) * RESULTS_PER_PAGE,
+        })
         if (!parsed.success) throw new InvalidInputError('The search is not valid.', fieldErrors(parsed.error, 'querystring'))
         const found = await search(ctx, request.user, parsed.data)
-        const keep = { q, state, kind, agencyId }
+        const keep = { q, state, kind, agencyId, collapse }
         const facet = (name: 'state' | 'kind', current: string | undefined) =>
           found.facets[name].map((entry) => ({
             value: entry.value,
@@ -91,11 +104,13 @@ export const publicPages =
           ...base,
           results: {
             total: found.total,
+            atLeast: found.totalRelation === 'gte',
+            browsing,
             page,
             lastPage,
             previousUrl: page > 1 ? searchUrl({ ...keep, page: page - 1 }) : null,
             nextUrl: page < lastPage ? searchUrl({ ...keep, page: page + 1 }) : null,
-            clearUrl: state || kind || agencyId ? searchUrl({ q }) : null,
+            clearUrl: !browsing && (state || kind || agencyId) ? searchUrl({ q, collapse }) : null,
             states: facet('state', state),
             kinds: facet('kind', kind),
             items: found.items.map((item) => ({
@@ -104,6 +119,8 @@ export const publicPages =
               agency: item.agency,
               url: `/documents/${item.documentId}?${new URLSearchParams({ page: String(item.page), q }).toString()}`,
               parts: markedParts(item.snippet),
+              nearCopies: item.nearCopies ?? 0,
+              copiesUrl: `/documents/${item.documentId}#near-copies`,
             })),
           },
         })
@@ -129,6 +146,7 @@ export const publicPages =
           const pageText = text?.text ?? ''
           parts = q.trim() ? markedParts(await markMatches(ctx, pageText, q)) : [{ text: pageText, marked: false }]
         }
+        const similar = await similarDocuments(ctx, request.user, id)
         const pageUrl = (n: number) => `/documents/${id}?${new URLSearchParams(q.trim() ? { page: String(n), q } : { page: String(n) })}`
         return renderPage(request, reply, 'document', {
           title: pageCount > 1 ? `${document.title}, page ${page}` : document.title,
@@ -141,6 +159,36 @@ export const publicPages =
           mayChange: request.user !== null && canChange(request.user, owning),
           previousUrl: page > 1 ? pageUrl(page - 1) : null,
           nextUrl: page < pageCount ? pageUrl(page + 1) : null,
+          similar: {
+            total: similar.total,
+            otherAgencies: similar.otherAgencies,
+            items: similar.items.map((item) => ({
+              ...item,
+              percent: Math.floor(item.similarity * 100),
+              compareUrl: `/documents/${id}/compare/${item.documentId}`,
+            })),
+          },
+        })
+      },
+    })
+
+    app.get('/documents/:id/compare/:otherId', {
+      config: { access: 'public' },
+      schema: { hide: true, params: z.object({ id: z.uuid(), otherId: z.uuid() }) },
+      handler: async (request, reply) => {
+        const { id, otherId } = request.params
+        const comparison = await compareDocuments(ctx, request.user, id, otherId)
+        const [first, second] = await Promise.all([
+          findVisibleRequest(ctx.db, request.user, comparison.document.requestId),
+          findVisibleRequest(ctx.db, request.user, comparison.other.requestId),
+        ])
+        return renderPage(request, reply, 'compare', {
+          title: `${comparison.document.title} compared with ${second.agency.name}’s copy`,
+          document: { id, title: comparison.document.title, agency: first.agency.name },
+          other: { id: otherId, title: comparison.other.title, agency: second.agency.name },
+          percent: Math.floor(comparison.similarity * 100),
+          changed: comparison.changes.filter((change) => change.op !== 'equal').length,
+          rows: sideBySide(comparison.changes),
         })
       },
     })

@@ -198,6 +198,35 @@ t.test('search', async (t) => {
     t.equal((await search('q=neighbors', admin)).total, 5)
   })
 
+  t.test('browsing without words: filters only, one result per document, newest first', async (t) => {
+    const inWashington = await search('state=WA')
+    t.same(
+      inWashington.items.map((hit) => hit.documentId),
+      [markup, draftAgreement, agreement],
+    )
+    t.ok(inWashington.items.every((hit) => hit.page === 1 && hit.rank === 0))
+    t.equal(inWashington.total, 3)
+    t.equal((inWashington as Results & { totalRelation: string }).totalRelation, 'eq')
+    t.match(inWashington.items[2]!.snippet, /^Memorandum of Understanding\. The Department/)
+    t.notMatch(inWashington.items[2]!.snippet, /<mark>/)
+    t.same(
+      (await search('q=&kind=agreement')).items.map((hit) => hit.documentId),
+      [draftAgreement, agreement],
+    )
+    t.same(
+      (await search('state=WA&limit=1&offset=1')).items.map((hit) => hit.documentId),
+      [draftAgreement],
+    )
+    t.same((await search('state=WA')).facets.kind, [
+      { value: 'agreement', count: 2 },
+      { value: 'other', count: 1 },
+    ])
+    const mine = await search('state=WA', owner)
+    t.ok(mine.items.some((hit) => hit.documentId === secret))
+    t.equal(mine.total, 5)
+    t.equal((await app.inject({ method: 'GET', url: '/v1/search?q=' })).statusCode, 400, 'no words and no filter')
+  })
+
   t.test('a request made private leaves search at once, made public comes back, a deleted document goes', async (t) => {
     t.equal((await search('q=training')).total, 1)
     await app.inject({ method: 'PATCH', url: `/v1/requests/${txPublic}`, headers: other.headers, payload: { visibility: 'private' } })

@@ -11,6 +11,8 @@ import { PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
 import { ReadingLimitError } from '../../adapters/reading-limits.js'
 import type { AppContext } from '../../context.js'
 import type { ExtractionHandlers } from '../../jobs/runner.js'
+import type { PageFingerprint } from '../near-copies/near-copies.repository.js'
+import { fingerprintedCopyOf, fingerprintPage, recordNearCopies } from '../near-copies/near-copies.service.js'
 import * as repository from './documents.repository.js'
 import { withCleanupOnFailure } from './documents.service.js'
 import { detectFileType, FILE_TYPES, fileTypeOf, SNIFF_BYTES } from './file-types.js'
@@ -90,6 +92,8 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
     return
   }
   const reading: Reading = { deadline: Date.now() + timeoutSeconds * 1000, maxPages, pagesTotal: null, leftUnread: null }
+  // The same bytes read before give the same pages: their fingerprints are copied, not computed.
+  const copyOf = await fingerprintedCopyOf(deps.db, document)
   try {
     const pages = await deps.db.transaction(async (tx) => {
       // Pages are written in batches while the next ones are read, so the database's indexing
@@ -100,8 +104,11 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
       let count = 0
       let needOcr = 0
       let progressAt = Date.now()
+      const fingerprints: PageFingerprint[] = []
       for await (const page of readPages(deps, document, reading)) {
         batch.push(page)
+        const fingerprint = copyOf ? null : fingerprintPage(page.page, page.text)
+        if (fingerprint) fingerprints.push(fingerprint)
         count += 1
         if (page.needsOcr) needOcr += 1
         if (batch.length === PAGE_BATCH) {
@@ -116,6 +123,7 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
       }
       await writing
       await repository.insertPages(tx, id, batch)
+      await recordNearCopies(tx, document, copyOf ? { copyOf } : fingerprints)
       await repository.markReady(tx, id, count, reading.leftUnread)
       return { count, needOcr }
     })

@@ -31,10 +31,22 @@ export interface DisplayedHit extends RankedHit {
 
 const tsquery = (q: string) => sql`websearch_to_tsquery('english', ${q})`
 
-function visibleTo(scope: SearchScope): SQL {
+/**
+ * Whether the page `p` (document_pages) may be shown in this scope: the one statement of who may
+ * find what, used by search and near copies alike.
+ */
+export function visibleTo(scope: SearchScope): SQL {
   if (scope.kind === 'all') return sql`true`
   if (scope.kind === 'public') return sql`p.public`
   return sql`(p.public or p.owner_id = ${scope.userId}::uuid)`
+}
+
+/**
+ * Whether a document may be shown (or counted) in this scope: its pages may be. A document without
+ * text is found by nothing that uses this (near copies are made of pages).
+ */
+export function visibleDocument(scope: SearchScope, documentId: SQL): SQL {
+  return sql`exists (select 1 from document_pages p where p.document_id = ${documentId} and ${visibleTo(scope)})`
 }
 
 /** The filters facets are counted under: all but state and kind, which each facet ignores for itself. */
@@ -55,17 +67,55 @@ function facetFilters(filters: SearchFilters): SQL[] {
 
 const and = (conditions: SQL[]) => sql.join(conditions, sql` and `)
 
-/** How many pages match, by state and kind, under every filter but state and kind. */
-export async function countGrid(db: Executor, q: string, scope: SearchScope, filters: SearchFilters): Promise<CountGrid> {
-  const rows = await db.execute<{ state: string; kind: string; count: number }>(sql`
-    select p.state, p.kind, count(*)::int as count
-    from document_pages p
-    where ${and([sql`p.tsv @@ ${tsquery(q)}`, visibleTo(scope), ...baseFilters(filters)])}
-    group by p.state, p.kind`)
-  return [...rows]
+/** Totals and facets are exact up to this many matching pages; beyond, "at least" (as Elasticsearch counts). */
+export const EXACT_COUNT_LIMIT = 10_000
+
+/**
+ * What a search matches: the pages with the query's words or, browsing (no words, only filters),
+ * each document's first page, so that a document is one result.
+ */
+function matching(q: string): SQL {
+  return q ? sql`p.tsv @@ ${tsquery(q)}` : sql`p.page = 1`
 }
 
-/** Matching pages, best first (cover density, damped for long pages); ties by document and page. */
+/**
+ * How many pages match, by state and kind, under every filter but state and kind, counted over at
+ * most EXACT_COUNT_LIMIT + 1 of them: past that the counts are a sample (`capped`), and counting the
+ * rest would cost as much as reading every match.
+ */
+export async function countGrid(
+  db: Executor,
+  q: string,
+  scope: SearchScope,
+  filters: SearchFilters,
+): Promise<{ cells: CountGrid; capped: boolean }> {
+  const rows = await db.execute<{ state: string; kind: string; count: number }>(sql`
+    select state, kind, count(*)::int as count
+    from (
+      select p.state, p.kind from document_pages p
+      where ${and([matching(q), visibleTo(scope), ...baseFilters(filters)])}
+      limit ${EXACT_COUNT_LIMIT + 1}
+    ) as sample
+    group by state, kind`)
+  const cells = [...rows]
+  return { cells, capped: cells.reduce((total, cell) => total + cell.count, 0) > EXACT_COUNT_LIMIT }
+}
+
+/** Matching pages under every filter, counted up to EXACT_COUNT_LIMIT + 1. */
+export async function countUpToLimit(db: Executor, q: string, scope: SearchScope, filters: SearchFilters): Promise<number> {
+  const [row] = await db.execute<{ count: number }>(sql`
+    select count(*)::int as count from (
+      select 1 from document_pages p
+      where ${and([matching(q), visibleTo(scope), ...baseFilters(filters), ...facetFilters(filters)])}
+      limit ${EXACT_COUNT_LIMIT + 1}
+    ) as sample`)
+  return row?.count ?? 0
+}
+
+/**
+ * Matching pages, best first (cover density, damped for long pages; ties by document and page);
+ * browsing, the newest documents first.
+ */
 export async function rankedHits(
   db: Executor,
   q: string,
@@ -74,14 +124,25 @@ export async function rankedHits(
   limit: number,
   offset: number,
 ): Promise<RankedHit[]> {
-  const rows = await db.execute<{ document_id: string; page: number; rank: number }>(sql`
-    select p.document_id, p.page, ts_rank_cd(p.tsv, query, 1) as rank
-    from document_pages p, ${tsquery(q)} as query
-    where ${and([sql`p.tsv @@ query`, visibleTo(scope), ...baseFilters(filters), ...facetFilters(filters)])}
-    order by rank desc, p.document_id, p.page
-    limit ${limit} offset ${offset}`)
+  const where = and([matching(q), visibleTo(scope), ...baseFilters(filters), ...facetFilters(filters)])
+  const rows = q
+    ? await db.execute<{ document_id: string; page: number; rank: number }>(sql`
+        select p.document_id, p.page, ts_rank_cd(p.tsv, ${tsquery(q)}, 1) as rank
+        from document_pages p
+        where ${where}
+        order by rank desc, p.document_id, p.page
+        limit ${limit} offset ${offset}`)
+    : await db.execute<{ document_id: string; page: number; rank: number }>(sql`
+        select p.document_id, p.page, 0::real as rank
+        from document_pages p
+        where ${where}
+        order by p.received_on desc, p.document_id
+        limit ${limit} offset ${offset}`)
   return rows.map((row) => ({ documentId: row.document_id, page: row.page, rank: row.rank }))
 }
+
+// Browsing has no matches to show: a snippet is the page's first 35 words.
+const BROWSE_SNIPPET = '^\\s*((?:\\S+\\s+){0,34}\\S*)'
 
 /**
  * What a results page shows of each hit, in the order given: title, agency and a snippet. The
@@ -100,7 +161,7 @@ export async function displayHits(db: Executor, q: string, scope: SearchScope, h
     headline: string
   }>(sql`
     select hit.position::int as position, p.request_id, d.title, a.id as agency_id, a.name as agency_name, a.state as agency_state,
-           ts_headline('english', ${sql.raw(guardTags('p.text'))}, ${tsquery(q)}, ${HEADLINE_OPTIONS}) as headline
+           ${q ? sql`ts_headline('english', ${sql.raw(guardTags('p.text'))}, ${tsquery(q)}, ${HEADLINE_OPTIONS})` : sql`substring(p.text from ${BROWSE_SNIPPET})`} as headline
     from unnest(${uuidArray(hits.map((hit) => hit.documentId))}, ${intArray(hits.map((hit) => hit.page))}) with ordinality as hit(document_id, page, position)
     join document_pages p on p.document_id = hit.document_id and p.page = hit.page
     join documents d on d.id = p.document_id

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js'
 import { isQueryCanceled } from '../../db/errors.js'
 import { UnavailableError } from '../../errors.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
+import { visibleNearCopies } from '../near-copies/near-copies.repository.js'
 import * as repository from './search.repository.js'
 import type { SearchQuery, SearchResults } from './search.schemas.js'
 import { storeBounded } from './search-cache.js'
@@ -12,8 +13,11 @@ export type SearchDeps = Pick<AppContext, 'searchDatabase' | 'redis' | 'config'>
 
 /** The ranking is cached this deep; further pages are ranked on demand. */
 const CACHED_HITS = 100
+/** Collapsing ranks this many hits per hit shown, and at most MAX_COLLAPSE_WINDOW. */
+const COLLAPSE_OVERSAMPLING = 4
+const MAX_COLLAPSE_WINDOW = 2_000
 
-function scopeOf(user: AuthUser | null): repository.SearchScope {
+export function scopeOf(user: AuthUser | null): repository.SearchScope {
   if (!user) return { kind: 'public' }
   return user.role === 'admin' ? { kind: 'all' } : { kind: 'own', userId: user.id }
 }
@@ -37,7 +41,12 @@ export async function search(deps: SearchDeps, user: AuthUser | null, query: Sea
   try {
     const cache = deps.config.searchCache.seconds > 0 ? await cacheFor(deps, scope, q, filters, query) : null
     // A whole answer is kept whatever it cost: repeating a search then reads one key.
-    return await cached(deps, cache?.answer, () => answer(deps, { q, scope, filters, offset: query.offset, limit: query.limit }, cache), 0)
+    return await cached(
+      deps,
+      cache?.answer,
+      () => answer(deps, { q, scope, filters, offset: query.offset, limit: query.limit, collapse: query.collapse }, cache),
+      0,
+    )
   } catch (error) {
     if (!isQueryCanceled(error)) throw error
     const seconds = deps.config.searchDatabase.statementTimeoutMs / 1000
@@ -62,25 +71,44 @@ interface Search {
   filters: repository.SearchFilters
   offset: number
   limit: number
+  collapse: boolean
 }
 
 async function answer(
   deps: SearchDeps,
-  { q, scope, filters, offset, limit }: Search,
+  { q, scope, filters, offset, limit, collapse }: Search,
   cache: SearchCacheKeys | null,
 ): Promise<SearchResults> {
-  const end = offset + limit
-  const [grid, ranked] = await Promise.all([
-    cached(deps, cache?.grid, () => repository.countGrid(deps.searchDatabase.db, q, scope, filters)),
+  const db = deps.searchDatabase.db
+  // Folding near copies drops hits, so more are ranked than shown: enough for the page asked for.
+  const window = collapse ? Math.min(MAX_COLLAPSE_WINDOW, Math.max(CACHED_HITS, (offset + limit) * COLLAPSE_OVERSAMPLING)) : 0
+  const first = collapse ? 0 : offset
+  const end = collapse ? window : offset + limit
+  const narrowed = Boolean(filters.state || filters.kind)
+  const [grid, ranked, narrowedCount] = await Promise.all([
+    cached(deps, cache?.counts, () => repository.countGrid(db, q, scope, filters)),
     end <= CACHED_HITS
-      ? cached(deps, cache?.hits, () => repository.rankedHits(deps.searchDatabase.db, q, scope, filters, CACHED_HITS, 0)).then((hits) =>
-          hits.slice(offset, end),
-        )
-      : repository.rankedHits(deps.searchDatabase.db, q, scope, filters, limit, offset),
+      ? cached(deps, cache?.hits, () => repository.rankedHits(db, q, scope, filters, CACHED_HITS, 0)).then((hits) => hits.slice(first, end))
+      : repository.rankedHits(db, q, scope, filters, end - first, first),
+    // The facets' sample does not tell how many match a state or kind once it is capped.
+    narrowed ? cached(deps, cache?.total, () => repository.countUpToLimit(db, q, scope, filters)) : null,
   ])
-  const shown = await repository.displayHits(deps.searchDatabase.db, q, scope, ranked)
+  const folded = collapse ? await foldNearCopies(deps, scope, ranked, offset, limit) : ranked.map((hit) => ({ hit, nearCopies: undefined }))
+  const shown = await repository.displayHits(
+    db,
+    q,
+    scope,
+    folded.map(({ hit }) => hit),
+  )
+  const nearCopies = new Map(folded.map(({ hit, nearCopies }) => [`${hit.documentId}/${hit.page}`, nearCopies]))
+  const counted =
+    narrowedCount ??
+    (grid.capped
+      ? repository.EXACT_COUNT_LIMIT + 1
+      : sum(grid.cells.filter((cell) => (!filters.state || cell.state === filters.state) && (!filters.kind || cell.kind === filters.kind))))
   return {
-    total: sum(grid.filter((cell) => (!filters.state || cell.state === filters.state) && (!filters.kind || cell.kind === filters.kind))),
+    total: Math.min(counted, repository.EXACT_COUNT_LIMIT),
+    totalRelation: counted > repository.EXACT_COUNT_LIMIT ? 'gte' : 'eq',
     items: shown.map((hit) => ({
       documentId: hit.documentId,
       requestId: hit.requestId,
@@ -90,18 +118,43 @@ async function answer(
       snippet: toSnippetHtml(hit.headline),
       rank: hit.rank,
       fileUrl: `${deps.config.publicUrl}/v1/documents/${hit.documentId}/file`,
+      nearCopies: nearCopies.get(`${hit.documentId}/${hit.page}`),
     })),
     facets: {
       state: facet(
-        grid.filter((cell) => !filters.kind || cell.kind === filters.kind),
+        grid.cells.filter((cell) => !filters.kind || cell.kind === filters.kind),
         (cell) => cell.state,
       ),
       kind: facet(
-        grid.filter((cell) => !filters.state || cell.state === filters.state),
+        grid.cells.filter((cell) => !filters.state || cell.state === filters.state),
         (cell) => cell.kind,
       ),
     },
   }
+}
+
+/**
+ * Near copies folded into the best-ranked hit among them: a hit whose document is a near copy of
+ * a document shown above it is left out, and each hit shown says how many near copies its
+ * document has that the caller may see. Then the page asked for.
+ */
+async function foldNearCopies(
+  deps: SearchDeps,
+  scope: repository.SearchScope,
+  ranked: readonly repository.RankedHit[],
+  offset: number,
+  limit: number,
+) {
+  const copies = await visibleNearCopies(deps.searchDatabase.db, [...new Set(ranked.map((hit) => hit.documentId))], scope)
+  const folded = new Set<string>()
+  const kept: { hit: repository.RankedHit; nearCopies: number }[] = []
+  for (const hit of ranked) {
+    if (folded.has(hit.documentId)) continue
+    const own = copies.get(hit.documentId) ?? []
+    for (const copy of own) folded.add(copy)
+    kept.push({ hit, nearCopies: own.length })
+  }
+  return kept.slice(offset, offset + limit)
 }
 
 const sum = (cells: repository.CountGrid) => cells.reduce((total, cell) => total + cell.count, 0)
@@ -119,14 +172,15 @@ async function cacheFor(
   scope: repository.SearchScope,
   q: string,
   filters: repository.SearchFilters,
-  page: { offset: number; limit: number },
+  page: { offset: number; limit: number; collapse: boolean },
 ) {
   const version = await repository.currentSearchVersion(deps.searchDatabase.db)
   const who = scope.kind === 'own' ? `user-${scope.userId}` : scope.kind
   const key = (what: string, parts: unknown[]) =>
     `${deps.config.queuePrefix}:search:${version}:${who}:${what}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url')}`
   return {
-    grid: key('grid', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo]),
+    counts: key('counts', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo]),
+    total: key('total', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo, filters.state, filters.kind]),
     hits: key('hits', [q, filters.agencyId, filters.receivedFrom, filters.receivedTo, filters.state, filters.kind]),
     answer: key('answer', [
       q,
@@ -137,6 +191,7 @@ async function cacheFor(
       filters.kind,
       page.offset,
       page.limit,
+      page.collapse,
     ]),
   }
 }
