@@ -60,6 +60,8 @@ t.test('near copies of a standard agreement', async (t) => {
       90_000,
       'extraction',
     )
+    const published = await app.inject({ method: 'POST', url: `/v1/documents/${id}/publish`, headers: user.headers })
+    t.equal(published.statusCode, 200, 'reviewed and published, as a requester does before anyone else sees it')
     return id
   }
   const similar = async (id: string, user?: TestUser) => {
@@ -157,6 +159,21 @@ t.test('near copies of a standard agreement', async (t) => {
       t.equal((await compare(privateCopy, standard, user)).statusCode, 200)
     }
     t.same((await similar(privateCopy, secretive)).items.length, 5)
+
+    // A copy waiting for review (unpublished again) is hidden the same way, until it is published.
+    const review = (action: 'publish' | 'unpublish') =>
+      app.inject({ method: 'POST', url: `/v1/documents/${copies[0]}/${action}`, headers: researcher.headers })
+    t.equal((await review('unpublish')).statusCode, 200)
+    const anonymous = await similar(standard)
+    t.notOk(anonymous.items.some((item) => item.documentId === copies[0]))
+    t.equal(anonymous.total, 3)
+    t.equal((await compare(standard, copies[0]!)).statusCode, 404)
+    t.ok(
+      (await similar(standard, researcher)).items.some((item) => item.documentId === copies[0]),
+      'its requester still sees it',
+    )
+    t.equal((await review('publish')).statusCode, 200)
+    t.equal((await similar(standard)).total, 4)
   })
 
   await t.test('search folds near copies into one hit with their count, counting only what the caller may see', async (t) => {

@@ -42,6 +42,7 @@ if (!executablePath) {
       90_000,
       'extraction',
     )
+    await app.inject({ method: 'POST', url: `/v1/documents/${id}/publish`, headers: researcher.headers })
     return id
   }
   await release('state=WA&q=spokane%20police', standardMou())

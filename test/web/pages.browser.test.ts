@@ -53,6 +53,8 @@ if (!executablePath) {
       90_000,
       'extraction',
     )
+    // Reviewed and published by the owner (the private request's memo stays private all the same).
+    await app.inject({ method: 'POST', url: `/v1/documents/${id}/publish`, headers: owner.headers })
     return id
   }
   const mou = await uploaded(

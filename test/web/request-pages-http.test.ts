@@ -274,6 +274,10 @@ t.test('composing: choose a template, fill its variables, preview, save the draf
   const form = await ownerSession.get(`/requests/new?agencyId=${agencyId}`)
   t.equal(form.statusCode, 200)
   t.match(form.body, /<select id="compose-template" name="template">/)
+  const toCampaign = /href="(\/campaigns\/new\?template=[^"]+)"/.exec(form.body)?.[1]
+  t.ok(toCampaign, 'several agencies: the compose page leads to a campaign with the same template')
+  const chosen = decodeURIComponent(/template=([^&"]+)/.exec(toCampaign!)![1]!)
+  t.match((await ownerSession.get(toCampaign!)).body, `<option value="${chosen}" selected>`, 'with the template chosen')
   const templates = (await app.inject({ method: 'GET', url: '/v1/templates' })).json() as {
     slug: string
     kind: string

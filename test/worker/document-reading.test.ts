@@ -12,11 +12,17 @@ t.test('one page of a document’s text, and the file shown inline in the browse
   const [pdfDocument, textDocument] = (
     await upload(app, request.id, owner.headers, [file(pdf, 'mou.pdf'), file('Plain notes from the clerk.', 'notes.txt')])
   ).json().items
-  await eventually(
-    async () => (await app.inject({ method: 'GET', url: `/v1/documents/${pdfDocument.id}` })).json().status === 'ready',
-    90_000,
-    'the PDF to be read',
-  )
+  for (const document of [pdfDocument, textDocument]) {
+    await eventually(
+      async () =>
+        (await app.inject({ method: 'GET', url: `/v1/documents/${document.id}`, headers: owner.headers })).json().status === 'ready',
+      90_000,
+      `${document.filename} to be read`,
+    )
+    // Reviewed and published by its requester: from here on anyone reads it.
+    const published = await app.inject({ method: 'POST', url: `/v1/documents/${document.id}/publish`, headers: owner.headers })
+    t.equal(published.statusCode, 200)
+  }
 
   const text = (query: string) => app.inject({ method: 'GET', url: `/v1/documents/${pdfDocument.id}/text${query}` })
   t.same((await text('?page=2')).json(), { pages: [{ page: 2, text: 'Second page: the Neighbors Portal.', needsOcr: false }] })

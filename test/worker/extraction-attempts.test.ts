@@ -15,7 +15,8 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   const built = await buildTestApp(t, { env: { SWEEP_INTERVAL_SECONDS: '1', OCR_COMMAND: 'tesseract-not-installed-here', ...env } })
   const owner = await signUp(built.app)
   const request = await fileRequest(built.app, owner)
-  const documentOf = async (id: string) => (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json()
+  const documentOf = async (id: string) =>
+    (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: owner.headers })).json()
   const settled = (id: string) =>
     eventually(
       async () => {
@@ -30,7 +31,7 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
     t.equal(response.statusCode, 201, 'uploaded')
     return response.json().items[0] as { id: string }
   }
-  return { ...built, request, documentOf, settled, uploadOne }
+  return { ...built, owner, request, documentOf, settled, uploadOne }
 }
 
 /** A PDF of text pages, as long as asked. */
@@ -47,7 +48,7 @@ async function longPdf(pages: number): Promise<Buffer> {
 }
 
 t.test('a worker killed twice during one extraction: the document fails with the reason once its attempts are spent', async (t) => {
-  const { ctx, app, config, settled, uploadOne } = await setUp(t)
+  const { ctx, app, config, owner, settled, uploadOne } = await setUp(t)
   const env = {
     SWEEP_INTERVAL_SECONDS: '1',
     SMTP_URL: 'smtp://127.0.0.1:1',
@@ -70,14 +71,14 @@ t.test('a worker killed twice during one extraction: the document fails with the
   await spawnWorkerProcess(t, config, env)
   const done = await settled(document.id)
   t.match(done, { status: 'failed', error: 'Text extraction was begun 2 times and never finished (the worker stopped while reading it).' })
-  const text = await app.inject({ method: 'GET', url: `/v1/documents/${document.id}/text` })
+  const text = await app.inject({ method: 'GET', url: `/v1/documents/${document.id}/text`, headers: owner.headers })
   t.equal(text.statusCode, 200, '/text no longer answers 409 "try again"')
 })
 
 t.test(
   'an email whose attachments are named with a NUL, a path with CRLF, and 5,000 characters: all end ready, names cleaned',
   async (t) => {
-    const { ctx, app, request, settled, uploadOne } = await setUp(t)
+    const { ctx, app, owner, request, settled, uploadOne } = await setUp(t)
     await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
     const eml = await makeEml({
       from: 'records@spokanepolice.example',
@@ -99,7 +100,8 @@ t.test(
     t.match(await settled(email.id), { status: 'ready' })
     const children = await eventually(
       async () => {
-        const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents` })).json().items as {
+        const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents`, headers: owner.headers })).json()
+          .items as {
           id: string
           parentId: string | null
         }[]
@@ -123,7 +125,7 @@ t.test(
       names.some((name) => /^passwd ?X-Injected: yes\.txt$/.test(name)),
       `the path is dropped, the line break removed (${names.filter((name) => name.length < 100).join(' | ')})`,
     )
-    const [page] = (await app.inject({ method: 'GET', url: `/v1/documents/${email.id}/text` })).json().pages
+    const [page] = (await app.inject({ method: 'GET', url: `/v1/documents/${email.id}/text`, headers: owner.headers })).json().pages
     t.match(page.text, /Subject: Records/)
   },
 )

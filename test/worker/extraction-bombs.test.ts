@@ -22,7 +22,7 @@ async function setUp(t: Test) {
   const settled = (id: string) =>
     eventually(
       async () => {
-        const document = (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json()
+        const document = (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: owner.headers })).json()
         return document.status === 'processing' ? null : document
       },
       90_000,

@@ -25,7 +25,8 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
   const worker = await startTestWorker(t, built.ctx, 'smtp://127.0.0.1:1')
   const owner = await signUp(built.app)
   const request = await fileRequest(built.app, owner)
-  const documentOf = (id: string) => built.app.inject({ method: 'GET', url: `/v1/documents/${id}` }).then((response) => response.json())
+  const documentOf = (id: string) =>
+    built.app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: owner.headers }).then((response) => response.json())
   const settled = (id: string) =>
     eventually(
       async () => {
@@ -36,7 +37,7 @@ async function setUp(t: Test, env: Record<string, string> = {}) {
       `document ${id} to be read`,
     )
   const textOf = async (id: string) =>
-    (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}/text` })).json().pages as {
+    (await built.app.inject({ method: 'GET', url: `/v1/documents/${id}/text`, headers: owner.headers })).json().pages as {
       page: number
       text: string
       needsOcr: boolean
@@ -161,7 +162,8 @@ t.test('an exported email: headers and body become its text, its two attachments
   t.match(page!.text, /archive\.zip \(application\/zip; not kept/)
 
   const listed = await eventually(async () => {
-    const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents` })).json().items as {
+    const items = (await app.inject({ method: 'GET', url: `/v1/requests/${request.id}/documents`, headers: owner.headers })).json()
+      .items as {
       id: string
       parentId: string | null
     }[]

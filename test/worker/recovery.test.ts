@@ -16,10 +16,14 @@ async function setUp(t: { teardown(fn: () => unknown): void }, env: Record<strin
   const smtp = await startSmtpCapture()
   t.teardown(() => smtp.close())
   const built = await buildTestApp(t, { env: { SMTP_URL: smtp.url, ...FAST, ...env } })
-  const user = await signUp(built.app)
+  await signUp(built.app) // the first account, an admin: signUp makes the requesters through it
   const agencyId = await findAgencyId(built.app, 'state=WA&q=spokane%20police')
-  /** A request whose one applicable reminder is due now (filed 20 days ago), or a fresh one with future reminders. */
+  /**
+   * A request whose one applicable reminder is due now (filed 20 days ago), or a fresh one with future
+   * reminders; each by a requester of its own, so each reminder is an email, not a line of a digest.
+   */
   const submit = async (filedDaysAgo: number) => {
+    const user = await signUp(built.app)
     const request = (
       await built.app.inject({
         method: 'POST',

@@ -54,6 +54,7 @@ t.test('buildLetterContext for a follow-up: dates in words and days counted', as
     subject: 'Ring partnership records',
     submittedOn: 'March 2, 2026',
     dueOn: 'March 9, 2026',
+    expectedOn: null,
     trackingNumber: null,
     daysLate: 21,
     daysSinceSubmitted: 28,
