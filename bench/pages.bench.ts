@@ -166,7 +166,7 @@ for (const pair of pairs) {
   const jsonRps = mean(figures.json)
   throughput[pair.name] = { htmlRps: Math.round(htmlRps), jsonRps: Math.round(jsonRps), ratio: Number((htmlRps / jsonRps).toFixed(3)) }
   console.log(
-    `  ${pair.html}: ${htmlRps.toFixed(0)} req/s; ${pair.json}: ${jsonRps.toFixed(0)} req/s; ratio ${(htmlRps / jsonRps).toFixed(2)} (target >= 0.50)`,
+    `  ${pair.html[0]}: ${htmlRps.toFixed(0)} pages/s; ${pair.json.join(' + ')}: ${jsonRps.toFixed(0)} rounds/s; ratio ${(htmlRps / jsonRps).toFixed(2)} (target >= 0.50)`,
   )
 }
 

@@ -54,7 +54,7 @@ async function signUpBenchUser(ctx: AppContext) {
 
 /**
  * Loads a generated corpus: one fulfilled request per agency (every tenth private), `documents`
- * documents spread over them, their pages by COPY. Returns the document ids and the page count.
+ * documents spread over them (reviewed and published when received), their pages by COPY. Returns the document ids and the page count.
  * In a kept database (BENCH_DATABASE) that holds documents already, those are reused.
  */
 export async function loadSearchCorpus(sql: Sql, userId: string, agencies: readonly BenchAgency[], documents: number, seed: number) {
@@ -87,9 +87,10 @@ export async function loadSearchCorpus(sql: Sql, userId: string, agencies: reado
   })
   const documentIds = (
     (await sql`
-      insert into documents (request_id, title, kind, filename, mime_type, size, sha256, received_at, status, page_count)
+      insert into documents (request_id, title, kind, filename, mime_type, size, sha256, received_at, status, page_count, published_at)
       select (${`{${requestIds.join(',')}}`}::uuid[])[(d.value->>'agency')::int + 1], d.value->>'title', d.value->>'kind', 'document.pdf', 'application/pdf', 1000,
-             encode(sha256(convert_to(d.value->>'title' || d.ordinality, 'UTF8')), 'hex'), (d.value->>'receivedAt')::timestamptz, 'ready', (d.value->>'pages')::int
+             encode(sha256(convert_to(d.value->>'title' || d.ordinality, 'UTF8')), 'hex'), (d.value->>'receivedAt')::timestamptz, 'ready', (d.value->>'pages')::int,
+             (d.value->>'receivedAt')::timestamptz
       from jsonb_array_elements(${JSON.stringify(corpus.map((document) => ({ agency: document.agency, title: document.title, kind: document.kind, receivedAt: document.receivedAt, pages: document.pages.length })))}::jsonb) with ordinality as d(value, ordinality)
       order by d.ordinality
       returning id`) as unknown as { id: string }[]
