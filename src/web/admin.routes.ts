@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { signedIn } from '../http/access.js'
 import { acceptSuggestion, listSuggestions, rejectSuggestion } from '../modules/agencies/agency-suggestions.service.js'
 import { assignUnmatched, findRequestToAssign, listUnmatched } from '../modules/correspondence/correspondence.service.js'
+import { csrfField } from './form-fields.js'
 import { renderPage } from './render.js'
 
 const UNMATCHED_PER_PAGE = 25
@@ -44,7 +45,7 @@ export const adminPages =
       schema: {
         hide: true,
         params: z.object({ id: z.uuid() }),
-        body: z.object({ _csrf: z.string().max(200).optional(), requestId: z.string().trim().max(200) }),
+        body: z.object({ ...csrfField, requestId: z.string().trim().max(200) }),
       },
       handler: async (request, reply) => {
         const requestId = await findRequestToAssign(ctx, request.body.requestId)
@@ -82,7 +83,7 @@ export const adminPages =
       schema: {
         hide: true,
         params: z.object({ id: z.uuid(), decision: z.enum(['accept', 'reject']) }),
-        body: z.object({ _csrf: z.string().max(200).optional() }),
+        body: z.object(csrfField),
       },
       handler: async (request, reply) => {
         const { id, decision } = request.params

@@ -8,25 +8,9 @@ import { campaignParams, createCampaignBody, submitCampaignBody } from '../modul
 import { allTargets, createCampaign, getCampaign, holdCampaign, submitCampaign } from '../modules/campaigns/campaigns.service.js'
 import { listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
 import { mapLegend, mapStates, statusRows } from './campaign-page.js'
+import { csrfField, fieldErrors, letterFormFields, VARIABLE_PREFIX, variablesOf } from './form-fields.js'
 import { renderPage } from './render.js'
 import { stateOutlines, US_MAP_VIEW_BOX } from './us-map.js'
-
-/** A template variable's form field, as on the compose page. */
-const VARIABLE_PREFIX = 'var_'
-const csrfField = { _csrf: z.string().max(200).optional() }
-const formFields = z.record(z.string().max(120), z.string().max(20_000))
-
-function fieldErrors(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message }))
-}
-
-function variablesOf(fields: Record<string, string>): Record<string, string> {
-  const variables: Record<string, string> = {}
-  for (const [name, value] of Object.entries(fields)) {
-    if (name.startsWith(VARIABLE_PREFIX) && value !== '') variables[name.slice(VARIABLE_PREFIX.length)] = value
-  }
-  return variables
-}
 
 const noticeQuery = z.object({
   filed: z.coerce.number().int().min(0).max(100_000).optional(),
@@ -68,7 +52,7 @@ export const campaignPages =
     app.post('/campaigns', {
       config: { access: 'user' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, body: formFields },
+      schema: { hide: true, body: letterFormFields },
       handler: async (request, reply) => {
         const fields = request.body
         const parsed = createCampaignBody.safeParse({

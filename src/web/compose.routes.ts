@@ -9,27 +9,11 @@ import { findJurisdiction } from '../modules/jurisdictions/jurisdictions.reposit
 import { renderLetterFor } from '../modules/requests/request-letters.js'
 import { createRequestBody, submitRequestBody, updateRequestBody } from '../modules/requests/requests.schemas.js'
 import { createRequest, submitRequest, updateRequest } from '../modules/requests/requests.service.js'
+import { csrfField, fieldErrors, letterFormFields, VARIABLE_PREFIX, variablesOf } from './form-fields.js'
 import { renderPage } from './render.js'
 import { occurredAtOf } from './request-page.js'
 
-/** A template variable's form field: `var_<name>`, so it cannot collide with the form's own fields. */
-const VARIABLE_PREFIX = 'var_'
 const params = z.object({ id: z.uuid() })
-const csrfField = { _csrf: z.string().max(200).optional() }
-/** The compose form's fields: a few known ones and the template's variables, every value one string. */
-const composeFields = z.record(z.string().max(120), z.string().max(20_000))
-
-function fieldErrors(error: z.ZodError) {
-  return error.issues.map((issue) => ({ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message }))
-}
-
-function variablesOf(fields: Record<string, string>): Record<string, string> {
-  const variables: Record<string, string> = {}
-  for (const [name, value] of Object.entries(fields)) {
-    if (name.startsWith(VARIABLE_PREFIX) && value !== '') variables[name.slice(VARIABLE_PREFIX.length)] = value
-  }
-  return variables
-}
 
 /**
  * Composing a request (/requests/new?agencyId=): choose a template, fill its variables, preview
@@ -43,7 +27,7 @@ export const composePages =
 
     app.get('/requests/new', {
       config: { access: 'user' },
-      schema: { hide: true, querystring: composeFields },
+      schema: { hide: true, querystring: letterFormFields },
       handler: async (request, reply) => {
         const fields = request.query
         const agencyId = z.uuid().safeParse(fields.agencyId)
@@ -95,7 +79,7 @@ export const composePages =
     app.post('/requests', {
       config: { access: 'user' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, body: composeFields },
+      schema: { hide: true, body: letterFormFields },
       handler: async (request, reply) => {
         const fields = request.body
         const parsed = createRequestBody.safeParse({

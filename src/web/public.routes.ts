@@ -18,6 +18,7 @@ import { listAgencyRequests } from '../modules/requests/requests.service.js'
 import { searchQuery } from '../modules/search/search.schemas.js'
 import { markMatches, search } from '../modules/search/search.service.js'
 import { sideBySide } from './compare-rows.js'
+import { csrfField } from './form-fields.js'
 import { markedParts } from './marked-text.js'
 import { renderPage } from './render.js'
 
@@ -306,7 +307,7 @@ export const publicPages =
         hide: true,
         params: z.object({ id: z.uuid() }),
         body: z.object({
-          _csrf: z.string().max(200).optional(),
+          ...csrfField,
           email: z.string().optional(),
           portalUrl: z.string().optional(),
           mailingAddress: z.string().optional(),

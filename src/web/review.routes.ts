@@ -3,9 +3,9 @@ import { z } from 'zod'
 import type { AppContext } from '../context.js'
 import { signedIn } from '../http/access.js'
 import { setPublished } from '../modules/documents/documents.service.js'
+import { csrfField } from './form-fields.js'
 
 const params = z.object({ id: z.uuid() })
-const csrfField = { _csrf: z.string().max(200).optional() }
 /** Where the form was: the request page's document list, or the document page. */
 const returnTo = z.enum(['request', 'document']).default('document')
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.js'
 import { peekSignInLink, requestSignInLink, SIGN_IN_LINK_MINUTES, signInWithLink } from '../modules/accounts/sign-in.service.js'
+import { csrfField } from './form-fields.js'
 import { renderPage } from './render.js'
 import { safeNextPath } from './safe-redirect.js'
 
@@ -36,7 +37,7 @@ export const signInPages =
         body: z.object({
           email: z.string().trim().max(1_000),
           next: z.string().max(2_000).optional(),
-          _csrf: z.string().max(200).optional(),
+          ...csrfField,
         }),
       },
       handler: async (request, reply) => {
@@ -88,7 +89,7 @@ export const signInPages =
     app.post('/login/:token', {
       config: { access: 'public' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, params: tokenParams, body: z.object({ _csrf: z.string().max(200).optional() }) },
+      schema: { hide: true, params: tokenParams, body: z.object(csrfField) },
       handler: async (request, reply) => {
         const signedIn = await signInWithLink(deps, request.params.token)
         if (!signedIn)
@@ -109,7 +110,7 @@ export const signInPages =
     app.post('/logout', {
       config: { access: 'public' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, body: z.object({ _csrf: z.string().max(200).optional() }) },
+      schema: { hide: true, body: z.object(csrfField) },
       handler: async (request, reply) => {
         request.session.delete()
         return reply.redirect('/', 303)

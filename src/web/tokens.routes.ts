@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { signedIn } from '../http/access.js'
 import type { AuthUser } from '../modules/accounts/accounts.service.js'
 import * as accounts from '../modules/accounts/accounts.service.js'
+import { csrfField } from './form-fields.js'
 import { renderPage } from './render.js'
 
 /** /me/tokens: the caller's API tokens, a new one shown once, revoking one. */
@@ -34,7 +35,7 @@ export const tokenPages =
     app.post('/me/tokens', {
       config: { access: 'user', rateLimited: 'tokens' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, body: z.object({ _csrf: z.string().max(200).optional() }) },
+      schema: { hide: true, body: z.object(csrfField) },
       handler: async (request, reply) => {
         const user = signedIn(request)
         const created = await accounts.createToken(deps, user)
@@ -45,7 +46,7 @@ export const tokenPages =
     app.post('/me/tokens/:id/revoke', {
       config: { access: 'user' },
       preHandler: app.csrfProtection,
-      schema: { hide: true, params: z.object({ id: z.uuid() }), body: z.object({ _csrf: z.string().max(200).optional() }) },
+      schema: { hide: true, params: z.object({ id: z.uuid() }), body: z.object(csrfField) },
       handler: async (request, reply) => {
         await accounts.revokeToken(deps, signedIn(request), request.params.id)
         return reply.redirect('/me/tokens', 303)
