@@ -4,36 +4,9 @@ import t from 'tap'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
 import { loadEmailTemplates } from '../../src/modules/templates/email-templates.js'
-import { buildTestApp, findAgencyId, signUp, type TestApp } from '../helpers/app.js'
+import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
-
-function csrfIn(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html)
-  if (!match?.[1]) throw new Error('no CSRF token in the page')
-  return match[1]
-}
-
-/** A browser-like session over inject: keeps cookies, posts forms. */
-function visitor(app: TestApp['app']) {
-  const jar: Record<string, string> = {}
-  const keep = <R extends { cookies: { name: string; value: string }[] }>(response: R): R => {
-    for (const cookie of response.cookies) jar[cookie.name] = cookie.value
-    return response
-  }
-  return {
-    get: async (url: string) => keep(await app.inject({ method: 'GET', url, cookies: jar })),
-    post: async (url: string, form: Record<string, string>) =>
-      keep(
-        await app.inject({
-          method: 'POST',
-          url,
-          cookies: jar,
-          payload: new URLSearchParams(form).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        }),
-      ),
-  }
-}
+import { csrfIn, emailLinkSignIn } from '../helpers/web-session.js'
 
 const smtp = await startSmtpCapture()
 t.teardown(() => smtp.close())
@@ -42,20 +15,7 @@ const mailer = createSmtpMailer(smtp.url)
 t.teardown(() => mailer.close())
 const handlers = createAccountHandlers({ ...ctx, mailer, emails: await loadEmailTemplates() })
 
-async function signedInAs(email: string) {
-  const who = visitor(app)
-  const form = await who.get('/login')
-  await who.post('/login', { email, _csrf: csrfIn(form.body) })
-  const before = smtp.messages.length
-  const [link] = await ctx.db.execute<{ id: string }>(`select id from sign_in_links order by created_at desc, id desc limit 1` as never)
-  await handlers.emailSignInLink(link!.id)
-  if (smtp.messages.length === before) throw new Error('no sign-in email')
-  const path = /http:\/\/records\.test(\/login\/\S+)/.exec(smtp.messages.at(-1)!.text ?? '')![1]!
-  const confirm = await who.get(path)
-  const done = await who.post(path, { _csrf: csrfIn(confirm.body) })
-  if (done.statusCode !== 303) throw new Error(`sign-in answered ${done.statusCode}`)
-  return who
-}
+const signedInAs = emailLinkSignIn({ app, ctx }, smtp, handlers)
 
 await signUp(app, { email: 'admin@example.org' })
 await signUp(app, { email: 'member@example.org' })

@@ -5,45 +5,9 @@ import t from 'tap'
 import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
 import { loadEmailTemplates } from '../../src/modules/templates/email-templates.js'
-import { buildTestApp, manualClock, signUp, type TestApp } from '../helpers/app.js'
+import { buildTestApp, manualClock, signUp } from '../helpers/app.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
-
-type Cookies = Record<string, string>
-
-function cookiesOf(response: { cookies: { name: string; value: string }[] }, jar: Cookies = {}): Cookies {
-  for (const cookie of response.cookies) jar[cookie.name] = cookie.value
-  return jar
-}
-
-function csrfIn(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html)
-  if (!match?.[1]) throw new Error('no CSRF token in the page')
-  return match[1]
-}
-
-/** A browser-like session over inject: keeps cookies, reads CSRF tokens from forms. */
-function visitor(app: TestApp['app']) {
-  const jar: Cookies = {}
-  return {
-    jar,
-    async get(url: string) {
-      const response = await app.inject({ method: 'GET', url, cookies: jar })
-      cookiesOf(response, jar)
-      return response
-    },
-    async post(url: string, form: Record<string, string>) {
-      const response = await app.inject({
-        method: 'POST',
-        url,
-        cookies: jar,
-        payload: new URLSearchParams(form).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      })
-      cookiesOf(response, jar)
-      return response
-    },
-  }
-}
+import { csrfIn, visitor } from '../helpers/web-session.js'
 
 const smtp = await startSmtpCapture()
 t.teardown(() => smtp.close())

@@ -7,44 +7,15 @@ import { createSmtpMailer } from '../../src/adapters/mailer/smtp-mailer.js'
 import { createAccountHandlers } from '../../src/modules/accounts/account-emails.service.js'
 import { createInboundHandlers } from '../../src/modules/correspondence/ingest.service.js'
 import { loadEmailTemplates } from '../../src/modules/templates/email-templates.js'
-import { buildTestApp, fileRequest, signUp, type TestApp } from '../helpers/app.js'
+import { buildTestApp, fileRequest, signUp } from '../helpers/app.js'
 import { file, multipartBody } from '../helpers/documents.js'
 import { rawMessage } from '../helpers/inbound.js'
 import { postRaw } from '../helpers/inbound-mail.js'
 import { startSmtpCapture } from '../helpers/smtp-capture.js'
+import { csrfIn, emailLinkSignIn, visitor } from '../helpers/web-session.js'
 
 const TOKEN = 'inbound-secret-0123456789'
 const UNKNOWN = '00000000-0000-4000-8000-000000000000'
-type Cookies = Record<string, string>
-
-function csrfIn(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html)
-  if (!match?.[1]) throw new Error('no CSRF token in the page')
-  return match[1]
-}
-
-/** A browser-like session over inject: keeps cookies, reads CSRF tokens from forms. */
-function visitor(app: TestApp['app']) {
-  const jar: Cookies = {}
-  const keep = <R extends { cookies: { name: string; value: string }[] }>(response: R): R => {
-    for (const cookie of response.cookies) jar[cookie.name] = cookie.value
-    return response
-  }
-  return {
-    jar,
-    get: async (url: string) => keep(await app.inject({ method: 'GET', url, cookies: jar })),
-    post: async (url: string, form: Record<string, string>) =>
-      keep(
-        await app.inject({
-          method: 'POST',
-          url,
-          cookies: jar,
-          payload: new URLSearchParams(form).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        }),
-      ),
-  }
-}
 
 const smtp = await startSmtpCapture()
 t.teardown(() => smtp.close())
@@ -53,21 +24,7 @@ const mailer = createSmtpMailer(smtp.url)
 t.teardown(() => mailer.close())
 const handlers = createAccountHandlers({ ...ctx, mailer, emails: await loadEmailTemplates() })
 
-/** A visitor signed in as `email` through the emailed link. */
-async function signedInAs(email: string) {
-  const who = visitor(app)
-  const form = await who.get('/login')
-  await who.post('/login', { email, _csrf: csrfIn(form.body) })
-  const before = smtp.messages.length
-  const [link] = await ctx.db.execute<{ id: string }>(`select id from sign_in_links order by created_at desc, id desc limit 1` as never)
-  await handlers.emailSignInLink(link!.id)
-  if (smtp.messages.length === before) throw new Error('no sign-in email')
-  const path = /http:\/\/records\.test(\/login\/\S+)/.exec(smtp.messages.at(-1)!.text ?? '')![1]!
-  const confirm = await who.get(path)
-  const done = await who.post(path, { _csrf: csrfIn(confirm.body) })
-  if (done.statusCode !== 303) throw new Error(`sign-in answered ${done.statusCode}`)
-  return who
-}
+const signedInAs = emailLinkSignIn({ app, ctx }, smtp, handlers)
 
 const admin = await signUp(app)
 const owner = await signUp(app, { email: 'owner@example.org' })
