@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AppContext } from '../../context.js'
 import { ConflictError, NotAllowedError, NotFoundError, RuleViolationError } from '../../errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
@@ -27,11 +28,11 @@ import {
   type SubmitCampaignInput,
   type TargetListQuery,
 } from './campaigns.schemas.js'
-import { coverageOf } from './coverage.js'
-import { letterSendTimes } from './pacing.js'
+import { type CoverageGroup, coverageOf } from './coverage.js'
+import { letterGapMs, letterSendTimes } from './pacing.js'
 import { type TargetCsvRow, targetsCsv } from './targets-csv.js'
 
-export type CampaignDeps = RequestDeps
+export type CampaignDeps = RequestDeps & Pick<AppContext, 'campaignCoverage'>
 
 function viewerOf(user: AuthUser | null): repository.Viewer | null {
   return user ? { id: user.id, admin: user.role === 'admin' } : null
@@ -59,12 +60,45 @@ async function findChangeableCampaign(deps: CampaignDeps, user: AuthUser, id: st
   return found
 }
 
+/** Whose counts these are: administrators see every target, the public the public ones, a member also their own. */
+function audienceOf(viewer: repository.Viewer | null): string {
+  if (viewer?.admin) return 'admin'
+  return viewer ? `user ${viewer.id}` : 'public'
+}
+
+/**
+ * The campaigns' coverage groups: counted by the database, or as counted for an earlier read when no
+ * transaction has changed the campaign since (see coverage-cache.ts).
+ */
+async function coverageGroupsOf(
+  deps: CampaignDeps,
+  campaignIds: readonly string[],
+  viewer: repository.Viewer | null,
+): Promise<Map<string, CoverageGroup[]>> {
+  const now = deps.clock.now()
+  const audience = audienceOf(viewer)
+  const cached = campaignIds.flatMap((campaignId) => {
+    const entry = deps.campaignCoverage.get(campaignId, audience, now)
+    return entry ? [{ campaignId, ...entry }] : []
+  })
+  const changed = await repository.coverageChangedSince(deps.db, cached)
+  const groups = new Map(cached.filter(({ campaignId }) => !changed.has(campaignId)).map((entry) => [entry.campaignId, entry.groups]))
+  const missing = campaignIds.filter((campaignId) => !groups.has(campaignId))
+  if (missing.length === 0) return groups
+  // Taken before counting: a change committed in between only makes the entry look changed, never the reverse.
+  const snapshot = await repository.currentSnapshot(deps.db)
+  for (const [campaignId, counted] of await repository.coverageGroups(deps.db, missing, viewer, now)) {
+    deps.campaignCoverage.set(campaignId, audience, now, { groups: counted, snapshot })
+    groups.set(campaignId, counted)
+  }
+  return groups
+}
+
 async function toViews(deps: CampaignDeps, user: AuthUser | null, found: readonly repository.CampaignWithOwner[]): Promise<CampaignView[]> {
-  const groups = await repository.coverageGroups(
-    deps.db,
+  const groups = await coverageGroupsOf(
+    deps,
     found.map(({ campaign }) => campaign.id),
     viewerOf(user),
-    deps.clock.now(),
   )
   return found.map(({ campaign, owner }) => ({
     id: campaign.id,
@@ -209,18 +243,23 @@ export async function submitCampaign(deps: CampaignDeps, user: AuthUser, id: str
   let letters: { first: string; last: string; perMinute: number } | null = null
   if (emailable.length > 0) {
     const perMinute = deps.config.campaignSendPerMinute
-    const times = letterSendTimes(emailable.length, {
-      requestedStart: input.sendAt ?? now,
-      now,
-      lastQueued: await repository.lastQueuedCampaignLetter(deps.db),
-      perMinute,
-    })
+    let times: readonly Date[] = []
     await submitScheduled(
       deps,
       user,
       emailable.map(({ request }) => request.id),
-      { via: 'email', submittedAt: times[0]! },
-      times,
+      async (tx) => {
+        await repository.lockLetterPacing(tx)
+        // Read after the lock: another campaign filed meanwhile has queued its letters, and now has moved on.
+        const lockedAt = deps.clock.now()
+        times = letterSendTimes(emailable.length, {
+          requestedStart: input.sendAt ?? lockedAt,
+          now: lockedAt,
+          lastQueued: await repository.lastCampaignLetterAt(tx, new Date(lockedAt.getTime() - letterGapMs(perMinute))),
+          perMinute,
+        })
+        return times
+      },
     )
     letters = { first: times[0]!.toISOString(), last: times.at(-1)!.toISOString(), perMinute }
   }
