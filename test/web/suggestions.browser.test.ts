@@ -67,6 +67,15 @@ if (!executablePath) {
     await expectAccessible(t, page, 'a suggestion with nothing to suggest')
   })
 
+  t.test('a sign-in link that is not valid says so on an accessible page', async (t) => {
+    const context = await browser.newContext({ baseURL: base })
+    t.teardown(() => context.close())
+    const page = await context.newPage()
+    const response = await page.goto('/login/not-a-sign-in-token')
+    t.equal(response?.status(), 400)
+    await expectAccessible(t, page, 'sign-in link not valid')
+  })
+
   t.test('an administrator reviews the queue and accepts in one click', async (t) => {
     const context = await browser.newContext({ baseURL: base })
     t.teardown(() => context.close())
