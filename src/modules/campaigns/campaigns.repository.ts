@@ -55,9 +55,32 @@ export async function insertTargets(db: Executor, campaignId: string, targets: r
 
 const withOwner = { campaign: campaigns, owner: { id: users.id, name: users.name } }
 
-export async function findCampaign(db: Executor, id: string): Promise<CampaignWithOwner | null> {
-  const [row] = await db.select(withOwner).from(campaigns).innerJoin(users, eq(users.id, campaigns.userId)).where(eq(campaigns.id, id))
+/**
+ * The campaign and its organizer; with `seenSnapshot`, also whether a transaction changed its
+ * coverage that this snapshot does not see (see coverageChangedSince), without another round trip.
+ */
+export async function findCampaign(
+  db: Executor,
+  id: string,
+  seenSnapshot?: string,
+): Promise<(CampaignWithOwner & { coverageChanged: boolean }) | null> {
+  const coverageChanged =
+    seenSnapshot === undefined
+      ? sql<boolean>`true`
+      : sql<boolean>`exists (select 1 from ${campaignCoverageChanges} change where ${changedSince(sql`${campaigns.id}`, sql`${seenSnapshot}::pg_snapshot`)})`
+  const [row] = await db
+    .select({ ...withOwner, coverageChanged })
+    .from(campaigns)
+    .innerJoin(users, eq(users.id, campaigns.userId))
+    .where(eq(campaigns.id, id))
   return row ?? null
+}
+
+/** A change row (aliased `change`) of this campaign made by a transaction the snapshot does not see; older than its xmin, all are seen. */
+function changedSince(campaignId: SQL, snapshot: SQL): SQL {
+  return sql`change.campaign_id = ${campaignId}
+    and change.transaction_id >= pg_snapshot_xmin(${snapshot})
+    and not pg_visible_in_snapshot(change.transaction_id, ${snapshot})`
 }
 
 /** Locks the campaign row, so targets are added to it one call at a time. */
@@ -140,9 +163,7 @@ export async function coverageChangedSince(db: Executor, seen: readonly { campai
     select distinct seen.campaign_id
       from jsonb_to_recordset(${JSON.stringify(seen.map(({ campaignId, snapshot }) => ({ campaign_id: campaignId, snapshot })))}::jsonb)
         as seen(campaign_id uuid, snapshot pg_snapshot)
-      join ${campaignCoverageChanges} change on change.campaign_id = seen.campaign_id
-       and change.transaction_id >= pg_snapshot_xmin(seen.snapshot)
-       and not pg_visible_in_snapshot(change.transaction_id, seen.snapshot)`)
+      join ${campaignCoverageChanges} change on ${changedSince(sql`seen.campaign_id`, sql`seen.snapshot`)}`)
   return new Set(rows.map((row) => row.campaign_id))
 }
 

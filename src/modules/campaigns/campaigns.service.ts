@@ -47,8 +47,13 @@ function canChangeCampaign(user: AuthUser, campaign: repository.CampaignRow): bo
 }
 
 /** The campaign if the caller may see it; otherwise 404, so a private campaign does not reveal that it exists. */
-async function findVisibleCampaign(deps: CampaignDeps, user: AuthUser | null, id: string): Promise<repository.CampaignWithOwner> {
-  const found = await repository.findCampaign(deps.db, id)
+async function findVisibleCampaign(
+  deps: CampaignDeps,
+  user: AuthUser | null,
+  id: string,
+  seenSnapshot?: string,
+): Promise<repository.CampaignWithOwner & { coverageChanged: boolean }> {
+  const found = await repository.findCampaign(deps.db, id, seenSnapshot)
   if (!found || !canSeeCampaign(user, found.campaign)) throw new NotFoundError('Campaign', id)
   return found
 }
@@ -100,15 +105,19 @@ async function toViews(deps: CampaignDeps, user: AuthUser | null, found: readonl
     found.map(({ campaign }) => campaign.id),
     viewerOf(user),
   )
-  return found.map(({ campaign, owner }) => ({
+  return found.map((one) => viewOf(one, groups.get(one.campaign.id) ?? []))
+}
+
+function viewOf({ campaign, owner }: repository.CampaignWithOwner, groups: readonly CoverageGroup[]): CampaignView {
+  return {
     id: campaign.id,
     title: campaign.title,
     templateSlug: campaign.templateSlug,
     visibility: campaign.visibility,
     owner,
     createdAt: campaign.createdAt.toISOString(),
-    ...coverageOf(groups.get(campaign.id) ?? []),
-  }))
+    ...coverageOf(groups),
+  }
 }
 
 async function toView(deps: CampaignDeps, user: AuthUser | null, found: repository.CampaignWithOwner): Promise<CampaignView> {
@@ -176,7 +185,11 @@ export async function createCampaign(deps: CampaignDeps, user: AuthUser, input: 
 }
 
 export async function getCampaign(deps: CampaignDeps, user: AuthUser | null, id: string): Promise<CampaignView> {
-  return toView(deps, user, await findVisibleCampaign(deps, user, id))
+  // Counts from an earlier read are checked in the statement that finds the campaign: one round trip while they hold.
+  const cached = deps.campaignCoverage.get(id, audienceOf(viewerOf(user)), deps.clock.now())
+  const found = await findVisibleCampaign(deps, user, id, cached?.snapshot)
+  if (cached && !found.coverageChanged) return viewOf(found, cached.groups)
+  return toView(deps, user, found)
 }
 
 const campaignCursor = z.tuple([z.string().refine((value) => instantSchema.safeParse(value).success), z.uuid()])
