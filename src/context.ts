@@ -19,6 +19,7 @@ import {
   type IngestQueue,
 } from './jobs/queues.js'
 import { createLogger } from './logger.js'
+import { type CoverageCache, createCoverageCache } from './modules/campaigns/coverage-cache.js'
 import { type HolidayCalendar, loadHolidayCalendar } from './modules/deadlines/holiday-calendar.js'
 import { loadTemplateCatalog, type TemplateCatalog } from './modules/templates/template-catalog.js'
 
@@ -46,6 +47,8 @@ export interface AppContext {
   ocr: Ocr
   templates: TemplateCatalog
   holidays: HolidayCalendar
+  /** Campaign coverage counts between reads, checked against the database before each use. */
+  campaignCoverage: CoverageCache
   close(): Promise<void>
 }
 
@@ -103,6 +106,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     }),
     templates,
     holidays,
+    campaignCoverage: createCoverageCache(),
     async close() {
       await Promise.all([deliveries.close(), extractions.close(), accountEmails.close(), ingests.close()]).catch(() => {})
       redis.disconnect()

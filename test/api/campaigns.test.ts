@@ -16,7 +16,7 @@ t.test('campaigns over HTTP', async (t) => {
   const admin = await signUp(app)
   const organizer = await signUp(app, { email: 'organizer@example.org', name: 'Campaign Organizer' })
   const other = await signUp(app)
-  const call = (user: TestUser | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+  const call = (user: TestUser | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
     app.inject({ method, url, headers: user?.headers, payload: payload as object })
 
   // Seven of Washington's ten Ring partners get an approved address; Kent, Clarkston and Edgewood have none.
@@ -162,6 +162,83 @@ t.test('campaigns over HTTP', async (t) => {
     await eventually(async () => [...addresses.values()].every((address) => lettersTo(address).length >= 2), 90_000, 'second letters')
     await new Promise((resolve) => setTimeout(resolve, 2 * GAP_MS))
     for (const address of addresses.values()) t.equal(lettersTo(address).length, 2, `${address}: one letter per campaign`)
+  })
+
+  t.test('two campaigns filed at the same moment share the pace: no two letters closer than a slot, none sent twice', async (t) => {
+    const colleague = await signUp(app, { email: 'colleague@example.org', name: 'Second Organizer' })
+    const agencyIds = [...addresses.keys()]
+    const start = async (user: TestUser, title: string, ids: string[]) =>
+      (await call(user, 'POST', '/v1/campaigns', { title, templateSlug: 'ring-partnership', agencyIds: ids })).json().id as string
+    const first = await start(organizer, 'Same moment, first', agencyIds.slice(0, 4))
+    const second = await start(colleague, 'Same moment, second', agencyIds.slice(4))
+    const sentBefore = smtp.messages.length
+    const before = Date.now()
+    const [one, two] = await Promise.all([
+      call(organizer, 'POST', `/v1/campaigns/${first}/submit`, { via: 'email' }),
+      call(colleague, 'POST', `/v1/campaigns/${second}/submit`, { via: 'email' }),
+    ])
+    t.same([one.statusCode, two.statusCode], [202, 202], `${one.body} ${two.body}`)
+    t.same([one.json().submitted, two.json().submitted], [4, 3])
+
+    const scheduled = await ctx.database.sql<{ at: number }[]>`
+      select (extract(epoch from d.send_at) * 1000)::float8 as at from deliveries d join campaign_targets t on t.request_id = d.request_id
+       where d.kind = 'letter' and t.campaign_id in (${first}, ${second}) order by d.send_at`
+    t.equal(scheduled.length, 7, 'one letter per target')
+    const gaps = scheduled.slice(1).map((row, index) => Math.round(row.at - scheduled[index]!.at))
+    t.ok(
+      gaps.every((gap) => gap >= GAP_MS),
+      `slots ${GAP_MS} ms apart or more across both campaigns: ${gaps.join(', ')}`,
+    )
+
+    const arrivals = () => smtp.messages.slice(sentBefore).filter((mail) => mail.to[0]!.address.endsWith('@agency.example'))
+    await eventually(async () => arrivals().length >= 7, 90_000, 'both campaigns’ letters')
+    await new Promise((resolve) => setTimeout(resolve, 2 * GAP_MS))
+    t.equal(arrivals().length, 7, 'nothing sent twice')
+    t.same(
+      arrivals()
+        .map((mail) => mail.to[0]!.address)
+        .sort(),
+      [...addresses.values()].sort(),
+      'one letter to each agency',
+    )
+    const arrivedAt = [...letterArrivals.entries()]
+      .filter(([messageId]) => arrivals().some((mail) => mail.messageId === messageId))
+      .map(([, [at]]) => at!)
+      .sort((a, b) => a - b)
+    arrivedAt.forEach((at, index) => {
+      t.ok(at - before >= index * GAP_MS - 100, `letter ${index + 1} arrived ${at - before} ms after filing, slot ${index * GAP_MS} ms`)
+    })
+  })
+
+  t.test('counts read again after any change are the new ones, whoever changed what', async (t) => {
+    const agencyIds = [...addresses.keys()].slice(0, 2)
+    const created = await call(organizer, 'POST', '/v1/campaigns', { title: 'Recounted', templateSlug: 'ring-partnership', agencyIds })
+    const id = created.json().id
+    const read = async (user: TestUser | null) => (await call(user, 'GET', `/v1/campaigns/${id}`)).json()
+    t.match(await read(null), { targetCount: 2, needsContact: 0, coverage: { draft: 2 } })
+    t.match(await read(organizer), { targetCount: 2, coverage: { draft: 2 } })
+
+    // An address no administrator approved: the drafts need a contact again.
+    await ctx.database.sql`update agencies set approved_email = null where id = ${agencyIds[0]!}`
+    t.match(await read(null), { needsContact: 1 }, 'an agency’s contact')
+    await ctx.database.sql`update agencies set approved_email = email where id = ${agencyIds[0]!}`
+    t.match(await read(null), { needsContact: 0 })
+
+    const [target] = (await call(organizer, 'GET', `/v1/campaigns/${id}/targets?limit=1`)).json().items
+    t.equal((await call(organizer, 'POST', `/v1/requests/${target.requestId}/submit`, { via: 'portal' })).statusCode, 200)
+    t.match(await read(null), { coverage: { draft: 1, submitted: 1 } }, 'a status')
+    t.match(await read(organizer), { coverage: { draft: 1, submitted: 1 } })
+    await ctx.database.sql`update requests set due_date = '2020-01-02' where id = ${target.requestId}`
+    t.match(await read(null), { coverage: { overdue: 1 }, byState: [{ overdue: 1 }] }, 'a due date')
+    t.equal((await call(organizer, 'PATCH', `/v1/requests/${target.requestId}`, { visibility: 'private' })).statusCode, 200)
+    t.match(await read(null), { targetCount: 1, coverage: { submitted: 0, overdue: 0 } }, 'a visibility')
+    t.match(await read(organizer), { targetCount: 2, coverage: { submitted: 1, overdue: 1 } })
+    const houston = await findAgencyId(app, 'state=TX&q=houston%20police')
+    t.equal((await call(organizer, 'POST', `/v1/campaigns/${id}/agencies`, { agencyIds: [houston] })).statusCode, 200)
+    t.match(await read(null), { targetCount: 2, byState: [{ state: 'TX', targets: 1 }, { state: 'WA' }] }, 'a target added')
+    const texas = (await call(organizer, 'GET', `/v1/campaigns/${id}/targets?state=TX`)).json().items[0]
+    t.equal((await call(organizer, 'DELETE', `/v1/requests/${texas.requestId}`)).statusCode, 204)
+    t.match(await read(null), { targetCount: 1, byState: [{ state: 'WA' }] }, 'a draft deleted')
   })
 
   t.test('coverage counts match a hand count', async (t) => {

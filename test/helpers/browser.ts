@@ -9,6 +9,11 @@ interface Teardown {
   teardown(fn: () => unknown): void
 }
 
+interface Assertions {
+  same(found: unknown, wanted: unknown, message: string): unknown
+  equal(found: unknown, wanted: unknown, message: string): unknown
+}
+
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]
 
 /** The Chromium executable, or null when none is installed (`.ci/run` installs Debian's). */
@@ -45,4 +50,11 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`)
   })
   return violations
+}
+
+/** What API.md asks of every page: no WCAG 2.1 AA violation axe-core finds, one <main>, one <h1>. */
+export async function expectAccessible(t: Assertions, page: Page, what: string): Promise<void> {
+  t.same(await accessibilityViolations(page), [], `${what}: no WCAG 2.1 AA violation`)
+  t.equal(await page.locator('main').count(), 1, `${what}: one <main>`)
+  t.equal(await page.locator('h1').count(), 1, `${what}: one <h1>`)
 }

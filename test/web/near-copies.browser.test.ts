@@ -1,11 +1,10 @@
 // The researcher's story in Chromium: search "neighbors portal" with near copies folded, see the
 // MOU "released by 2 other agencies", open the comparison with the changed words marked. Every
 // page is checked with axe-core (WCAG 2.1 AA).
-import type { Page } from 'playwright-core'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { localChanges, localMou, standardMou } from '../fixtures/near-copies/ring-mou.js'
 import { buildTestApp, findAgencyId, signUp } from '../helpers/app.js'
-import { accessibilityViolations, chromiumPath, launchBrowser, listen } from '../helpers/browser.js'
+import { chromiumPath, expectAccessible, launchBrowser, listen } from '../helpers/browser.js'
 import { file, upload } from '../helpers/documents.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 
@@ -49,12 +48,6 @@ if (!executablePath) {
   await release('state=TX&q=houston%20police', localMou(0))
   await release('state=FL&q=miami', localMou(1))
 
-  const accessible = async (tt: Test, page: Page, what: string) => {
-    tt.equal(await page.locator('h1').count(), 1, `${what}: one h1`)
-    tt.equal(await page.locator('main').count(), 1, `${what}: a main landmark`)
-    tt.same(await accessibilityViolations(page), [], `${what}: no WCAG 2.1 AA violation`)
-  }
-
   t.test('fold near copies in search, see who else released the MOU, compare two copies', { timeout: 300_000 }, async (t) => {
     const context = await browser.newContext({ baseURL: base })
     t.teardown(() => context.close())
@@ -64,20 +57,20 @@ if (!executablePath) {
     await page.getByLabel(/Fold near copies/).check()
     await page.getByRole('button', { name: 'Search' }).click()
     await page.waitForURL(/\/search\?/)
-    await accessible(t, page, 'folded results')
+    await expectAccessible(t, page, 'folded results')
     t.equal(
       await page.getByRole('listitem').filter({ hasText: 'Neighbors Portal MOU' }).locator('h3').count(),
       1,
       'one result for the three',
     )
     await page.getByRole('link', { name: 'and 2 near-copies' }).click()
-    await accessible(t, page, 'document page')
+    await expectAccessible(t, page, 'document page')
     await t.resolves(page.getByText(/The same agreement was released by 2 other agencies\./).waitFor())
     await page
       .getByRole('link', { name: /Compare with this document/ })
       .first()
       .click()
-    await accessible(t, page, 'comparison')
+    await expectAccessible(t, page, 'comparison')
     // Each agency's version of the eight local words; any two versions differ in all eight.
     const versions: Record<string, string[]> = {
       Spokane: localChanges(0).map((change) => change.standard),

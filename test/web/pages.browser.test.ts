@@ -3,9 +3,9 @@
 // Every page is checked with axe-core (WCAG 2.1 AA); the forms also run with JavaScript off.
 import { mkdir } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { buildTestApp, findAgencyId, signUp, type TestUser } from '../helpers/app.js'
-import { accessibilityViolations, chromiumPath, launchBrowser, listen } from '../helpers/browser.js'
+import { chromiumPath, expectAccessible, launchBrowser, listen } from '../helpers/browser.js'
 import { file, makePdf, upload } from '../helpers/documents.js'
 import { rawMessage } from '../helpers/inbound.js'
 import { postRaw } from '../helpers/inbound-mail.js'
@@ -81,12 +81,6 @@ if (!executablePath) {
     const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before)
     await page.goto(/http:\/\/records\.test(\/login\/\S+)/.exec(mail!.text ?? '')![1]!)
     await page.getByRole('button', { name: 'Sign in' }).click()
-  }
-
-  const expectAccessible = async (tt: Test, page: Page, what: string) => {
-    tt.same(await accessibilityViolations(page), [], `${what}: no WCAG 2.1 AA violation`)
-    tt.equal(await page.locator('main').count(), 1, `${what}: one <main>`)
-    tt.equal(await page.locator('h1').count(), 1, `${what}: one <h1>`)
   }
 
   t.test('search "neighbors portal" and read page 3 of the Florida MOU with the words marked', async (t) => {

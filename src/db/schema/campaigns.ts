@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { check, customType, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { agencies } from './agencies.js'
 import { createdAt, id, inList, updatedAt } from './columns.js'
 import { requests, VISIBILITIES } from './requests.js'
@@ -44,5 +44,30 @@ export const campaignTargets = pgTable(
       .references(() => requests.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (table) => [primaryKey({ name: 'campaign_targets_pkey', columns: [table.campaignId, table.agencyId] })],
+  (table) => [
+    primaryKey({ name: 'campaign_targets_pkey', columns: [table.campaignId, table.agencyId] }),
+    // An agency's campaigns: its contact changes mark their coverage changed (and deleting it checks the key).
+    index('campaign_targets_agency_idx').on(table.agencyId),
+  ],
+)
+
+/** A 64-bit transaction id (PostgreSQL's xid8), as text. */
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' })
+
+/**
+ * Which transactions changed what a campaign's coverage counts (a target's status, visibility, due
+ * date or owner, its agency's contact or state, targets added or removed): one row per campaign and
+ * transaction, written by triggers (see the migration). A coverage summary computed under a snapshot
+ * is still true while no such transaction is invisible to that snapshot. Rows are only inserted, so
+ * concurrent writers never wait for one another here; rows older than a day are pruned as new ones come.
+ */
+export const campaignCoverageChanges = pgTable(
+  'campaign_coverage_changes',
+  {
+    // No foreign key: deleting a campaign deletes its targets, which notes a change to the campaign going away.
+    campaignId: uuid('campaign_id').notNull(),
+    transactionId: xid8('transaction_id').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ name: 'campaign_coverage_changes_pkey', columns: [table.campaignId, table.transactionId] })],
 )

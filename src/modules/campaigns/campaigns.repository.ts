@@ -1,6 +1,16 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm'
 import { type Executor, inUuids } from '../../db/client.js'
-import { agencies, campaigns, campaignTargets, deliveries, documents, jurisdictions, requests, users } from '../../db/schema/index.js'
+import {
+  agencies,
+  campaignCoverageChanges,
+  campaigns,
+  campaignTargets,
+  deliveries,
+  documents,
+  jurisdictions,
+  requests,
+  users,
+} from '../../db/schema/index.js'
 import type { RequestStatus } from '../requests/request-status.js'
 import { emailApprovedColumn, overdueAt } from '../requests/requests.repository.js'
 import type { CoverageGroup } from './coverage.js'
@@ -45,9 +55,32 @@ export async function insertTargets(db: Executor, campaignId: string, targets: r
 
 const withOwner = { campaign: campaigns, owner: { id: users.id, name: users.name } }
 
-export async function findCampaign(db: Executor, id: string): Promise<CampaignWithOwner | null> {
-  const [row] = await db.select(withOwner).from(campaigns).innerJoin(users, eq(users.id, campaigns.userId)).where(eq(campaigns.id, id))
+/**
+ * The campaign and its organizer; with `seenSnapshot`, also whether a transaction changed its
+ * coverage that this snapshot does not see (see coverageChangedSince), without another round trip.
+ */
+export async function findCampaign(
+  db: Executor,
+  id: string,
+  seenSnapshot?: string,
+): Promise<(CampaignWithOwner & { coverageChanged: boolean }) | null> {
+  const coverageChanged =
+    seenSnapshot === undefined
+      ? sql<boolean>`true`
+      : sql<boolean>`exists (select 1 from ${campaignCoverageChanges} change where ${changedSince(sql`${campaigns.id}`, sql`${seenSnapshot}::pg_snapshot`)})`
+  const [row] = await db
+    .select({ ...withOwner, coverageChanged })
+    .from(campaigns)
+    .innerJoin(users, eq(users.id, campaigns.userId))
+    .where(eq(campaigns.id, id))
   return row ?? null
+}
+
+/** A change row (aliased `change`) of this campaign made by a transaction the snapshot does not see; older than its xmin, all are seen. */
+function changedSince(campaignId: SQL, snapshot: SQL): SQL {
+  return sql`change.campaign_id = ${campaignId}
+    and change.transaction_id >= pg_snapshot_xmin(${snapshot})
+    and not pg_visible_in_snapshot(change.transaction_id, ${snapshot})`
 }
 
 /** Locks the campaign row, so targets are added to it one call at a time. */
@@ -111,6 +144,27 @@ export async function coverageGroups(
     .groupBy(sql.raw('1, 2, 3, 4, 5'))
   for (const { campaignId, ...group } of rows) byCampaign.get(campaignId)?.push(group)
   return byCampaign
+}
+
+/** The database's snapshot now, as text: what a statement starting now would see. */
+export async function currentSnapshot(db: Executor): Promise<string> {
+  const [row] = await db.execute<{ snapshot: string }>(sql`select pg_current_snapshot()::text as snapshot`)
+  return row!.snapshot
+}
+
+/**
+ * Of these campaigns, those a transaction changed (campaign_coverage_changes) that the given
+ * snapshot does not see: committed since, or still running when it was taken. Transactions older
+ * than the snapshot's xmin are visible to it, so only newer rows are looked at.
+ */
+export async function coverageChangedSince(db: Executor, seen: readonly { campaignId: string; snapshot: string }[]): Promise<Set<string>> {
+  if (seen.length === 0) return new Set()
+  const rows = await db.execute<{ campaign_id: string }>(sql`
+    select distinct seen.campaign_id
+      from jsonb_to_recordset(${JSON.stringify(seen.map(({ campaignId, snapshot }) => ({ campaign_id: campaignId, snapshot })))}::jsonb)
+        as seen(campaign_id uuid, snapshot pg_snapshot)
+      join ${campaignCoverageChanges} change on ${changedSince(sql`seen.campaign_id`, sql`seen.snapshot`)}`)
+  return new Set(rows.map((row) => row.campaign_id))
 }
 
 export interface TargetRow {
@@ -224,13 +278,30 @@ export async function draftIdsOf(db: Executor, campaignId: string): Promise<stri
   return rows.map((row) => row.id)
 }
 
-/** When the last campaign letter still waiting to leave (of any campaign) is due: pacing queues behind it. */
-export async function lastQueuedCampaignLetter(db: Executor): Promise<Date | null> {
+/**
+ * Takes the service's one letter-pacing lock until the transaction ends: campaigns filed at the same
+ * time pick their send slots one after the other, each seeing the slots the one before it took.
+ */
+export async function lockLetterPacing(tx: Executor): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('campaign-letter-pacing', 0))`)
+}
+
+/**
+ * When the last campaign letter (of any campaign) leaves, or left if none is still waiting and one
+ * left after `sentSince`: pacing queues behind it.
+ */
+export async function lastCampaignLetterAt(db: Executor, sentSince: Date): Promise<Date | null> {
+  const waiting = inArray(deliveries.status, ['scheduled', 'sending'])
+  const justSent = and(eq(deliveries.status, 'sent'), gt(deliveries.sentAt, sentSince))
   const [row] = await db
-    .select({ at: sql<string | null>`max(${deliveries.sendAt})` })
+    .select({
+      at: sql<
+        string | null
+      >`greatest(max(${deliveries.sendAt}) filter (where ${waiting}), max(${deliveries.sentAt}) filter (where ${justSent}))`,
+    })
     .from(deliveries)
     .innerJoin(campaignTargets, eq(campaignTargets.requestId, deliveries.requestId))
-    .where(and(eq(deliveries.kind, 'letter'), inArray(deliveries.status, ['scheduled', 'sending'])))
+    .where(and(eq(deliveries.kind, 'letter'), or(waiting, justSent)))
   return row?.at ? new Date(row.at) : null
 }
 

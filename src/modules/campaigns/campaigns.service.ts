@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AppContext } from '../../context.js'
 import { ConflictError, NotAllowedError, NotFoundError, RuleViolationError } from '../../errors.js'
 import { decodeCursor, toPage } from '../../http/pagination.js'
 import { instantSchema } from '../../http/schemas.js'
@@ -27,11 +28,11 @@ import {
   type SubmitCampaignInput,
   type TargetListQuery,
 } from './campaigns.schemas.js'
-import { coverageOf } from './coverage.js'
-import { letterSendTimes } from './pacing.js'
+import { type CoverageGroup, coverageOf } from './coverage.js'
+import { letterGapMs, letterSendTimes } from './pacing.js'
 import { type TargetCsvRow, targetsCsv } from './targets-csv.js'
 
-export type CampaignDeps = RequestDeps
+export type CampaignDeps = RequestDeps & Pick<AppContext, 'campaignCoverage'>
 
 function viewerOf(user: AuthUser | null): repository.Viewer | null {
   return user ? { id: user.id, admin: user.role === 'admin' } : null
@@ -46,8 +47,13 @@ function canChangeCampaign(user: AuthUser, campaign: repository.CampaignRow): bo
 }
 
 /** The campaign if the caller may see it; otherwise 404, so a private campaign does not reveal that it exists. */
-async function findVisibleCampaign(deps: CampaignDeps, user: AuthUser | null, id: string): Promise<repository.CampaignWithOwner> {
-  const found = await repository.findCampaign(deps.db, id)
+async function findVisibleCampaign(
+  deps: CampaignDeps,
+  user: AuthUser | null,
+  id: string,
+  seenSnapshot?: string,
+): Promise<repository.CampaignWithOwner & { coverageChanged: boolean }> {
+  const found = await repository.findCampaign(deps.db, id, seenSnapshot)
   if (!found || !canSeeCampaign(user, found.campaign)) throw new NotFoundError('Campaign', id)
   return found
 }
@@ -59,22 +65,59 @@ async function findChangeableCampaign(deps: CampaignDeps, user: AuthUser, id: st
   return found
 }
 
+/** Whose counts these are: administrators see every target, the public the public ones, a member also their own. */
+function audienceOf(viewer: repository.Viewer | null): string {
+  if (viewer?.admin) return 'admin'
+  return viewer ? `user ${viewer.id}` : 'public'
+}
+
+/**
+ * The campaigns' coverage groups: counted by the database, or as counted for an earlier read when no
+ * transaction has changed the campaign since (see coverage-cache.ts).
+ */
+async function coverageGroupsOf(
+  deps: CampaignDeps,
+  campaignIds: readonly string[],
+  viewer: repository.Viewer | null,
+): Promise<Map<string, CoverageGroup[]>> {
+  const now = deps.clock.now()
+  const audience = audienceOf(viewer)
+  const cached = campaignIds.flatMap((campaignId) => {
+    const entry = deps.campaignCoverage.get(campaignId, audience, now)
+    return entry ? [{ campaignId, ...entry }] : []
+  })
+  const changed = await repository.coverageChangedSince(deps.db, cached)
+  const groups = new Map(cached.filter(({ campaignId }) => !changed.has(campaignId)).map((entry) => [entry.campaignId, entry.groups]))
+  const missing = campaignIds.filter((campaignId) => !groups.has(campaignId))
+  if (missing.length === 0) return groups
+  // Taken before counting: a change committed in between only makes the entry look changed, never the reverse.
+  const snapshot = await repository.currentSnapshot(deps.db)
+  for (const [campaignId, counted] of await repository.coverageGroups(deps.db, missing, viewer, now)) {
+    deps.campaignCoverage.set(campaignId, audience, now, { groups: counted, snapshot })
+    groups.set(campaignId, counted)
+  }
+  return groups
+}
+
 async function toViews(deps: CampaignDeps, user: AuthUser | null, found: readonly repository.CampaignWithOwner[]): Promise<CampaignView[]> {
-  const groups = await repository.coverageGroups(
-    deps.db,
+  const groups = await coverageGroupsOf(
+    deps,
     found.map(({ campaign }) => campaign.id),
     viewerOf(user),
-    deps.clock.now(),
   )
-  return found.map(({ campaign, owner }) => ({
+  return found.map((one) => viewOf(one, groups.get(one.campaign.id) ?? []))
+}
+
+function viewOf({ campaign, owner }: repository.CampaignWithOwner, groups: readonly CoverageGroup[]): CampaignView {
+  return {
     id: campaign.id,
     title: campaign.title,
     templateSlug: campaign.templateSlug,
     visibility: campaign.visibility,
     owner,
     createdAt: campaign.createdAt.toISOString(),
-    ...coverageOf(groups.get(campaign.id) ?? []),
-  }))
+    ...coverageOf(groups),
+  }
 }
 
 async function toView(deps: CampaignDeps, user: AuthUser | null, found: repository.CampaignWithOwner): Promise<CampaignView> {
@@ -142,7 +185,11 @@ export async function createCampaign(deps: CampaignDeps, user: AuthUser, input: 
 }
 
 export async function getCampaign(deps: CampaignDeps, user: AuthUser | null, id: string): Promise<CampaignView> {
-  return toView(deps, user, await findVisibleCampaign(deps, user, id))
+  // Counts from an earlier read are checked in the statement that finds the campaign: one round trip while they hold.
+  const cached = deps.campaignCoverage.get(id, audienceOf(viewerOf(user)), deps.clock.now())
+  const found = await findVisibleCampaign(deps, user, id, cached?.snapshot)
+  if (cached && !found.coverageChanged) return viewOf(found, cached.groups)
+  return toView(deps, user, found)
 }
 
 const campaignCursor = z.tuple([z.string().refine((value) => instantSchema.safeParse(value).success), z.uuid()])
@@ -209,18 +256,23 @@ export async function submitCampaign(deps: CampaignDeps, user: AuthUser, id: str
   let letters: { first: string; last: string; perMinute: number } | null = null
   if (emailable.length > 0) {
     const perMinute = deps.config.campaignSendPerMinute
-    const times = letterSendTimes(emailable.length, {
-      requestedStart: input.sendAt ?? now,
-      now,
-      lastQueued: await repository.lastQueuedCampaignLetter(deps.db),
-      perMinute,
-    })
+    let times: readonly Date[] = []
     await submitScheduled(
       deps,
       user,
       emailable.map(({ request }) => request.id),
-      { via: 'email', submittedAt: times[0]! },
-      times,
+      async (tx) => {
+        await repository.lockLetterPacing(tx)
+        // Read after the lock: another campaign filed meanwhile has queued its letters, and now has moved on.
+        const lockedAt = deps.clock.now()
+        times = letterSendTimes(emailable.length, {
+          requestedStart: input.sendAt ?? lockedAt,
+          now: lockedAt,
+          lastQueued: await repository.lastCampaignLetterAt(tx, new Date(lockedAt.getTime() - letterGapMs(perMinute))),
+          perMinute,
+        })
+        return times
+      },
     )
     letters = { first: times[0]!.toISOString(), last: times.at(-1)!.toISOString(), perMinute }
   }

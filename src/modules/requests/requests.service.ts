@@ -301,17 +301,18 @@ export async function submitRequests(deps: RequestDeps, user: AuthUser, input: B
 }
 
 /**
- * Files a campaign's drafts as by POST /v1/requests/submit (all or none, the same checks), with each
- * letter by email leaving at its own time from `letterSendAt` (the campaign's pacing).
+ * Files a campaign's drafts by email as by POST /v1/requests/submit (all or none, the same checks),
+ * each letter leaving at its own time: `schedule` picks the send times, in the order of `ids`, inside
+ * the transaction that queues the letters (so it can hold a lock until they are queued). The requests
+ * are dated from when the first letter leaves.
  */
 export async function submitScheduled(
   deps: RequestDeps,
   user: AuthUser,
   ids: string[],
-  input: SubmitRequestInput & { submittedAt: Date },
-  letterSendAt: readonly Date[],
+  schedule: (tx: Executor) => Promise<readonly Date[]>,
 ): Promise<RequestView[]> {
-  return submitDrafts(deps, user, ids, input, 'many', letterSendAt)
+  return submitDrafts(deps, user, ids, { via: 'email' }, 'many', schedule)
 }
 
 /** Whether letters to this agency may go by email: it has an address and an administrator approved it (no open relay). */
@@ -350,11 +351,9 @@ async function submitDrafts(
   input: SubmitRequestInput,
   answer: 'one' | 'many',
   /** With via "email": when each letter leaves, in the order of `ids` (paced campaigns); otherwise now. */
-  letterSendAt?: readonly Date[],
+  schedule?: (tx: Executor) => Promise<readonly Date[]>,
 ): Promise<RequestView[]> {
-  const submittedAt = input.submittedAt ?? deps.clock.now()
-  // A paced campaign dates its requests from when its first letter leaves, which the service set, not the client.
-  if (!letterSendAt) assertNotInFuture(deps, submittedAt, 'body.submittedAt')
+  if (!schedule) assertNotInFuture(deps, input.submittedAt ?? deps.clock.now(), 'body.submittedAt')
   ids = ids.map((id) => id.toLowerCase())
   const queue: DeliveryJob[] = []
   const views = await deps.db.transaction(async (tx) => {
@@ -366,6 +365,9 @@ async function submitDrafts(
         usedSince: (since) => repository.agencyEmailTimesOf(tx, user.id, since),
       })
     }
+    const letterSendAt = schedule ? await schedule(tx) : undefined
+    // A paced campaign dates its requests from when its first letter leaves, which the service set, not the client.
+    const submittedAt = letterSendAt?.[0] ?? input.submittedAt ?? deps.clock.now()
     const states = [...new Set(drafts.map(({ agency }) => agency.state))]
     const agencyIds = [...new Set(drafts.map(({ agency }) => agency.id))]
     const [laws, closures, stateClosures] = await Promise.all([
