@@ -1,10 +1,17 @@
 // Word, Excel, CSV and Outlook files without a server: how their text becomes pages, and the limits
 // that stop hostile ones (zip bombs, forged sizes, too many cells, damaged messages).
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import t from 'tap'
 import { readOutlookMessage, xlsxSheets } from '../../../src/adapters/office/office-readers.js'
 import { checkOfficeZip } from '../../../src/adapters/office/office-zip.js'
+import { createLocalStorage } from '../../../src/adapters/storage/local-storage.js'
+import { readMail } from '../../../src/modules/correspondence/mail-reader.js'
 import { OFFICE_PAGE_CHARS, paginateText } from '../../../src/modules/documents/page-text.js'
 import { csvPages, csvRows, rowsText, sheetPages } from '../../../src/modules/documents/spreadsheet-text.js'
+import { composeMail } from '../../helpers/inbound-mail.js'
 import { docxZipBombs, makeDocx, makeMsg, makeXlsx, nestedMsg, xlsxWithCells, zip } from '../../helpers/office-files.js'
 
 const LIMITS = { maxUnzippedBytes: 4 * 1024 * 1024 }
@@ -118,4 +125,32 @@ t.test('an Outlook message: headers, body, files and attached messages', async (
     name: 'OfficeFileError',
     message: /^The Outlook message cannot be read \(.+\); it may be damaged\.$/,
   })
+})
+
+t.test('an agency’s reply keeps Word, Excel, CSV and Outlook attachments as documents, whatever their declared type', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'rr-native-mail-'))
+  t.teardown(() => rm(root, { recursive: true, force: true }))
+  const raw = await composeMail({
+    from: 'clerk@agency.example',
+    to: 'request-abc@replies.test',
+    subject: 'Records',
+    text: 'Attached.',
+    attachments: [
+      { filename: 'memo.docx', content: makeDocx(['Memo']), contentType: 'application/octet-stream' },
+      { filename: 'log.xlsx', content: await makeXlsx({ Log: [['a']] }), contentType: 'application/octet-stream' },
+      { filename: 'cameras.csv', content: 'a,b\n1,2\n3,4\n', contentType: 'text/plain' },
+      { filename: 'forwarded.msg', content: makeMsg({ subject: 'Fwd', body: 'x' }), contentType: 'application/octet-stream' },
+    ],
+  })
+  const read = await readMail(Readable.from([raw]), createLocalStorage(root), { maxAttachments: 10, maxAttachmentBytes: 1024 * 1024 })
+  t.same(
+    read.staged.map(({ filename, type }) => [filename, type]),
+    [
+      ['memo.docx', 'docx'],
+      ['log.xlsx', 'xlsx'],
+      ['cameras.csv', 'csv'],
+      ['forwarded.msg', 'msg'],
+    ],
+  )
+  await Promise.all(read.staged.map(({ file }) => file.discard()))
 })
