@@ -26,11 +26,17 @@ export interface SheetRows {
   rows: string[][]
 }
 
+/** Why reading a table stopped before its end: the cell limit, or the time budget (epoch ms). */
+export type StoppedAt = 'cells' | 'time' | null
+
 /**
- * The rows of an Excel workbook's sheets, in order, until `maxCells` cells have been read; then
- * `cutShort` is set and reading stops there, without parsing the rest.
+ * The rows of an Excel workbook's sheets, in order, until `maxCells` cells have been read or the
+ * `deadline` (epoch ms) has passed; then reading stops there, without parsing the rest, and says why.
  */
-export async function xlsxSheets(bytes: Buffer, maxCells: number): Promise<{ sheets: SheetRows[]; cutShort: boolean }> {
+export async function xlsxSheets(
+  bytes: Buffer,
+  limits: { maxCells: number; deadline: number },
+): Promise<{ sheets: SheetRows[]; stopped: StoppedAt }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -48,14 +54,15 @@ export async function xlsxSheets(bytes: Buffer, maxCells: number): Promise<{ she
         while (values.length > 0 && values.at(-1) === '') values.pop()
         if (values.length === 0) continue
         cells += values.length
-        if (cells > maxCells) return { sheets, cutShort: true }
+        if (cells > limits.maxCells) return { sheets, stopped: 'cells' }
+        if (Date.now() > limits.deadline) return { sheets, stopped: 'time' }
         sheet.rows.push(values)
       }
     }
   } catch (error) {
     throw new OfficeFileError(`The Excel workbook cannot be read (${reason(error)}); it may be damaged.`)
   }
-  return { sheets, cutShort: false }
+  return { sheets, stopped: null }
 }
 
 /** A cell's value as it reads: dates as ISO dates, formulas as their result, rich text as its text. */

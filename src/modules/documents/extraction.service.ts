@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
-import { docxText, readOutlookMessage, xlsxSheets } from '../../adapters/office/office-readers.js'
+import { docxText, readOutlookMessage, type StoppedAt, xlsxSheets } from '../../adapters/office/office-readers.js'
 import { checkOfficeZip, OfficeFileError } from '../../adapters/office/office-zip.js'
 import { openIsolatedPdf } from '../../adapters/pdf/isolated-pdf.js'
 import { PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
@@ -198,13 +198,17 @@ function asPages(texts: string[]): repository.PageText[] {
   return texts.map((text, index) => ({ page: index + 1, text, needsOcr: false }))
 }
 
-const cellsLeftUnread = (maxCells: number) => `Only the first ${maxCells} cells were read (the limit per spreadsheet).`
+function tableLeftUnread(stopped: StoppedAt, maxCells: number): string | null {
+  if (stopped === 'cells') return `Only the first ${maxCells} cells were read (the limit per spreadsheet).`
+  if (stopped === 'time') return 'Only the first rows were read: reading took longer than the time allowed per document.'
+  return null
+}
 
 async function readCsv(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): Promise<repository.PageText[]> {
   const text = decodeText(await readAll(await deps.storage.open(document.sha256)))
   const { maxCells } = deps.config.extraction
-  const { rows, cutShort } = await csvRows(text, csvDelimiterOf(text, false) ?? ',', maxCells)
-  if (cutShort) reading.leftUnread = cellsLeftUnread(maxCells)
+  const { rows, stopped } = await csvRows(text, csvDelimiterOf(text, false) ?? ',', { maxCells, deadline: reading.deadline })
+  reading.leftUnread = tableLeftUnread(stopped, maxCells)
   return asPages(csvPages(rows))
 }
 
@@ -220,8 +224,8 @@ async function readXlsx(deps: ExtractionDeps, document: repository.DocumentRow, 
   const bytes = await readAll(await deps.storage.open(document.sha256))
   const { maxUnzippedBytes, maxCells } = deps.config.extraction
   await checkOfficeZip(bytes, 'Excel workbook', { maxUnzippedBytes })
-  const { sheets, cutShort } = await xlsxSheets(bytes, maxCells)
-  if (cutShort) reading.leftUnread = cellsLeftUnread(maxCells)
+  const { sheets, stopped } = await xlsxSheets(bytes, { maxCells, deadline: reading.deadline })
+  reading.leftUnread = tableLeftUnread(stopped, maxCells)
   const pages = asPages(sheets.flatMap((sheet) => sheetPages(sheet.name, sheet.rows)))
   return pages.length > 0 ? pages : asPages([''])
 }

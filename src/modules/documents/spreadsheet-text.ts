@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream'
 import { parse } from 'csv-parse'
+import type { StoppedAt } from '../../adapters/office/office-readers.js'
 import type { CsvDelimiter } from './file-types.js'
 import { cleanPageText, OFFICE_PAGE_CHARS, paginateText, TEXT_PAGE_CHARS } from './page-text.js'
 
@@ -24,11 +25,15 @@ export function csvPages(rows: readonly (readonly string[])[]): string[] {
 }
 
 /**
- * The records of a CSV text, until `maxCells` cells have been read (then `cutShort`). Quotes are
- * read leniently and rows may differ in length: an agency's export is kept as it is, never refused
- * for a stray quote.
+ * The records of a CSV text, until `maxCells` cells have been read or the `deadline` (epoch ms) has
+ * passed (then it says which). Quotes are read leniently and rows may differ in length: an
+ * agency's export is kept as it is, never refused for a stray quote.
  */
-export async function csvRows(text: string, delimiter: CsvDelimiter, maxCells: number): Promise<{ rows: string[][]; cutShort: boolean }> {
+export async function csvRows(
+  text: string,
+  delimiter: CsvDelimiter,
+  limits: { maxCells: number; deadline: number },
+): Promise<{ rows: string[][]; stopped: StoppedAt }> {
   const parser = Readable.from([text]).pipe(
     parse({ delimiter, bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
   )
@@ -39,11 +44,12 @@ export async function csvRows(text: string, delimiter: CsvDelimiter, maxCells: n
     while (row.length > 0 && row.at(-1)!.trim() === '') row.pop()
     if (row.length === 0) continue
     cells += row.length
-    if (cells > maxCells) {
+    const stopped = cells > limits.maxCells ? 'cells' : Date.now() > limits.deadline ? 'time' : null
+    if (stopped) {
       parser.destroy()
-      return { rows, cutShort: true }
+      return { rows, stopped }
     }
     rows.push(row)
   }
-  return { rows, cutShort: false }
+  return { rows, stopped: null }
 }

@@ -15,6 +15,8 @@ import { composeMail } from '../../helpers/inbound-mail.js'
 import { docxZipBombs, makeDocx, makeMsg, makeXlsx, nestedMsg, xlsxWithCells, zip } from '../../helpers/office-files.js'
 
 const LIMITS = { maxUnzippedBytes: 4 * 1024 * 1024 }
+const IN_AN_HOUR = Date.now() + 3_600_000
+const cellsAndTime = (maxCells: number, deadline = IN_AN_HOUR) => ({ maxCells, deadline })
 
 t.test('a long paragraph is split at a space into pages of about 3,000 characters, nothing lost', async (t) => {
   const paragraph = 'The officer reviewed the doorbell video. '.repeat(200).trim()
@@ -46,35 +48,39 @@ t.test('rows keep their cells apart; a sheet is a page headed by its name, conti
   t.same(csvPages([]), [''], 'an empty table is one empty page')
 })
 
-t.test('CSV records are read leniently, up to the cell limit', async (t) => {
-  t.same(await csvRows('a,b,c\n1,"two, three",4\n5,"a ""quoted"" word"\n\n6,,\n', ',', 100), {
+t.test('CSV records are read leniently, up to the cell limit and the time budget', async (t) => {
+  t.same(await csvRows('a,b,c\n1,"two, three",4\n5,"a ""quoted"" word"\n\n6,,\n', ',', cellsAndTime(100)), {
     rows: [['a', 'b', 'c'], ['1', 'two, three', '4'], ['5', 'a "quoted" word'], ['6']],
-    cutShort: false,
+    stopped: null,
   })
-  t.same(await csvRows('x;y\n1;stray " quote\n', ';', 100), {
+  t.same(await csvRows('x;y\n1;stray " quote\n', ';', cellsAndTime(100)), {
     rows: [
       ['x', 'y'],
       ['1', 'stray " quote'],
     ],
-    cutShort: false,
+    stopped: null,
   })
   const many = Array.from({ length: 1_000 }, (_, index) => `${index},a,b`).join('\n')
-  const read = await csvRows(many, ',', 30)
-  t.same(read, { rows: Array.from({ length: 10 }, (_, index) => [String(index), 'a', 'b']), cutShort: true })
+  t.same(await csvRows(many, ',', cellsAndTime(30)), {
+    rows: Array.from({ length: 10 }, (_, index) => [String(index), 'a', 'b']),
+    stopped: 'cells',
+  })
+  t.same(await csvRows(many, ',', cellsAndTime(10_000, Date.now() - 1)), { rows: [], stopped: 'time' })
 })
 
-t.test('an Excel workbook is read sheet by sheet, and stops at the cell limit without reading the rest', async (t) => {
+t.test('an Excel workbook is read sheet by sheet, and stops at the cell limit or the time budget without reading the rest', async (t) => {
   const workbook = await makeXlsx({ First: [['Case', 117]], Second: [['Officer', 'Doe']] })
-  t.same(await xlsxSheets(workbook, 100), {
+  t.same(await xlsxSheets(workbook, cellsAndTime(100)), {
     sheets: [
       { name: 'First', rows: [['Case', '117']] },
       { name: 'Second', rows: [['Officer', 'Doe']] },
     ],
-    cutShort: false,
+    stopped: null,
   })
-  const big = await xlsxSheets(xlsxWithCells(1_000, 10), 2_500)
-  t.equal(big.cutShort, true)
+  const big = await xlsxSheets(xlsxWithCells(1_000, 10), cellsAndTime(2_500))
+  t.equal(big.stopped, 'cells')
   t.equal(big.sheets[0]!.rows.length, 250)
+  t.equal((await xlsxSheets(workbook, cellsAndTime(100, Date.now() - 1))).stopped, 'time')
 })
 
 t.test('zip bombs and forged sizes are refused before the libraries inflate them', async (t) => {
