@@ -21,6 +21,7 @@ import {
   uploadResponse,
 } from './documents.schemas.js'
 import * as documents from './documents.service.js'
+import { MIME_TYPES } from './file-types.js'
 
 const uploadForm = {
   type: 'object',
@@ -114,7 +115,7 @@ export const documentRoutes =
         access: 'public',
         documentedResponse: {
           description: 'The file, with the type detected from its bytes',
-          contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'],
+          contentTypes: MIME_TYPES,
         },
       },
       schema: {
@@ -150,7 +151,7 @@ export const documentRoutes =
         access: 'user',
         documentedResponse: {
           description: 'The original file, with the type detected from its bytes',
-          contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'],
+          contentTypes: MIME_TYPES,
         },
       },
       schema: {

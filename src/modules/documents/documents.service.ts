@@ -121,7 +121,7 @@ export async function uploadDocuments(
               requestId,
               uploadedBy: user.id,
               title: titleFor(options.title, filename, staged.length),
-              kind: options.kindOf(index) ?? (type === 'email' ? 'correspondence' : 'other'),
+              kind: options.kindOf(index) ?? (type === 'email' || type === 'msg' ? 'correspondence' : 'other'),
               filename,
               mimeType: FILE_TYPES[type].mimeType,
               size: file.size,
