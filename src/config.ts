@@ -102,6 +102,8 @@ const configSchema = z
     EXTRACTION_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).default(1_024),
     EXTRACTION_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).default(50_000_000),
     EXTRACTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    EXTRACTION_MAX_UNZIPPED_MB: z.coerce.number().int().min(1).max(4_096).default(256),
+    EXTRACTION_MAX_CELLS: z.coerce.number().int().min(1_000).max(100_000_000).default(250_000),
     REDACTION_DPI: z.coerce.number().int().min(72).max(600).default(150),
     REDACTION_MAX_PAGE_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(12_000_000),
     OCR_COMMAND: z.string().min(1).default('tesseract'),
@@ -229,6 +231,10 @@ export interface Config {
     /** Images with more pixels are not decoded. */
     maxImagePixels: number
     maxAttempts: number
+    /** A .docx or .xlsx whose parts inflate to more bytes than this is refused (a zip bomb). */
+    maxUnzippedBytes: number
+    /** Cells read from a spreadsheet (.xlsx, .csv); the rest are left unread, and the document says so. */
+    maxCells: number
   }
   /** Redacted copies: pages are rendered at `dpi`, lower for a page that would exceed `maxPagePixels`. */
   redaction: { dpi: number; maxPagePixels: number }
@@ -349,6 +355,8 @@ function toConfig(env: ConfigEnv): Config {
       memoryMb: env.EXTRACTION_MEMORY_MB,
       maxImagePixels: env.EXTRACTION_MAX_IMAGE_PIXELS,
       maxAttempts: env.EXTRACTION_MAX_ATTEMPTS,
+      maxUnzippedBytes: env.EXTRACTION_MAX_UNZIPPED_MB * 1024 * 1024,
+      maxCells: env.EXTRACTION_MAX_CELLS,
     },
     redaction: { dpi: env.REDACTION_DPI, maxPagePixels: env.REDACTION_MAX_PAGE_PIXELS },
     searchCache: {

@@ -43,17 +43,29 @@ export async function pngBomb(width: number, height: number): Promise<Buffer> {
   ])
 }
 
-/** A one-page PDF, no text, that draws one RGB image of this size over the page. */
-export async function pdfImageBomb(width: number, height: number): Promise<Buffer> {
-  const image = await deflateRows(width * 3, height)
-  const content = Buffer.from('q 612 0 0 792 0 0 cm /Im0 Do Q\n', 'latin1')
+/**
+ * A one-page PDF, no text, that draws one RGB image of this size over the page (a letter page,
+ * or one of `page` points). `blackAndWhite`: a 1-bit image, as a fax or bilevel scan is, far
+ * quicker to make at the same size.
+ */
+export async function pdfImageBomb(
+  width: number,
+  height: number,
+  options: { page?: [number, number]; blackAndWhite?: boolean } = {},
+): Promise<Buffer> {
+  const [pageWidth, pageHeight] = options.page ?? [612, 792]
+  const image = await deflateRows(options.blackAndWhite ? Math.ceil(width / 8) : width * 3, height)
+  const colors = options.blackAndWhite ? '/ColorSpace /DeviceGray /BitsPerComponent 1' : '/ColorSpace /DeviceRGB /BitsPerComponent 8'
+  const content = Buffer.from(`q ${pageWidth} 0 0 ${pageHeight} 0 0 cm /Im0 Do Q\n`, 'latin1')
   const objects: Buffer[] = [
     Buffer.from('<< /Type /Catalog /Pages 2 0 R >>'),
     Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>'),
+    Buffer.from(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${pageWidth} ${pageHeight}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`,
+    ),
     Buffer.concat([
       Buffer.from(
-        `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length ${image.length} >>\nstream\n`,
+        `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} ${colors} /Filter /FlateDecode /Length ${image.length} >>\nstream\n`,
       ),
       image,
       Buffer.from('\nendstream'),

@@ -7,13 +7,16 @@ import { encodePng, renderText } from './images.js'
 /** One PDF page: text (a text layer), or a PNG drawn on it alone (a scan, no text layer). */
 export type PdfPage = string | { scan: Buffer }
 
-export async function makePdf(pages: readonly PdfPage[], options: { userPassword?: string } = {}): Promise<Buffer> {
+export async function makePdf(
+  pages: readonly PdfPage[],
+  options: { userPassword?: string; size?: [number, number] } = {},
+): Promise<Buffer> {
   const document = new PDFDocument({ autoFirstPage: false, userPassword: options.userPassword })
   const chunks: Buffer[] = []
   document.on('data', (chunk: Buffer) => chunks.push(chunk))
   const ended = new Promise((resolve) => document.on('end', resolve))
   for (const page of pages) {
-    document.addPage()
+    document.addPage(options.size ? { size: options.size } : {})
     if (typeof page === 'string') document.fontSize(12).text(page)
     else document.image(page.scan, 50, 50, { width: 500 })
   }

@@ -21,6 +21,7 @@ import {
   uploadResponse,
 } from './documents.schemas.js'
 import * as documents from './documents.service.js'
+import { MIME_TYPES } from './file-types.js'
 
 const uploadForm = {
   type: 'object',
@@ -69,7 +70,7 @@ export const documentRoutes =
       schema: {
         tags: ['documents'],
         summary: 'Upload what the agency sent back (multipart/form-data)',
-        description: `One or more parts named "file" (at most ${MAX_FILES_PER_UPLOAD}; PDF, PNG, JPEG, TIFF, plain text or .eml, told from the bytes, each at most MAX_UPLOAD_BYTES) and optional fields "title", "kind" and "receivedAt". The same bytes uploaded again to the request answer the document already there. Text is read in the background: status is "processing" until then.`,
+        description: `One or more parts named "file" (at most ${MAX_FILES_PER_UPLOAD}; PDF, PNG, JPEG, TIFF, plain text, CSV, .eml, Outlook .msg, Word .docx or Excel .xlsx, told from the bytes, each at most MAX_UPLOAD_BYTES) and optional fields "title", "kind" and "receivedAt". The same bytes uploaded again to the request answer the document already there. Text is read in the background: status is "processing" until then.`,
         consumes: ['multipart/form-data'],
         params: requestParams,
         response: { 201: uploadResponse, ...problemResponses, ...rateLimitedResponses },
@@ -114,13 +115,13 @@ export const documentRoutes =
         access: 'public',
         documentedResponse: {
           description: 'The file, with the type detected from its bytes',
-          contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'],
+          contentTypes: MIME_TYPES,
         },
       },
       schema: {
         tags: ['documents'],
         summary:
-          'The file anyone allowed may see: the redacted rendition (a PDF) when the document has redactions, else the original (304 to an If-None-Match naming its ETag, while the caller may still see it)',
+          'The file anyone allowed may see: the redacted rendition (a PDF; for a text, email, Word, Excel or CSV file, a PDF of its public text) when the document has redactions, else the original (304 to an If-None-Match naming its ETag, while the caller may still see it)',
         params: documentParams,
         response: {
           200: z.any().describe('The file, with its detected type'),
@@ -150,7 +151,7 @@ export const documentRoutes =
         access: 'user',
         documentedResponse: {
           description: 'The original file, with the type detected from its bytes',
-          contentTypes: ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff', 'text/plain', 'message/rfc822'],
+          contentTypes: MIME_TYPES,
         },
       },
       schema: {

@@ -12,7 +12,7 @@ export const documentSchema = z
   .object({
     id: z.uuid(),
     requestId: z.uuid(),
-    parentId: z.uuid().nullable().describe('For an attachment taken out of an uploaded email: that email'),
+    parentId: z.uuid().nullable().describe('For an attachment taken out of an uploaded email (.eml or Outlook .msg): that email'),
     title: z.string(),
     kind: z.enum(DOCUMENT_KINDS),
     source: z.enum(DOCUMENT_SOURCES).describe('"upload": sent by the requester; "email": an attachment of a message from the agency'),
@@ -23,7 +23,13 @@ export const documentSchema = z
     sha256: z.string(),
     receivedAt: z.string(),
     status: z.enum(DOCUMENT_STATUSES).describe('"processing" until the worker has read its text'),
-    pageCount: z.number().int().nullable().describe('Pages of text stored, once status is "ready"'),
+    pageCount: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'Pages of text stored, once status is "ready" (for a spreadsheet, one a sheet; for Word, CSV and Outlook text, one about every 3,000 characters)',
+      ),
     pagesRead: z
       .number()
       .int()
@@ -40,7 +46,7 @@ export const documentSchema = z
       .string()
       .nullable()
       .describe(
-        'Why the text could not be read, when status is "failed"; when "ready", what was left unread (pages beyond the per-document page or time limit), else null',
+        'Why the text could not be read, when status is "failed" (damaged, encrypted, an image bomb, a zip bomb); when "ready", what was left unread (pages beyond the per-document page or time limit, cells beyond the spreadsheet limit), else null',
       ),
     published: z.boolean().describe('Reviewed and made public by the requester; new documents wait for review (unpublished)'),
     publishedAt: z.string().nullable(),

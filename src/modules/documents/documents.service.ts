@@ -121,7 +121,7 @@ export async function uploadDocuments(
               requestId,
               uploadedBy: user.id,
               title: titleFor(options.title, filename, staged.length),
-              kind: options.kindOf(index) ?? (type === 'email' ? 'correspondence' : 'other'),
+              kind: options.kindOf(index) ?? (type === 'email' || type === 'msg' ? 'correspondence' : 'other'),
               filename,
               mimeType: FILE_TYPES[type].mimeType,
               size: file.size,
@@ -167,9 +167,10 @@ async function stageFile(deps: DocumentDeps, source: Readable, filename: string,
       if (head.length === 0) throw new InvalidInputError(`${filename} is empty.`, [{ path, message: 'is an empty file' }])
       type = detectFileType(head)
       if (!type) {
-        throw new UnsupportedTypeError(`${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text file or exported email (.eml).`, [
-          { path, message: 'unsupported file type' },
-        ])
+        throw new UnsupportedTypeError(
+          `${filename} is not a PDF, PNG, JPEG or TIFF image, plain-text or CSV file, exported email (.eml or Outlook .msg), Word (.docx) or Excel (.xlsx) file.`,
+          [{ path, message: 'unsupported file type' }],
+        )
       }
       if (type === 'email') sentAt = emailSentAt(head, deps.clock.now())
     },

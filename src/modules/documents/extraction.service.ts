@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser'
+import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
+import { docxText, readOutlookMessage, type StoppedAt, xlsxSheets } from '../../adapters/office/office-readers.js'
+import { checkOfficeZip, OfficeFileError } from '../../adapters/office/office-zip.js'
 import { openIsolatedPdf } from '../../adapters/pdf/isolated-pdf.js'
 import { PdfUnreadableError } from '../../adapters/pdf/pdf-reader.js'
 import { ReadingLimitError } from '../../adapters/reading-limits.js'
@@ -15,10 +17,11 @@ import type { PageFingerprint } from '../near-copies/near-copies.repository.js'
 import { fingerprintedCopyOf, fingerprintPage, recordNearCopies } from '../near-copies/near-copies.service.js'
 import * as repository from './documents.repository.js'
 import { withCleanupOnFailure } from './documents.service.js'
-import { detectFileType, FILE_TYPES, fileTypeOf, SNIFF_BYTES } from './file-types.js'
+import { csvDelimiterOf, detectFileType, FILE_TYPES, type FileType, fileTypeOf, SNIFF_BYTES } from './file-types.js'
 import { cleanFilename } from './filenames.js'
 import { imageSize } from './image-size.js'
-import { cleanPageText, paginateText } from './page-text.js'
+import { cleanPageText, OFFICE_PAGE_CHARS, paginateText } from './page-text.js'
+import { csvPages, csvRows, sheetPages } from './spreadsheet-text.js'
 
 export type ExtractionDeps = Pick<AppContext, 'db' | 'storage' | 'ocr' | 'extractions' | 'logger' | 'config'>
 
@@ -29,6 +32,9 @@ const PROGRESS_EVERY_MS = 500
 const OCR_PIXELS = 12_000_000
 // An attempt that began longer ago than its time budget and this is over, whatever became of its worker.
 const LEASE_GRACE_SECONDS = 60
+// An attachment of an attachment of an attachment is still taken out; deeper ones are only named, so
+// emails or Outlook messages nested without end cannot make documents without end.
+export const MAX_ATTACHMENT_NESTING = 3
 
 /** The file cannot be read as what it claims to be, or not within the limits; retrying will not help. */
 class UnreadableDocumentError extends Error {
@@ -132,7 +138,14 @@ async function extract(deps: ExtractionDeps, id: string): Promise<void> {
       'document text extracted',
     )
   } catch (error) {
-    if (!(error instanceof PdfUnreadableError || error instanceof UnreadableDocumentError || error instanceof ReadingLimitError))
+    if (
+      !(
+        error instanceof PdfUnreadableError ||
+        error instanceof UnreadableDocumentError ||
+        error instanceof ReadingLimitError ||
+        error instanceof OfficeFileError
+      )
+    )
       throw error
     await repository.markFailed(deps.db, id, error.message)
     deps.logger.warn({ document: id, reason: error.message }, 'document cannot be read')
@@ -164,13 +177,80 @@ async function* pagesOf(deps: ExtractionDeps, document: repository.DocumentRow, 
       return yield* textPages(decodeText(await readAll(await deps.storage.open(document.sha256))))
     case 'email':
       return yield* await readEmail(deps, document)
+    case 'csv':
+      return yield* await readCsv(deps, document, reading)
+    case 'docx':
+      return yield* await readDocx(deps, document)
+    case 'xlsx':
+      return yield* await readXlsx(deps, document, reading)
+    case 'msg':
+      return yield* await readMsg(deps, document)
     default:
       throw new UnreadableDocumentError(`Documents of type ${document.mimeType} cannot be read.`)
   }
 }
 
-function textPages(text: string): repository.PageText[] {
-  return paginateText(text).map((page, index) => ({ page: index + 1, text: page, needsOcr: false }))
+function textPages(text: string, pageChars?: number): repository.PageText[] {
+  return asPages(paginateText(text, pageChars))
+}
+
+function asPages(texts: string[]): repository.PageText[] {
+  return texts.map((text, index) => ({ page: index + 1, text, needsOcr: false }))
+}
+
+function tableLeftUnread(stopped: StoppedAt, maxCells: number): string | null {
+  if (stopped === 'cells') return `Only the first ${maxCells} cells were read (the limit per spreadsheet).`
+  if (stopped === 'time') return 'Only the first rows were read: reading took longer than the time allowed per document.'
+  return null
+}
+
+async function readCsv(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): Promise<repository.PageText[]> {
+  const text = decodeText(await readAll(await deps.storage.open(document.sha256)))
+  const { maxCells } = deps.config.extraction
+  const { rows, stopped } = await csvRows(text, csvDelimiterOf(text, false) ?? ',', { maxCells, deadline: reading.deadline })
+  reading.leftUnread = tableLeftUnread(stopped, maxCells)
+  return asPages(csvPages(rows))
+}
+
+/** A Word document's text, in pieces of about a printed page (it has no pages of its own until printed). */
+async function readDocx(deps: ExtractionDeps, document: repository.DocumentRow): Promise<repository.PageText[]> {
+  const bytes = await readAll(await deps.storage.open(document.sha256))
+  await checkOfficeZip(bytes, 'Word document', { maxUnzippedBytes: deps.config.extraction.maxUnzippedBytes })
+  return textPages(await docxText(bytes), OFFICE_PAGE_CHARS)
+}
+
+/** An Excel workbook: a page per sheet (more for a long one), up to the cell limit. */
+async function readXlsx(deps: ExtractionDeps, document: repository.DocumentRow, reading: Reading): Promise<repository.PageText[]> {
+  const bytes = await readAll(await deps.storage.open(document.sha256))
+  const { maxUnzippedBytes, maxCells } = deps.config.extraction
+  await checkOfficeZip(bytes, 'Excel workbook', { maxUnzippedBytes })
+  const { sheets, stopped } = await xlsxSheets(bytes, { maxCells, deadline: reading.deadline })
+  reading.leftUnread = tableLeftUnread(stopped, maxCells)
+  const pages = asPages(sheets.flatMap((sheet) => sheetPages(sheet.name, sheet.rows)))
+  return pages.length > 0 ? pages : asPages([''])
+}
+
+/** An Outlook message, read like an exported email: headers, body, and its attachments as documents of their own. */
+async function readMsg(deps: ExtractionDeps, message: repository.DocumentRow): Promise<repository.PageText[]> {
+  const parsed = readOutlookMessage(await readAll(await deps.storage.open(message.sha256)))
+  const notes = await keepAttachments(
+    deps,
+    message,
+    parsed.attachments.map((attachment) => ({
+      filename: cleanFilename(attachment.filename),
+      content: attachment.content,
+      declaredType: attachment.embedded ? 'an attached Outlook item' : 'an attachment',
+    })),
+  )
+  const header: [string, string][] = [
+    ['From', parsed.from],
+    ['To', parsed.to],
+    ['Cc', parsed.cc],
+    ['Date', parsed.date],
+    ['Subject', parsed.subject],
+    ['Attachments', notes.join('; ')],
+  ]
+  return textPages(messageText(header, parsed.body), OFFICE_PAGE_CHARS)
 }
 
 const remainingMs = (reading: Reading) => Math.max(0, reading.deadline - Date.now())
@@ -305,49 +385,98 @@ async function readEmail(deps: ExtractionDeps, email: repository.DocumentRow): P
   } catch (error) {
     throw new UnreadableDocumentError(`The email cannot be read (${error instanceof Error ? error.message : String(error)}).`)
   }
+  // Images embedded in the HTML body (logos, signatures) are part of the message, not records.
+  const files = parsed.attachments.flatMap((attachment, index) =>
+    attachment.related
+      ? []
+      : [
+          {
+            filename: cleanFilename(attachment.filename || `attachment-${index + 1}`),
+            content: attachment.content,
+            declaredType: attachment.contentType,
+          },
+        ],
+  )
+  return textPages(emailText(parsed, await keepAttachments(deps, email, files)))
+}
+
+interface AttachedFile {
+  filename: string
+  content: Buffer
+  /** What the message says it is (a MIME type), for the notes on a file that is not kept. */
+  declaredType: string
+}
+
+/**
+ * Keeps a message's attachments as documents of the same request, linked to it (the same bytes
+ * there already are reused), and answers a note on each: kept, or why not — not a type this
+ * service reads, past the attachments a message may have, or nested deeper than
+ * MAX_ATTACHMENT_NESTING. The new documents are queued to be read in turn.
+ */
+async function keepAttachments(deps: ExtractionDeps, message: repository.DocumentRow, files: AttachedFile[]): Promise<string[]> {
+  const depth = await nestingDepth(deps, message)
+  const { maxAttachments } = deps.config.inbound
   const notes: string[] = []
   const children: string[] = []
-  for (const [index, attachment] of parsed.attachments.entries()) {
-    // Images embedded in the HTML body (logos, signatures) are part of the message, not records.
-    if (attachment.related) continue
-    const filename = cleanFilename(attachment.filename || `attachment-${index + 1}`)
-    const type = detectFileType(attachment.content.subarray(0, SNIFF_BYTES))
+  let kept = 0
+  for (const file of files) {
+    const type = detectFileType(file.content.subarray(0, SNIFF_BYTES))
     if (!type) {
-      notes.push(`${filename} (${attachment.contentType}; not kept: not a type this service reads)`)
+      notes.push(`${file.filename} (${file.declaredType}; not kept: not a type this service reads)`)
       continue
     }
-    const child = await storeAttachment(deps, email, attachment, filename, type)
+    const described = `${file.filename} (${FILE_TYPES[type].mimeType}, ${file.content.length} bytes`
+    if (depth >= MAX_ATTACHMENT_NESTING) {
+      notes.push(`${described}; not kept: attachments nested more than ${MAX_ATTACHMENT_NESTING} deep are not taken out)`)
+      continue
+    }
+    if (kept >= maxAttachments) {
+      notes.push(`${described}; not kept: past the limit of ${maxAttachments} attachments per message)`)
+      continue
+    }
+    kept += 1
+    const child = await storeAttachment(deps, message, file, type)
     if (child.created) children.push(child.row.id)
-    notes.push(`${filename} (${FILE_TYPES[type].mimeType}, ${attachment.size} bytes)`)
+    notes.push(`${described})`)
   }
   await deps.extractions.enqueue(children)
-  return textPages(emailText(parsed, notes))
+  return notes
+}
+
+/** How many messages a document is attached inside: 0 for one uploaded or received as it is. */
+async function nestingDepth(deps: ExtractionDeps, document: repository.DocumentRow): Promise<number> {
+  let depth = 0
+  let parentId = document.parentId
+  while (parentId !== null && depth <= MAX_ATTACHMENT_NESTING) {
+    depth += 1
+    parentId = (await repository.findDocument(deps.db, parentId))?.parentId ?? null
+  }
+  return depth
 }
 
 async function storeAttachment(
   deps: ExtractionDeps,
-  email: repository.DocumentRow,
-  attachment: Attachment,
-  filename: string,
-  type: keyof typeof FILE_TYPES,
+  message: repository.DocumentRow,
+  file: AttachedFile,
+  type: FileType,
 ): Promise<{ row: repository.DocumentRow; created: boolean }> {
-  const staged = await deps.storage.stage(Readable.from([attachment.content]), { maxBytes: deps.config.maxUploadBytes })
+  const staged = await deps.storage.stage(Readable.from([file.content]), { maxBytes: deps.config.maxUploadBytes })
   try {
     return await withCleanupOnFailure(deps, [staged.sha256], async (tx) => {
       await staged.commit()
       return repository.insertOrFindDocument(tx, {
-        requestId: email.requestId,
-        parentId: email.id,
-        source: email.source,
-        messageId: email.messageId,
-        uploadedBy: email.uploadedBy,
-        title: filename,
-        kind: email.kind,
-        filename,
+        requestId: message.requestId,
+        parentId: message.id,
+        source: message.source,
+        messageId: message.messageId,
+        uploadedBy: message.uploadedBy,
+        title: file.filename,
+        kind: message.kind,
+        filename: file.filename,
         mimeType: FILE_TYPES[type].mimeType,
         size: staged.size,
         sha256: staged.sha256,
-        receivedAt: email.receivedAt,
+        receivedAt: message.receivedAt,
       })
     })
   } finally {
@@ -358,7 +487,7 @@ async function storeAttachment(
 function emailText(parsed: ParsedMail, attachments: string[]): string {
   const addresses = (value: AddressObject | AddressObject[] | undefined) =>
     (Array.isArray(value) ? value : value ? [value] : []).map((object) => object.text).join(', ')
-  const header = [
+  const header: [string, string][] = [
     ['From', addresses(parsed.from)],
     ['To', addresses(parsed.to)],
     ['Cc', addresses(parsed.cc)],
@@ -366,9 +495,13 @@ function emailText(parsed: ParsedMail, attachments: string[]): string {
     ['Subject', parsed.subject ?? ''],
     ['Attachments', attachments.join('; ')],
   ]
-    .filter(([, value]) => value !== '')
-    .map(([name, value]) => `${name}: ${value}`)
-  return `${header.join('\n')}\n\n${parsed.text ?? ''}`
+  return messageText(header, parsed.text ?? '')
+}
+
+/** A message as text: its header fields that have a value, a blank line, its body. */
+function messageText(header: [string, string][], body: string): string {
+  const lines = header.filter(([, value]) => value !== '').map(([name, value]) => `${name}: ${value}`)
+  return `${lines.join('\n')}\n\n${body}`
 }
 
 /** UTF-8, or Windows-1252 for the older files that are not (what "plain text" from an office usually is). */

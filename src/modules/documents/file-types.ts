@@ -10,6 +10,10 @@ export const FILE_TYPES = {
   tiff: { mimeType: 'image/tiff', extension: 'tif' },
   email: { mimeType: 'message/rfc822', extension: 'eml' },
   text: { mimeType: 'text/plain', extension: 'txt' },
+  csv: { mimeType: 'text/csv', extension: 'csv' },
+  docx: { mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
+  xlsx: { mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extension: 'xlsx' },
+  msg: { mimeType: 'application/vnd.ms-outlook', extension: 'msg' },
 } as const
 
 export type FileType = keyof typeof FILE_TYPES
@@ -17,13 +21,18 @@ export type MimeType = (typeof FILE_TYPES)[FileType]['mimeType']
 
 export const MIME_TYPES = Object.values(FILE_TYPES).map((type) => type.mimeType) as [MimeType, ...MimeType[]]
 
-/** How many leading bytes `detectFileType` looks at. */
-export const SNIFF_BYTES = 8192
+/** How many leading bytes `detectFileType` looks at: enough for the first entries of a ZIP and an Outlook message's directory. */
+export const SNIFF_BYTES = 65_536
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 const JPEG = Buffer.from([0xff, 0xd8, 0xff])
 const TIFF_LITTLE = Buffer.from([0x49, 0x49, 0x2a, 0x00])
 const TIFF_BIG = Buffer.from([0x4d, 0x4d, 0x00, 0x2a])
+const ZIP_LOCAL_FILE = Buffer.from([0x50, 0x4b, 0x03, 0x04])
+// Compound File Binary (MS-CFB), the container of Outlook's .msg and of Office 97–2003 files.
+const COMPOUND_FILE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+// Streams only an Outlook item has (MS-OXMSG 2.2): property values and the property stream, named in UTF-16LE.
+const OUTLOOK_STREAMS = [Buffer.from('__substg1.0_', 'utf16le'), Buffer.from('__properties_version1.0', 'utf16le')]
 // PDF readers accept the header anywhere in the first 1024 bytes (ISO 32000-1, annex H.3).
 const PDF_HEADER_WITHIN = 1024
 
@@ -55,9 +64,81 @@ export function detectFileType(head: Buffer): FileType | null {
   if (head.subarray(0, JPEG.length).equals(JPEG)) return 'jpeg'
   const four = head.subarray(0, 4)
   if (four.equals(TIFF_LITTLE) || four.equals(TIFF_BIG)) return 'tiff'
+  if (four.equals(ZIP_LOCAL_FILE)) return officeZipType(head)
+  if (head.subarray(0, COMPOUND_FILE.length).equals(COMPOUND_FILE))
+    return OUTLOOK_STREAMS.some((name) => head.includes(name)) ? 'msg' : null
   const text = asText(head)
   if (text === null) return null
-  return looksLikeEmail(text) ? 'email' : 'text'
+  const cutShort = head.length >= SNIFF_BYTES
+  if (looksLikeEmail(text, cutShort)) return 'email'
+  return looksLikeCsv(text, cutShort) ? 'csv' : 'text'
+}
+
+/**
+ * A Word or Excel file (Office Open XML, ECMA-376 part 2) is a ZIP whose parts live under word/ or
+ * xl/. The names of the entries are read from their local headers in the sample: Office and
+ * LibreOffice write [Content_Types].xml, _rels and docProps (all small) before them. Anything else
+ * (an .odt, a .pptx, a plain ZIP) is null.
+ */
+function officeZipType(head: Buffer): 'docx' | 'xlsx' | null {
+  for (let at = head.indexOf(ZIP_LOCAL_FILE); at >= 0 && at + 30 <= head.length; at = head.indexOf(ZIP_LOCAL_FILE, at + 4)) {
+    const nameLength = head.readUInt16LE(at + 26)
+    const name = head.subarray(at + 30, at + 30 + nameLength).toString('latin1')
+    if (name.startsWith('word/')) return 'docx'
+    if (name.startsWith('xl/')) return 'xlsx'
+  }
+  return null
+}
+
+/** The separators a CSV file may use; tabs first, since tab-separated cells often hold commas. */
+const CSV_DELIMITERS = ['\t', ',', ';'] as const
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number]
+
+function looksLikeCsv(text: string, cutShort: boolean): boolean {
+  return csvDelimiterOf(text, cutShort) !== null
+}
+
+/**
+ * The separator of comma-, tab- or semicolon-separated values: the complete records of the sample
+ * (quoted fields may hold separators and line breaks) all have the same number of fields, at least
+ * two, with at least three records, or two records of three fields or more (prose seldom keeps that
+ * up line after line). Null when the text is not such a table.
+ */
+export function csvDelimiterOf(text: string, cutShort: boolean): CsvDelimiter | null {
+  const records = csvFieldCounts(text.replace(/^\uFEFF/, ''), cutShort)
+  if (records.length < 2) return null
+  return (
+    CSV_DELIMITERS.find((delimiter) => {
+      const counts = records.map((record) => record[delimiter])
+      const fields = counts[0]! + 1
+      return fields >= 2 && counts.every((count) => count === counts[0]) && (records.length >= 3 || fields >= 3)
+    }) ?? null
+  )
+}
+
+const CSV_SAMPLE_RECORDS = 50
+
+function csvFieldCounts(text: string, cutShort: boolean): Record<CsvDelimiter, number>[] {
+  const records: Record<CsvDelimiter, number>[] = []
+  let current = { '\t': 0, ',': 0, ';': 0 }
+  let quoted = false
+  let empty = true
+  for (let index = 0; index < text.length && records.length < CSV_SAMPLE_RECORDS; index++) {
+    const char = text[index]!
+    if (char === '"') quoted = !quoted
+    else if (!quoted && (char === '\t' || char === ',' || char === ';')) current[char] += 1
+    else if (!quoted && (char === '\n' || char === '\r')) {
+      if (char === '\r' && text[index + 1] === '\n') index += 1
+      if (!empty) records.push(current)
+      current = { '\t': 0, ',': 0, ';': 0 }
+      empty = true
+      continue
+    }
+    empty = false
+  }
+  // The last record counts only when the file ended there, not the sample.
+  if (!empty && !quoted && !cutShort && records.length < CSV_SAMPLE_RECORDS) records.push(current)
+  return records
 }
 
 /** The bytes as UTF-8 text, or null when they are binary: NULs, invalid UTF-8, or many control characters. */
@@ -90,7 +171,7 @@ function trimPartialCharacter(bytes: Buffer): Buffer {
 }
 
 /** Header lines (with continuations) up to a blank line, at least two of them, one a well-known field. */
-function looksLikeEmail(text: string): boolean {
+function looksLikeEmail(text: string, cutShort: boolean): boolean {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
   let fields = 0
   let known = false
@@ -103,7 +184,7 @@ function looksLikeEmail(text: string): boolean {
     if (EMAIL_FIELDS.has(match[1]!.toLowerCase())) known = true
   }
   // The sample ended inside the headers: a long header block still counts.
-  return fields >= 2 && known && text.length >= SNIFF_BYTES - 4
+  return fields >= 2 && known && cutShort
 }
 
 /**

@@ -2,8 +2,10 @@
 
 /** A page's text is cut here: PostgreSQL's tsvector holds at most 1 MB, and no real page comes near it. */
 export const MAX_PAGE_CHARS = 100_000
-/** A plain-text file has no pages; it is split into pieces about this long, at line breaks. */
+/** A plain-text file has no pages; it is split into pieces about this long, at line breaks. A long sheet of a spreadsheet too. */
 export const TEXT_PAGE_CHARS = 20_000
+/** Nor have Word documents, CSV tables and Outlook messages: theirs are pieces about this long, a printed page or so. */
+export const OFFICE_PAGE_CHARS = 3_000
 
 // Control characters other than tab and line feed. Search marks matches with \u0002 and \u0003,
 // so those must never occur in stored text.
@@ -27,15 +29,17 @@ export function cleanPageText(text: string): string {
   return cleaned.length > MAX_PAGE_CHARS ? cleaned.slice(0, MAX_PAGE_CHARS) : cleaned
 }
 
-/** A plain-text file's pages: its form feeds, if any, and pieces of at most about TEXT_PAGE_CHARS split at line breaks. */
-export function paginateText(text: string): string[] {
+/** A text's pages: its form feeds, if any, and pieces of at most about `pageChars` split at line breaks. */
+export function paginateText(text: string, pageChars = TEXT_PAGE_CHARS): string[] {
   const pages: string[] = []
   for (const section of text.replace(/\r\n?/g, '\n').split('\f')) {
     let rest = section
-    while (rest.length > TEXT_PAGE_CHARS) {
-      const window = rest.slice(0, TEXT_PAGE_CHARS)
-      const breakAt = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'))
-      const cut = breakAt > TEXT_PAGE_CHARS / 2 ? breakAt + 1 : TEXT_PAGE_CHARS
+    while (rest.length > pageChars) {
+      const window = rest.slice(0, pageChars)
+      // A line break, or else a space (a Word paragraph is one long line), or else anywhere.
+      const lineBreak = window.lastIndexOf('\n')
+      const space = window.lastIndexOf(' ')
+      const cut = lineBreak > pageChars / 2 ? lineBreak + 1 : space > pageChars / 2 ? space + 1 : pageChars
       pages.push(rest.slice(0, cut))
       rest = rest.slice(cut)
     }

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { detectFileType, emailSentAt, fileTypeOf, SNIFF_BYTES } from '../../../src/modules/documents/file-types.js'
+import { csvDelimiterOf, detectFileType, emailSentAt, fileTypeOf, SNIFF_BYTES } from '../../../src/modules/documents/file-types.js'
+import { makeDocx, makeMsg, makeXlsx, zip } from '../../helpers/office-files.js'
 
 const bytes = (...values: (number | string)[]) =>
   Buffer.concat(values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from([value]))))
@@ -23,7 +24,17 @@ t.test('types come from the first bytes', async (t) => {
     ['text with unknown headers only', Buffer.from('Foo: 1\nBar: 2\n\nbody'), 'text'],
     ['plain text', Buffer.from('Meeting notes, 4 March.\nThe chief signed the MOU.\f\nPage 2'), 'text'],
     ['UTF-8 text cut inside a character', Buffer.from('Łódź café').subarray(0, 3), 'text'],
-    ['ZIP (docx, xlsx)', bytes('PK', 3, 4, 20, 0), null],
+    ['a bare ZIP header', bytes('PK', 3, 4, 20, 0), null],
+    ['CSV', Buffer.from('date,address,officer\n2026-03-04,12 Elm St,Doe\n2026-03-05,"4 Oak Ave, Apt 2",Roe\n'), 'csv'],
+    ['CSV with a quoted line break, CRLF', Buffer.from('id;note\r\n1;"two\r\nlines"\r\n2;x\r\n'), 'csv'],
+    ['TSV of two records', Buffer.from('a\tb\tc\n1\t2\t3'), 'csv'],
+    ['prose with one comma on two lines', Buffer.from('Dear Records Officer,\nThank you, again.\n'), 'text'],
+    ['lines with different numbers of commas', Buffer.from('a,b,c\n1,2\n3,4,5,6\n'), 'text'],
+    [
+      'an Office 97 compound file that is no Outlook message (.doc)',
+      bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 'W\0o\0r\0d\0'),
+      null,
+    ],
     ['GIF', bytes('GIF89a', 1, 0, 1, 0, 0x80, 0, 0), null],
     ['UTF-16 text', Buffer.from('\ufeffnotes', 'utf16le'), null],
     ['invalid UTF-8', bytes(0xc3, 0x28, 'abc'), null],
@@ -34,14 +45,43 @@ t.test('types come from the first bytes', async (t) => {
 })
 
 t.test('a header block longer than the sample still counts as an email', async (t) => {
-  const received = Array.from({ length: 200 }, (_, index) => `Received: from relay${index}.example by mx.example`).join('\n')
+  const received = Array.from({ length: 2_000 }, (_, index) => `Received: from relay${index}.example by mx.example`).join('\n')
   const head = Buffer.from(`${received}\nFrom: a@b.example\n`).subarray(0, SNIFF_BYTES)
   t.equal(detectFileType(head), 'email')
+})
+
+t.test('Word, Excel and Outlook files are told by their contents, whatever they are called', async (t) => {
+  const head = (file: Buffer) => file.subarray(0, SNIFF_BYTES)
+  t.equal(detectFileType(head(makeDocx(['Posted by Jane Roe']))), 'docx')
+  t.equal(detectFileType(head(await makeXlsx({ Log: [['Date', 'Address']] }))), 'xlsx', 'as exceljs writes it')
+  t.equal(detectFileType(head(makeMsg({ subject: 'Footage request', body: 'Please send.' }))), 'msg')
+  t.equal(detectFileType(head(zip([{ name: 'ppt/presentation.xml', content: '<p/>' }]))), null, 'a PowerPoint file')
+  t.equal(
+    detectFileType(head(zip([{ name: 'mimetype', content: 'application/vnd.oasis.opendocument.text' }]))),
+    null,
+    'an OpenDocument file',
+  )
+  const docProps = Array.from({ length: 20 }, (_, index) => ({ name: `docProps/custom${index}.xml`, content: `<p>${index}</p>` }))
+  t.equal(
+    detectFileType(head(zip([...docProps, { name: 'word/document.xml', content: '<w:document/>' }]))),
+    'docx',
+    'word/ after other parts',
+  )
+})
+
+t.test('a CSV file’s separator', async (t) => {
+  t.equal(csvDelimiterOf('a,b\n1,2\n3,4\n', false), ',')
+  t.equal(csvDelimiterOf('a\tb, c\n1\t2, 3\n4\t5\n', false), '\t', 'tabs win over commas inside cells')
+  t.equal(csvDelimiterOf('a;b;c\n1;2;3', false), ';')
+  t.equal(csvDelimiterOf('a;b;c\n1;2;3', true), null, 'the last line of a cut sample does not count, and one record is too few')
+  t.equal(csvDelimiterOf('just one line, with a comma', false), null)
 })
 
 t.test('mime types map back to types', async (t) => {
   t.equal(fileTypeOf('application/pdf'), 'pdf')
   t.equal(fileTypeOf('message/rfc822'), 'email')
+  t.equal(fileTypeOf('application/vnd.ms-outlook'), 'msg')
+  t.equal(fileTypeOf('text/csv'), 'csv')
   t.equal(fileTypeOf('application/zip'), null)
 })
 
