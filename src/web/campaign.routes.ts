@@ -4,18 +4,27 @@ import type { AppContext } from '../context.js'
 import { SUBMISSION_CHANNELS } from '../db/schema/requests.js'
 import { InvalidInputError } from '../errors.js'
 import { signedIn } from '../http/access.js'
-import { campaignParams, createCampaignBody, submitCampaignBody } from '../modules/campaigns/campaigns.schemas.js'
-import { allTargets, createCampaign, getCampaign, holdCampaign, submitCampaign } from '../modules/campaigns/campaigns.service.js'
+import { campaignParams, createCampaignBody, submitCampaignBody, targetListQuery } from '../modules/campaigns/campaigns.schemas.js'
+import { createCampaign, getCampaign, holdCampaign, listTargets, submitCampaign } from '../modules/campaigns/campaigns.service.js'
 import { listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
+import { REQUEST_STATUSES } from '../modules/requests/request-status.js'
 import { mapLegend, mapStates, statusRows } from './campaign-page.js'
-import { csrfField, fieldErrors, letterFormFields, VARIABLE_PREFIX, variablesOf } from './form-fields.js'
+import { csrfField, fieldErrors, letterFormFields, optional, VARIABLE_PREFIX, variablesOf } from './form-fields.js'
 import { renderPage } from './render.js'
 import { stateOutlines, US_MAP_VIEW_BOX } from './us-map.js'
 
-const noticeQuery = z.object({
+/** Agencies listed on one campaign page; the filters and "next" link reach the rest. */
+const TARGETS_PER_PAGE = 100
+
+/** The campaign page's query: the notice after filing or holding, and the agency table's filters (the API's, blanks allowed). */
+const campaignPageQuery = z.object({
   filed: z.coerce.number().int().min(0).max(100_000).optional(),
   needsContact: z.coerce.number().int().min(0).max(100_000).optional(),
   held: z.coerce.number().int().min(0).max(100_000).optional(),
+  status: optional(targetListQuery.shape.status.unwrap()),
+  state: optional(targetListQuery.shape.state.unwrap()),
+  overdue: optional(z.enum(['true'])),
+  cursor: optional(targetListQuery.shape.cursor.unwrap()),
 })
 
 /** Campaign pages: start one from a form (/campaigns/new), follow one (/campaigns/{id}). Same services as /v1/campaigns. */
@@ -74,21 +83,43 @@ export const campaignPages =
 
     app.get('/campaigns/:id', {
       config: { access: 'public' },
-      schema: { hide: true, params: campaignParams, querystring: noticeQuery },
+      schema: { hide: true, params: campaignParams, querystring: campaignPageQuery },
       handler: async (request, reply) => {
+        const { status, state, overdue, cursor } = request.query
         const campaign = await getCampaign(ctx, request.user, request.params.id)
-        const targets = await allTargets(ctx, request.user, request.params.id)
+        const filters = { status, state, overdue: overdue === 'true' ? true : undefined }
+        const targets = await listTargets(ctx, request.user, request.params.id, { ...filters, cursor, limit: TARGETS_PER_PAGE })
         const jurisdictions = await listJurisdictions(ctx.db)
         const names = new Map(jurisdictions.map((jurisdiction) => [jurisdiction.code, jurisdiction.name]))
         const user = request.user
+        const filtered = Boolean(status || state || overdue)
+        const listUrl = (extra: Record<string, string>) => {
+          const query = new URLSearchParams({
+            ...(status ? { status } : {}),
+            ...(state ? { state } : {}),
+            ...(overdue ? { overdue } : {}),
+            ...extra,
+          })
+          return `/campaigns/${campaign.id}?${query.toString()}#agencies-heading`
+        }
         return renderPage(request, reply, 'campaign', {
           title: campaign.title,
           campaign,
           organizer: user !== null && (user.role === 'admin' || user.id === campaign.owner.id),
           statuses: statusRows(campaign),
-          byState: campaign.byState.map((state) => ({ ...state, name: names.get(state.state) ?? state.state })),
+          byState: campaign.byState.map((row) => ({ ...row, name: names.get(row.state) ?? row.state })),
           map: { viewBox: US_MAP_VIEW_BOX, states: mapStates(campaign, jurisdictions, stateOutlines()), legend: mapLegend() },
-          targets: targets.map((target) => ({ ...target, statusLabel: target.status.replaceAll('_', ' ') })),
+          targets: targets.items.map((target) => ({ ...target, statusLabel: target.status.replaceAll('_', ' ') })),
+          filters: {
+            status: status ?? '',
+            state: state ?? '',
+            overdue: overdue === 'true',
+            active: filtered,
+            continued: cursor !== undefined,
+            statuses: REQUEST_STATUSES.map((value) => ({ value, label: value.replaceAll('_', ' ') })),
+          },
+          nextUrl: targets.nextCursor ? listUrl({ cursor: targets.nextCursor }) : null,
+          firstUrl: cursor ? listUrl({}) : null,
           channels: SUBMISSION_CHANNELS.map((channel) => ({ value: channel, label: channel.replace('_', ' ') })),
           notice: { filed: request.query.filed ?? null, needsContact: request.query.needsContact ?? 0, held: request.query.held ?? null },
         })

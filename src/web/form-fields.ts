@@ -3,6 +3,9 @@ import { z } from 'zod'
 /** Every form posts its CSRF token; @fastify/csrf-protection checks it, the schema only bounds it. */
 export const csrfField = { _csrf: z.string().max(200).optional() }
 
+/** A form's empty input (an empty text box, a select's "any") is "not given". */
+export const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+
 /** A template variable's form field: `var_<name>`, so it cannot collide with the form's own fields. */
 export const VARIABLE_PREFIX = 'var_'
 

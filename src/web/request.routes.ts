@@ -12,7 +12,7 @@ import { canChange, findVisibleRequest } from '../modules/requests/request-acces
 import { EVENT_TYPES } from '../modules/requests/request-status.js'
 import { createEventBody } from '../modules/requests/requests.schemas.js'
 import { addEvent, listEvents, toRequest, updateRequest } from '../modules/requests/requests.service.js'
-import { csrfField } from './form-fields.js'
+import { csrfField, optional } from './form-fields.js'
 import { renderPage } from './render.js'
 import { mergeTimeline, nextAction, occurredAtOf } from './request-page.js'
 
@@ -23,8 +23,6 @@ const DOCUMENTS_SHOWN = 100
 
 const params = z.object({ id: z.uuid() })
 const dateField = z.iso.date('must be a date (YYYY-MM-DD)')
-/** A form's empty input is "not given". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
 
 const EVENT_LABELS: Record<string, string> = {
   created: 'Draft created',

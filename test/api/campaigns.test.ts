@@ -359,6 +359,45 @@ t.test('campaigns over HTTP', async (t) => {
     )
   })
 
+  t.test('the campaign page lists agencies a hundred at a time, filtered as the API filters', async (t) => {
+    const created = await call(organizer, 'POST', '/v1/campaigns', {
+      title: 'Ring partnership records — Illinois',
+      templateSlug: 'ring-partnership',
+      targets: { state: 'IL', ringPartner: true },
+    })
+    t.equal(created.statusCode, 201)
+    const { id, targetCount } = created.json()
+    t.ok(targetCount > 100, `${targetCount} agencies`)
+    const rows = (html: string) =>
+      html.split('<table id="targets">')[1]?.split('<tbody>')[1]?.split('</tbody>')[0]?.match(/<tr>/g)?.length ?? 0
+    const page = (query: string) => call(null, 'GET', `/campaigns/${id}${query}`)
+    const first = await page('')
+    t.equal(first.statusCode, 200)
+    t.equal(rows(first.body), 100, 'the first hundred')
+    const next = /href="([^"]+)" rel="next"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&')
+    t.ok(next, 'a link to the next hundred')
+    const second = await call(null, 'GET', next!)
+    t.equal(rows(second.body), targetCount - 100, 'the rest')
+    t.notMatch(second.body, /rel="next"/, 'no further page')
+    t.match(second.body, /First agencies/)
+    const firstNames = new Set([...first.body.matchAll(/href="\/agencies\/([0-9a-f-]{36})"/g)].map((match) => match[1]))
+    t.notOk(
+      [...second.body.matchAll(/href="\/agencies\/([0-9a-f-]{36})"/g)].some((match) => firstNames.has(match[1])),
+      'no agency on both pages',
+    )
+    const drafts = await page('?status=draft&state=IL&overdue=')
+    t.equal(rows(drafts.body), 100, 'blank filters are no filter')
+    t.equal(rows((await page('?status=fulfilled')).body), 0)
+    t.match((await page('?status=fulfilled')).body, /No agency of this campaign matches/)
+    t.equal(rows((await page('?state=WA')).body), 0, 'another state')
+    t.match(first.body, new RegExp(`href="/campaigns/${id}\\?status=draft#agencies-heading"`), 'each status count links to its agencies')
+    for (const bad of ['?status=lost', '?state=Illinois', '?overdue=maybe', `?cursor=${'x'.repeat(600)}`, '?cursor=not-a-cursor']) {
+      const refused = await page(bad)
+      t.equal(refused.statusCode, 400, bad)
+      t.match(refused.headers['content-type'], /^text\/html/, `${bad}: an error page`)
+    }
+  })
+
   t.test('bad input is answered with clear problems', async (t) => {
     const create = (payload: unknown, user: TestUser | null = organizer) => call(user, 'POST', '/v1/campaigns', payload)
     const base = { title: 'Bad', templateSlug: 'ring-partnership' }

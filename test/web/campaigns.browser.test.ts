@@ -101,6 +101,11 @@ if (!executablePath) {
     await expectAccessible(t, page, 'campaign page filed')
     await page.screenshot({ path: new URL('campaign.png', SCREENSHOTS).pathname, fullPage: true })
 
+    await page.getByLabel('Status').selectOption('fulfilled')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await page.waitForURL(/status=fulfilled/)
+    t.equal(await page.locator('#targets tbody tr').count(), 2, 'the agencies that answered')
+    await expectAccessible(t, page, 'campaign page filtered')
     await page.locator('#targets a', { hasText: 'fulfilled' }).first().click()
     await page.waitForURL(/\/requests\/[0-9a-f-]{36}$/)
     t.match(await page.locator('.status-box').textContent(), /fulfilled/)
