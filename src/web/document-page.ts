@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
-import { getDocument, getDocumentText } from '../modules/documents/documents.service.js'
+import { getDocument, getDocumentText, readyToPublish } from '../modules/documents/documents.service.js'
 import { similarDocuments } from '../modules/near-copies/near-copies.service.js'
 import { listRedactions, suggestRedactions } from '../modules/privacy/privacy.service.js'
 import { canChange, findVisibleRequest } from '../modules/requests/request-access.js'
@@ -90,6 +90,6 @@ async function reviewOf(ctx: AppContext, user: NonNullable<FastifyRequest['user'
     readable,
     suggestions: suggestions.items,
     redactions: redactions.items,
-    mayPublish: document.status !== 'processing' && (document.renditionStatus === 'ready' || document.renditionStatus === 'none'),
+    mayPublish: readyToPublish(document),
   }
 }

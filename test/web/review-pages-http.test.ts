@@ -140,6 +140,9 @@ t.test('accept one, add one by hand, publish once the public copy is ready, acce
   t.notMatch(pending.body, /<button type="submit">Publish<\/button>/, 'no publish button until the copy is ready')
   t.notMatch(pending.body, /Accept<span class="visually-hidden">: jane\.roe77/, 'an accepted suggestion leaves the list')
   t.match(pending.body, /Page 2: “Jane Roe”/)
+  const requestPage = await ownerSession.get(`/requests/${requestId}`)
+  t.match(requestPage.body, /awaiting review, not public · 2 redactions · public copy being prepared/)
+  t.notMatch(requestPage.body, /aria-label="Publish release\.pdf"/, 'nor on the request page')
   const early = await ownerSession.post(`/documents/${id}/publish`, { _csrf: csrfIn(pending.body) })
   t.equal(early.statusCode, 409)
   t.match(early.body, /<h1>Not ready yet<\/h1>[\s\S]*being prepared/)
@@ -157,6 +160,7 @@ t.test('accept one, add one by hand, publish once the public copy is ready, acce
   t.equal(published.statusCode, 303)
   t.equal(published.headers.location, `/documents/${id}?page=2#review`)
   t.equal((await app.inject({ method: 'GET', url: documentPage })).statusCode, 200, 'public now')
+  t.match((await ownerSession.get(`/requests/${requestId}`)).body, /aria-label="Unpublish release\.pdf"/)
 
   const all = await ownerSession.post(`/documents/${id}/redactions/accept-all`, { _csrf: csrfIn(ready.body) })
   t.equal(all.statusCode, 303)

@@ -67,6 +67,11 @@ function renditionStatusOf(row: repository.DocumentRow): 'none' | (typeof RENDIT
   return row.renditionStatus === 'ready' && row.redactionCount === 0 ? 'none' : row.renditionStatus
 }
 
+/** Whether setPublished would publish the document now: its text read, its public copy that of the latest redactions. Pages offer Publish only then. */
+export function readyToPublish(document: Pick<DocumentView, 'status' | 'renditionStatus'>): boolean {
+  return document.status !== 'processing' && (document.renditionStatus === 'ready' || document.renditionStatus === 'none')
+}
+
 /** A document whose public file is not the one its redactions call for yet (being made, or failed). */
 function requireCurrentRendition(row: repository.DocumentRow, what: string): void {
   if (row.renditionStatus === 'pending')
