@@ -15,7 +15,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
 # tesseract OCRs scanned pages (its English data comes with it); without it they wait for OCR.
-# poppler-utils' pdftoppm renders the pages of redacted copies.
+# poppler-utils: pdftoppm renders the redacted pages of redacted copies, pdfseparate/pdfunite copy the others.
 # prlimit, which bounds each tesseract run's memory, is util-linux's and in every Debian image.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils \

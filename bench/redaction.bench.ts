@@ -1,6 +1,6 @@
-// Redacting 10 spans over a 40-page text PDF (every page rendered by pdftoppm, the 10 redacted
-// ones painted, all put together by pdfkit) against pdftoppm alone rendering the same 40 pages at
-// the same resolution, in the same run. Target: ours ≤ 1.5 × bare.
+// Redacting 10 spans over a 40-page text PDF (the 10 redacted pages rendered by pdftoppm and
+// painted, the other 30 copied as they are, all put together by pdfunite) against pdftoppm alone
+// rendering the same 40 pages at the same resolution, in the same run. Target: ours ≤ 1.5 × bare.
 // Run: npm run bench -- redaction
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'

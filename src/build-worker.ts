@@ -5,6 +5,7 @@ import { createAccountHandlers } from './modules/accounts/account-emails.service
 import { createInboundHandlers } from './modules/correspondence/ingest.service.js'
 import { createDeliveryHandlers } from './modules/deliveries/deliveries.service.js'
 import { createExtractionHandlers } from './modules/documents/extraction.service.js'
+import { createRenditionHandlers } from './modules/privacy/privacy.service.js'
 import { loadEmailTemplates } from './modules/templates/email-templates.js'
 
 /**
@@ -18,5 +19,6 @@ export async function buildWorker(ctx: AppContext, mailer: Mailer): Promise<Runn
     extractions: createExtractionHandlers(ctx),
     accounts: createAccountHandlers({ ...ctx, mailer, emails }),
     inbound: createInboundHandlers(ctx),
+    renditions: createRenditionHandlers(ctx),
   })
 }

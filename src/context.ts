@@ -14,9 +14,11 @@ import {
   createDeliveryQueue,
   createExtractionQueue,
   createIngestQueue,
+  createRenditionQueue,
   type DeliveryQueue,
   type ExtractionQueue,
   type IngestQueue,
+  type RenditionQueue,
 } from './jobs/queues.js'
 import { createLogger } from './logger.js'
 import { type CoverageCache, createCoverageCache } from './modules/campaigns/coverage-cache.js'
@@ -41,6 +43,8 @@ export interface AppContext {
   accountEmails: AccountEmailQueue
   /** Hands raw messages the doors stored to the worker's ingest job. */
   ingests: IngestQueue
+  /** Asks the worker to burn a document's redactions into its public rendition. */
+  renditions: RenditionQueue
   /** Checks DKIM, SPF and DMARC of inbound mail (DNS lookups through its resolver). */
   mailAuth: MailAuthenticator
   storage: DocumentStorage
@@ -83,6 +87,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const extractions = createExtractionQueue(redis, { prefix: config.queuePrefix, attempts: config.extraction.maxAttempts }, logger)
   const accountEmails = createAccountEmailQueue(redis, config.queuePrefix, logger)
   const ingests = createIngestQueue(redis, { prefix: config.queuePrefix, attempts: config.inbound.maxAttempts }, logger)
+  const renditions = createRenditionQueue(redis, config.queuePrefix, logger)
   const storage = createLocalStorage(config.storageDir)
   storage.removeAbandoned(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.warn({ err: error }, 'could not clear abandoned uploads'))
   return {
@@ -97,6 +102,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     extractions,
     accountEmails,
     ingests,
+    renditions,
     mailAuth: createMailAuthenticator(overrides.dnsResolver),
     storage,
     ocr: createTesseractOcr({
@@ -108,7 +114,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     holidays,
     campaignCoverage: createCoverageCache(),
     async close() {
-      await Promise.all([deliveries.close(), extractions.close(), accountEmails.close(), ingests.close()]).catch(() => {})
+      await Promise.all([deliveries.close(), extractions.close(), accountEmails.close(), ingests.close(), renditions.close()]).catch(
+        () => {},
+      )
       redis.disconnect()
       await Promise.all([searchDatabase.close(), database.close()])
     },

@@ -7,6 +7,7 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   accounts: 'accounts',
   inbound: 'inbound',
+  renditions: 'renditions',
 } as const
 
 /** Why an account gets a token by email: a new sign-up, or a sign-up with an address that already has an account. */
@@ -20,6 +21,13 @@ export const JOBS = {
   extract: { queue: QUEUE_NAMES.extractions, name: 'extract-text', payload: z.object({ documentId: z.uuid() }) },
   /** Reads a stored raw message: parses, classifies, matches it to a request and records it; retried up to INBOUND_MAX_ATTEMPTS times. */
   ingest: { queue: QUEUE_NAMES.inbound, name: 'ingest', payload: z.object({ inboundMailId: z.uuid() }) },
+  /** Builds a document's public rendition for one version of its redactions (a newer version makes the job a no-op). */
+  render: {
+    queue: QUEUE_NAMES.renditions,
+    name: 'render-redacted',
+    payload: z.object({ documentId: z.uuid(), version: z.number().int().min(0) }),
+    attempts: 3,
+  },
   /** Every few seconds: enqueue deliveries that are due, ones whose worker died mid-send, and documents waiting for extraction. */
   sweep: { queue: QUEUE_NAMES.maintenance, name: 'sweep-due-deliveries', payload: z.object({}) },
   /** After a public sign-up: issues the account a token and emails it (the API never shows it). */
@@ -53,6 +61,15 @@ export function deliverJobId(deliveryId: string, sendAt: Date, attempts: number)
 /** One extraction job per document at a time: adding it again while it waits or runs is ignored. */
 export function extractJobId(documentId: string): string {
   return `extract-${documentId}`
+}
+
+/**
+ * One rendition job per version of a document's redactions: a change while a job runs adds a job
+ * of its own (BullMQ would ignore a second job under the running one's id), and reconciliation's
+ * add of the same version is ignored.
+ */
+export function renderJobId(documentId: string, version: number): string {
+  return `render-${documentId}-${version}`
 }
 
 /** One ingest job per stored message at a time: the door's add and reconciliation's add of the same row are one job. */

@@ -9,6 +9,7 @@ import {
   ingestJobId,
   JOBS,
   QUEUE_NAMES,
+  renderJobId,
   signInLinkJobId,
 } from './catalog.js'
 
@@ -134,6 +135,45 @@ export function createExtractionQueue(connection: Redis, options: { prefix: stri
     close: () => queue.close(),
   }
   return extractions
+}
+
+/** How the API asks the worker to build a document's public rendition after its redactions changed. */
+export interface RenditionQueue {
+  /** Never throws: a rendition not queued now stays pending in the database, and the worker's sweep queues it. */
+  enqueue(renditions: readonly { documentId: string; version: number }[]): Promise<void>
+  queue: Queue
+  close(): Promise<void>
+}
+
+const RENDITION_RETRY_DELAY_MS = 5_000
+
+export function createRenditionQueue(connection: Redis, prefix: string, logger: Logger): RenditionQueue {
+  const queue = new Queue(QUEUE_NAMES.renditions, { connection, prefix })
+  queue.on('error', (error) => logger.warn({ err: error }, 'rendition queue error'))
+  return {
+    queue,
+    async enqueue(renditions) {
+      if (renditions.length === 0) return
+      const jobs = renditions.map(({ documentId, version }) => ({
+        name: JOBS.render.name,
+        data: { documentId, version },
+        opts: {
+          jobId: renderJobId(documentId, version),
+          attempts: JOBS.render.attempts,
+          backoff: { type: 'exponential', delay: RENDITION_RETRY_DELAY_MS },
+          removeOnComplete: true,
+          // The row keeps the outcome; a failed job left under its id would swallow reconciliation's re-add.
+          removeOnFail: true,
+        },
+      }))
+      try {
+        await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS)
+      } catch (error) {
+        logger.warn({ err: error, count: renditions.length }, 'could not queue renditions now; the worker sweep will pick them up')
+      }
+    },
+    close: () => queue.close(),
+  }
 }
 
 /** How the doors hand a stored raw message to the worker. */

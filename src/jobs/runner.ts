@@ -46,11 +46,21 @@ export interface InboundHandlers {
   reconcile(): Promise<number>
 }
 
+export interface RenditionHandlers {
+  /** Builds the public rendition for this version of the document's redactions, if it is still the current one. */
+  render(documentId: string, version: number): Promise<void>
+  /** After the last attempt failed: marks that version's rendition failed with the reason. */
+  giveUp(documentId: string, version: number, reason: string): Promise<void>
+  /** Queues every rendition still pending (BullMQ ignores ones already queued); returns how many. */
+  reconcile(): Promise<number>
+}
+
 export interface WorkerHandlers {
   deliveries: DeliveryHandlers
   extractions: ExtractionHandlers
   accounts: AccountHandlers
   inbound: InboundHandlers
+  renditions: RenditionHandlers
 }
 
 export class EvictingRedisError extends Error {
@@ -74,7 +84,7 @@ export interface RunningWorker {
 }
 
 /**
- * Starts the delivery, extraction and maintenance workers, the sweep scheduler, a full
+ * Starts the delivery, extraction, rendition and maintenance workers, the sweep scheduler, a full
  * reconciliation, and a watch that redoes both when Redis comes back empty (flushed or restarted
  * without its data).
  */
@@ -158,21 +168,42 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
       )
       .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the inbound message failed'))
   })
+  const renditionWorker = new Worker(
+    QUEUE_NAMES.renditions,
+    async (job: Job) => {
+      const { documentId, version } = JOBS.render.payload.parse(job.data)
+      await handlers.renditions.render(documentId, version)
+    },
+    // One page image at a time is already most of a core (pdftoppm, deflate); the API keeps the other.
+    { connection: connection(), prefix, concurrency: 1, maxStalledCount: JOBS.render.attempts },
+  )
+  renditionWorker.on('failed', (job, error) => {
+    if (!job) return
+    job
+      .getState()
+      .then((state) => {
+        if (state !== 'failed') return
+        const { documentId, version } = JOBS.render.payload.parse(job.data)
+        return handlers.renditions.giveUp(documentId, version, error.message)
+      })
+      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the rendition failed'))
+  })
   const maintenanceWorker = new Worker(
     QUEUE_NAMES.maintenance,
     async (job: Job) => {
       if (job.name !== JOBS.sweep.name) throw new Error(`unknown maintenance job ${job.name}`)
-      const [deliveries, extractions, inbound, expiredSignInLinks] = await Promise.all([
+      const [deliveries, extractions, inbound, renditions, expiredSignInLinks] = await Promise.all([
         handlers.deliveries.sweep(),
         handlers.extractions.reconcile(),
         handlers.inbound.reconcile(),
+        handlers.renditions.reconcile(),
         handlers.accounts.forgetExpiredSignInLinks(),
       ])
-      return { deliveries, extractions, inbound, expiredSignInLinks }
+      return { deliveries, extractions, inbound, renditions, expiredSignInLinks }
     },
     { connection: connection(), prefix, concurrency: 1 },
   )
-  for (const worker of [deliveryWorker, extractionWorker, accountWorker, inboundWorker, maintenanceWorker]) {
+  for (const worker of [deliveryWorker, extractionWorker, accountWorker, inboundWorker, renditionWorker, maintenanceWorker]) {
     worker.on('failed', (job, error) => logger.error({ err: error, job: job?.id }, 'job failed'))
     worker.on('error', (error) => logger.warn({ err: error }, 'worker error'))
   }
@@ -183,13 +214,14 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
       { every: config.delivery.sweepIntervalSeconds * 1000 },
       { name: JOBS.sweep.name, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
     )
-    const [deliveries, extractions, inbound] = await Promise.all([
+    const [deliveries, extractions, inbound, renditions] = await Promise.all([
       handlers.deliveries.reconcile(),
       handlers.extractions.reconcile(),
       handlers.inbound.reconcile(),
+      handlers.renditions.reconcile(),
     ])
     await control.set(sentinelKey, new Date().toISOString())
-    logger.info({ reason, deliveries, extractions, inbound }, 'queues reconciled with the database')
+    logger.info({ reason, deliveries, extractions, inbound, renditions }, 'queues reconciled with the database')
   }
 
   try {
@@ -224,6 +256,7 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
         extractionWorker.close(),
         accountWorker.close(),
         inboundWorker.close(),
+        renditionWorker.close(),
         maintenanceWorker.close(),
       ])
       await maintenance.close()

@@ -10,14 +10,15 @@ import { agencyStatistics } from '../modules/agencies/agency-statistics.service.
 import { suggestionBody } from '../modules/agencies/agency-suggestions.schemas.js'
 import { suggestContacts } from '../modules/agencies/agency-suggestions.service.js'
 import { MIN_SAMPLE } from '../modules/agencies/response-statistics.js'
-import { getDocument, getDocumentText, listDocuments } from '../modules/documents/documents.service.js'
+import { listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
-import { compareDocuments, similarDocuments } from '../modules/near-copies/near-copies.service.js'
-import { canChange, findVisibleRequest } from '../modules/requests/request-access.js'
+import { compareDocuments } from '../modules/near-copies/near-copies.service.js'
+import { findVisibleRequest } from '../modules/requests/request-access.js'
 import { listAgencyRequests } from '../modules/requests/requests.service.js'
 import { searchQuery } from '../modules/search/search.schemas.js'
-import { markMatches, search } from '../modules/search/search.service.js'
+import { search } from '../modules/search/search.service.js'
 import { sideBySide } from './compare-rows.js'
+import { renderDocumentPage } from './document-page.js'
 import { csrfField } from './form-fields.js'
 import { markedParts } from './marked-text.js'
 import { renderPage } from './render.js'
@@ -135,42 +136,8 @@ export const publicPages =
         params: z.object({ id: z.uuid() }),
         querystring: z.object({ page: pageNumber(1_000_000), q: z.string().max(500).default('') }),
       },
-      handler: async (request, reply) => {
-        const { id } = request.params
-        const { page, q } = request.query
-        const document = await getDocument(ctx, request.user, id)
-        const { agency, request: owning } = await findVisibleRequest(ctx.db, request.user, document.requestId)
-        const pageCount = document.pageCount ?? 0
-        let parts: { text: string; marked: boolean }[] | null = null
-        if (document.status === 'ready' && pageCount > 0) {
-          const [text] = (await getDocumentText(ctx, request.user, id, page)).pages
-          const pageText = text?.text ?? ''
-          parts = q.trim() ? markedParts(await markMatches(ctx, pageText, q)) : [{ text: pageText, marked: false }]
-        }
-        const similar = await similarDocuments(ctx, request.user, id)
-        const pageUrl = (n: number) => `/documents/${id}?${new URLSearchParams(q.trim() ? { page: String(n), q } : { page: String(n) })}`
-        return renderPage(request, reply, 'document', {
-          title: pageCount > 1 ? `${document.title}, page ${page}` : document.title,
-          document: { ...document, pageCount },
-          agency: { id: agency.id, name: agency.name, state: agency.state },
-          page,
-          q,
-          parts,
-          fileUrl: `/v1/documents/${id}/file#page=${page}`,
-          mayChange: request.user !== null && canChange(request.user, owning),
-          previousUrl: page > 1 ? pageUrl(page - 1) : null,
-          nextUrl: page < pageCount ? pageUrl(page + 1) : null,
-          similar: {
-            total: similar.total,
-            otherAgencies: similar.otherAgencies,
-            items: similar.items.map((item) => ({
-              ...item,
-              percent: Math.floor(item.similarity * 100),
-              compareUrl: `/documents/${id}/compare/${item.documentId}`,
-            })),
-          },
-        })
-      },
+      handler: async (request, reply) =>
+        renderDocumentPage(ctx, request, reply, { id: request.params.id, page: request.query.page, q: request.query.q }),
     })
 
     app.get('/documents/:id/compare/:otherId', {

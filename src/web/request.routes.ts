@@ -7,7 +7,7 @@ import { signedIn } from '../http/access.js'
 import { listMessages, markMessagesRead } from '../modules/correspondence/correspondence.service.js'
 import { sendMessageBody } from '../modules/correspondence/outbound.schemas.js'
 import { sendMessage } from '../modules/correspondence/outbound.service.js'
-import { listDocuments, uploadDocuments } from '../modules/documents/documents.service.js'
+import { listDocuments, readyToPublish, uploadDocuments } from '../modules/documents/documents.service.js'
 import { canChange, findVisibleRequest } from '../modules/requests/request-access.js'
 import { EVENT_TYPES } from '../modules/requests/request-status.js'
 import { createEventBody } from '../modules/requests/requests.schemas.js'
@@ -126,6 +126,8 @@ export const requestPages =
             receivedOn: document.receivedAt.slice(0, 10),
             published: document.published,
             redactionCount: document.redactionCount,
+            renditionStatus: document.renditionStatus,
+            publishable: readyToPublish(document),
           })),
           eventTypes: view.allowedEvents.map((type) => ({ value: type, label: label(type) })),
           today: ctx.clock.now().toISOString().slice(0, 10),

@@ -123,6 +123,7 @@ t.test('suggested redactions, burned in, published', async (t) => {
     })
     t.equal(accepted.statusCode, 201, accepted.body)
     t.ok(accepted.json().items.length >= 5)
+    await eventually(async () => (await get(`/v1/documents/${id}`, owner)).json().renditionStatus === 'ready', 60_000, 'the redacted copy')
     t.equal((await app.inject({ method: 'POST', url: `/v1/documents/${id}/publish`, headers: owner.headers })).statusCode, 200)
 
     const document = (await get(`/v1/documents/${id}`)).json()
@@ -184,8 +185,10 @@ t.test('suggested redactions, burned in, published', async (t) => {
       (await app.inject({ method: 'DELETE', url: `/v1/documents/${id}/redactions/${manual.id}`, headers: owner.headers })).statusCode,
       404,
     )
-    t.equal((await get('/v1/search?q=quokkavan')).json().total, 1)
+    t.equal((await get('/v1/search?q=quokkavan')).json().total, 1, 'the public text changes at once')
     t.equal((await get(`/v1/documents/${id}`)).json().redactionCount, redactions.length - 1)
+    await eventually(async () => (await get(`/v1/documents/${id}`)).json().renditionStatus === 'ready', 60_000, 'the new redacted copy')
+    t.equal((await get(`/v1/documents/${id}/file`)).statusCode, 200)
 
     t.equal((await app.inject({ method: 'POST', url: `/v1/documents/${id}/unpublish`, headers: owner.headers })).statusCode, 200)
     t.equal((await get(`/v1/documents/${id}/file`)).statusCode, 404)

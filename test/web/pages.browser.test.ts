@@ -72,6 +72,18 @@ if (!executablePath) {
     'Private memo',
   )
 
+  // A release waiting for review: unpublished, with a resident's email and name in it.
+  const [release] = (
+    await upload(app, await newRequest(owner, 'private'), owner.headers, [
+      file(await makePdf(['Neighbors post. Posted by Jane Roe; write to jane.roe77@gmail.com about the video.']), 'release.pdf'),
+    ])
+  ).json().items
+  await eventually(
+    async () => (await app.inject({ method: 'GET', url: `/v1/documents/${release.id}`, headers: owner.headers })).json().status === 'ready',
+    90_000,
+    'extraction',
+  )
+
   /** Signs `page` in as `email` through the emailed link, from a page that asked for sign-in. */
   const signInWithEmailedLink = async (page: Page, email: string) => {
     await page.waitForURL(/\/login\?next=/)
@@ -246,6 +258,19 @@ if (!executablePath) {
       await expectAccessible(t, page, 'dashboard')
       t.ok((await page.getByRole('link', { name: /Ring/ }).count()) >= 2, 'every request of the owner is listed')
       await page.screenshot({ path: new URL('dashboard.png', SCREENSHOTS).pathname, fullPage: true })
+
+      // The review of a release: suggestions and forms pass axe; a redaction added by hand is listed.
+      await page.goto(`/documents/${release.id}`)
+      await page.getByRole('heading', { name: 'Suggested redactions' }).waitFor()
+      await expectAccessible(t, page, 'document review')
+      await page.screenshot({ path: new URL('review.png', SCREENSHOTS).pathname, fullPage: true })
+      await page.getByLabel(/^Text to black out/).fill('Jane Roe')
+      await page.getByLabel('Page', { exact: true }).fill('1')
+      await page.getByRole('button', { name: 'Add redaction' }).click()
+      await page.waitForURL(/#review$/)
+      t.match(await page.locator('#review').textContent(), /Page 1: “Jane Roe”/)
+      t.match(await page.locator('#rendition-status').textContent(), /Public copy: (being prepared|ready)/)
+      await expectAccessible(t, page, 'document review after a redaction')
 
       // The same session with JavaScript off: the request page's forms are plain HTML.
       const noScript = await browser.newContext({ baseURL: base, javaScriptEnabled: false, storageState: await context.storageState() })

@@ -117,6 +117,7 @@ t.test('the worker refuses a Redis that evicts keys', async (t) => {
     extractions: { extract: async () => {}, giveUp: async () => {}, reconcile: async () => 0, readWaitingForOcr: async () => 0 },
     accounts: { emailToken: async () => {}, emailSignInLink: async () => {}, forgetExpiredSignInLinks: async () => 0 },
     inbound: { ingest: async () => {}, giveUp: async () => {}, reconcile: async () => 0 },
+    renditions: { render: async () => {}, giveUp: async () => {}, reconcile: async () => 0 },
   }
   await t.rejects(startWorkers(ctx.config, pino({ level: 'silent' }), handlers), { name: 'EvictingRedisError', message: /allkeys-lru/ })
 })

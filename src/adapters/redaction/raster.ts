@@ -1,5 +1,6 @@
 // Page images for redacted renditions: poppler's `pdftoppm` renders PDF pages as PPM; boxes are
-// painted black into the pixels, which then go into the new PDF as they are, deflated.
+// painted black into the pixels, which then go into the new PDF as they are (gray when no pixel has
+// colour), deflated.
 import { execFile } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -18,10 +19,11 @@ export interface PageBox {
   bottom: number
 }
 
-/** 8-bit RGB pixels, row by row. */
-export interface RgbImage {
+/** 8-bit pixels, row by row: RGB (3 channels) or gray (1). */
+export interface PageImage {
   width: number
   height: number
+  channels: 1 | 3
   data: Buffer
 }
 
@@ -72,23 +74,37 @@ const hasPrlimit = () =>
   ))
 
 /** A binary PPM (P6, 8-bit) as pdftoppm writes it. */
-export async function readPpm(path: string): Promise<RgbImage> {
+export async function readPpm(path: string): Promise<PageImage> {
   const bytes = await readFile(path)
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 64).toString('latin1'))
   if (header?.[3] !== '255') throw new Error(`${path} is not an 8-bit binary PPM`)
   const width = Number(header[1])
   const height = Number(header[2])
-  return { width, height, data: bytes.subarray(header[0].length, header[0].length + width * height * 3) }
+  return { width, height, channels: 3, data: bytes.subarray(header[0].length, header[0].length + width * height * 3) }
+}
+
+/**
+ * The image in one channel when every pixel is a gray (text pages, most scans): a third of the
+ * bytes to deflate, which is most of the time a page takes. A page with any colour stays RGB.
+ */
+export function grayIfNeutral(image: PageImage): PageImage {
+  if (image.channels === 1) return image
+  const { data } = image
+  for (let at = 0; at < data.length; at += 3) if (data[at] !== data[at + 1] || data[at] !== data[at + 2]) return image
+  const gray = Buffer.allocUnsafe(data.length / 3)
+  for (let at = 0, out = 0; at < data.length; at += 3, out++) gray[out] = data[at]!
+  return { width: image.width, height: image.height, channels: 1, data: gray }
 }
 
 /** Paints each box solid black, grown by `padPixels` on every side. */
-export function paintBoxes(image: RgbImage, boxes: readonly PageBox[], padPixels: number): void {
+export function paintBoxes(image: PageImage, boxes: readonly PageBox[], padPixels: number): void {
   for (const box of boxes) {
     const left = clamp(Math.floor(box.left * image.width) - padPixels, image.width)
     const right = clamp(Math.ceil(box.right * image.width) + padPixels, image.width)
     const top = clamp(Math.floor(box.top * image.height) - padPixels, image.height)
     const bottom = clamp(Math.ceil(box.bottom * image.height) + padPixels, image.height)
-    for (let y = top; y < bottom; y++) image.data.fill(0, (y * image.width + left) * 3, (y * image.width + right) * 3)
+    const { width, channels } = image
+    for (let y = top; y < bottom; y++) image.data.fill(0, (y * width + left) * channels, (y * width + right) * channels)
   }
 }
 
@@ -98,6 +114,6 @@ const clamp = (value: number, max: number) => Math.min(max, Math.max(0, value))
  * The pixels deflated, as a PDF image's FlateDecode stream: deflate's run-length strategy at its
  * fastest level (pages are large and mostly white), in zlib's thread pool, off the main thread.
  */
-export function deflatePixels(image: RgbImage): Promise<Buffer> {
+export function deflatePixels(image: PageImage): Promise<Buffer> {
   return deflateAsync(image.data, { level: 1, strategy: constants.Z_RLE })
 }

@@ -1,22 +1,26 @@
-// The public rendition of a redacted document: every page rendered to an image by pdftoppm, the
-// redacted ones with black boxes painted into their pixels, put together as a new PDF by pdfkit.
+// The public rendition of a redacted document: the pages that carry redactions rendered to images
+// by pdftoppm with black boxes painted into their pixels, the others copied as they are (vector,
+// text and all: nothing on them is redacted), put back together in order by poppler's pdfunite.
 //
-// Every page is an image, redacted or not: pdfkit writes new PDFs and cannot carry a page over from
-// another one, and no text layer means nothing hidden under a box can be copied out. All pages are
-// rendered in one pdftoppm run (each run costs a third of a second to start); their pixels are
-// deflated side by side in zlib's thread pool and written as PDF image objects through pdfkit's
-// object API (its PNG reader copies a page image byte by byte, slower than rendering it); the
-// public text stays searchable through the page text.
+// pdfseparate splits the PDF into one file per page in one run; the redacted pages are united into
+// a small PDF that pdftoppm renders in one run (each run costs a third of a second to start, more
+// than a page takes to render); their pixels are deflated side by side in zlib's thread pool and
+// written as PDF image objects through pdfkit's object API (its PNG reader copies a page image byte
+// by byte, slower than rendering it), one image-only PDF a page, with no text layer under any box.
+// pdfunite keeps the pages only: not the original's metadata, outline or attachments.
+
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import PDFDocument from 'pdfkit'
 import type { Ocr } from '../ocr/ocr.js'
 import { letterFonts } from '../pdf/letter-fonts.js'
 import { ReadingLimitError } from '../reading-limits.js'
-import { deflatePixels, type PageBox, paintBoxes, readPpm, renderPages } from './raster.js'
-import { boxesOf, openPdfPages, type PlacedRun, runsFromTesseractTsv } from './text-boxes.js'
+import { deflatePixels, grayIfNeutral, type PageBox, paintBoxes, readPpm, renderPages } from './raster.js'
+import { boxesOf, openPdfPages, type PdfPages, type PlacedRun, runsFromTesseractTsv } from './text-boxes.js'
 
 export interface RenditionOptions {
   /** Resolution pages are rendered at, unless that would make a page larger than maxPagePixels. */
@@ -40,6 +44,8 @@ const ENCODERS = 4
 // Boxes grow by this much (in pixels at the rendering resolution) so antialiased edges go too.
 const PAD_PIXELS = 2
 
+const run = promisify(execFile)
+
 /** The PDF with each page's needles painted out. `needles` maps page numbers to the texts to take out there. */
 export async function buildRedactedPdf(
   pdf: Buffer,
@@ -57,59 +63,93 @@ export async function buildRedactedPdf(
       )
     const source = join(directory, 'source.pdf')
     await writeFile(source, pdf)
-    const plan: { page: number; dpi: number; size: { width: number; height: number } }[] = []
-    for (let page = 1; page <= pages.pageCount; page++) {
+    const redacted = [...needles.keys()].filter((page) => page >= 1 && page <= pages.pageCount).sort((a, b) => a - b)
+    const timeoutMs = () => {
+      const remaining = options.deadline - Date.now()
+      if (remaining <= 0) throw new ReadingLimitError('time', 'Making the redacted copy took longer than allowed.')
+      return remaining
+    }
+    const pageFile = (page: number) => join(directory, `page-${page}.pdf`)
+    // The redacted pages alone, so one pdftoppm run renders them and no other.
+    const subset = join(directory, 'redacted.pdf')
+    const split = (async () => {
+      await runPoppler('pdfseparate', [source, join(directory, 'page-%d.pdf')], timeoutMs())
+      if (redacted.length === 1) await writeFile(subset, await readFile(pageFile(redacted[0]!)))
+      else if (redacted.length > 1) await runPoppler('pdfunite', [...redacted.map(pageFile), subset], timeoutMs())
+    })()
+    // Placing the text (pdf.js, this thread) while poppler splits the file (its own processes).
+    const layers = new Map<number, { boxes: PageBox[]; missing: string[] }>()
+    try {
+      for (const page of redacted) layers.set(page, await textLayerBoxes(pages, page, needles.get(page) ?? []))
+    } finally {
+      await split
+    }
+    const plan: { page: number; index: number; dpi: number; size: { width: number; height: number } }[] = []
+    for (const [index, page] of redacted.entries()) {
       const size = await pages.size(page)
       const squareInches = (size.width / 72) * (size.height / 72)
       // A giant page is rendered coarser, never larger than maxPagePixels.
       const dpi = Math.max(1, Math.min(options.dpi, Math.floor(Math.sqrt(options.maxPagePixels / squareInches))))
-      plan.push({ page, dpi, size })
+      plan.push({ page, index: index + 1, dpi, size })
     }
     const images = new Map<number, string>()
     for (const group of consecutiveGroups(plan)) {
-      const remaining = options.deadline - Date.now()
-      if (remaining <= 0) throw new ReadingLimitError('time', 'Making the redacted copy took longer than allowed.')
-      const files = await renderPages(source, { first: group[0]!.page, last: group.at(-1)!.page, dpi: group[0]!.dpi }, directory, {
+      const files = await renderPages(subset, { first: group[0]!.index, last: group.at(-1)!.index, dpi: group[0]!.dpi }, directory, {
         memoryMb: options.memoryMb,
-        timeoutMs: remaining,
+        timeoutMs: timeoutMs(),
       })
       for (const [index, entry] of group.entries()) images.set(entry.page, files[index]!)
     }
     const notFound: Rendition['notFound'] = []
-    const encoded = await mapWithConcurrency(plan, ENCODERS, async (entry) => {
+    await mapWithConcurrency(plan, ENCODERS, async (entry) => {
       const file = images.get(entry.page)
       if (!file) throw new Error(`pdftoppm rendered no image of page ${entry.page}`)
-      const image = await readPpm(file)
-      const wanted = needles.get(entry.page) ?? []
-      if (wanted.length > 0) paintBoxes(image, await boxesFor(pages, entry.page, file, wanted, options, notFound), PAD_PIXELS)
-      return { width: image.width, height: image.height, pixels: await deflatePixels(image) }
+      const layer = layers.get(entry.page)!
+      const boxes = [...layer.boxes, ...(await ocrBoxes(entry.page, file, layer.missing, options, notFound))]
+      const image = grayIfNeutral(await readPpm(file))
+      paintBoxes(image, boxes, PAD_PIXELS)
+      const encoded = { width: image.width, height: image.height, channels: image.channels, pixels: await deflatePixels(image) }
+      await rm(file)
+      await writeFile(pageFile(entry.page), await imagePagePdf(`Page${entry.page}`, encoded, entry.size))
     })
-    const document = new PDFDocument({ autoFirstPage: false, info: { Title: 'Redacted copy', Producer: 'Ring Records' } })
-    const chunks: Buffer[] = []
-    document.on('data', (chunk: Buffer) => chunks.push(chunk))
-    const ended = new Promise((resolve) => document.on('end', resolve))
-    for (const [index, entry] of plan.entries()) {
-      document.addPage({ size: [entry.size.width, entry.size.height], margin: 0 })
-      placeImage(document, `Page${entry.page}`, encoded[index]!, entry.size)
-    }
-    document.end()
-    await ended
-    return { pdf: Buffer.concat(chunks), notFound }
+    const output = join(directory, 'redacted-copy.pdf')
+    const all = Array.from({ length: pages.pageCount }, (_, index) => pageFile(index + 1))
+    if (all.length === 1) await writeFile(output, await readFile(all[0]!))
+    else await runPoppler('pdfunite', [...all, output], timeoutMs())
+    return { pdf: await readFile(output), notFound }
   } finally {
     await pages.close()
     await rm(directory, { recursive: true, force: true })
   }
 }
 
-/** Boxes from the text layer; needles it does not hold are looked for in the pixels by OCR. */
-async function boxesFor(
-  pages: Awaited<ReturnType<typeof openPdfPages>>,
-  page: number,
-  imagePath: string,
-  needles: readonly string[],
-  options: RenditionOptions,
-  notFound: Rendition['notFound'],
-): Promise<PageBox[]> {
+/** Runs one of poppler's page tools (pdfseparate, pdfunite), killed at the time limit. */
+async function runPoppler(command: string, args: string[], timeoutMs: number): Promise<void> {
+  try {
+    await run(command, args, { timeout: Math.max(1, timeoutMs), killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 })
+  } catch (error) {
+    const failure = error as { killed?: boolean; signal?: string | null }
+    if (failure.killed || failure.signal === 'SIGKILL')
+      throw new ReadingLimitError('time', 'Making the redacted copy took longer than allowed.')
+    throw error
+  }
+}
+
+/** A one-page PDF of a page image, at the page's own size. */
+async function imagePagePdf(label: string, image: EncodedImage, size: { width: number; height: number }): Promise<Buffer> {
+  const document = new PDFDocument({ autoFirstPage: false, info: { Title: 'Redacted copy', Producer: 'Ring Records' } })
+  const chunks: Buffer[] = []
+  document.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const ended = new Promise((resolve) => document.on('end', resolve))
+  document.addPage({ size: [size.width, size.height], margin: 0 })
+  placeImage(document, label, image, size)
+  document.end()
+  await ended
+  return Buffer.concat(chunks)
+}
+
+/** Boxes from the text layer, and the needles it does not hold (scans): those are looked for by OCR. */
+async function textLayerBoxes(pages: PdfPages, page: number, needles: readonly string[]) {
   const layer = await pages.runs(page)
   const boxes: PageBox[] = []
   const missing: string[] = []
@@ -118,11 +158,23 @@ async function boxesFor(
     if (found.length > 0) boxes.push(...found)
     else missing.push(needle)
   }
-  if (missing.length === 0) return boxes
+  return { boxes, missing }
+}
+
+/** Boxes of needles in the page image, from tesseract's word boxes; the ones it does not find either go to notFound. */
+async function ocrBoxes(
+  page: number,
+  imagePath: string,
+  missing: readonly string[],
+  options: RenditionOptions,
+  notFound: Rendition['notFound'],
+): Promise<PageBox[]> {
+  if (missing.length === 0) return []
   let words: PlacedRun[] = []
   if (options.ocr && (await options.ocr.available())) {
     words = runsFromTesseractTsv(await options.ocr.wordBoxes(imagePath, Math.max(1, options.deadline - Date.now())))
   }
+  const boxes: PageBox[] = []
   for (const needle of missing) {
     const found = boxesOf(words, [needle])
     if (found.length > 0) boxes.push(...found)
@@ -131,12 +183,12 @@ async function boxesFor(
   return boxes
 }
 
-/** Runs of consecutive pages at one resolution: one pdftoppm run each (one in all, unless a page is giant). */
-function consecutiveGroups<T extends { page: number; dpi: number }>(plan: T[]): T[][] {
+/** Runs of consecutive pages of the redacted subset at one resolution: one pdftoppm run each (one in all, unless a page is giant). */
+function consecutiveGroups<T extends { index: number; dpi: number }>(plan: T[]): T[][] {
   const groups: T[][] = []
   for (const entry of plan) {
     const last = groups.at(-1)?.at(-1)
-    if (last && last.page === entry.page - 1 && last.dpi === entry.dpi) groups.at(-1)!.push(entry)
+    if (last && last.index === entry.index - 1 && last.dpi === entry.dpi) groups.at(-1)!.push(entry)
     else groups.push([entry])
   }
   return groups
@@ -148,20 +200,23 @@ interface PdfKitObjects {
   addContent(operators: string): void
 }
 
-/** Deflated RGB pixels as an image object covering the whole page (pdfkit's own page coordinates run top down). */
-function placeImage(
-  document: PDFKit.PDFDocument,
-  label: string,
-  image: { width: number; height: number; pixels: Buffer },
-  size: { width: number; height: number },
-): void {
+/** A page image's pixels, deflated. */
+interface EncodedImage {
+  width: number
+  height: number
+  channels: 1 | 3
+  pixels: Buffer
+}
+
+/** Deflated pixels as an image object covering the whole page (pdfkit's own page coordinates run top down). */
+function placeImage(document: PDFKit.PDFDocument, label: string, image: EncodedImage, size: { width: number; height: number }): void {
   const objects = document as unknown as PdfKitObjects
   const object = objects.ref({
     Type: 'XObject',
     Subtype: 'Image',
     Width: image.width,
     Height: image.height,
-    ColorSpace: 'DeviceRGB',
+    ColorSpace: image.channels === 1 ? 'DeviceGray' : 'DeviceRGB',
     BitsPerComponent: 8,
     Filter: 'FlateDecode',
   })

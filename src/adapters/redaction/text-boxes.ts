@@ -26,6 +26,8 @@ interface ProportionalFont {
   layout(text: string): { positions: { xAdvance: number }[] }
 }
 let proportional: ProportionalFont | undefined
+// Laying out a character is the slow part of placing a page's text; pages repeat few characters.
+const advanceCache = new Map<string, number>()
 
 function characterEdges(text: string, monospace: boolean): number[] {
   const characters = [...text]
@@ -35,7 +37,11 @@ function characterEdges(text: string, monospace: boolean): number[] {
     proportional ??= fontkit.create(readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')))
     // One advance per UTF-16 unit, as offsets into the text count them.
     for (const character of characters) {
-      const advance = proportional.layout(character).positions.reduce((sum, position) => sum + position.xAdvance, 0) || 1
+      let advance = advanceCache.get(character)
+      if (advance === undefined) {
+        advance = proportional.layout(character).positions.reduce((sum, position) => sum + position.xAdvance, 0) || 1
+        advanceCache.set(character, advance)
+      }
       advances.push(advance, ...Array(character.length - 1).fill(0))
     }
   }

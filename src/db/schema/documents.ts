@@ -9,6 +9,8 @@ export const DOCUMENT_KINDS = ['agreement', 'correspondence', 'invoice', 'record
 export const DOCUMENT_STATUSES = ['processing', 'ready', 'failed'] as const
 /** upload: sent by the requester; email: an attachment of a message the agency sent. */
 export const DOCUMENT_SOURCES = ['upload', 'email'] as const
+/** The public rendition against the redactions: ready (built for the current ones), pending (the worker is building it), failed. */
+export const RENDITION_STATUSES = ['ready', 'pending', 'failed'] as const
 
 /**
  * A file an agency sent back, attached to a request. The bytes live in storage under their SHA-256;
@@ -54,6 +56,11 @@ export const documents = pgTable(
     renditionSha256: text('rendition_sha256'),
     renditionSize: bigint('rendition_size', { mode: 'number' }),
     redactionCount: integer('redaction_count').notNull().default(0),
+    /** Bumped by every change of the redactions; the rendition job builds for one version and keeps its result only if it is still current. */
+    redactionsVersion: integer('redactions_version').notNull().default(0),
+    renditionStatus: text('rendition_status', { enum: RENDITION_STATUSES }).notNull().default('ready'),
+    /** Why the rendition of the current redactions could not be made (a text not found in the page image, a limit). */
+    renditionError: text('rendition_error'),
     /** The pages that carry redactions, in order: the note shown to the public. */
     redactedPages: integer('redacted_pages').array().notNull().default(sql`'{}'::integer[]`),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
@@ -71,5 +78,7 @@ export const documents = pgTable(
     check('documents_status_check', sql.raw(`status in (${inList(DOCUMENT_STATUSES)})`)),
     check('documents_sha256_check', sql`sha256 ~ '^[0-9a-f]{64}$'`),
     index('documents_rendition_sha256_idx').on(table.renditionSha256),
+    index('documents_rendition_pending_idx').on(table.updatedAt).where(sql`rendition_status = 'pending'`),
+    check('documents_rendition_status_check', sql.raw(`rendition_status in (${inList(RENDITION_STATUSES)})`)),
   ],
 )

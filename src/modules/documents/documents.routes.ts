@@ -122,6 +122,8 @@ export const documentRoutes =
         tags: ['documents'],
         summary:
           'The file anyone allowed may see: the redacted rendition (a PDF; for a text, email, Word, Excel or CSV file, a PDF of its public text) when the document has redactions, else the original (304 to an If-None-Match naming its ETag, while the caller may still see it)',
+        description:
+          'While the redacted copy of the latest redactions is being made (renditionStatus "pending") or could not be made ("failed"), answers 409 (rendition-pending, rendition-failed): an older copy would show what was just redacted.',
         params: documentParams,
         response: {
           200: z.any().describe('The file, with its detected type'),
@@ -190,6 +192,9 @@ export const documentRoutes =
           summary: published
             ? 'Publish a reviewed document: public once its request is public (requester or admin)'
             : 'Take a document back from the public (requester or admin)',
+          description: published
+            ? 'Refused with 409 while the text is still being read (not-ready) or the redacted copy of the latest redactions is being made (rendition-pending) or could not be made (rendition-failed): what is published is what the requester previewed. Publish again once renditionStatus is "ready" (or "none").'
+            : undefined,
           params: documentParams,
           response: { 200: documentSchema, ...problemResponses },
         },

@@ -52,6 +52,12 @@ export const documentSchema = z
     publishedAt: z.string().nullable(),
     redactionCount: z.number().int().describe('Redactions burned into the public file and taken out of the public text'),
     redactedPages: z.array(z.number().int()).describe('The pages that carry redactions'),
+    renditionStatus: z
+      .enum(['none', 'pending', 'ready', 'failed'])
+      .describe(
+        'The public file against the redactions: "none" (no redactions; the original is the public file), "pending" (the worker is burning the latest redactions in; /file and publishing answer 409 until it is done, usually within a minute), "ready", "failed" (see renditionError)',
+      ),
+    renditionError: z.string().nullable().describe('Why the redacted copy could not be made, when renditionStatus is "failed"'),
     createdAt: z.string(),
   })
   .meta({ id: 'Document' })

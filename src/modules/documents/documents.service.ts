@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { type DocumentStorage, FileTooLargeError, type StagedFile } from '../../adapters/storage/storage.js'
 import type { AppContext } from '../../context.js'
 import type { Transaction } from '../../db/client.js'
+import type { RENDITION_STATUSES } from '../../db/schema/documents.js'
 import {
   ConflictError,
   DomainError,
@@ -53,11 +54,34 @@ export function toDocument(row: repository.DocumentRow) {
     publishedAt: row.publishedAt?.toISOString() ?? null,
     redactionCount: row.redactionCount,
     redactedPages: row.redactedPages,
+    renditionStatus: renditionStatusOf(row),
+    renditionError: row.renditionStatus === 'failed' ? row.renditionError : null,
     createdAt: row.createdAt.toISOString(),
   }
 }
 
 export type DocumentView = ReturnType<typeof toDocument>
+
+/** none: no redactions, the original is the public file; else the redacted rendition's state. */
+function renditionStatusOf(row: repository.DocumentRow): 'none' | (typeof RENDITION_STATUSES)[number] {
+  return row.renditionStatus === 'ready' && row.redactionCount === 0 ? 'none' : row.renditionStatus
+}
+
+/** Whether setPublished would publish the document now: its text read, its public copy that of the latest redactions. Pages offer Publish only then. */
+export function readyToPublish(document: Pick<DocumentView, 'status' | 'renditionStatus'>): boolean {
+  return document.status !== 'processing' && (document.renditionStatus === 'ready' || document.renditionStatus === 'none')
+}
+
+/** A document whose public file is not the one its redactions call for yet (being made, or failed). */
+function requireCurrentRendition(row: repository.DocumentRow, what: string): void {
+  if (row.renditionStatus === 'pending')
+    throw new ConflictError(
+      'rendition-pending',
+      `The redacted copy is being prepared with the latest redactions; ${what} once it is ready (renditionStatus "ready"), usually within a minute.`,
+    )
+  if (row.renditionStatus === 'failed')
+    throw new ConflictError('rendition-failed', `The redacted copy could not be made: ${row.renditionError ?? 'unknown reason'}`)
+}
 
 interface StagedUpload {
   file: StagedFile
@@ -246,13 +270,15 @@ export async function findChangeableDocument(deps: Pick<DocumentDeps, 'db'>, use
 
 /**
  * Makes a reviewed document public (it shows to everyone once its request is public and filed), or
- * takes it back. A document still being read or redacted cannot be published: its public text and
- * rendition are not final yet.
+ * takes it back. A document still being read, or whose redacted copy is still being made (or could
+ * not be), cannot be published (409): its public text and rendition are not final yet. Publishing
+ * is refused rather than deferred: the requester publishes what they previewed, not a later copy.
  */
 export async function setPublished(deps: DocumentDeps, user: AuthUser, id: string, published: boolean): Promise<DocumentView> {
   const { row } = await findChangeableDocument(deps, user, id)
   if (published && row.status === 'processing')
     throw new ConflictError('not-ready', 'The document is still being read; publish it once its text is ready and reviewed.')
+  if (published) requireCurrentRendition(row, 'publish it')
   const updated = await repository.setPublishedAt(deps.db, id, published ? deps.clock.now() : null)
   return toDocument(updated ?? row)
 }
@@ -291,6 +317,8 @@ export async function getDocumentText(deps: DocumentDeps, user: AuthUser | null,
  */
 export async function openDocumentFile(deps: DocumentDeps, user: AuthUser | null, id: string, ifNoneMatch?: string) {
   const { row, request } = await findVisibleDocument(deps, user, id)
+  // A rendition older than the redactions would show what was just redacted: nothing is served until the new one is ready.
+  requireCurrentRendition(row, 'open it')
   const file = publicFileOf(row)
   const etag = `"${file.sha256}"`
   const stream = ifNoneMatchHolds(ifNoneMatch, etag) ? null : await deps.storage.open(file.sha256)

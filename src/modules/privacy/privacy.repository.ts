@@ -74,25 +74,72 @@ export async function setPublicTexts(
   }
 }
 
-export async function setRendition(
+/**
+ * Records a change of the redactions: the public note (count, pages) and a new version, whose
+ * rendition is pending (or, with no redaction left, the original itself, ready at once). Answers
+ * the new version.
+ */
+export async function recordRedactionChange(
   db: Executor,
   documentId: string,
-  rendition: { sha256: string; size: number } | null,
   redactionCount: number,
   redactedPages: number[],
-): Promise<string | null> {
-  const [before] = await db.select({ sha256: documents.renditionSha256 }).from(documents).where(eq(documents.id, documentId)).for('update')
+): Promise<number> {
+  const [row] = await db
+    .update(documents)
+    .set({
+      redactionCount,
+      redactedPages,
+      redactionsVersion: sql`${documents.redactionsVersion} + 1`,
+      renditionStatus: redactionCount === 0 ? 'ready' : 'pending',
+      renditionError: null,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(documents.id, documentId))
+    .returning({ version: documents.redactionsVersion })
+  return row!.version
+}
+
+/** The document's redactions version and rendition, read under a row lock. */
+export async function lockRendition(db: Executor, documentId: string) {
+  const [row] = await db
+    .select({ version: documents.redactionsVersion, status: documents.renditionStatus, sha256: documents.renditionSha256 })
+    .from(documents)
+    .where(eq(documents.id, documentId))
+    .for('update')
+  return row ?? null
+}
+
+/** Puts a rendition (null: none, the original is the public file) in place as ready. */
+export async function setRendition(db: Executor, documentId: string, rendition: { sha256: string; size: number } | null): Promise<void> {
   await db
     .update(documents)
     .set({
       renditionSha256: rendition?.sha256 ?? null,
       renditionSize: rendition?.size ?? null,
-      redactionCount,
-      redactedPages,
+      renditionStatus: 'ready',
+      renditionError: null,
       updatedAt: sql`now()`,
     })
     .where(eq(documents.id, documentId))
-  return before?.sha256 ?? null
+}
+
+/** Marks the rendition of a version failed, unless the redactions have changed since. */
+export async function failRendition(db: Executor, documentId: string, version: number, reason: string): Promise<void> {
+  await db
+    .update(documents)
+    .set({ renditionStatus: 'failed', renditionError: reason, updatedAt: sql`now()` })
+    .where(and(eq(documents.id, documentId), eq(documents.redactionsVersion, version), eq(documents.renditionStatus, 'pending')))
+}
+
+/** Documents whose rendition waits to be built, oldest change first. */
+export async function pendingRenditions(db: Executor, limit: number): Promise<{ documentId: string; version: number }[]> {
+  return db
+    .select({ documentId: documents.id, version: documents.redactionsVersion })
+    .from(documents)
+    .where(eq(documents.renditionStatus, 'pending'))
+    .orderBy(asc(documents.updatedAt))
+    .limit(limit)
 }
 
 /** Serialises redaction changes of one document: each rebuild sees the previous one's result. */

@@ -40,7 +40,7 @@ export const privacyRoutes =
         summary:
           'Redact texts on pages: burned into the public file’s pixels and taken out of the public text and search (requester or admin)',
         description:
-          'Each item takes every occurrence of its text on its page out of the public rendition. Answers every redaction of the document. A text not on its page is refused (422), with the others.',
+          'Each item takes every occurrence of its text on its page out of the public text and search at once, and out of the public file once the worker has burned it in: until then the document\'s renditionStatus is "pending", and its /file and publishing answer 409 (usually for well under a minute). Answers every redaction of the document. A text not on its page is refused (422), with the others.',
         params: documentParams,
         body: addRedactionsBody,
         response: { 201: redactionListSchema, ...problemResponses },

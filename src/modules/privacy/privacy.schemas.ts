@@ -29,19 +29,18 @@ export const redactionSchema = z
 
 export const redactionListSchema = z.object({ items: z.array(redactionSchema) })
 
+/** A redaction's page and text, as the API and the review form take them. */
+export const redactionPage = z.number().int('must be a whole page number').min(1, 'must be a page number, 1 or more').max(1_000_000)
+export const redactionText = z
+  .string()
+  .trim()
+  .min(2, 'must be at least 2 characters')
+  .max(MAX_REDACTION_LENGTH, `must be at most ${MAX_REDACTION_LENGTH} characters`)
+  .refine((text) => !text.includes('\u0000'), 'must not contain NUL')
+
 export const addRedactionsBody = z.strictObject({
   items: z
-    .array(
-      z.strictObject({
-        page: z.number().int().min(1).max(1_000_000),
-        text: z
-          .string()
-          .trim()
-          .min(2, 'must be at least 2 characters')
-          .max(MAX_REDACTION_LENGTH)
-          .refine((text) => !text.includes('\u0000'), 'must not contain NUL'),
-      }),
-    )
+    .array(z.strictObject({ page: redactionPage, text: redactionText }))
     .min(1)
     .max(MAX_REDACTIONS_PER_CALL),
 })

@@ -2,9 +2,11 @@ import { Readable } from 'node:stream'
 import { ReadingLimitError } from '../../adapters/reading-limits.js'
 import { buildRedactedPdf, imageAsPdf, textAsPdf } from '../../adapters/redaction/redacted-pdf.js'
 import type { AppContext } from '../../context.js'
+import type { Transaction } from '../../db/client.js'
 import { ConflictError, type FieldError, NotFoundError, RuleViolationError } from '../../errors.js'
+import type { RenditionHandlers } from '../../jobs/runner.js'
 import type { AuthUser } from '../accounts/accounts.service.js'
-import type { DocumentRow } from '../documents/documents.repository.js'
+import { type DocumentRow, findDocument } from '../documents/documents.repository.js'
 import {
   type DocumentDeps,
   findChangeableDocument,
@@ -17,7 +19,7 @@ import { contextOf, detectPii } from './pii-detectors.js'
 import * as repository from './privacy.repository.js'
 import { needlePattern, redactText } from './redact-text.js'
 
-export type PrivacyDeps = DocumentDeps & Pick<AppContext, 'ocr'>
+export type PrivacyDeps = DocumentDeps & Pick<AppContext, 'ocr' | 'renditions'>
 
 function toRedaction(row: repository.RedactionRow) {
   return { id: row.id, page: row.page, text: row.text, createdAt: row.createdAt.toISOString() }
@@ -52,8 +54,9 @@ export async function listRedactions(deps: PrivacyDeps, user: AuthUser, id: stri
 }
 
 /**
- * Adds redactions (each: every occurrence of a text on a page) and rebuilds the public text and
- * file. Each text must occur on its page; one that does not is refused with the rest (422).
+ * Adds redactions (each: every occurrence of a text on a page) and takes them out of the public
+ * text at once; the worker then burns them into the public file (renditionStatus "pending" until
+ * it is ready). Each text must occur on its page; one that does not is refused with the rest (422).
  */
 export async function addRedactions(deps: PrivacyDeps, user: AuthUser, id: string, items: readonly { page: number; text: string }[]) {
   const { row } = await findChangeableDocument(deps, user, id)
@@ -68,69 +71,126 @@ export async function addRedactions(deps: PrivacyDeps, user: AuthUser, id: strin
       errors.push({ path: `body.items.${index}.text`, message: `does not occur on page ${item.page}` })
   })
   if (errors.length > 0) throw new RuleViolationError('Some redactions name text that is not on their page.', errors)
-  await rebuild(deps, row, { add: items, by: user.id })
+  await changeRedactions(deps, row.id, (tx) => repository.insertRedactions(tx, row.id, user.id, items))
   return listRedactions(deps, user, id)
 }
 
 export async function removeRedaction(deps: PrivacyDeps, user: AuthUser, id: string, redactionId: string): Promise<void> {
-  const { row } = await findChangeableDocument(deps, user, id)
-  const current = await repository.listRedactions(deps.db, id)
-  if (!current.some((redaction) => redaction.id === redactionId)) throw new NotFoundError('Redaction', redactionId)
-  await rebuild(deps, row, { remove: redactionId })
+  await findChangeableDocument(deps, user, id)
+  await changeRedactions(deps, id, async (tx) => {
+    if (!(await repository.deleteRedaction(tx, id, redactionId))) throw new NotFoundError('Redaction', redactionId)
+  })
 }
 
-type Change = { add: readonly { page: number; text: string }[]; by: string } | { remove: string }
-
-/**
- * Makes the public text and the public file agree with the redactions now recorded. The file is
- * built first; then, in one transaction, the page texts, the file and the counts change together,
- * so the public never sees redacted text beside an unredacted file, or the reverse.
- */
-async function rebuild(deps: PrivacyDeps, row: DocumentRow, change: Change) {
-  const current = await repository.listRedactions(deps.db, row.id)
-  const redactions = 'remove' in change ? current.filter((redaction) => redaction.id !== change.remove) : [...current, ...change.add]
-  const originals = await repository.originalPages(deps.db, row.id)
+/** Each page's texts to take out, from the redactions. */
+function needlesOf(redactions: readonly { page: number; text: string }[]): Map<number, string[]> {
   const needles = new Map<number, string[]>()
   for (const redaction of redactions) needles.set(redaction.page, [...new Set([...(needles.get(redaction.page) ?? []), redaction.text])])
-  const pages = originals.map((page) => ({
+  return needles
+}
+
+/** The pages' public texts under these needles. */
+function publicPagesOf(originals: readonly { page: number; text: string }[], needles: ReadonlyMap<number, readonly string[]>) {
+  return originals.map((page) => ({
     page: page.page,
     original: page.text,
     public: redactText(page.text, needles.get(page.page) ?? []).text,
   }))
-  const rendition =
-    redactions.length === 0
-      ? null
-      : await renditionOf(
-          deps,
-          row,
-          needles,
-          pages.map((page) => page.public),
-        )
-  const staged = rendition ? await deps.storage.stage(Readable.from([rendition]), { maxBytes: Number.MAX_SAFE_INTEGER }) : null
+}
+
+/**
+ * Changes the redactions and, in the same transaction, the public text, the public note and the
+ * version the rendition must be built for; then asks the worker for it. With no redaction left the
+ * original is the public file again, at once. Until the new rendition is ready the public file is
+ * withheld (openDocumentFile), so no one gets a file older than the redactions.
+ */
+async function changeRedactions(deps: PrivacyDeps, documentId: string, change: (tx: Transaction) => Promise<void>) {
+  const version = await deps.db.transaction(async (tx) => {
+    await repository.lockDocumentRedactions(tx, documentId)
+    await change(tx)
+    const redactions = await repository.listRedactions(tx, documentId)
+    const needles = needlesOf(redactions)
+    await repository.setPublicTexts(tx, documentId, publicPagesOf(await repository.originalPages(tx, documentId), needles))
+    const version = await repository.recordRedactionChange(
+      tx,
+      documentId,
+      redactions.length,
+      [...needles.keys()].sort((a, b) => a - b),
+    )
+    if (redactions.length === 0) await replaceRendition(deps, tx, documentId, null)
+    return redactions.length === 0 ? null : version
+  })
+  if (version !== null) await deps.renditions.enqueue([{ documentId, version }])
+}
+
+/** Puts the new rendition in place and removes the previous one's bytes if nothing else holds them. */
+async function replaceRendition(
+  deps: PrivacyDeps,
+  tx: Transaction,
+  documentId: string,
+  rendition: { sha256: string; size: number } | null,
+) {
+  const previous = (await repository.lockRendition(tx, documentId))?.sha256 ?? null
+  await repository.setRendition(tx, documentId, rendition)
+  if (previous && previous !== rendition?.sha256) {
+    await lockStoredFiles(tx, [previous])
+    await removeUnreferencedFiles(tx, deps.storage, [previous])
+  }
+}
+
+/** Why a rendition cannot be made whatever the number of attempts: recorded on the document, not retried. */
+class RenditionRefused extends Error {}
+
+const RECONCILE_LIMIT = 1_000
+
+export function createRenditionHandlers(deps: PrivacyDeps & Pick<AppContext, 'logger' | 'renditions'>): RenditionHandlers {
+  return {
+    render: (documentId, version) => render(deps, documentId, version),
+    giveUp: (documentId, version, reason) =>
+      repository.failRendition(deps.db, documentId, version, `The redacted copy could not be made: ${reason}`),
+    async reconcile() {
+      const pending = await repository.pendingRenditions(deps.db, RECONCILE_LIMIT)
+      await deps.renditions.enqueue(pending)
+      return pending.length
+    },
+  }
+}
+
+/**
+ * Builds the public file for one version of the redactions and puts it in place, unless the
+ * redactions changed meanwhile (that version's own job builds theirs). A reason the file cannot be
+ * made (a text not found in the page image, a limit) is recorded on the document for its owner.
+ */
+async function render(deps: PrivacyDeps, documentId: string, version: number): Promise<void> {
+  const row = await findDocument(deps.db, documentId)
+  if (!row || row.redactionsVersion !== version || row.renditionStatus !== 'pending') return
+  const redactions = await repository.listRedactions(deps.db, documentId)
+  const needles = needlesOf(redactions)
+  let rendition: Buffer
   try {
-    const keys = staged ? [staged.sha256] : []
-    const replaced = await withCleanupOnFailure(deps, keys, async (tx) => {
-      await repository.lockDocumentRedactions(tx, row.id)
-      await staged?.commit()
-      if ('remove' in change) await repository.deleteRedaction(tx, row.id, change.remove)
-      else await repository.insertRedactions(tx, row.id, change.by, change.add)
-      await repository.setPublicTexts(tx, row.id, pages)
-      const previous = await repository.setRendition(
-        tx,
-        row.id,
-        staged ? { sha256: staged.sha256, size: staged.size } : null,
-        new Set(redactions.map((redaction) => `${redaction.page}\u0000${redaction.text}`)).size,
-        [...needles.keys()].sort((a, b) => a - b),
-      )
-      if (previous && previous !== staged?.sha256) {
-        await lockStoredFiles(tx, [previous])
-        await removeUnreferencedFiles(tx, deps.storage, [previous])
-      }
-      return previous
+    const pages = publicPagesOf(await repository.originalPages(deps.db, documentId), needles)
+    rendition = await renditionOf(
+      deps,
+      row,
+      needles,
+      pages.map((page) => page.public),
+    )
+  } catch (error) {
+    if (!(error instanceof RenditionRefused)) throw error
+    await repository.failRendition(deps.db, documentId, version, error.message)
+    return
+  }
+  const staged = await deps.storage.stage(Readable.from([rendition]), { maxBytes: Number.MAX_SAFE_INTEGER })
+  try {
+    await withCleanupOnFailure(deps, [staged.sha256], async (tx) => {
+      await repository.lockDocumentRedactions(tx, documentId)
+      const current = await repository.lockRendition(tx, documentId)
+      if (current?.version !== version || current.status !== 'pending') return
+      await staged.commit()
+      await replaceRendition(deps, tx, documentId, { sha256: staged.sha256, size: staged.size })
     })
-    return replaced
   } finally {
-    await staged?.discard()
+    await staged.discard()
   }
 }
 
@@ -138,7 +198,7 @@ async function rebuild(deps: PrivacyDeps, row: DocumentRow, change: Change) {
 async function renditionOf(deps: PrivacyDeps, row: DocumentRow, needles: Map<number, string[]>, publicPages: string[]): Promise<Buffer> {
   const type = fileTypeOf(row.mimeType)
   if (type !== 'pdf' && type !== 'png' && type !== 'jpeg') {
-    if (type === 'tiff') throw new RuleViolationError('TIFF images cannot be redacted yet; upload the pages as a PDF or PNG images.')
+    if (type === 'tiff') throw new RenditionRefused('TIFF images cannot be redacted yet; upload the pages as a PDF or PNG images.')
     return textAsPdf(publicPages)
   }
   const original = Buffer.concat(await (await deps.storage.open(row.sha256)).toArray())
@@ -155,14 +215,15 @@ async function renditionOf(deps: PrivacyDeps, row: DocumentRow, needles: Map<num
       ocr: deps.ocr,
     })
     if (notFound.length > 0) {
-      const list = notFound.map((missing) => `"${missing.text}" on page ${missing.page}`).join(', ')
-      throw new RuleViolationError(
-        `The text is on its page but could not be located in the page image, so it cannot be blacked out there: ${list}. Try a shorter part of it (a single word).`,
+      // The reason shows wherever the document does: it names pages, never the redacted text.
+      const pages = [...new Set(notFound.map((missing) => missing.page))].join(', ')
+      throw new RenditionRefused(
+        `A redacted text is on its page but could not be located in the page image, so it cannot be blacked out there (page ${pages}). Undo that redaction and add a shorter part of it (a single word).`,
       )
     }
     return redacted
   } catch (error) {
-    if (error instanceof ReadingLimitError) throw new RuleViolationError(`The redacted copy could not be made: ${error.message}`)
+    if (error instanceof ReadingLimitError) throw new RenditionRefused(`The redacted copy could not be made: ${error.message}`)
     throw error
   }
 }
