@@ -41,14 +41,12 @@ export async function recordNearCopies(
     await repository.storeFingerprints(tx, document.id, fingerprints, signature ? bandKeys(signature) : [])
     own = fingerprints.map((page) => ({ page: page.page, signature: page.minhash }))
   }
-  await repository.lockNearCopyMatching(tx)
-  const candidates = own.length === 0 ? [] : await repository.candidateCopies(tx, document.id)
-  const signatures = await repository.signaturesOf(tx, candidates)
-  const copies = candidates.flatMap((copyId) => {
-    const alignment = alignPages(own, signatures.get(copyId) ?? [])
+  const candidates = await repository.forgetCopiesAndFindCandidates(tx, document.id)
+  const copies = [...candidates].flatMap(([copyId, pages]) => {
+    const alignment = alignPages(own, pages)
     return isNearCopy(alignment) ? [{ copyId, similarity: alignment.similarity }] : []
   })
-  await repository.replaceNearCopies(tx, document.id, copies)
+  await repository.storeNearCopies(tx, document.id, copies)
 }
 
 /** Another ready document with the same bytes whose fingerprints can be copied instead of computed. */
