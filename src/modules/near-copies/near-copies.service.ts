@@ -55,8 +55,12 @@ export const fingerprintedCopyOf = (db: Executor, document: { id: string; sha256
 
 /** Near copies of a document the caller may see, that the caller may see too (never counted otherwise). */
 export async function similarDocuments(deps: NearCopyDeps, user: AuthUser | null, id: string) {
-  const { request } = await findVisibleDocument(deps, user, id)
-  const copies = await repository.similarDocuments(deps.db, id, scopeOf(user))
+  // Both at once: the copies' own visibility is in the lookup, and they are only returned once the
+  // document itself proves visible.
+  const [{ request }, copies] = await Promise.all([
+    findVisibleDocument(deps, user, id),
+    repository.similarDocuments(deps.db, id, scopeOf(user)),
+  ])
   const otherAgencies = new Set(copies.map((copy) => copy.agency.id).filter((agencyId) => agencyId !== request.agencyId))
   return { items: copies.slice(0, MAX_SIMILAR), total: copies.length, otherAgencies: otherAgencies.size }
 }
