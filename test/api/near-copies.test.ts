@@ -1,4 +1,5 @@
 import t from 'tap'
+import { fingerprintPage, recordNearCopies } from '../../src/modules/near-copies/near-copies.service.js'
 import { LOCAL_WORDS, localChanges, localMou, standardMou, unrelatedAgreement } from '../fixtures/near-copies/ring-mou.js'
 import { buildTestApp, findAgencyId, signUp, type TestUser } from '../helpers/app.js'
 import { file, upload } from '../helpers/documents.js'
@@ -249,6 +250,36 @@ t.test('near copies of a standard agreement', async (t) => {
     t.ok((await similar(standard)).items.some((item) => item.documentId === extra))
     t.equal((await app.inject({ method: 'DELETE', url: `/v1/documents/${extra}`, headers: admin.headers })).statusCode, 204)
     t.notOk((await similar(standard)).items.some((item) => item.documentId === extra))
+  })
+
+  await t.test('indexing a document again replaces its signatures, keys and near copies', async (t) => {
+    const index = (pages: string[]) =>
+      ctx.db.transaction((tx) =>
+        recordNearCopies(
+          tx,
+          { id: copies[1]! },
+          pages.flatMap((text, index) => fingerprintPage(index + 1, text) ?? []),
+        ),
+      )
+    const signedPages = async () =>
+      (
+        (await ctx.database.sql`select page from page_signatures where document_id = ${copies[1]!} order by page`) as unknown as {
+          page: number
+        }[]
+      ).map((row) => row.page)
+    const listed = async () => (await similar(standard)).items.some((item) => item.documentId === copies[1])
+    const original = localMou(1)
+    await index(unrelatedAgreement().slice(0, 1))
+    t.same(await signedPages(), [1], 'the pages it no longer has lose their signatures')
+    t.notOk(await listed(), 'no longer a near copy')
+    await index(original)
+    t.same(
+      await signedPages(),
+      original.map((_, index) => index + 1),
+    )
+    t.ok(await listed(), 'a near copy again')
+    await index(original)
+    t.ok(await listed(), 'indexing the same text twice keeps it')
   })
 
   await t.test('bad ids are clear 4xx problems', async (t) => {

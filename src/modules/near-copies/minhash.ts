@@ -35,14 +35,23 @@ export function pageWords(text: string): string[] {
   )
 }
 
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5
+const FNV_OFFSET = 0x811c9dc5
+const SPACE = 0x20
+
+/** 32-bit FNV-1a continued over a string's UTF-16 code units. */
+function fnv1a(text: string, hash = FNV_OFFSET): number {
   for (let index = 0; index < text.length; index++) {
     hash ^= text.charCodeAt(index)
     hash = Math.imul(hash, 0x01000193)
   }
   return hash >>> 0
+}
+
+/** fnv1a of the words joined by spaces, without building the joined string. */
+function fnv1aJoined(words: readonly string[], start: number, count: number): number {
+  let hash = fnv1a(words[start]!)
+  for (let index = start + 1; index < start + count; index++) hash = fnv1a(words[index]!, Math.imul(hash ^ SPACE, 0x01000193) >>> 0)
+  return hash
 }
 
 /** A 32-bit mixer (the finaliser of MurmurHash3): every input bit moves every output bit. */
@@ -65,7 +74,7 @@ export function pageSignature(text: string): Uint32Array | null {
   if (words.length < SHINGLE_WORDS) return null
   const shingles = new Set<number>()
   for (let start = 0; start + SHINGLE_WORDS <= words.length; start++) {
-    shingles.add(fnv1a(words.slice(start, start + SHINGLE_WORDS).join(' ')))
+    shingles.add(fnv1aJoined(words, start, SHINGLE_WORDS))
   }
   const signature = new Uint32Array(SIGNATURE_SIZE).fill(0xffffffff)
   for (const shingle of shingles) {

@@ -18,22 +18,41 @@ export interface SimilarDocument {
   similarity: number
 }
 
-/** Stores a document's page signatures and the LSH keys of its own; each travels as one parameter. */
+/**
+ * Near copies are found one document at a time: storing a document's fingerprints takes this lock,
+ * held to the end of the transaction, so a document extracted at the same moment as its copy waits
+ * until the other's signatures are committed, and then finds them.
+ */
+const nearCopyMatchingLock = sql`select pg_advisory_xact_lock(hashtextextended('near-copy-matching', 0))`
+
+/**
+ * Stores a document's page signatures and the LSH keys of its own in place of those it had, then
+ * takes the matching lock: one statement (a round trip each costs more than the writing), each list
+ * one parameter.
+ */
 export async function storeFingerprints(
   db: Executor,
   documentId: string,
   pages: readonly PageFingerprint[],
   bandKeys: readonly number[],
 ): Promise<void> {
-  await db.execute(sql`delete from document_bands where document_id = ${documentId}::uuid`)
-  if (pages.length === 0) return
   await db.execute(sql`
-    insert into page_signatures (document_id, page, minhash)
-    select ${documentId}::uuid, page, minhash
-    from jsonb_to_recordset(${JSON.stringify(pages)}::jsonb) as s(page integer, minhash integer[])`)
-  await db.execute(sql`
-    insert into document_bands (band_key, document_id)
-    select distinct key, ${documentId}::uuid from unnest(${intArray(bandKeys)}) as key`)
+    with stale_signatures as (
+      delete from page_signatures
+      where document_id = ${documentId}::uuid and page <> all(${intArray(pages.map((page) => page.page))})
+    ), signatures as (
+      insert into page_signatures (document_id, page, minhash)
+      select ${documentId}::uuid, page, minhash
+      from jsonb_to_recordset(${JSON.stringify(pages)}::jsonb) as s(page integer, minhash integer[])
+      on conflict (document_id, page) do update set minhash = excluded.minhash
+    ), stale_keys as (
+      delete from document_bands where document_id = ${documentId}::uuid and band_key <> all(${intArray(bandKeys)})
+    ), keys as (
+      insert into document_bands (band_key, document_id)
+      select distinct key, ${documentId}::uuid from unnest(${intArray(bandKeys)}) as key
+      on conflict do nothing
+    )
+    ${nearCopyMatchingLock}`)
 }
 
 /** Another document with the same bytes whose pages have signatures already, if any. */
@@ -46,68 +65,91 @@ export async function fingerprintedCopyOf(db: Executor, sha256: string, exceptId
   return row?.id ?? null
 }
 
-/** Copies the signatures and keys of a document with the same bytes, page for page (the pages both have). */
-export async function copyFingerprints(db: Executor, fromId: string, toId: string): Promise<void> {
-  await db.execute(sql`delete from document_bands where document_id = ${toId}::uuid`)
-  await db.execute(sql`
-    insert into page_signatures (document_id, page, minhash)
-    select ${toId}::uuid, s.page, s.minhash from page_signatures s
-    join document_pages p on p.document_id = ${toId}::uuid and p.page = s.page
-    where s.document_id = ${fromId}::uuid`)
-  await db.execute(sql`
-    insert into document_bands (band_key, document_id)
-    select band_key, ${toId}::uuid from document_bands where document_id = ${fromId}::uuid`)
-}
-
 /**
- * Near copies are found one document at a time: a document extracted at the same moment as its
- * copy waits here until the other's signatures are committed, and then finds them.
+ * Copies the signatures and keys of a document with the same bytes, page for page (the pages both
+ * have), in place of those it had, then takes the matching lock; one statement.
  */
-export async function lockNearCopyMatching(db: Executor): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended('near-copy-matching', 0))`)
-}
-
-/** Documents sharing an LSH key with this one. */
-export async function candidateCopies(db: Executor, documentId: string): Promise<string[]> {
-  const rows = await db.execute<{ document_id: string }>(sql`
-    select distinct other.document_id
-    from document_bands mine
-    join document_bands other on other.band_key = mine.band_key and other.document_id <> mine.document_id
-    where mine.document_id = ${documentId}::uuid`)
-  return rows.map((row) => row.document_id)
+export async function copyFingerprints(db: Executor, fromId: string, toId: string): Promise<void> {
+  await db.execute(sql`
+    with copied as (
+      select s.page, s.minhash from page_signatures s
+      join document_pages p on p.document_id = ${toId}::uuid and p.page = s.page
+      where s.document_id = ${fromId}::uuid
+    ), stale_signatures as (
+      delete from page_signatures where document_id = ${toId}::uuid and page not in (select page from copied)
+    ), signatures as (
+      insert into page_signatures (document_id, page, minhash)
+      select ${toId}::uuid, page, minhash from copied
+      on conflict (document_id, page) do update set minhash = excluded.minhash
+    ), stale_keys as (
+      delete from document_bands
+      where document_id = ${toId}::uuid and band_key not in (select band_key from document_bands where document_id = ${fromId}::uuid)
+    ), keys as (
+      insert into document_bands (band_key, document_id)
+      select band_key, ${toId}::uuid from document_bands where document_id = ${fromId}::uuid
+      on conflict do nothing
+    )
+    ${nearCopyMatchingLock}`)
 }
 
 /** The page signatures of these documents, pages in order. */
 export async function signaturesOf(db: Executor, documentIds: readonly string[]): Promise<Map<string, SignedPage[]>> {
   const signatures = new Map<string, SignedPage[]>(documentIds.map((id) => [id, []]))
   if (documentIds.length === 0) return signatures
-  // As text: the driver hands integer arrays over unparsed.
   const rows = await db.execute<{ document_id: string; page: number; minhash: string }>(sql`
     select document_id, page, array_to_string(minhash, ',') as minhash from page_signatures
     where document_id = any(${uuidArray(documentIds)})
     order by document_id, page`)
-  for (const row of rows) signatures.get(row.document_id)?.push({ page: row.page, signature: row.minhash.split(',').map(Number) })
+  return signaturesByDocument(rows, signatures)
+}
+
+/**
+ * Under the matching lock: forgets the document's near copies (both ways round) and returns the page
+ * signatures of the documents sharing an LSH key with it (its candidate near copies), pages in
+ * order; one statement.
+ */
+export async function forgetCopiesAndFindCandidates(db: Executor, documentId: string): Promise<Map<string, SignedPage[]>> {
+  const rows = await db.execute<{ document_id: string; page: number; minhash: string }>(sql`
+    with forgotten as (
+      delete from near_copies where document_id = ${documentId}::uuid or copy_id = ${documentId}::uuid
+    )
+    select s.document_id, s.page, array_to_string(s.minhash, ',') as minhash from page_signatures s
+    where s.document_id in (
+      select other.document_id
+      from document_bands mine
+      join document_bands other on other.band_key = mine.band_key and other.document_id <> mine.document_id
+      where mine.document_id = ${documentId}::uuid)
+    order by s.document_id, s.page`)
+  return signaturesByDocument(rows, new Map())
+}
+
+/** Signature rows (the array as text: the driver hands integer arrays over unparsed) added to `signatures`. */
+function signaturesByDocument(
+  rows: Iterable<{ document_id: string; page: number; minhash: string }>,
+  signatures: Map<string, SignedPage[]>,
+): Map<string, SignedPage[]> {
+  for (const row of rows) {
+    const pages = signatures.get(row.document_id) ?? []
+    if (pages.length === 0) signatures.set(row.document_id, pages)
+    pages.push({ page: row.page, signature: row.minhash.split(',').map(Number) })
+  }
   return signatures
 }
 
-/** Replaces the document's near copies (both ways round) with these. */
-export async function replaceNearCopies(
+/** Stores the document's near copies, both ways round (its old ones are forgotten already). */
+export async function storeNearCopies(
   db: Executor,
   documentId: string,
   copies: readonly { copyId: string; similarity: number }[],
 ): Promise<void> {
-  await forgetNearCopies(db, documentId)
   if (copies.length === 0) return
   const values = JSON.stringify(copies.map(({ copyId, similarity }) => ({ copy_id: copyId, similarity })))
   await db.execute(sql`
+    with copies as (select copy_id, similarity from jsonb_to_recordset(${values}::jsonb) as c(copy_id uuid, similarity real))
     insert into near_copies (document_id, copy_id, similarity)
-    select ${documentId}::uuid, copy_id, similarity from jsonb_to_recordset(${values}::jsonb) as c(copy_id uuid, similarity real)
+    select ${documentId}::uuid, copy_id, similarity from copies
     union all
-    select copy_id, ${documentId}::uuid, similarity from jsonb_to_recordset(${values}::jsonb) as c(copy_id uuid, similarity real)`)
-}
-
-export async function forgetNearCopies(db: Executor, documentId: string): Promise<void> {
-  await db.execute(sql`delete from near_copies where document_id = ${documentId}::uuid or copy_id = ${documentId}::uuid`)
+    select copy_id, ${documentId}::uuid, similarity from copies`)
 }
 
 /**

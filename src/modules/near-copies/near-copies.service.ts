@@ -41,14 +41,12 @@ export async function recordNearCopies(
     await repository.storeFingerprints(tx, document.id, fingerprints, signature ? bandKeys(signature) : [])
     own = fingerprints.map((page) => ({ page: page.page, signature: page.minhash }))
   }
-  await repository.lockNearCopyMatching(tx)
-  const candidates = own.length === 0 ? [] : await repository.candidateCopies(tx, document.id)
-  const signatures = await repository.signaturesOf(tx, candidates)
-  const copies = candidates.flatMap((copyId) => {
-    const alignment = alignPages(own, signatures.get(copyId) ?? [])
+  const candidates = await repository.forgetCopiesAndFindCandidates(tx, document.id)
+  const copies = [...candidates].flatMap(([copyId, pages]) => {
+    const alignment = alignPages(own, pages)
     return isNearCopy(alignment) ? [{ copyId, similarity: alignment.similarity }] : []
   })
-  await repository.replaceNearCopies(tx, document.id, copies)
+  await repository.storeNearCopies(tx, document.id, copies)
 }
 
 /** Another ready document with the same bytes whose fingerprints can be copied instead of computed. */
@@ -57,8 +55,12 @@ export const fingerprintedCopyOf = (db: Executor, document: { id: string; sha256
 
 /** Near copies of a document the caller may see, that the caller may see too (never counted otherwise). */
 export async function similarDocuments(deps: NearCopyDeps, user: AuthUser | null, id: string) {
-  const { request } = await findVisibleDocument(deps, user, id)
-  const copies = await repository.similarDocuments(deps.db, id, scopeOf(user))
+  // Both at once: the copies' own visibility is in the lookup, and they are only returned once the
+  // document itself proves visible.
+  const [{ request }, copies] = await Promise.all([
+    findVisibleDocument(deps, user, id),
+    repository.similarDocuments(deps.db, id, scopeOf(user)),
+  ])
   const otherAgencies = new Set(copies.map((copy) => copy.agency.id).filter((agencyId) => agencyId !== request.agencyId))
   return { items: copies.slice(0, MAX_SIMILAR), total: copies.length, otherAgencies: otherAgencies.size }
 }
