@@ -10,6 +10,7 @@ const TARGET_RECALL = { email: 0.95, phone: 0.95, address: 0.8, plate: 0, person
 for (const [name, directory] of [
   ['main set', new URL('../test/fixtures/pii/', import.meta.url)],
   ['held-out set', new URL('../test/fixtures/pii/held-out/', import.meta.url)],
+  ['second held-out set (written blind)', new URL('../test/fixtures/pii/held-out-2/', import.meta.url)],
 ] as const) {
   console.log(`\n${name}:`)
   measure(readLabelledSet(directory))
