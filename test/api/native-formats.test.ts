@@ -134,6 +134,11 @@ t.test('native formats and hostile files', async (t) => {
       items: suggestions.filter((item) => item.kind === 'phone' || item.kind === 'email').map(({ page, text }) => ({ page, text })),
     })
     t.equal(redacted.statusCode, 201, redacted.body)
+    await eventually(
+      async () => (await get(`/v1/documents/${documents.docx.id}`, owner)).json().renditionStatus === 'ready',
+      60_000,
+      'the redacted copy',
+    )
     for (const document of [...Object.values(documents), attachment])
       t.equal((await post(`/v1/documents/${document.id}/publish`)).statusCode, 200)
 
@@ -224,6 +229,11 @@ t.test('native formats and hostile files', async (t) => {
     t.match(await settled(document.id), { status: 'ready' })
     const redacted = await post(`/v1/documents/${document.id}/redactions`, { items: [{ page: 1, text: PHONE }] })
     t.equal(redacted.statusCode, 201, redacted.body)
+    await eventually(
+      async () => (await get(`/v1/documents/${document.id}`, owner)).json().renditionStatus === 'ready',
+      60_000,
+      'the redacted copy',
+    )
     const rendition = (await get(`/v1/documents/${document.id}/file`, owner)).rawPayload
     const size = /\/Width (\d+)[\s\S]*?\/Height (\d+)|\/Height (\d+)[\s\S]*?\/Width (\d+)/.exec(rendition.toString('latin1'))!
     const pixels = Number(size[1] ?? size[4]) * Number(size[2] ?? size[3])

@@ -57,8 +57,7 @@ t.test('each message appended to the mailbox is stored once and moved to Process
   const sent = [rawMessage({ subject: 'one' }), rawMessage({ subject: 'two' }), rawMessage({ subject: 'three' })]
   for (const raw of sent) await look.append('INBOX', raw)
   start()
-  await until('three are stored and moved', async () => (await count('Processed')) === 3)
-  t.equal(await count('INBOX'), 0)
+  await until('three are stored and moved', async () => (await count('Processed')) === 3 && (await count('INBOX')) === 0)
   // IMAP_POLL_SECONDS is 60: only IDLE can bring this one in within the wait.
   await sleep(1_500)
   sent.push(rawMessage({ subject: 'four, while idle' }))
@@ -95,8 +94,11 @@ t.test('a message over the size limit is left in the mailbox and the next one is
   const small = rawMessage({ subject: 'small' })
   await look.append('INBOX', small)
   start()
-  await until('the small one is moved', async () => (await count('Processed')) === 1)
-  t.equal(await count('INBOX'), 1, 'the large one stays for a person to see')
+  // A MOVE is a copy then an expunge, which another connection may see one after the other.
+  await until(
+    'the small one is moved; the large one stays for a person to see',
+    async () => (await count('Processed')) === 1 && (await count('INBOX')) === 1,
+  )
   t.same(
     (await stored()).map((file) => file.toString('utf8')),
     [small],
@@ -159,8 +161,7 @@ t.test('a poller killed between storing and moving takes the message once after 
   t.equal(await count('INBOX'), 1, 'still in the mailbox')
 
   start()
-  await until('it is moved', async () => (await count('Processed')) === 1)
-  t.equal(await count('INBOX'), 0)
+  await until('it is moved', async () => (await count('Processed')) === 1 && (await count('INBOX')) === 0)
   const files = await stored()
   t.equal(files.length, 1, 'stored once')
   t.equal(files[0]!.toString('utf8'), raw)

@@ -28,7 +28,7 @@ t.test('database connections killed while two workers send: every email arrives 
   const EMAILS = 100
   const { ctx, smtp, backfill, statusCounts, worker, config } = await setUpBackfill(t)
   // A little time on the wire per message, so the kills land while emails are in flight.
-  smtp.setDataDelay(300)
+  smtp.setDataDelay(1_000)
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
   t.teardown(() => admin.end())
   const database = new URL(config.databaseUrl).pathname.slice(1)

@@ -14,6 +14,8 @@ const hasTesseract = (() => {
     return false
   }
 })()
+t.setTimeout(300_000)
+
 const ocrSkip = hasTesseract
   ? false
   : 'tesseract with English data is not installed here (Debian: apt-get install tesseract-ocr); .ci/run installs it'
