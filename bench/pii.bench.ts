@@ -11,6 +11,7 @@ for (const [name, directory] of [
   ['main set', new URL('../test/fixtures/pii/', import.meta.url)],
   ['held-out set', new URL('../test/fixtures/pii/held-out/', import.meta.url)],
   ['second held-out set (written blind)', new URL('../test/fixtures/pii/held-out-2/', import.meta.url)],
+  ['third held-out set (written blind)', new URL('../test/fixtures/pii/held-out-3/', import.meta.url)],
 ] as const) {
   console.log(`\n${name}:`)
   measure(readLabelledSet(directory))
