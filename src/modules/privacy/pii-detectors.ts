@@ -26,7 +26,16 @@ const TITLES =
 const OFFICIAL_TITLE = new RegExp(`\\b(?:${TITLES})\\s*$`, 'i')
 const STARTS_WITH_TITLE = new RegExp(`^(?:${TITLES})(?![a-z])`, 'i')
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
+// OCR breaks an address apart: "jo@\n gmail.com", "jo@yahoo .com".
+const EMAIL = /[A-Za-z0-9._%+-]+@\s{0,3}[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:\.[A-Za-z]{2,}|\s\.(?:com|net|org|edu)\b)/g
+/** An agency's own host ("springfieldpd.org") or a mailbox that only an office has ("records@"). */
+const AGENCY_HOST = /^[^.]*(?:pd|police|sheriff|dps)\./i
+const ROLE_MAILBOX = /^(?:records|prr|foia|publicrecords|tips|pio|dispatch|cid|police|sheriff)@/i
+/** Mail providers of the public: never an agency's domain, whoever writes from them. */
+const PUBLIC_MAIL =
+  /^(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|mac|aol|proton|protonmail|comcast|verizon|att|sbcglobal|cox|charter|gmx|posteo|mail|fastmail|zoho)\./i
+/** A display name that is an office, not a person: "Records Unit <records@city.example>". */
+const OFFICE_NAME = /\b(?:unit|bureau|division|department|office|police|sheriff|records|relations|dispatch)\b/i
 const PHONE = /(?<![\d-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])/g
 const STREET_TYPES =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Row|Square|Sq'
@@ -65,9 +74,37 @@ export function detectPii(text: string): PiiSpan[] {
 }
 
 function emails(text: string): PiiSpan[] {
-  return matches(text, EMAIL).flatMap(([match, start]) =>
-    OFFICIAL_EMAIL_DOMAIN.test(match.slice(match.indexOf('@') + 1)) ? [] : [span('email', match, start)],
-  )
+  const agency = agencyDomains(text)
+  return matches(text, EMAIL).flatMap(([match, start]) => (agency.has(domainOf(match)) ? [] : [span('email', match, start)]))
+}
+
+const domainOf = (email: string) =>
+  email
+    .slice(email.indexOf('@') + 1)
+    .replace(/\s/g, '')
+    .toLowerCase()
+
+/**
+ * The domains of the agency's own mail on this page: a government-looking host, a role mailbox, or
+ * an address in an official's letterhead or signature. Every address at such a domain is staff's.
+ */
+function agencyDomains(text: string): Set<string> {
+  const domains = new Set<string>()
+  for (const [match, start] of matches(text, EMAIL)) {
+    const domain = domainOf(match)
+    if (PUBLIC_MAIL.test(domain)) continue
+    const display = text.slice(text.lastIndexOf('\n', start) + 1, start)
+    const sentByStaff = /<$/.test(display) && (OFFICE_NAME.test(display) || new RegExp(`\\b(?:${TITLES})\\s`, 'i').test(display))
+    if (
+      OFFICIAL_EMAIL_DOMAIN.test(domain) ||
+      AGENCY_HOST.test(domain) ||
+      ROLE_MAILBOX.test(match) ||
+      sentByStaff ||
+      isOfficial(text, start)
+    )
+      domains.add(domain)
+  }
+  return domains
 }
 
 function phones(text: string): PiiSpan[] {
@@ -79,10 +116,66 @@ function phones(text: string): PiiSpan[] {
  * (a letterhead, a signature) that does, and nothing there speaks of a resident.
  */
 function isOfficial(text: string, at: number): boolean {
+  const cell = tableCellAt(text, at)
+  if (cell) return OFFICIAL_COLUMN.test(cell.header) || (OFFICIAL_CONTEXT.test(cell.text) && !PRIVATE_CONTEXT.test(cell.text))
   const sentence = sentenceAround(text, at)
   if (OFFICIAL_CONTEXT.test(sentence)) return !PRIVATE_CONTEXT.test(sentence)
   const block = blockAbove(text, at)
   return OFFICIAL_CONTEXT.test(block) && !PRIVATE_CONTEXT.test(block)
+}
+
+const OFFICIAL_COLUMN = /\b(?:officer|agency|department|badge|investigator|assigned|staff)/i
+
+interface TableRow {
+  cells: { text: string; start: number }[]
+}
+
+/** A row of a CSV, tab or pipe table: its cells with their offsets in `line`. Quoted cells may hold the delimiter. */
+function splitRow(line: string, delimiter: string): TableRow {
+  const cells: TableRow['cells'] = []
+  let start = 0
+  let quoted = false
+  for (let index = 0; index <= line.length; index++) {
+    const character = line[index]
+    if (character === '"') quoted = !quoted
+    else if (index === line.length || (character === delimiter && !quoted)) {
+      cells.push({ text: line.slice(start, index), start })
+      start = index + 1
+    }
+  }
+  return { cells }
+}
+
+function delimiterOf(line: string): string | null {
+  for (const delimiter of ['|', '\t', ',']) if (splitRow(line, delimiter).cells.length >= 4) return delimiter
+  return null
+}
+
+/** A table's header: a line of at least four cells with no digits, above `lineStart`, of the same shape as the row. */
+function headerAbove(text: string, lineStart: number, delimiter: string, width: number): string[] | null {
+  let end = lineStart - 1
+  for (let lines = 0; lines < 200 && end > 0; lines++) {
+    const start = text.lastIndexOf('\n', end - 1) + 1
+    const line = text.slice(start, end)
+    const cells = splitRow(line, delimiter).cells
+    if (cells.length === width && !/\d/.test(line)) return cells.map((cell) => cell.text.trim())
+    end = start - 1
+  }
+  return null
+}
+
+/** The cell of a table row that holds `at`, with its column's header. */
+function tableCellAt(text: string, at: number): { text: string; header: string } | null {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1
+  const lineEnd = text.indexOf('\n', at)
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd)
+  const delimiter = delimiterOf(line)
+  if (!delimiter) return null
+  const { cells } = splitRow(line, delimiter)
+  const header = headerAbove(text, lineStart, delimiter, cells.length)
+  if (!header) return null
+  const index = cells.findLastIndex((cell) => lineStart + cell.start <= at)
+  return { text: cells[index]!.text, header: header[index] ?? '' }
 }
 
 function addresses(text: string): PiiSpan[] {
