@@ -20,7 +20,7 @@ const OFFICIAL_EMAIL_DOMAIN = /(\.gov|\.us|\.mil|police|sheriff|city|county|ring
 const OFFICIAL_CONTEXT =
   /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd)(?![a-z])/i
 /** Words that make the data around them a resident's, whatever officials the passage names too. */
-const PRIVATE_CONTEXT = /\b(my|our|me|resident|neighbor|posted|home|homeowner)\b/i
+const PRIVATE_CONTEXT = /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|c\/o|his|her|their|i'm|i am)\b/i
 const TITLES =
   'officer|ofc\\.?|det\\.?|detective|deputy|sgt\\.?|sergeant|lt\\.?|lieutenant|captain|chief|capt\\.?|cpl\\.?|corporal|agent|trooper|clerk'
 const OFFICIAL_TITLE = new RegExp(`\\b(?:${TITLES})\\s*$`, 'i')
@@ -36,7 +36,16 @@ const PUBLIC_MAIL =
   /^(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|mac|aol|proton|protonmail|comcast|verizon|att|sbcglobal|cox|charter|gmx|posteo|mail|fastmail|zoho)\./i
 /** A display name that is an office, not a person: "Records Unit <records@city.example>". */
 const OFFICE_NAME = /\b(?:unit|bureau|division|department|office|police|sheriff|records|relations|dispatch)\b/i
-const PHONE = /(?<![\d-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])/g
+// A digit may be an OCR'd letter (O for 0, l or I for 1); separators may be missing or spaced out.
+const PHONE_DIGIT = '[\\dOolI]'
+const PHONE = new RegExp(
+  `(?<![\\w+-])(?:\\+?1[\\s.-]?)?(?:\\(\\s?${PHONE_DIGIT}{3}\\s?\\)\\s?|${PHONE_DIGIT}{3}\\s?[\\s.-]?\\s?)${PHONE_DIGIT}{3}\\s?[\\s.-]?\\s?${PHONE_DIGIT}{4}(?:,?\\s*(?:ext\\.?|x|extension)\\s*\\d{1,5})?(?![\\w-])`,
+  'g',
+)
+// Outside North America: a plus, a country code and groups of digits ("+44 20 7946 0318").
+const INTERNATIONAL_PHONE = /(?<![\w+])\+(?!1\b)[2-9]\d{0,2}(?:[\s.-]?\(?\d{1,5}\)?){2,5}(?![\w-])/g
+/** Words before a run of digits that make it an identifier, not a phone number. */
+const IDENTIFIER_BEFORE = /(?:case|incident|report|ref|id|no\.?|#|number|badge|order|account|acct)[\s:#.]*$/i
 const STREET_TYPES =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Row|Square|Sq'
 const DIRECTION = '(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\\.?'
@@ -47,7 +56,7 @@ const ADDRESS = new RegExp(
 )
 // A plate comes after words that name it; letters and digits mixed, as plates are.
 const PLATE =
-  /\b(?:plates?|licen[cs]e(?:\s+plate)?|tag|LP)(?:\s+(?:number|no\.?|#))?(?:\s+(?:start(?:s|ing)?\s+with|is|was|reads?))?[\s:#]*(?:\((?:[A-Z]{2})\)\s*)?([A-Z0-9]{1,4}[\s-]?[A-Z0-9]{2,5})\b/gi
+  /\b(?:plates?|licen[cs]e(?:\s+plate)?|tag|LP\b)(?:\s+(?:number|no\.?|#))?(?:\s+(?:start(?:s|ing)?\s+with|is|was|reads?))?[\s:#]*(?:\((?:[A-Z]{2})\)\s*)?([A-Z0-9]{1,4}[\s-]?[A-Z0-9]{2,5})\b/gi
 const PLATE_NEARBY = /\b[Pp]lates?\b[^.\n]{0,40}?\b([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b/g
 const STATE_PLATE = /\b(?:[A-Z]{2})\s+(?:plate\s+)?([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b(?=[\s.,)]|$)/g
 
@@ -108,7 +117,26 @@ function agencyDomains(text: string): Set<string> {
 }
 
 function phones(text: string): PiiSpan[] {
-  return matches(text, PHONE).flatMap(([match, start]) => (isOfficial(text, start) ? [] : [span('phone', match, start)]))
+  const candidates = [
+    ...matches(text, PHONE).filter(([match, start]) => isPhoneNumber(text, match, start)),
+    ...matches(text, INTERNATIONAL_PHONE).filter(([match]) => {
+      const digits = match.replace(/\D/g, '').length
+      return digits >= 9 && digits <= 15
+    }),
+  ]
+  return candidates.flatMap(([match, start]) => (isOfficial(text, start) ? [] : [span('phone', match, start)]))
+}
+
+/**
+ * A North American number: at most two OCR'd letters, and when written without separators its
+ * area code and exchange start with 2–9 and no identifier label stands before it.
+ */
+function isPhoneNumber(text: string, match: string, start: number): boolean {
+  const number = match.replace(/\s*(?:ext\.?|x|extension)\s*\d+$/i, '')
+  if ((number.match(/[OolI]/g) ?? []).length > 2 || !/^[\d(+]/.test(number) || !/\d$/.test(number)) return false
+  if (/[\s.()-]/.test(number.replace(/^\+?1[\s.-]/, ''))) return true
+  const digits = number.replace(/^\+?1/, '')
+  return /^[2-9]\d{2}[2-9]/.test(digits) && !IDENTIFIER_BEFORE.test(text.slice(Math.max(0, start - 16), start))
 }
 
 /**
@@ -151,14 +179,15 @@ function delimiterOf(line: string): string | null {
   return null
 }
 
-/** A table's header: a line of at least four cells with no digits, above `lineStart`, of the same shape as the row. */
+/** A table's header: a line with no digits above `lineStart`, as wide as the row or a little wider. */
 function headerAbove(text: string, lineStart: number, delimiter: string, width: number): string[] | null {
   let end = lineStart - 1
   for (let lines = 0; lines < 200 && end > 0; lines++) {
     const start = text.lastIndexOf('\n', end - 1) + 1
     const line = text.slice(start, end)
     const cells = splitRow(line, delimiter).cells
-    if (cells.length === width && !/\d/.test(line)) return cells.map((cell) => cell.text.trim())
+    // Exports leave trailing empty cells out of a row.
+    if (cells.length >= width && cells.length <= width + 2 && !/\d/.test(line)) return cells.map((cell) => cell.text.trim())
     end = start - 1
   }
   return null
@@ -310,12 +339,20 @@ function matches(text: string, pattern: RegExp): [string, number][] {
 
 const span = (kind: PiiKind, text: string, start: number): PiiSpan => ({ kind, text, start, end: start + text.length })
 
+const ABBREVIATION = /(?:^|[^\p{L}])(?:\p{Lu}|Det|Ofc|Sgt|Lt|Capt|Cpl|Dep|Insp|Mr|Mrs|Ms|Dr|St|Ave|Rd|No|resp|approx|vs|etc)$/u
+
 /** The sentence (or line) that holds `at`. */
 function sentenceAround(text: string, at: number): string {
   let start = at
-  while (start > 0 && !/[\n!?]/.test(text[start - 1]!) && !(text[start - 1] === '.' && /\s/.test(text[start] ?? ''))) start--
-  const rest = text.slice(at).search(/\n|[.!?](?:\s|$)/)
-  return text.slice(start, rest === -1 ? undefined : at + rest)
+  while (start > 0 && !/[\n!?]/.test(text[start - 1]!) && !endsSentence(text, start - 1)) start--
+  let end = at
+  while (end < text.length && !/[\n!?]/.test(text[end]!) && !endsSentence(text, end)) end++
+  return text.slice(start, end)
+}
+
+/** A full stop that ends a sentence: followed by a space, and not the dot of an abbreviation ("Det.", "St."). */
+function endsSentence(text: string, at: number): boolean {
+  return text[at] === '.' && /\s|$/.test(text[at + 1] ?? '') && !ABBREVIATION.test(text.slice(Math.max(0, at - 6), at))
 }
 
 /** The line that holds `at` and up to three lines above it, back to a blank line. */
