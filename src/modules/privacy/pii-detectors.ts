@@ -20,7 +20,8 @@ const OFFICIAL_EMAIL_DOMAIN = /(\.gov|\.us|\.mil|police|sheriff|city|county|ring
 const OFFICIAL_CONTEXT =
   /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd)(?![a-z])/i
 /** Words that make the data around them a resident's, whatever officials the passage names too. */
-const PRIVATE_CONTEXT = /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|c\/o|his|her|their|i'm|i am)\b/i
+const PRIVATE_CONTEXT =
+  /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|c\/o|his|her|their|i'm|i am)\b/i
 const TITLES =
   'officer|ofc\\.?|det\\.?|detective|deputy|sgt\\.?|sergeant|lt\\.?|lieutenant|captain|chief|capt\\.?|cpl\\.?|corporal|agent|trooper|clerk'
 const OFFICIAL_TITLE = new RegExp(`\\b(?:${TITLES})\\s*$`, 'i')
@@ -56,8 +57,17 @@ const ADDRESS = new RegExp(
 )
 // A plate comes after words that name it; letters and digits mixed, as plates are.
 const PLATE =
-  /\b(?:plates?|licen[cs]e(?:\s+plate)?|tag|LP\b)(?:\s+(?:number|no\.?|#))?(?:\s+(?:start(?:s|ing)?\s+with|is|was|reads?))?[\s:#]*(?:\((?:[A-Z]{2})\)\s*)?([A-Z0-9]{1,4}[\s-]?[A-Z0-9]{2,5})\b/gi
+  /\b(?:plates?|licen[cs]e(?:\s+plate)?|lic\.?|tags?|LP\b)(?:\s+(?:number|no\.?|#))?(?:,?\s+(?:start(?:s|ing)?\s+with|is|was|reads?|of))?[\s:#]*(?:\((?:[A-Z]{2})\)\s*)?([A-Z0-9]{1,4}[\s-]?[A-Z0-9]{2,5})\b/gi
 const PLATE_NEARBY = /\b[Pp]lates?\b[^.\n]{0,40}?\b([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b/g
+const STATES =
+  'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY'
+const STATE_NAMES =
+  'Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming'
+// "OH HTB 9046", "Florida QZP W71", "OH temp tag T 118842": a state, maybe a plate word, then the plate.
+const NAMED_STATE_PLATE = new RegExp(
+  `\\b(?:${STATES}|${STATE_NAMES})\\s+(?:(?:temp(?:orary)?\\s+)?(?:plates?|tags?|lic\\.?|licen[cs]e)\\s*[#:]?\\s*)?([A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,6})?)(?![\\w-])`,
+  'g',
+)
 const STATE_PLATE = /\b(?:[A-Z]{2})\s+(?:plate\s+)?([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b(?=[\s.,)]|$)/g
 
 const NAME_WORD = "\\p{Lu}\\p{Ll}+(?:[-'’]\\p{Lu}\\p{Ll}+)*"
@@ -218,17 +228,32 @@ function addresses(text: string): PiiSpan[] {
 
 function plates(text: string): PiiSpan[] {
   const found: PiiSpan[] = []
-  for (const pattern of [PLATE, PLATE_NEARBY, STATE_PLATE]) {
+  for (const pattern of [PLATE, PLATE_NEARBY, STATE_PLATE, NAMED_STATE_PLATE]) {
     for (const found_ of text.matchAll(pattern)) {
       const plate = found_[1]!
-      if (!/\d/.test(plate) || !/[A-Za-z]/.test(plate) || /^\d{2}-\d+$/.test(plate)) continue
+      if (!isPlateLike(plate, pattern === PLATE || pattern === NAMED_STATE_PLATE)) continue
       if (pattern !== PLATE && !/^[A-Z0-9\s-]+$/.test(plate)) continue
       if (pattern === PLATE && plate !== plate.toUpperCase()) continue
       const start = found_.index! + found_[0].lastIndexOf(plate)
       found.push(span('plate', plate, start))
     }
   }
+  // A plate named once is the same plate wherever it comes back on the page ("NCIC on ABC-1234").
+  for (const plate of new Set(found.map((one) => one.text)))
+    for (const [match, start] of matches(text, new RegExp(`(?<![\\w-])${escapeRegExp(plate)}(?![\\w-])`, 'g')))
+      found.push(span('plate', match, start))
   return found
+}
+
+/**
+ * Letters and digits mixed as plates are; all digits only where a plate word or a state names it,
+ * and never a ZIP code, a year or a case number ("21-118804").
+ */
+function isPlateLike(plate: string, named: boolean): boolean {
+  const characters = plate.replace(/[\s-]/g, '')
+  if (!/\d/.test(plate) || characters.length < 4 || characters.length > 8 || /^\d{2}-\d+$/.test(plate)) return false
+  if (/[A-Za-z]/.test(plate)) return true
+  return named && /^\d{6,7}$/.test(characters) && !/^(?:19|20)\d{2}$/.test(characters)
 }
 
 function persons(text: string): PiiSpan[] {
