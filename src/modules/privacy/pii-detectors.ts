@@ -70,20 +70,41 @@ const NAMED_STATE_PLATE = new RegExp(
 )
 const STATE_PLATE = /\b(?:[A-Z]{2})\s+(?:plate\s+)?([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{3,4})\b(?=[\s.,)]|$)/g
 
-const NAME_WORD = "\\p{Lu}\\p{Ll}+(?:[-'’]\\p{Lu}\\p{Ll}+)*"
-const NAME = `${NAME_WORD}(?:\\s+\\p{Lu}\\.)?(?:\\s+${NAME_WORD}){0,2}`
+// O'Rourke, McAllister, Pryce-Davies, Yıldırım; "van der Merwe"; a leading initial ("T. Hargrove").
+const NAME_WORD = "(?:\\p{Lu}['’])?\\p{Lu}\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?(?:[-'’]\\p{Lu}\\p{Ll}+)*"
+const PARTICLES = '(?:van|von|der|den|de|del|della|da|di|du|la|le|bin|ibn|al|el)'
+const NAME = `(?:\\p{Lu}\\.\\s?)?${NAME_WORD}(?:\\s+"\\p{Lu}[\\p{L}. ]{0,14}")?(?:\\s+\\p{Lu}\\.)?(?:\\s+(?:${PARTICLES}\\s+){0,2}${NAME_WORD}){0,2}(?:\\s+(?:Jr|Sr)\\.?|\\s+(?:II|III|IV)\\b)?`
+/** Two people of one household: "Anil & Sunita Rao". */
+const HOUSEHOLD = `${NAME_WORD}\\s*&\\s*${NAME}`
+const COURTESY = '(?:Mr|Mrs|Ms|Miss|Mx|Father|Fr|Rev)\\.?'
+/** A courtesy title marks a member of the public by name: "Mrs. Okafor", "Father Tom Reyes". */
+const COURTESY_NAME = new RegExp(`\\b${COURTESY}\\s+(?:"[^"\\n]{1,20}"\\s+)?${NAME}`, 'gu')
+/** "Good afternoon Sam and Ms. Haddad," — each name a greeting addresses. */
+const GREETING = new RegExp(
+  `(?:^|\\n)[ \\t>]*(?:Hi|Hello|Hey|Dear|Good (?:morning|afternoon|evening))\\s+((?:(?:${COURTESY}\\s+)?${NAME}(?:\\s*(?:,|and|&)\\s*)?){1,4})[,!:]`,
+  'gu',
+)
+/** A first name alone after a sign-off or a dash on its own line: "Thanks, Priya", "— Noor". */
+const SIGNED_LINE = new RegExp(
+  `^[ \\t>]*(?:(?:thanks|thank you|cheers|best|regards|sincerely)[,!]?\\s+|[—–]\\s*|--\\s*)(${NAME})[.!]?\\s*$`,
+  'gimu',
+)
+/** Words that say a word just before them is an organisation's name, not a person's. */
+const ORGANISATION_WORD = /^(?:Police|Department|Sheriff|Sheriff's|County|City|Agency|Unit|Division|Office|Bureau|PD)$/
 const WHOLE_NAME = new RegExp(`^${NAME}$`, 'u')
 const MAILBOX = new RegExp(`(${NAME})\\s*<([^>\\s]+@[^>\\s]+)>`, 'gu')
-const LEADING_NAME = new RegExp(`^(\\s*(?:(?:\\d+[.)]|[-*•·])\\s*)?)(${NAME})\\s*[—–|,]`, 'u')
+const LEADING_NAME = new RegExp(`^(\\s*(?:(?:\\d+[.)]|[-*•·])\\s*)?)(${HOUSEHOLD}|${NAME})(?:\\s*[—–|,(]|\\s*\\.{3,}|\\s{2,})`, 'u')
+/** A name in a column of a table aligned with spaces, or after "by" on a line with contacts. */
+const SPACED_CELL_NAME = new RegExp(`(?:^|\\s{2,}|\\bby\\s+)(${NAME})(?=\\s{2,}|\\s*\\()`, 'gu')
 const CELL_NAME = new RegExp(`(?:^|\\|)\\s*(${NAME})\\s*(?=\\|)`, 'gu')
 /** Words that mark the next name as a private person's. */
 const PERSON_CUES = new RegExp(
-  `\\b(?:Posted by|Neighbor|Resident|Responding user|User|Reported by|Submitted by|Homeowner|Caller|Hi|Dear|Resident name|Neighbor name|Hello|Hey)\\s*[:·-]?\\s+(${NAME})`,
+  `(?:\\b(?:Posted by|[Nn]eighbor|[Rr]esident|Responding user|User|Reported by|Submitted by|Homeowner|Caller|Hi|Dear|Resident name|Neighbor name|Hello|Hey|Comment from|[Rr]eply (?:by|from)|[Vv]ictim|[Ww]itness|Complainant|Requester|RP|c\\/o|husband|wife|son|daughter|partner|mother|brother|sister)|→)(?:\\s*[):·,-])*\\s+(${HOUSEHOLD}|${NAME})`,
   'gu',
 )
 /** Words that are not part of a person's name. */
 const NOT_NAME =
-  /^(?:Ring|Neighbors?|Police|Department|Street|Avenue|Road|Safety|Public|Service|Portal|App|Request|Alert|Crime|Lost|Suspicious|Says?|Called|Calls?|The|A|An|Video|Videos|Shared|Declined|Email|Phone|Address|Name|Location|Time|Text|Post|Title|Category|Case|Agency|Officer|Thanks?|Details|Contact|Response|Responses)$/
+  /^(?:Ring|Neighbors?|Police|Department|Street|Avenue|Road|Safety|Public|Service|Portal|App|Request|Alert|Crime|Lost|Suspicious|Says?|Called|Calls?|The|A|An|Video|Videos|Shared|Declined|Email|Phone|Address|Name|Location|Time|Text|Post|Title|Category|Case|Agency|Officer|Thanks?|Details|Contact|Response|Responses|Tel|Ph|Cell|Fax|Mobile|Home|Work|DOB|Alt)$/
 
 const SIGN_OFF = /^(?:thanks|thank you|sincerely|regards|best regards|best|cheers|respectfully|warmly|-+)[,!.]?\s*$/i
 
@@ -257,39 +278,91 @@ function isPlateLike(plate: string, named: boolean): boolean {
 }
 
 function persons(text: string): PiiSpan[] {
-  const found: PiiSpan[] = []
-  for (const match of text.matchAll(PERSON_CUES)) {
-    const name = trimName(match[1]!)
-    if (!name) continue
-    const start = match.index! + match[0].lastIndexOf(match[1]!)
-    if (OFFICIAL_TITLE.test(text.slice(Math.max(0, start - 12), start)) || STARTS_WITH_TITLE.test(name)) continue
-    found.push(span('person', name, start))
+  const officials = officialNameWords(text)
+  const isOfficialName = (name: string) => name.split(/[\s,&.]+/).every((word) => word === '' || officials.has(word))
+  const candidates: PiiSpan[] = []
+  const cued = (match: RegExpMatchArray, group: string) => {
+    const name = trimName(group)
+    if (!name) return
+    const start = match.index! + match[0].lastIndexOf(group)
+    if (OFFICIAL_TITLE.test(text.slice(Math.max(0, start - 12), start)) || STARTS_WITH_TITLE.test(name)) return
+    candidates.push(span('person', name, start))
   }
-  found.push(...tableNames(text), ...signatures(text), ...mailboxNames(text), ...namesBesideContacts(text))
-  // A name found once is the same person everywhere on the page.
-  const names = new Set(found.map((person) => person.text).filter((name) => name.includes(' ')))
+  for (const match of text.matchAll(PERSON_CUES)) cued(match, match[1]!)
+  for (const match of text.matchAll(SIGNED_LINE)) cued(match, match[1]!)
+  for (const match of text.matchAll(GREETING)) {
+    const list = match[1]!
+    const listStart = match.index! + match[0].indexOf(list)
+    for (const one of list.matchAll(new RegExp(`(?:${COURTESY}\\s+)?${NAME}`, 'gu'))) {
+      const name = trimName(one[0])
+      if (name && !STARTS_WITH_TITLE.test(name)) candidates.push(span('person', name, listStart + one.index!))
+    }
+  }
+  for (const [match, start] of matches(text, COURTESY_NAME)) {
+    if (OFFICIAL_TITLE.test(text.slice(Math.max(0, start - 12), start))) continue
+    const name = trimName(match)
+    if (name && name.includes(' ')) candidates.push(span('person', name, start))
+  }
+  candidates.push(...tableNames(text), ...signatures(text), ...mailboxNames(text), ...namesBesideContacts(text))
+  const found = candidates.filter((person) => !isOfficialName(person.text.replace(new RegExp(`^${COURTESY}\\s+`, 'u'), '')))
+  // A name found once is the same person everywhere on the page, and so is each of its words alone
+  // ("Gretchen", "Hoffmann-Silva") when it is not also an official's.
+  const names = new Set<string>()
+  for (const person of found) {
+    const bare = person.text.replace(new RegExp(`^${COURTESY}\\s+`, 'u'), '')
+    names.add(person.text)
+    for (const word of bare.split(/[\s,&"]+/))
+      if (word.length >= 3 && !officials.has(word) && !NOT_NAME.test(word) && /^\p{Lu}/u.test(word)) names.add(word)
+  }
   for (const name of names) {
-    for (const [match, start] of matches(text, new RegExp(`\\b${escapeRegExp(name)}\\b`, 'g'))) found.push(span('person', match, start))
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}@.])${escapeRegExp(name)}(?![\\p{L}\\p{N}@]|\\.[\\p{L}])`, 'gu')
+    for (const [match, start] of matches(text, pattern))
+      if (!startsOrganisation(text, start + match.length)) found.push(span('person', match, start))
   }
   return found
 }
 
-/** A name standing alone in a column of a log ("| Samuel Okafor |") whose header names residents. */
+/** Whether the words after `at` make the name before it an organisation's ("Harlow Police Department"). */
+function startsOrganisation(text: string, at: number): boolean {
+  const next = /^\s+([\p{L}']+)/u.exec(text.slice(at, at + 30))
+  return next !== null && (ORGANISATION_WORD.test(next[1]!) || new RegExp(`^(?:${STREET_TYPES})$`).test(next[1]!))
+}
+
+/** The words of officials' names on the page: after a rank ("Det. Ian Moss", "Sgt. Kovač"). */
+function officialNameWords(text: string): Set<string> {
+  const words = new Set<string>()
+  const rank = new RegExp(`\\b(?:${TITLES})(?:\\s+(?:${TITLES}))?\\s+`, 'gi')
+  const nameHere = new RegExp(NAME, 'uy')
+  for (const match of text.matchAll(rank)) {
+    nameHere.lastIndex = match.index! + match[0].length
+    const name = nameHere.exec(text)
+    for (const word of name?.[0].split(/\s+/) ?? []) if (!NOT_NAME.test(word)) words.add(word)
+  }
+  return words
+}
+
+/** Column headers of the people a table is about: "resident_name", "Reporter", "RP", "Complainant". */
+const PERSON_COLUMN =
+  /(?:^|[\s_])(?:resident|neighbor|user|requester|reporter|complainant|rp|caller|owner|witness|victim|submitted.by|posted.by)?(?:[\s_]?name)?$/i
+const NOT_PERSON_COLUMN = /(?:^|[\s_])(?:officer|agency|badge|id|e-?mail|phone|address|date|time|status|case|file|notes?)(?:$|[\s_])/i
+/** A cell that is a name: "Jane Roe", "Roe, Jane", "Jerome \"JJ\" Doe Jr.", "Anil & Sunita Rao". */
+const NAME_CELL = new RegExp(`^(?:${HOUSEHOLD}|${NAME}|${NAME_WORD},\\s*${NAME})$`, 'u')
+
+/** A name standing alone in a column of a table (pipes, tabs or CSV) whose header names residents. */
 function tableNames(text: string): PiiSpan[] {
-  const header = text.split('\n').find((line) => line.includes('|') && /\b(resident|neighbor|user|requester)\b/i.test(line))
-  if (!header) return []
-  const columns = header.split('|').map((cell) => cell.trim())
-  const wanted = columns.flatMap((cell, index) => (/^(resident|neighbor|user)( name)?$/i.test(cell) ? [index] : []))
   const found: PiiSpan[] = []
   let offset = 0
   for (const line of text.split('\n')) {
-    const cells = line.split('|')
-    if (cells.length === columns.length && line !== header) {
-      let at = offset
-      for (const [index, cell] of cells.entries()) {
-        const name = cell.trim()
-        if (wanted.includes(index) && WHOLE_NAME.test(name)) found.push(span('person', name, at + cell.indexOf(name)))
-        at += cell.length + 1
+    const delimiter = delimiterOf(line)
+    if (delimiter && /\d|@/.test(line)) {
+      const { cells } = splitRow(line, delimiter)
+      const header = headerAbove(text, offset, delimiter, cells.length)
+      for (const [index, cell] of header ? cells.entries() : []) {
+        const column = header![index] ?? ''
+        if (!PERSON_COLUMN.test(column) || NOT_PERSON_COLUMN.test(column) || !/[a-z]/i.test(column)) continue
+        const name = cell.text.trim().replace(/^"(.*)"$/, '$1')
+        if (NAME_CELL.test(name) && !STARTS_WITH_TITLE.test(name) && !NOT_NAME.test(name))
+          found.push(span('person', name, offset + cell.start + cell.text.indexOf(name)))
       }
     }
     offset += line.length + 1
@@ -311,6 +384,7 @@ function namesBesideContacts(text: string): PiiSpan[] {
       const candidates: [string, number][] = head ? [[head[2]!, head[1]!.length]] : []
       if (line.includes('|'))
         for (const match of line.matchAll(CELL_NAME)) candidates.push([match[1]!, match.index! + match[0].indexOf(match[1]!)])
+      for (const match of line.matchAll(SPACED_CELL_NAME)) candidates.push([match[1]!, match.index! + match[0].lastIndexOf(match[1]!)])
       for (const [candidate, at] of candidates) {
         const name = trimName(candidate)
         if (name?.includes(' ') && !STARTS_WITH_TITLE.test(name)) found.push(span('person', name, offset + at))
@@ -341,10 +415,10 @@ function signatures(text: string): PiiSpan[] {
 
 /** The display name of a private sender or recipient: "Jane Roe <jane@gmail.com>". */
 function mailboxNames(text: string): PiiSpan[] {
+  const agency = agencyDomains(text)
   const found: PiiSpan[] = []
   for (const match of text.matchAll(MAILBOX)) {
-    const domain = match[2]!.slice(match[2]!.indexOf('@') + 1)
-    if (OFFICIAL_EMAIL_DOMAIN.test(domain) || !match[1]!.includes(' ')) continue
+    if (agency.has(domainOf(match[2]!)) || OFFICE_NAME.test(match[1]!) || !match[1]!.includes(' ')) continue
     const name = trimName(match[1]!)
     if (name) found.push(span('person', name, match.index!))
   }
@@ -353,7 +427,10 @@ function mailboxNames(text: string): PiiSpan[] {
 
 function trimName(candidate: string): string | null {
   const words = candidate.split(/\s+/)
-  while (words.length > 0 && NOT_NAME.test(words.at(-1)!)) words.pop()
+  while (words.length > 0 && NOT_NAME.test(words.at(-1)!)) {
+    if (ORGANISATION_WORD.test(words.at(-1)!)) return null
+    words.pop()
+  }
   if (words.length === 0 || NOT_NAME.test(words[0]!)) return null
   return words.join(' ')
 }
