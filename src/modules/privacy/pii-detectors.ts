@@ -91,6 +91,12 @@ const SIGNED_LINE = new RegExp(
 )
 /** Words that say a word just before them is an organisation's name, not a person's. */
 const ORGANISATION_WORD = /^(?:Police|Department|Sheriff|Sheriff's|County|City|Agency|Unit|Division|Office|Bureau|PD)$/
+const GREETED_NAME = new RegExp(`(?:${COURTESY}\\s+)?${NAME}`, 'gu')
+const LEADING_COURTESY = new RegExp(`^${COURTESY}\\s+`, 'u')
+const STREET_TYPE = new RegExp(`^(?:${STREET_TYPES})$`)
+const RANK = new RegExp(`\\b(?:${TITLES})(?:\\s+(?:${TITLES}))?\\s+`, 'gi')
+const RANKED_DISPLAY_NAME = new RegExp(`\\b(?:${TITLES})\\s`, 'i')
+const NAME_HERE = new RegExp(NAME, 'uy')
 const WHOLE_NAME = new RegExp(`^${NAME}$`, 'u')
 const MAILBOX = new RegExp(`(${NAME})\\s*<([^>\\s]+@[^>\\s]+)>`, 'gu')
 const LEADING_NAME = new RegExp(`^(\\s*(?:(?:\\d+[.)]|[-*•·])\\s*)?)(${HOUSEHOLD}|${NAME})(?:\\s*[—–|,(]|\\s*\\.{3,}|\\s{2,})`, 'u')
@@ -134,7 +140,7 @@ function agencyDomains(text: string): Set<string> {
     const domain = domainOf(match)
     if (PUBLIC_MAIL.test(domain)) continue
     const display = text.slice(text.lastIndexOf('\n', start) + 1, start)
-    const sentByStaff = /<$/.test(display) && (OFFICE_NAME.test(display) || new RegExp(`\\b(?:${TITLES})\\s`, 'i').test(display))
+    const sentByStaff = /<$/.test(display) && (OFFICE_NAME.test(display) || RANKED_DISPLAY_NAME.test(display))
     if (
       OFFICIAL_EMAIL_DOMAIN.test(domain) ||
       AGENCY_HOST.test(domain) ||
@@ -293,7 +299,7 @@ function persons(text: string): PiiSpan[] {
   for (const match of text.matchAll(GREETING)) {
     const list = match[1]!
     const listStart = match.index! + match[0].indexOf(list)
-    for (const one of list.matchAll(new RegExp(`(?:${COURTESY}\\s+)?${NAME}`, 'gu'))) {
+    for (const one of list.matchAll(GREETED_NAME)) {
       const name = trimName(one[0])
       if (name && !STARTS_WITH_TITLE.test(name)) candidates.push(span('person', name, listStart + one.index!))
     }
@@ -301,41 +307,39 @@ function persons(text: string): PiiSpan[] {
   for (const [match, start] of matches(text, COURTESY_NAME)) {
     if (OFFICIAL_TITLE.test(text.slice(Math.max(0, start - 12), start))) continue
     const name = trimName(match)
-    if (name && name.includes(' ')) candidates.push(span('person', name, start))
+    if (name?.includes(' ')) candidates.push(span('person', name, start))
   }
   candidates.push(...tableNames(text), ...signatures(text), ...mailboxNames(text), ...namesBesideContacts(text))
-  const found = candidates.filter((person) => !isOfficialName(person.text.replace(new RegExp(`^${COURTESY}\\s+`, 'u'), '')))
+  const found = candidates.filter((person) => !isOfficialName(person.text.replace(LEADING_COURTESY, '')))
   // A name found once is the same person everywhere on the page, and so is each of its words alone
   // ("Gretchen", "Hoffmann-Silva") when it is not also an official's.
   const names = new Set<string>()
   for (const person of found) {
-    const bare = person.text.replace(new RegExp(`^${COURTESY}\\s+`, 'u'), '')
+    const bare = person.text.replace(LEADING_COURTESY, '')
     names.add(person.text)
     for (const word of bare.split(/[\s,&"]+/))
       if (word.length >= 3 && !officials.has(word) && !NOT_NAME.test(word) && /^\p{Lu}/u.test(word)) names.add(word)
   }
-  for (const name of names) {
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}@.])${escapeRegExp(name)}(?![\\p{L}\\p{N}@]|\\.[\\p{L}])`, 'gu')
-    for (const [match, start] of matches(text, pattern))
-      if (!startsOrganisation(text, start + match.length)) found.push(span('person', match, start))
-  }
+  if (names.size === 0) return found
+  const alternatives = [...names].sort((a, b) => b.length - a.length).map(escapeRegExp)
+  const anyName = new RegExp(`(?<![\\p{L}\\p{N}@.])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}@]|\\.[\\p{L}])`, 'gu')
+  for (const [match, start] of matches(text, anyName))
+    if (!startsOrganisation(text, start + match.length)) found.push(span('person', match, start))
   return found
 }
 
 /** Whether the words after `at` make the name before it an organisation's ("Harlow Police Department"). */
 function startsOrganisation(text: string, at: number): boolean {
   const next = /^\s+([\p{L}']+)/u.exec(text.slice(at, at + 30))
-  return next !== null && (ORGANISATION_WORD.test(next[1]!) || new RegExp(`^(?:${STREET_TYPES})$`).test(next[1]!))
+  return next !== null && (ORGANISATION_WORD.test(next[1]!) || STREET_TYPE.test(next[1]!))
 }
 
 /** The words of officials' names on the page: after a rank ("Det. Ian Moss", "Sgt. Kovač"). */
 function officialNameWords(text: string): Set<string> {
   const words = new Set<string>()
-  const rank = new RegExp(`\\b(?:${TITLES})(?:\\s+(?:${TITLES}))?\\s+`, 'gi')
-  const nameHere = new RegExp(NAME, 'uy')
-  for (const match of text.matchAll(rank)) {
-    nameHere.lastIndex = match.index! + match[0].length
-    const name = nameHere.exec(text)
+  for (const match of text.matchAll(RANK)) {
+    NAME_HERE.lastIndex = match.index! + match[0].length
+    const name = NAME_HERE.exec(text)
     for (const word of name?.[0].split(/\s+/) ?? []) if (!NOT_NAME.test(word)) words.add(word)
   }
   return words
