@@ -86,8 +86,9 @@ const GREETING = new RegExp(
 )
 /** A first name alone after a sign-off or a dash on its own line: "Thanks, Priya", "— Noor". */
 const SIGNED_LINE = new RegExp(
-  `^[ \\t>]*(?:(?:thanks|thank you|cheers|best|regards|sincerely)[,!]?\\s+|[—–]\\s*|--\\s*)(${NAME})[.!]?\\s*$`,
-  'gimu',
+  `^[ \\t>]*(?:(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Bb]est|[Rr]egards|[Ss]incerely)[,!]?\\s+|[—–]\\s*|--\\s*)(${NAME})[.!]?\\s*$`,
+  // Not case-insensitive: \p{Lu} would match any letter.
+  'gmu',
 )
 /** Words that say a word just before them is an organisation's name, not a person's. */
 const ORGANISATION_WORD = /^(?:Police|Department|Sheriff|Sheriff's|County|City|Agency|Unit|Division|Office|Bureau|PD)$/
@@ -435,7 +436,7 @@ function trimName(candidate: string): string | null {
     if (ORGANISATION_WORD.test(words.at(-1)!)) return null
     words.pop()
   }
-  if (words.length === 0 || NOT_NAME.test(words[0]!)) return null
+  if (words.length === 0 || NOT_NAME.test(words[0]!) || words.some((word) => ORGANISATION_WORD.test(word))) return null
   return words.join(' ')
 }
 
