@@ -48,11 +48,16 @@ const INTERNATIONAL_PHONE = /(?<![\w+])\+(?!1\b)[2-9]\d{0,2}(?:[\s.-]?\(?\d{1,5}
 /** Words before a run of digits that make it an identifier, not a phone number. */
 const IDENTIFIER_BEFORE = /(?:case|incident|report|ref|id|no\.?|#|number|badge|order|account|acct)[\s:#.]*$/i
 const STREET_TYPES =
-  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Row|Square|Sq'
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop|Row|Square|Sq|Landing|Crossing|Xing|Run|Path|Pass|Walk|Alley|Aly|Plaza|Ridge|Heights|Hts|Hollow|Glen|Cove|Bend|Knoll|Commons|Pike|Turnpike|Crescent|Cres|Close|Mews|Point|Pointe|Pt'
 const DIRECTION = '(?:[NSEW]|North|South|East|West|NE|NW|SE|SW)\\.?'
+/** The unit of a building: "Apt 3", ", Unit 4F", "#205", "Lot 27", "Ste. 110". */
+const UNIT =
+  '(?:,?\\s*(?:Apt|Apartment|Unit|Suite|Ste|Lot|Space|Spc|Bldg|Building|Rm|Room|Fl|Floor|#)\\.?\\s*#?\\s*[A-Za-z0-9-]*\\d[A-Za-z0-9-]*|,?\\s*(?:Apt|Unit|#)\\.?\\s*[A-Z]\\b)?'
+/** A post office box, with its town, state and ZIP when they follow: "PO Box 31, Lynn, MA 01901". */
+const PO_BOX = /\bP\.?\s?O\.?\s*Box\s+\d{1,7}(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2},?\s+[A-Z]{2}(?:\s+\d{5}(?:-\d{4})?)?)?/g
 const ADDRESS = new RegExp(
   // 4415 N Monroe St · 13420 N 59th Ave, Unit 14 · 5712 Wedgmont Cir N · 4507 Avenue H
-  `\\b\\d{1,6}\\s+(?:${DIRECTION}\\s+)?(?:(?:(?:[A-Z][a-z]+|\\d{1,3}(?:st|nd|rd|th))\\s+){1,3}(?:${STREET_TYPES})\\b\\.?(?:\\s+${DIRECTION}(?![a-z]))?|Avenue\\s+[A-Z]\\b)(?:,?\\s*(?:Apt|Apartment|Unit|Suite|#)\\.?\\s*[A-Za-z0-9-]+)?`,
+  `\\b\\d{1,6}\\s+(?:${DIRECTION}\\s+)?(?:(?:(?:[A-Z][a-z]+(?:['’]s)?|\\d{1,3}(?:st|nd|rd|th))\\s+){1,3}(?:${STREET_TYPES})\\b\\.?(?:\\s+${DIRECTION}(?![a-z]))?|Avenue\\s+[A-Z]\\b)${UNIT}`,
   'g',
 )
 // A plate comes after words that name it; letters and digits mixed, as plates are.
@@ -116,7 +121,8 @@ const NOT_NAME =
 const SIGN_OFF = /^(?:thanks|thank you|sincerely|regards|best regards|best|cheers|respectfully|warmly|-+)[,!.]?\s*$/i
 
 export function detectPii(text: string): PiiSpan[] {
-  const found: PiiSpan[] = [...emails(text), ...phones(text), ...addresses(text), ...plates(text), ...persons(text)]
+  const people = persons(text)
+  const found: PiiSpan[] = [...emails(text), ...phones(text), ...addresses(text, people), ...plates(text), ...people]
   return dedupe(found).sort((a, b) => a.start - b.start || b.end - a.end)
 }
 
@@ -245,9 +251,17 @@ function tableCellAt(text: string, at: number): { text: string; header: string }
   return { text: cells[index]!.text, header: header[index] ?? '' }
 }
 
-function addresses(text: string): PiiSpan[] {
-  return matches(text, ADDRESS).flatMap(([match, start]) => {
-    if (isOfficial(text, start)) return []
+/**
+ * Street addresses and PO boxes that are not the agency's. An address written right after a
+ * private person's name ("Jane Roe, 12 Elm St") is theirs even in an official's log line; an
+ * address the page shows to be the agency's (in its letterhead or signature) is its everywhere.
+ */
+function addresses(text: string, privatePeople: PiiSpan[] = []): PiiSpan[] {
+  const candidates = [...matches(text, ADDRESS), ...matches(text, PO_BOX)]
+  const official = new Set(candidates.flatMap(([match, start]) => (isOfficial(text, start) ? [match] : [])))
+  return candidates.flatMap(([match, start]) => {
+    const ownersName = privatePeople.some((person) => /^\s*(?:,|\(|at|of)?\s*$/.test(text.slice(person.end, start)) && person.end <= start)
+    if (!ownersName && official.has(match)) return []
     // "the 3300 block of N Howard St" names an area, not a home.
     if (/\bblock of\s*$/i.test(text.slice(Math.max(0, start - 12), start))) return []
     return [span('address', match, start)]

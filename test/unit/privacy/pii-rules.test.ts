@@ -70,3 +70,19 @@ t.test('persons: titles, greetings, sign-offs, households, initials, family word
   )
   t.same(found('Thanks,\nCapt. Ruth Ames\nPatrol Division', 'person'), [])
 })
+
+t.test('addresses: units, PO boxes, more street types; the agency’s address stays everywhere', async (t) => {
+  t.same(found('she lives at 41 Tanner’s Landing Lot 9 now', 'address'), ['41 Tanner’s Landing Lot 9'])
+  t.same(found('mail to my PO Box 5521, Glen Ellyn, IL 60137 please', 'address'), ['PO Box 5521, Glen Ellyn, IL 60137'])
+  t.same(found('Resident: P.O. Box 88', 'address'), ['P.O. Box 88'])
+  t.same(found('my place is 9 Kestrel Ridge, #4B', 'address'), ['9 Kestrel Ridge, #4B'])
+  const letter =
+    'Come by the station at 300 Civic Plaza any weekday.\n\nOfficer Dana Ruiz\nMillbrook Police Department\n300 Civic Plaza, Millbrook'
+  t.same(found(letter, 'address'), [], 'shown as the agency’s in a signature, so not suggested in the sentence above either')
+  t.same(
+    found('Ofc. Tierney → Rosa Lindgren, 19 Quarry Hill Rd', 'address'),
+    ['19 Quarry Hill Rd'],
+    'a resident’s address right after their name in an officer’s log line',
+  )
+  t.same(found('Records Division, PO Box 100, Millbrook, IL 60100', 'address'), [], 'an office’s PO box')
+})
