@@ -18,7 +18,7 @@ export interface PiiSpan {
 
 const OFFICIAL_EMAIL_DOMAIN = /(\.gov|\.us|\.mil|police|sheriff|city|county|ring\.com|amazon\.com)[^@]*$/i
 const OFFICIAL_CONTEXT =
-  /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd)(?![a-z])/i
+  /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd|pd)(?![a-z])/i
 /** Words that make the data around them a resident's, whatever officials the passage names too. */
 const PRIVATE_CONTEXT =
   /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|c\/o|his|her|their|i'm|i am)\b/i
@@ -55,6 +55,15 @@ const UNIT =
   '(?:,?\\s*(?:Apt|Apartment|Unit|Suite|Ste|Lot|Space|Spc|Bldg|Building|Rm|Room|Fl|Floor|#)\\.?\\s*#?\\s*[A-Za-z0-9-]*\\d[A-Za-z0-9-]*|,?\\s*(?:Apt|Unit|#)\\.?\\s*[A-Z]\\b)?'
 /** A post office box, with its town, state and ZIP when they follow: "PO Box 31, Lynn, MA 01901". */
 const PO_BOX = /\bP\.?\s?O\.?\s*Box\s+\d{1,7}(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2},?\s+[A-Z]{2}(?:\s+\d{5}(?:-\d{4})?)?)?/g
+/** "the 6200 block of SE 72nd": a home's address when the words before say someone lives there. */
+const HOME_BLOCK = new RegExp(
+  `\\b\\d{2,6}\\s+block\\s+of\\s+(?:${DIRECTION}\\s+)?(?:[A-Z][a-z]+|\\d{1,3}(?:st|nd|rd|th))(?:\\s+[A-Z][a-z]+)?(?:\\s+(?:${STREET_TYPES})\\b\\.?)?`,
+  'g',
+)
+const LIVES_THERE = /\b(?:lives?|living|resides?|residence|home|house|moved)\b[^.\n]{0,30}$/i
+/** A form's field for a person's address: whatever the form's letterhead, the address is theirs. */
+const ADDRESS_FIELD =
+  /(?<!(?:agency|department|office|station|police|city|county)\s)\b(?:Addr|Address|Home address|Residence|lives at|resides at)\s*[:.]?\s*$/i
 const ADDRESS = new RegExp(
   // 4415 N Monroe St · 13420 N 59th Ave, Unit 14 · 5712 Wedgmont Cir N · 4507 Avenue H
   `\\b\\d{1,6}\\s+(?:${DIRECTION}\\s+)?(?:(?:(?:[A-Z][a-z]+(?:['’]s)?|\\d{1,3}(?:st|nd|rd|th))\\s+){1,3}(?:${STREET_TYPES})\\b\\.?(?:\\s+${DIRECTION}(?![a-z]))?|Avenue\\s+[A-Z]\\b)${UNIT}`,
@@ -257,11 +266,16 @@ function tableCellAt(text: string, at: number): { text: string; header: string }
  * address the page shows to be the agency's (in its letterhead or signature) is its everywhere.
  */
 function addresses(text: string, privatePeople: PiiSpan[] = []): PiiSpan[] {
-  const candidates = [...matches(text, ADDRESS), ...matches(text, PO_BOX)]
+  const candidates = [
+    ...matches(text, ADDRESS),
+    ...matches(text, PO_BOX),
+    ...matches(text, HOME_BLOCK).filter(([, start]) => LIVES_THERE.test(text.slice(Math.max(0, start - 40), start))),
+  ]
   const official = new Set(candidates.flatMap(([match, start]) => (isOfficial(text, start) ? [match] : [])))
   return candidates.flatMap(([match, start]) => {
     const ownersName = privatePeople.some((person) => /^\s*(?:,|\(|at|of)?\s*$/.test(text.slice(person.end, start)) && person.end <= start)
-    if (!ownersName && official.has(match)) return []
+    const field = ADDRESS_FIELD.test(text.slice(Math.max(0, start - 30), start))
+    if (!ownersName && !field && official.has(match)) return []
     // "the 3300 block of N Howard St" names an area, not a home.
     if (/\bblock of\s*$/i.test(text.slice(Math.max(0, start - 12), start))) return []
     return [span('address', match, start)]

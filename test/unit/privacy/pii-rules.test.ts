@@ -86,3 +86,12 @@ t.test('addresses: units, PO boxes, more street types; the agency’s address st
   )
   t.same(found('Records Division, PO Box 100, Millbrook, IL 60100', 'address'), [], 'an office’s PO box')
 })
+
+t.test('addresses: a home block and a form’s address field', async (t) => {
+  t.same(found('Witness lives in the 4100 block of NE Alder St, saw the van', 'address'), ['4100 block of NE Alder St'])
+  t.same(found('Shots were reported in the 4100 block of NE Alder St.', 'address'), [], 'a block that only locates an event')
+  const form = 'Millbrook Police Department — Consent form\nOfficer: Dana Ruiz #221\nAddr: 18 Wren Ct'
+  t.same(found(form, 'address'), ['18 Wren Ct'], 'the person’s address field under an agency letterhead')
+  t.same(found('Agency address: 300 Civic Plaza | Records Unit (312) 555-0100', 'address'), [], 'an agency’s address field')
+  t.same(found('Millbrook PD, 300 Civic Plaza, Millbrook', 'address'), [])
+})
