@@ -18,7 +18,7 @@ export interface PiiSpan {
 
 const OFFICIAL_EMAIL_DOMAIN = /(\.gov|\.us|\.mil|police|sheriff|city|county|ring\.com|amazon\.com)[^@]*$/i
 const OFFICIAL_CONTEXT =
-  /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd|pd)(?![a-z])/i
+  /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd|pd|crimes|investigations|bureau|precinct|patrol)(?![a-z])/i
 /** Words that make the data around them a resident's, whatever officials the passage names too. */
 const PRIVATE_CONTEXT =
   /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|c\/o|his|her|their|i'm|i am)\b/i

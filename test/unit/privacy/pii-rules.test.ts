@@ -95,3 +95,8 @@ t.test('addresses: a home block and a form’s address field', async (t) => {
   t.same(found('Agency address: 300 Civic Plaza | Records Unit (312) 555-0100', 'address'), [], 'an agency’s address field')
   t.same(found('Millbrook PD, 300 Civic Plaza, Millbrook', 'address'), [])
 })
+
+t.test('a detective’s unit line makes the number beside it the agency’s', async (t) => {
+  t.same(found('Lena Ortiz, Property Crimes, (312) 555-0100 x 4.', 'phone'), [])
+  t.same(found('Lena Ortiz said her cell, (312) 555-0177, is best.', 'phone'), ['(312) 555-0177'])
+})
