@@ -58,9 +58,14 @@ async function signUpBenchUser(ctx: AppContext) {
  * In a kept database (BENCH_DATABASE) that holds documents already, those are reused.
  */
 export async function loadSearchCorpus(sql: Sql, userId: string, agencies: readonly BenchAgency[], documents: number, seed: number) {
-  // A kept database (BENCH_DATABASE) already holding a corpus is reused as it is.
+  // A kept database (BENCH_DATABASE) already holding a corpus is reused as it is, if it is the size asked
+  // for (the near-copies bench adds its families on top): figures from a smaller corpus would mislead.
   const loaded = (await sql`select id from documents order by created_at, id`) as unknown as { id: string }[]
   if (loaded.length > 0) {
+    const [{ corpus }] = (await sql`
+      select count(*)::int as corpus from documents where title not like 'Family %'`) as unknown as [{ corpus: number }]
+    if (corpus !== documents)
+      throw new Error(`BENCH_DATABASE holds a corpus of ${corpus} documents, not ${documents}: give this bench a database of its own`)
     const [{ pages }] = (await sql`select count(*)::int as pages from document_pages`) as unknown as [{ pages: number }]
     return { documentIds: loaded.map((row) => row.id), pages }
   }
