@@ -137,82 +137,81 @@ export function createExtractionQueue(connection: Redis, options: { prefix: stri
   return extractions
 }
 
-/** How the API asks the worker to build a document's public rendition after its redactions changed. */
-export interface RenditionQueue {
-  /** Never throws: a rendition not queued now stays pending in the database, and the worker's sweep queues it. */
-  enqueue(renditions: readonly { documentId: string; version: number }[]): Promise<void>
+/**
+ * A queue of work the database keeps as well: a row stays pending until its job has run, so
+ * enqueueing is best effort and never throws, and the worker's sweep queues whatever did not get in.
+ */
+export interface ReconciledQueue<T> {
+  enqueue(items: readonly T[]): Promise<void>
   queue: Queue
   close(): Promise<void>
 }
 
-const RENDITION_RETRY_DELAY_MS = 5_000
+const RECONCILED_RETRY_DELAY_MS = 5_000
+
+function createReconciledQueue<T>(
+  connection: Redis,
+  options: { name: string; prefix: string; attempts: number; what: string },
+  job: (item: T) => { name: string; data: object; jobId: string },
+  logger: Logger,
+): ReconciledQueue<T> {
+  const queue = new Queue(options.name, { connection, prefix: options.prefix })
+  queue.on('error', (error) => logger.warn({ err: error }, `${options.what} queue error`))
+  return {
+    queue,
+    async enqueue(items) {
+      if (items.length === 0) return
+      const jobs = items.map((item) => {
+        const { name, data, jobId } = job(item)
+        return {
+          name,
+          data,
+          opts: {
+            jobId,
+            attempts: options.attempts,
+            backoff: { type: 'exponential', delay: RECONCILED_RETRY_DELAY_MS },
+            removeOnComplete: true,
+            // The row keeps the outcome; a failed job left under its id would swallow reconciliation's re-add.
+            removeOnFail: true,
+          },
+        }
+      })
+      try {
+        await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS)
+      } catch (error) {
+        logger.warn({ err: error, count: items.length }, `could not queue ${options.what} jobs now; the worker sweep will pick them up`)
+      }
+    },
+    close: () => queue.close(),
+  }
+}
+
+/** How the API asks the worker to build a document's public rendition after its redactions changed. */
+export type RenditionQueue = ReconciledQueue<{ documentId: string; version: number }>
 
 export function createRenditionQueue(connection: Redis, prefix: string, logger: Logger): RenditionQueue {
-  const queue = new Queue(QUEUE_NAMES.renditions, { connection, prefix })
-  queue.on('error', (error) => logger.warn({ err: error }, 'rendition queue error'))
-  return {
-    queue,
-    async enqueue(renditions) {
-      if (renditions.length === 0) return
-      const jobs = renditions.map(({ documentId, version }) => ({
-        name: JOBS.render.name,
-        data: { documentId, version },
-        opts: {
-          jobId: renderJobId(documentId, version),
-          attempts: JOBS.render.attempts,
-          backoff: { type: 'exponential', delay: RENDITION_RETRY_DELAY_MS },
-          removeOnComplete: true,
-          // The row keeps the outcome; a failed job left under its id would swallow reconciliation's re-add.
-          removeOnFail: true,
-        },
-      }))
-      try {
-        await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS)
-      } catch (error) {
-        logger.warn({ err: error, count: renditions.length }, 'could not queue renditions now; the worker sweep will pick them up')
-      }
-    },
-    close: () => queue.close(),
-  }
+  return createReconciledQueue(
+    connection,
+    { name: QUEUE_NAMES.renditions, prefix, attempts: JOBS.render.attempts, what: 'rendition' },
+    ({ documentId, version }: { documentId: string; version: number }) => ({
+      name: JOBS.render.name,
+      data: { documentId, version },
+      jobId: renderJobId(documentId, version),
+    }),
+    logger,
+  )
 }
 
-/** How the doors hand a stored raw message to the worker. */
-export interface IngestQueue {
-  /** Never throws: a message not queued now stays pending in the database, and the worker's sweep queues it. */
-  enqueue(inboundMailIds: readonly string[]): Promise<void>
-  queue: Queue
-  close(): Promise<void>
-}
-
-const INGEST_RETRY_DELAY_MS = 5_000
+/** How the doors hand a stored raw message (its inbound_mail id) to the worker. */
+export type IngestQueue = ReconciledQueue<string>
 
 export function createIngestQueue(connection: Redis, options: { prefix: string; attempts: number }, logger: Logger): IngestQueue {
-  const queue = new Queue(QUEUE_NAMES.inbound, { connection, prefix: options.prefix })
-  queue.on('error', (error) => logger.warn({ err: error }, 'ingest queue error'))
-  return {
-    queue,
-    async enqueue(ids) {
-      if (ids.length === 0) return
-      const jobs = ids.map((inboundMailId) => ({
-        name: JOBS.ingest.name,
-        data: { inboundMailId },
-        opts: {
-          jobId: ingestJobId(inboundMailId),
-          attempts: options.attempts,
-          backoff: { type: 'exponential', delay: INGEST_RETRY_DELAY_MS },
-          removeOnComplete: true,
-          // The row keeps the outcome; a failed job left under its id would swallow reconciliation's re-add.
-          removeOnFail: true,
-        },
-      }))
-      try {
-        await withTimeout(queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS)
-      } catch (error) {
-        logger.warn({ err: error, count: ids.length }, 'could not queue ingests now; the worker sweep will pick them up')
-      }
-    },
-    close: () => queue.close(),
-  }
+  return createReconciledQueue(
+    connection,
+    { name: QUEUE_NAMES.inbound, prefix: options.prefix, attempts: options.attempts, what: 'ingest' },
+    (inboundMailId: string) => ({ name: JOBS.ingest.name, data: { inboundMailId }, jobId: ingestJobId(inboundMailId) }),
+    logger,
+  )
 }
 
 /** How the API asks the worker to email an account its token. */

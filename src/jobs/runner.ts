@@ -84,6 +84,25 @@ export interface RunningWorker {
 }
 
 /**
+ * Runs `giveUp` once a job has failed for good. A failure BullMQ retries leaves the job delayed or
+ * waiting; a final one, retries spent or stalled too often, leaves it failed.
+ */
+function onFinalFailure(
+  worker: Worker,
+  logger: Logger,
+  failedToRecord: string,
+  giveUp: (job: Job, reason: string) => Promise<unknown>,
+): void {
+  worker.on('failed', (job, error) => {
+    if (!job) return
+    job
+      .getState()
+      .then((state) => (state === 'failed' ? giveUp(job, error.message) : undefined))
+      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, failedToRecord))
+  })
+}
+
+/**
  * Starts the delivery, extraction, rendition and maintenance workers, the sweep scheduler, a full
  * reconciliation, and a watch that redoes both when Redis comes back empty (flushed or restarted
  * without its data).
@@ -129,17 +148,9 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
       maxStalledCount: config.extraction.maxAttempts,
     },
   )
-  extractionWorker.on('failed', (job, error) => {
-    if (!job) return
-    // A failure BullMQ retries leaves the job delayed or waiting; a final one, retries spent or
-    // stalled too often, leaves it failed.
-    job
-      .getState()
-      .then((state) =>
-        state === 'failed' ? handlers.extractions.giveUp(JOBS.extract.payload.parse(job.data).documentId, error.message) : undefined,
-      )
-      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the document failed'))
-  })
+  onFinalFailure(extractionWorker, logger, 'could not mark the document failed', (job, reason) =>
+    handlers.extractions.giveUp(JOBS.extract.payload.parse(job.data).documentId, reason),
+  )
   const accountWorker = new Worker(
     QUEUE_NAMES.accounts,
     async (job: Job) => {
@@ -159,15 +170,9 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     // the attempts (INBOUND_MAX_ATTEMPTS), so BullMQ must not fail the job for stalling first.
     { connection: connection(), prefix, concurrency: config.delivery.concurrency, maxStalledCount: config.inbound.maxAttempts },
   )
-  inboundWorker.on('failed', (job, error) => {
-    if (!job) return
-    job
-      .getState()
-      .then((state) =>
-        state === 'failed' ? handlers.inbound.giveUp(JOBS.ingest.payload.parse(job.data).inboundMailId, error.message) : undefined,
-      )
-      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the inbound message failed'))
-  })
+  onFinalFailure(inboundWorker, logger, 'could not mark the inbound message failed', (job, reason) =>
+    handlers.inbound.giveUp(JOBS.ingest.payload.parse(job.data).inboundMailId, reason),
+  )
   const renditionWorker = new Worker(
     QUEUE_NAMES.renditions,
     async (job: Job) => {
@@ -177,16 +182,9 @@ export async function startWorkers(config: Config, logger: Logger, handlers: Wor
     // One page image at a time is already most of a core (pdftoppm, deflate); the API keeps the other.
     { connection: connection(), prefix, concurrency: 1, maxStalledCount: JOBS.render.attempts },
   )
-  renditionWorker.on('failed', (job, error) => {
-    if (!job) return
-    job
-      .getState()
-      .then((state) => {
-        if (state !== 'failed') return
-        const { documentId, version } = JOBS.render.payload.parse(job.data)
-        return handlers.renditions.giveUp(documentId, version, error.message)
-      })
-      .catch((failure: unknown) => logger.error({ err: failure, job: job.id }, 'could not mark the rendition failed'))
+  onFinalFailure(renditionWorker, logger, 'could not mark the rendition failed', (job, reason) => {
+    const { documentId, version } = JOBS.render.payload.parse(job.data)
+    return handlers.renditions.giveUp(documentId, version, reason)
   })
   const maintenanceWorker = new Worker(
     QUEUE_NAMES.maintenance,
