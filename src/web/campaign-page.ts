@@ -6,7 +6,7 @@
 
 import type { CampaignView } from '../modules/campaigns/campaigns.schemas.js'
 import { shareAnswered } from '../modules/campaigns/coverage.js'
-import { REQUEST_STATUSES } from '../modules/requests/request-status.js'
+import { REQUEST_STATUSES, statusLabel } from '../modules/requests/request-status.js'
 import { NO_TARGETS_COLOUR, NOT_FILED_COLOUR, SHARE_COLOURS, shareColour } from './us-map.js'
 
 export interface MapState {
@@ -55,7 +55,7 @@ export function mapLegend(): { fill: string; label: string }[] {
 export function statusRows(campaign: Pick<CampaignView, 'coverage'>): { status: string; label: string; count: number }[] {
   const rows = [...REQUEST_STATUSES, 'overdue' as const].map((status) => ({
     status,
-    label: status.replaceAll('_', ' '),
+    label: statusLabel(status),
     count: campaign.coverage[status],
   }))
   return rows.filter((row) => row.count > 0)

@@ -7,7 +7,7 @@ import { signedIn } from '../http/access.js'
 import { campaignParams, createCampaignBody, submitCampaignBody, targetListQuery } from '../modules/campaigns/campaigns.schemas.js'
 import { createCampaign, getCampaign, holdCampaign, listTargets, submitCampaign } from '../modules/campaigns/campaigns.service.js'
 import { listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
-import { REQUEST_STATUSES } from '../modules/requests/request-status.js'
+import { REQUEST_STATUSES, statusLabel } from '../modules/requests/request-status.js'
 import { mapLegend, mapStates, statusRows } from './campaign-page.js'
 import { csrfField, fieldErrors, letterFormFields, optional, VARIABLE_PREFIX, variablesOf } from './form-fields.js'
 import { renderPage } from './render.js'
@@ -109,14 +109,14 @@ export const campaignPages =
           statuses: statusRows(campaign),
           byState: campaign.byState.map((row) => ({ ...row, name: names.get(row.state) ?? row.state })),
           map: { viewBox: US_MAP_VIEW_BOX, states: mapStates(campaign, jurisdictions, stateOutlines()), legend: mapLegend() },
-          targets: targets.items.map((target) => ({ ...target, statusLabel: target.status.replaceAll('_', ' ') })),
+          targets: targets.items.map((target) => ({ ...target, statusLabel: statusLabel(target.status) })),
           filters: {
             status: status ?? '',
             state: state ?? '',
             overdue: overdue === 'true',
             active: filtered,
             continued: cursor !== undefined,
-            statuses: REQUEST_STATUSES.map((value) => ({ value, label: value.replaceAll('_', ' ') })),
+            statuses: REQUEST_STATUSES.map((value) => ({ value, label: statusLabel(value) })),
           },
           nextUrl: targets.nextCursor ? listUrl({ cursor: targets.nextCursor }) : null,
           firstUrl: cursor ? listUrl({}) : null,

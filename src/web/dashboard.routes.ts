@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.js'
 import { signedIn } from '../http/access.js'
+import { statusLabel } from '../modules/requests/request-status.js'
 import { listRequests, type RequestView } from '../modules/requests/requests.service.js'
 import { groupByAttention } from './dashboard.js'
 import { renderPage } from './render.js'
@@ -16,7 +17,7 @@ function summary(request: RequestView) {
     subject: request.subject,
     agency: request.agency.name,
     status: request.status,
-    statusLabel: request.status.replaceAll('_', ' '),
+    statusLabel: statusLabel(request.status),
     dueDate: request.dueDate,
     overdue: request.overdue,
     unreadMessages: request.unreadMessages,

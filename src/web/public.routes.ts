@@ -14,6 +14,7 @@ import { listDocuments } from '../modules/documents/documents.service.js'
 import { findJurisdiction, listJurisdictions } from '../modules/jurisdictions/jurisdictions.repository.js'
 import { compareDocuments } from '../modules/near-copies/near-copies.service.js'
 import { findVisibleRequest } from '../modules/requests/request-access.js'
+import { statusLabel } from '../modules/requests/request-status.js'
 import { listAgencyRequests } from '../modules/requests/requests.service.js'
 import { searchQuery } from '../modules/search/search.schemas.js'
 import { search } from '../modules/search/search.service.js'
@@ -251,7 +252,7 @@ export const publicPages =
           requests: requests.map((r) => ({
             id: r.id,
             subject: r.subject,
-            status: r.status.replaceAll('_', ' '),
+            status: statusLabel(r.status),
             filedOn: r.submittedAt?.slice(0, 10) ?? '',
             dueDate: r.dueDate ?? '',
             public: r.visibility === 'public',

@@ -9,7 +9,7 @@ import { sendMessageBody } from '../modules/correspondence/outbound.schemas.js'
 import { sendMessage } from '../modules/correspondence/outbound.service.js'
 import { listDocuments, readyToPublish, uploadDocuments } from '../modules/documents/documents.service.js'
 import { canChange, findVisibleRequest } from '../modules/requests/request-access.js'
-import { EVENT_TYPES } from '../modules/requests/request-status.js'
+import { EVENT_TYPES, statusLabel } from '../modules/requests/request-status.js'
 import { createEventBody } from '../modules/requests/requests.schemas.js'
 import { addEvent, listEvents, toRequest, updateRequest } from '../modules/requests/requests.service.js'
 import { csrfField, optional } from './form-fields.js'
@@ -112,7 +112,7 @@ export const requestPages =
         )
         return renderPage(request, reply, 'request', {
           title: view.subject,
-          request: { ...view, statusLabel: view.status.replaceAll('_', ' '), ruleText: view.deadline?.rule.replace(/\.+$/, '') ?? '' },
+          request: { ...view, statusLabel: statusLabel(view.status), ruleText: view.deadline?.rule.replace(/\.+$/, '') ?? '' },
           next: mayChange ? nextAction({ ...view, agencyEmail }) : null,
           mayChange,
           isOwner,

@@ -101,3 +101,8 @@ export function nextStatus(
 export function allowedEvents(status: RequestStatus): EventType[] {
   return EVENT_TYPES.filter((event) => isAllowed(status, event))
 }
+
+/** How a status reads in prose and on pages ("partially_fulfilled" → "partially fulfilled"). */
+export function statusLabel(status: string): string {
+  return status.replaceAll('_', ' ')
+}
