@@ -5,7 +5,7 @@
 import t from 'tap'
 import { buildTestApp, fileRequest, signUp, type TestUser } from '../helpers/app.js'
 import { pdfImageBomb } from '../helpers/bombs.js'
-import { file, makePdf, upload } from '../helpers/documents.js'
+import { file, makePdf, redactedCopyReady, upload } from '../helpers/documents.js'
 import { docxZipBombs, makeDocx, makeMsg, makeXlsx, nestedMsg, xlsxWithCells } from '../helpers/office-files.js'
 import { extractPdfText } from '../helpers/pdf-text.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
@@ -134,11 +134,7 @@ t.test('native formats and hostile files', async (t) => {
       items: suggestions.filter((item) => item.kind === 'phone' || item.kind === 'email').map(({ page, text }) => ({ page, text })),
     })
     t.equal(redacted.statusCode, 201, redacted.body)
-    await eventually(
-      async () => (await get(`/v1/documents/${documents.docx.id}`, owner)).json().renditionStatus === 'ready',
-      60_000,
-      'the redacted copy',
-    )
+    await redactedCopyReady(app, documents.docx.id, owner.headers)
     for (const document of [...Object.values(documents), attachment])
       t.equal((await post(`/v1/documents/${document.id}/publish`)).statusCode, 200)
 
@@ -229,11 +225,7 @@ t.test('native formats and hostile files', async (t) => {
     t.match(await settled(document.id), { status: 'ready' })
     const redacted = await post(`/v1/documents/${document.id}/redactions`, { items: [{ page: 1, text: PHONE }] })
     t.equal(redacted.statusCode, 201, redacted.body)
-    await eventually(
-      async () => (await get(`/v1/documents/${document.id}`, owner)).json().renditionStatus === 'ready',
-      60_000,
-      'the redacted copy',
-    )
+    await redactedCopyReady(app, document.id, owner.headers)
     const rendition = (await get(`/v1/documents/${document.id}/file`, owner)).rawPayload
     const size = /\/Width (\d+)[\s\S]*?\/Height (\d+)|\/Height (\d+)[\s\S]*?\/Width (\d+)/.exec(rendition.toString('latin1'))!
     const pixels = Number(size[1] ?? size[4]) * Number(size[2] ?? size[3])

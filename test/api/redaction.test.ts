@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { buildTestApp, fileRequest, signUp, type TestUser } from '../helpers/app.js'
-import { file, makePdf, scannedPage, upload } from '../helpers/documents.js'
+import { file, makePdf, redactedCopyReady, scannedPage, upload } from '../helpers/documents.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 
 const run = promisify(execFile)
@@ -123,7 +123,7 @@ t.test('suggested redactions, burned in, published', async (t) => {
     })
     t.equal(accepted.statusCode, 201, accepted.body)
     t.ok(accepted.json().items.length >= 5)
-    await eventually(async () => (await get(`/v1/documents/${id}`, owner)).json().renditionStatus === 'ready', 60_000, 'the redacted copy')
+    await redactedCopyReady(app, id, owner.headers)
     t.equal((await app.inject({ method: 'POST', url: `/v1/documents/${id}/publish`, headers: owner.headers })).statusCode, 200)
 
     const document = (await get(`/v1/documents/${id}`)).json()
@@ -187,7 +187,7 @@ t.test('suggested redactions, burned in, published', async (t) => {
     )
     t.equal((await get('/v1/search?q=quokkavan')).json().total, 1, 'the public text changes at once')
     t.equal((await get(`/v1/documents/${id}`)).json().redactionCount, redactions.length - 1)
-    await eventually(async () => (await get(`/v1/documents/${id}`)).json().renditionStatus === 'ready', 60_000, 'the new redacted copy')
+    await redactedCopyReady(app, id)
     t.equal((await get(`/v1/documents/${id}/file`)).statusCode, 200)
 
     t.equal((await app.inject({ method: 'POST', url: `/v1/documents/${id}/unpublish`, headers: owner.headers })).statusCode, 200)

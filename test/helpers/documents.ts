@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import PDFDocument from 'pdfkit'
 import { encodePng, renderText } from './images.js'
+import { eventually } from './worker.js'
 
 /** One PDF page: text (a text layer), or a PNG drawn on it alone (a scan, no text layer). */
 export type PdfPage = string | { scan: Buffer }
@@ -85,3 +86,12 @@ export const file = (value: Buffer | string, filename: string, contentType?: str
   filename,
   contentType,
 })
+
+/** Waits until the worker has made the redacted copy of the document's current redactions. */
+export function redactedCopyReady(app: FastifyInstance, documentId: string, headers?: Record<string, string>) {
+  return eventually(
+    async () => (await app.inject({ method: 'GET', url: `/v1/documents/${documentId}`, headers })).json().renditionStatus === 'ready',
+    60_000,
+    `the redacted copy of ${documentId}`,
+  )
+}

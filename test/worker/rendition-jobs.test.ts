@@ -3,7 +3,7 @@
 // worker that finds a pending rendition with no job (lost in a crash) builds it at start.
 import t from 'tap'
 import { buildTestApp, fileRequest, signUp } from '../helpers/app.js'
-import { file, makePdf, upload } from '../helpers/documents.js'
+import { file, makePdf, redactedCopyReady, upload } from '../helpers/documents.js'
 import { extractPdfText } from '../helpers/pdf-text.js'
 import { eventually, startTestWorker } from '../helpers/worker.js'
 
@@ -41,7 +41,7 @@ t.test('redactions are burned in by a job; publishing waits for it; a lost job i
   await ctx.renditions.queue.drain(true)
   t.equal(await ctx.renditions.queue.count(), 0, 'no job left')
   await startTestWorker(t, ctx, 'smtp://127.0.0.1:1')
-  await eventually(async () => (await get(`/v1/documents/${id}`, owner.headers)).json().renditionStatus === 'ready', 60_000, 'rendition')
+  await redactedCopyReady(app, id, owner.headers)
   t.equal((await post(`/v1/documents/${id}/publish`)).statusCode, 200)
   const publicFile = await get(`/v1/documents/${id}/file`)
   t.equal(publicFile.statusCode, 200)
