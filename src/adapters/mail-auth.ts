@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream'
-import { authenticate } from 'mailauth'
 
 /** Answers DNS questions as `dns.promises.resolve` does: TXT records as arrays of strings; throws ENOTFOUND/ENODATA. */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>
@@ -33,6 +32,8 @@ export interface MailAuthenticator {
 export function createMailAuthenticator(resolver?: DnsResolver): MailAuthenticator {
   return {
     async verify(raw, input) {
+      // Loaded on first use, like the other heavy parsers: only the ingest worker authenticates mail.
+      const { authenticate } = await import('mailauth')
       const result = await authenticate(raw, {
         ...(input.ip ? { ip: input.ip } : {}),
         ...(input.sender ? { sender: input.sender } : {}),

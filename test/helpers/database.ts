@@ -1,21 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import postgres from 'postgres'
+import { REPO_ROOT } from './source-tree.js'
 
-const ROOT = new URL('../../', import.meta.url)
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 /** What the template database is built from: migrations, reference data, and the code that seeds it. */
 function templateSources(): string[] {
-  const sources = readdirSync(new URL('drizzle/', ROOT))
+  const sources = readdirSync(new URL('drizzle/', REPO_ROOT))
     .filter((file) => file.endsWith('.sql'))
     .map((file) => `drizzle/${file}`)
   sources.push(
-    ...readdirSync(new URL('data/', ROOT))
+    ...readdirSync(new URL('data/', REPO_ROOT))
       .filter((file) => file.endsWith('.csv'))
       .map((file) => `data/${file}`),
   )
-  const code = readdirSync(new URL('src/', ROOT), { recursive: true, encoding: 'utf8' })
+  const code = readdirSync(new URL('src/', REPO_ROOT), { recursive: true, encoding: 'utf8' })
   // Seeders, and the agency identity rule the agency seeder upserts on.
   sources.push(...code.filter((file) => /(^|\/)seed\.ts$|\.seed\.ts$|agency-fields\.ts$/.test(file)).map((file) => `src/${file}`))
   return sources.sort()
@@ -24,7 +24,7 @@ function templateSources(): string[] {
 /** The migrated, seeded template database; its name changes whenever migrations, seed data or seeders change. */
 export function templateDatabaseName(): string {
   const hash = createHash('sha256')
-  for (const file of templateSources()) hash.update(file).update(readFileSync(new URL(file, ROOT)))
+  for (const file of templateSources()) hash.update(file).update(readFileSync(new URL(file, REPO_ROOT)))
   return `rr_test_template_${hash.digest('hex').slice(0, 12)}`
 }
 

@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { entryPoint } from './source-tree.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
 }
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface InboundProcess {
   child: ChildProcess
@@ -20,8 +18,9 @@ export interface InboundProcess {
 
 /** `src/inbound.ts` as its own process, as `npm run inbound` runs it. Resolves once it logs that it started. */
 export async function spawnInboundProcess(t: Teardown, env: Record<string, string>): Promise<InboundProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/inbound.ts'], {
-    cwd: ROOT,
+  const command = entryPoint('inbound')
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
     env: {
       PATH: process.env.PATH,
       SEED_ON_START: 'false',

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import type { Config } from '../../src/config.js'
+import { entryPoint } from './source-tree.js'
 
 interface Teardown {
   teardown(fn: () => unknown): void
 }
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface WorkerProcess {
   child: ChildProcess
@@ -23,8 +21,9 @@ export interface WorkerProcess {
  * app's database, Redis and queue prefix. Resolves once it logs that it started.
  */
 export async function spawnWorkerProcess(t: Teardown, config: Config, env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: ROOT,
+  const command = entryPoint('worker')
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: config.databaseUrl,

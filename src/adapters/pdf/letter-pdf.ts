@@ -1,6 +1,6 @@
-import PDFDocument from 'pdfkit'
 import { type LetterBlock, parseLetterBody } from './letter-body.js'
 import { letterFonts } from './letter-fonts.js'
+import { loadPdfKit } from './pdfkit.js'
 
 export interface LetterDocument {
   /** Return-address block: the name, then address lines and email. */
@@ -44,6 +44,7 @@ type Doc = PDFKit.PDFDocument
 /** Lays the letter out as a PDF with embedded DejaVu Serif; "Page N of M" footers only when it runs past one page. */
 export async function renderLetterPdf(letter: LetterDocument, options: RenderLetterOptions = {}): Promise<Buffer> {
   const fonts = await letterFonts()
+  const PDFDocument = await loadPdfKit()
   const doc = new PDFDocument({
     size: LETTER_LAYOUT.size,
     margin: LETTER_LAYOUT.margin,

@@ -15,9 +15,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import PDFDocument from 'pdfkit'
 import type { Ocr } from '../ocr/ocr.js'
 import { letterFonts } from '../pdf/letter-fonts.js'
+import { loadPdfKit } from '../pdf/pdfkit.js'
 import { ReadingLimitError } from '../reading-limits.js'
 import { deflatePixels, grayIfNeutral, type PageBox, paintBoxes, readPpm, renderPages } from './raster.js'
 import { boxesOf, openPdfPages, type PdfPages, type PlacedRun, runsFromTesseractTsv } from './text-boxes.js'
@@ -137,6 +137,7 @@ async function runPoppler(command: string, args: string[], timeoutMs: number): P
 
 /** A one-page PDF of a page image, at the page's own size. */
 async function imagePagePdf(label: string, image: EncodedImage, size: { width: number; height: number }): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit()
   const document = new PDFDocument({ autoFirstPage: false, info: { Title: 'Redacted copy', Producer: 'Ring Records' } })
   const chunks: Buffer[] = []
   document.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -243,6 +244,7 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work
 
 /** An image (PNG or JPEG) as a one-page PDF of its own size, one point a pixel, so it is redacted like any page. */
 export async function imageAsPdf(image: Buffer): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit()
   const document = new PDFDocument({ autoFirstPage: false })
   const chunks: Buffer[] = []
   document.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -262,6 +264,7 @@ export async function imageAsPdf(image: Buffer): Promise<Buffer> {
  */
 export async function textAsPdf(pages: readonly string[]): Promise<Buffer> {
   const fonts = await letterFonts()
+  const PDFDocument = await loadPdfKit()
   const document = new PDFDocument({
     autoFirstPage: false,
     size: 'LETTER',

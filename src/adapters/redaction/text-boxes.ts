@@ -3,7 +3,7 @@
 // same way in both and mapped back to boxes to paint.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { getDocument, type PDFDocumentProxy, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js'
 import { occurrences } from '../../modules/privacy/redact-text.js'
 import type { PageBox } from './raster.js'
@@ -21,7 +21,6 @@ export interface PlacedRun {
 // Where characters sit inside a pdf.js item is not given, only the item's width: they are spread in
 // proportion to DejaVu Sans's advances (close to any proportional font's), or evenly for monospace.
 const require = createRequire(import.meta.url)
-const fontkit = require('fontkit') as { create(data: Buffer): ProportionalFont }
 interface ProportionalFont {
   layout(text: string): { positions: { xAdvance: number }[] }
 }
@@ -34,7 +33,10 @@ function characterEdges(text: string, monospace: boolean): number[] {
   const advances: number[] = []
   if (monospace) advances.push(...characters.map(() => 1))
   else {
-    proportional ??= fontkit.create(readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')))
+    // fontkit is loaded with the first proportional item, not with the module (see pdf/pdfkit.ts).
+    proportional ??= (require('fontkit') as { create(data: Buffer): ProportionalFont }).create(
+      readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    )
     // One advance per UTF-16 unit, as offsets into the text count them.
     for (const character of characters) {
       let advance = advanceCache.get(character)
@@ -105,6 +107,8 @@ export interface PdfPages {
 
 /** A PDF opened for its text positions (no images decoded). */
 export async function openPdfPages(data: Uint8Array): Promise<PdfPages> {
+  // Loaded on first use: only the rendition worker reads text positions.
+  const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs')
   const task = getDocument({ data, useSystemFonts: false, isEvalSupported: false, verbosity: VerbosityLevel.ERRORS, maxImageSize: 0 })
   const document: PDFDocumentProxy = await task.promise
   return {

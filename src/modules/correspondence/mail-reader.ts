@@ -1,14 +1,6 @@
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import {
-  type Attachment,
-  type AttachmentStream,
-  type HeaderLines,
-  type Headers,
-  MailParser,
-  type MessageText,
-  type ParsedMail,
-} from 'mailparser'
+import type { Attachment, AttachmentStream, HeaderLines, Headers, MessageText, ParsedMail } from 'mailparser'
 import type { DocumentStorage, StagedFile } from '../../adapters/storage/storage.js'
 import { detectFileType, FILE_TYPES, type FileType, SNIFF_BYTES } from '../documents/file-types.js'
 import { cleanFilename } from '../documents/filenames.js'
@@ -87,6 +79,8 @@ export class MalformedMailError extends Error {
  * against the same limits); a damaged one is noted. On failure, whatever was staged is discarded.
  */
 export async function readMail(source: Readable, storage: DocumentStorage, limits: ReadLimits): Promise<ReadMail> {
+  // Loaded on first use: the API process stores raw mail and never parses it.
+  const { MailParser } = await import('mailparser')
   const parser = new MailParser({
     ignoreEmbedded: true,
     skipImageLinks: true,
