@@ -27,7 +27,7 @@ export async function spawnInboundProcess(t: Teardown, env: Record<string, strin
       LOG_LEVEL: 'info',
       INBOUND_SMTP_HOST: '127.0.0.1',
       INBOUND_SMTP_PORT: '0',
-      // See worker-process.ts: tap's coverage of a tsx child would be wrong; the in-process doors cover this code.
+      // See worker-process.ts: the in-process doors cover this code; a tsx child's coverage would be wrong.
       _TAPJS_PROCESSINFO_COV_EXCLUDE_: '/./',
       ...env,
     },

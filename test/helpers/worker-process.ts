@@ -35,8 +35,9 @@ export async function spawnWorkerProcess(t: Teardown, config: Config, env: Recor
       STORAGE_DIR: config.storageDir,
       SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
-      // tap records coverage in child processes too; this one runs through tsx, whose source maps
-      // would be merged with tap's and mark type-only lines as uncovered. The in-process workers cover this code.
+      // tap records coverage in child processes too. The in-process workers cover this code, so this
+      // child's is left out: run from the sources it goes through tsx, whose source maps would be
+      // merged with tap's and mark type-only lines as uncovered.
       _TAPJS_PROCESSINFO_COV_EXCLUDE_: '/./',
       ...env,
     },
