@@ -21,7 +21,7 @@ const OFFICIAL_CONTEXT =
   /\b(department|police|sheriff|division|office|officer|ofc\.|det\.|detective|deputy|sgt\.|sergeant|lt\.|lieutenant|captain|chief|records|dispatch|non-emergency|city hall|ring llc|neighbors by ring|santa monica|public records|mcso|rpd|apd|spd|pd|crimes|investigations|bureau|precinct|patrol)(?![a-z])/i
 /** Words that make the data around them a resident's, whatever officials the passage names too. */
 const PRIVATE_CONTEXT =
-  /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|c\/o|his|her|their|i'm|i am)\b/i
+  /\b(my|our|me|resident|neighbor|posted|home|homeowner|owner|victim|witness|complainant|requester|caller|registrant|participant|reporting party|c\/o|his|her|their|i'm|i've|i'd|i'll|i am|i was)\b/i
 const TITLES =
   'officer|ofc\\.?|det\\.?|detective|deputy|sgt\\.?|sergeant|lt\\.?|lieutenant|captain|chief|capt\\.?|cpl\\.?|corporal|agent|trooper|clerk'
 const OFFICIAL_TITLE = new RegExp(`\\b(?:${TITLES})\\s*$`, 'i')
@@ -177,8 +177,14 @@ function phones(text: string): PiiSpan[] {
       return digits >= 9 && digits <= 15
     }),
   ]
-  return candidates.flatMap(([match, start]) => (isOfficial(text, start) ? [] : [span('phone', match, start)]))
+  return candidates.flatMap(([match, start]) =>
+    !PRIVATE_NUMBER_LABEL.test(text.slice(Math.max(0, start - 30), start)) && isOfficial(text, start) ? [] : [span('phone', match, start)],
+  )
 }
+
+/** Words just before a number that make it a person's whatever office the passage names: "callback 555-…", "her cell". */
+const PRIVATE_NUMBER_LABEL =
+  /\b(?:call ?back|cb|cell|mobile|home|personal|my (?:number|phone|cell)|(?:reach|reached|call|text) (?:me|him|her|them) at|phone of|number is|caller)\b[\s:#.,-]*$/i
 
 /**
  * A North American number: at most two OCR'd letters, and when written without separators its
@@ -228,7 +234,7 @@ function splitRow(line: string, delimiter: string): TableRow {
 }
 
 function delimiterOf(line: string): string | null {
-  for (const delimiter of ['|', '\t', ',']) if (splitRow(line, delimiter).cells.length >= 4) return delimiter
+  for (const delimiter of ['|', '\t', ',', ';']) if (splitRow(line, delimiter).cells.length >= 4) return delimiter
   return null
 }
 
@@ -374,9 +380,9 @@ function officialNameWords(text: string): Set<string> {
   return words
 }
 
-/** Column headers of the people a table is about: "resident_name", "Reporter", "RP", "Complainant". */
+/** Column headers of the people a table is about: "resident_name", "Reporter", "RP", "owner_last", "First name". */
 const PERSON_COLUMN =
-  /(?:^|[\s_])(?:resident|neighbor|user|requester|reporter|complainant|rp|caller|owner|witness|victim|submitted.by|posted.by)?(?:[\s_]?name)?$/i
+  /(?:^|[\s_])(?:(?:resident|neighbor|user|requester|reporter|complainant|rp|caller|owner|homeowner|registrant|participant|witness|victim|submitted.by|posted.by)(?:[\s_.]?(?:first|last|given|sur|full))?|first|last|given|sur|full)?(?:[\s_.]?name)?$/i
 const NOT_PERSON_COLUMN = /(?:^|[\s_])(?:officer|agency|badge|id|e-?mail|phone|address|date|time|status|case|file|notes?)(?:$|[\s_])/i
 /** A cell that is a name: "Jane Roe", "Roe, Jane", "Jerome \"JJ\" Doe Jr.", "Anil & Sunita Rao". */
 const NAME_CELL = new RegExp(`^(?:${HOUSEHOLD}|${NAME}|${NAME_WORD},\\s*${NAME})$`, 'u')

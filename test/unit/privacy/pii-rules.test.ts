@@ -100,3 +100,20 @@ t.test('a detective’s unit line makes the number beside it the agency’s', as
   t.same(found('Lena Ortiz, Property Crimes, (312) 555-0100 x 4.', 'phone'), [])
   t.same(found('Lena Ortiz said her cell, (312) 555-0177, is best.', 'phone'), ['(312) 555-0177'])
 })
+
+t.test('a label before a number makes it a person’s, whatever office the passage names', async (t) => {
+  t.same(found('Front desk, Records Division\n  Caller: Ana Ruiz   callback 737-555-0165', 'phone'), ['737-555-0165'])
+  t.same(found('Det. Lowe reached her at home; phone of 360.555.0155 per the department.', 'phone'), ['360.555.0155'])
+  t.same(found('Records Division, Police Department, 737-555-0100', 'phone'), [], 'no label: the office’s number')
+})
+
+t.test('semicolon exports: the columns say whose data a cell holds', async (t) => {
+  const registry = [
+    'reg_id;email;zip;phone;owner_last;owner_first;street;registered_by',
+    'HB-1;tq@sbcglobal.example;94019;650-555-0135;Quintero;Teodoro;412 Alameda Dr;Ofc. L. Farrow #88',
+  ].join('\n')
+  t.same(found(registry, 'phone'), ['650-555-0135'], 'the officer in another column does not make the row official')
+  t.same(found(registry, 'person'), ['Quintero', 'Teodoro'])
+  const staff = ['id;officer_last;badge;phone', 'S-1;Farrow;88;650-555-0100'].join('\n')
+  t.same(found(staff, 'person'), [], 'an officer column is not a resident column')
+})
