@@ -88,6 +88,11 @@ const STATE_PLATE = /\b(?:[A-Z]{2})\s+(?:plate\s+)?([A-Z0-9]{2,4}[\s-]?[A-Z0-9]{
 const NAME_WORD = "(?:\\p{Lu}['’])?\\p{Lu}\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?(?:[-'’]\\p{Lu}\\p{Ll}+)*"
 const PARTICLES = '(?:van|von|der|den|de|del|della|da|di|du|la|le|bin|ibn|al|el)'
 const NAME = `(?:\\p{Lu}\\.\\s?)?${NAME_WORD}(?:\\s+"\\p{Lu}[\\p{L}. ]{0,14}")?(?:\\s+\\p{Lu}\\.)?(?:\\s+(?:${PARTICLES}\\s+){0,2}${NAME_WORD}){0,2}(?:\\s+(?:Jr|Sr)\\.?|\\s+(?:II|III|IV)\\b)?`
+/** A name in capitals, as report forms print it: "PATEL, NIKHIL", "SHAUNA McILHENNY". */
+const CAPS_WORD = "(?:Mc|Mac)?\\p{Lu}{2,}(?:[-'’]\\p{Lu}{2,})*"
+const CAPS_NAME = `${CAPS_WORD}(?:,?[ \\t]+${CAPS_WORD}){1,3}(?![\\p{L}])`
+/** "Salcedo, Rosario", "Ochoa, Luz M.": surname first, as forms and logs list people. */
+const LAST_FIRST = `${NAME_WORD},[ \\t]*${NAME}`
 /** Two people of one household: "Anil & Sunita Rao". */
 const HOUSEHOLD = `${NAME_WORD}\\s*&\\s*${NAME}`
 const COURTESY = '(?:Mr|Mrs|Ms|Miss|Mx|Father|Fr|Rev)\\.?'
@@ -121,6 +126,24 @@ const CELL_NAME = new RegExp(`(?:^|\\|)\\s*(${NAME})\\s*(?=\\|)`, 'gu')
 /** Words that mark the next name as a private person's. */
 const PERSON_CUES = new RegExp(
   `(?:\\b(?:Posted by|[Nn]eighbor|[Rr]esident|Responding user|User|Reported by|Submitted by|Homeowner|Caller|Hi|Dear|Resident name|Neighbor name|Hello|Hey|Comment from|[Rr]eply (?:by|from)|[Vv]ictim|[Ww]itness|Complainant|Requester|RP|c\\/o|husband|wife|son|daughter|partner|mother|brother|sister)|→)(?:\\s*[):·,-])*\\s+(${HOUSEHOLD}|${NAME})`,
+  'gu',
+)
+/**
+ * Report-form labels of the people a report is about: the reporting party, victims, witnesses
+ * ("RP:", "V1:", "W2: Name (L,F,M):"), with the surname-first and capitals forms forms use.
+ */
+const LABELLED_PERSON = new RegExp(
+  `\\b(?:RP|[VW]\\d{1,2}|Caller|Complainant|Victim|Witness|Registered owner)(?:[ \\t]*[:#])?[ \\t]*(?:Name[ \\t]*\\(L,[ \\t]?F,[ \\t]?M\\)[ \\t]*:?[ \\t]*)?(?:homeowner[ \\t]+)?(${LAST_FIRST}|${CAPS_NAME}|${NAME})`,
+  'gu',
+)
+/** People who name themselves ("My name is …", "I'm …", "This is …") or whom the text identifies. */
+const SELF_NAMED = new RegExp(
+  `\\b(?:[Mm]y name is|[Mm]y name's|I'm|I am|This is|identified as|girlfriend|boyfriend|fianc[ée]e?|roommate|tenant|home of)[ \\t]+(${HOUSEHOLD}|${NAME}|${CAPS_NAME})`,
+  'gu',
+)
+/** A name the next words describe as a private person: "(DOB …)", "(age 22)", "resides at". */
+const DESCRIBED_PERSON = new RegExp(
+  `(?<![\\p{L}])(${NAME}|${CAPS_NAME})(?=[ \\t]*\\((?:DOB|age|d\\.o\\.b\\.)|,?[ \\t]+(?:resides|lives|living)[ \\t]+at\\b)`,
   'gu',
 )
 /** Words that are not part of a person's name. */
@@ -329,7 +352,8 @@ function persons(text: string): PiiSpan[] {
     if (OFFICIAL_TITLE.test(text.slice(Math.max(0, start - 12), start)) || STARTS_WITH_TITLE.test(name)) return
     candidates.push(span('person', name, start))
   }
-  for (const match of text.matchAll(PERSON_CUES)) cued(match, match[1]!)
+  for (const pattern of [PERSON_CUES, LABELLED_PERSON, SELF_NAMED, DESCRIBED_PERSON])
+    for (const match of text.matchAll(pattern)) cued(match, match[1]!)
   for (const match of text.matchAll(SIGNED_LINE)) cued(match, match[1]!)
   for (const match of text.matchAll(GREETING)) {
     const list = match[1]!

@@ -117,3 +117,20 @@ t.test('semicolon exports: the columns say whose data a cell holds', async (t) =
   const staff = ['id;officer_last;badge;phone', 'S-1;Farrow;88;650-555-0100'].join('\n')
   t.same(found(staff, 'person'), [], 'an officer column is not a resident column')
 })
+
+t.test('report labels, surname-first and capitals name the people a report is about', async (t) => {
+  t.same(found('RP:               VOSS, HELENA KATHARINA\nW2: Name (L,F,M):  Salcedo, Rosario', 'person'), [
+    'VOSS, HELENA KATHARINA',
+    'Salcedo, Rosario',
+  ])
+  t.same(found('0720 | Theft | RP PATEL, NIKHIL @ 1126 Garfield Ave', 'person'), ['PATEL, NIKHIL'])
+  t.same(found('RP: Sgt. Ada Pruitt #221', 'person'), [], 'an official as reporting party keeps her rank')
+  t.same(found('Officer: HOLLAND, TRAVIS #88', 'person'), [], 'an officer’s label is not a resident’s')
+})
+
+t.test('people who name themselves or whom the text describes', async (t) => {
+  t.same(found('SPEAKER: Good evening. My name is Gwendolyn Ashby-Reyes, I live on Larkspur.', 'person'), ['Gwendolyn Ashby-Reyes'])
+  t.same(found('The first responding user, identified as Gary Lindahl, said', 'person'), ['Gary Lindahl'])
+  t.same(found('ELEANOR BEAUCHAMP-TATE (DOB 03/11/1958) was home.', 'person'), ['ELEANOR BEAUCHAMP-TATE'])
+  t.same(found('This is Det. Lowe returning your call.', 'person'), [], 'an official naming himself keeps his rank')
+})
